@@ -1,0 +1,45 @@
+"""The one Settings object: every knob comes from a ``CUSTODIA_`` environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return user_data_path("custodia", appauthor=False)
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from the environment (prefix ``CUSTODIA_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="CUSTODIA_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    signing_key_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_name: str = "custodia-ledger"
+    sqlite_busy_timeout_ms: int = 30_000
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'custodia.db'}"
+
+    @property
+    def effective_signing_key_file(self) -> Path:
+        if self.signing_key_file is not None:
+            return self.signing_key_file
+        return self.data_dir / "ledger-signing-key.pem"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,475 @@
+"""The custody room's public functions: record custody events (the only door to the
+ledger for them), read who is where, replay the ledger to check the projection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from custodia.custody.models import CustodyRecord, Discrepancy
+from custodia.custody.rules import CustodyState, EventType, Move, Status, apply, replay
+from custodia.custody.schemas import (
+    CustodyOut,
+    EventOut,
+    EventRequest,
+    FacilityPopulation,
+    PersonDetail,
+)
+from custodia.db import upsert, utc_now
+from custodia.errors import Conflict, Invalid, NotFound
+from custodia.ledger import service as ledger
+from custodia.registry import service as registry
+from custodia.registry.countries import check_country_codes
+from custodia.registry.schemas import FacilityOut, PersonOut, PersonQuery
+
+_CLOCK_SKEW = dt.timedelta(minutes=5)
+_NEEDS_SAFEGUARDS = (
+    "custody passes to another authority: the pre-transfer risk assessment "
+    "(risk_assessment_ref) and the monitor notification (monitor_notification_ref) are required"
+)
+
+
+@dataclass
+class _Batch:
+    """Working state while a batch of events is validated before anything is written."""
+
+    facilities: dict[int, FacilityOut]
+    authorities: set[int]
+    states: dict[int, CustodyState]
+    since: dict[int, dt.datetime]
+    pending: dict[int, list[Move]] = field(default_factory=lambda: defaultdict(list))
+
+
+def record_event(session: Session, *, request: EventRequest, actor_id: int | None) -> EventOut:
+    return record_events(session, requests=[request], actor_id=actor_id)[0]
+
+
+def record_events(
+    session: Session, *, requests: Sequence[EventRequest], actor_id: int | None
+) -> list[EventOut]:
+    """Validate every event against the custody rules, then append them all and update the
+    projection. Either all are recorded or none is."""
+    if not requests:
+        return []
+    now = utc_now()
+    head = ledger.lock_head(session)
+    batch = _load_batch(session, requests)
+    entries: list[ledger.NewEntry] = []
+    for offset, request in enumerate(requests):
+        seq = head + 1 + offset
+        try:
+            entries.append(_check(session, batch, request, seq=seq, now=now))
+        except (Invalid, Conflict, NotFound) as exc:
+            if len(requests) > 1:
+                raise type(exc)(f"event {offset + 1} of {len(requests)}: {exc.detail}") from exc
+            raise
+    recorded = ledger.append(session, entries=entries, recorded_by=actor_id)
+    _write_projection(session, batch, recorded)
+    return [_event_out(entry) for entry in recorded]
+
+
+def _load_batch(session: Session, requests: Sequence[EventRequest]) -> _Batch:
+    person_ids = {r.person_id for r in requests if r.person_id is not None}
+    missing = registry.missing_person_ids(session, person_ids=person_ids)
+    if missing:
+        raise NotFound(f"no person with id {', '.join(map(str, missing[:10]))}")
+    facilities = {f.id: f for f in registry.list_facilities(session)}
+    authorities = {o.id for o in registry.list_organizations(session)}
+    states, since = _current_states(session, person_ids)
+    return _Batch(facilities=facilities, authorities=authorities, states=states, since=since)
+
+
+def _current_states(
+    session: Session, person_ids: set[int]
+) -> tuple[dict[int, CustodyState], dict[int, dt.datetime]]:
+    states: dict[int, CustodyState] = {}
+    since: dict[int, dt.datetime] = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), 900):
+        rows = session.scalars(
+            select(CustodyRecord).where(CustodyRecord.person_id.in_(ids[start : start + 900]))
+        )
+        for row in rows:
+            states[row.person_id] = _state_of(row)
+            since[row.person_id] = row.since
+    return states, since
+
+
+def _state_of(row: CustodyRecord) -> CustodyState:
+    return CustodyState(
+        status=Status(row.status),
+        facility_id=row.facility_id,
+        authority_id=row.authority_id,
+        movement_id=row.movement_id,
+        origin_facility_id=row.origin_facility_id,
+        destination_facility_id=row.destination_facility_id,
+        last_seq=row.last_seq,
+    )
+
+
+def _facility(batch: _Batch, facility_id: int | None, role: str) -> FacilityOut:
+    if facility_id is None:
+        raise Invalid(f"{role} facility is required")
+    facility = batch.facilities.get(facility_id)
+    if facility is None:
+        raise NotFound(f"no {role} facility with id {facility_id}")
+    return facility
+
+
+def _check(
+    session: Session, batch: _Batch, request: EventRequest, *, seq: int, now: dt.datetime
+) -> ledger.NewEntry:
+    occurred = request.occurred_at or now
+    if occurred.tzinfo is None:
+        raise Invalid("occurred_at must carry a timezone, e.g. 2026-11-25T08:00:00Z")
+    if occurred > now + _CLOCK_SKEW:
+        raise Invalid(f"occurred_at {occurred.isoformat()} is in the future")
+    if request.event_type is EventType.HEADCOUNT:
+        raise Invalid("a HEADCOUNT is recorded by taking a roll call")
+    if request.event_type is EventType.CORRECTION:
+        return _check_correction(session, batch, request, seq=seq, occurred=occurred)
+    if request.person_id is None:
+        raise Invalid(f"{request.event_type.value} needs a person_id")
+    move = _resolve_move(batch, request, seq)
+    state = batch.states.get(request.person_id, CustodyState())
+    last = batch.since.get(request.person_id)
+    if last is not None and occurred < last:
+        raise Conflict(
+            f"the person's last recorded event happened at {last.isoformat()}; an "
+            "earlier event must be recorded as a correction"
+        )
+    _check_safeguards(batch, state, move)
+    new_state = apply(state, move)
+    batch.states[request.person_id] = replace(new_state, last_seq=seq)
+    batch.since[request.person_id] = occurred
+    batch.pending[request.person_id].append(move)
+    return ledger.NewEntry(
+        event_type=move.event_type.value,
+        occurred_at=occurred,
+        person_id=request.person_id,
+        facility_id=move.facility_id,
+        authority_id=move.authority_id,
+        payload=move.payload,
+    )
+
+
+def _resolve_move(batch: _Batch, request: EventRequest, seq: int) -> Move:
+    """Fill in what the rules need: the facility (from where the person is held when not
+    given), the authority (from the facility), a movement id for a transfer."""
+    kind = request.event_type
+    state = batch.states.get(request.person_id or 0, CustodyState())
+    payload = dict(request.payload)
+    facility_id = request.facility_id
+    if facility_id is None and kind not in (
+        EventType.INTAKE,
+        EventType.TRANSFER_IN,
+        EventType.RECAPTURE,
+    ):
+        facility_id = state.facility_id if state.status == Status.IN_CUSTODY else None
+    authority_id = request.authority_id
+    if kind in (EventType.INTAKE, EventType.TRANSFER_IN, EventType.RECAPTURE):
+        facility = _facility(batch, facility_id, "receiving")
+        authority_id = authority_id or facility.authority_id
+    elif facility_id is not None:
+        _facility(batch, facility_id, "current")
+        if kind is not EventType.AUTHORITY_HANDOVER:
+            authority_id = state.authority_id
+    if authority_id is not None and authority_id not in batch.authorities:
+        raise NotFound(f"no organization with id {authority_id}")
+    if kind is EventType.TRANSFER_OUT:
+        destination = _facility(batch, payload.get("destination_facility_id"), "destination")
+        if destination.id == facility_id:
+            raise Invalid("a transfer must go to another facility")
+        payload.setdefault("movement_id", f"MV-{uuid.uuid4().hex[:12]}")
+    if kind is EventType.REPATRIATION:
+        check_country_codes([str(payload.get("country", ""))])
+    if kind is EventType.AUTHORITY_HANDOVER and authority_id is None:
+        raise Invalid("an authority handover names the new authority (authority_id)")
+    return Move(
+        seq=seq,
+        event_type=kind,
+        facility_id=facility_id,
+        authority_id=authority_id,
+        payload=payload,
+    )
+
+
+def _check_safeguards(batch: _Batch, state: CustodyState, move: Move) -> None:
+    kind = move.event_type
+    changes_authority = kind in (EventType.AUTHORITY_HANDOVER, EventType.REPATRIATION)
+    if kind is EventType.TRANSFER_OUT:
+        destination = batch.facilities[move.payload["destination_facility_id"]]
+        changes_authority = destination.authority_id != state.authority_id
+    if changes_authority and not (
+        move.payload.get("risk_assessment_ref") and move.payload.get("monitor_notification_ref")
+    ):
+        raise Invalid(_NEEDS_SAFEGUARDS)
+
+
+def _check_correction(
+    session: Session, batch: _Batch, request: EventRequest, *, seq: int, occurred: dt.datetime
+) -> ledger.NewEntry:
+    if request.corrects_seq is None:
+        raise Invalid("a correction names the event it corrects (corrects_seq)")
+    target = ledger.get_event(session, seq=request.corrects_seq)
+    if target.person_id is None or target.event_type == EventType.HEADCOUNT.value:
+        raise Invalid(
+            f"event {target.seq} is a {target.event_type}, not a custody event of a "
+            "person; only those can be corrected"
+        )
+    person_id = target.person_id
+    replacement = request.payload.get("replacement")
+    if replacement:
+        spec = EventRequest(
+            event_type=replacement["type"],
+            person_id=person_id,
+            facility_id=replacement.get("facility_id"),
+            authority_id=replacement.get("authority_id"),
+            payload=replacement.get("payload") or {},
+        )
+        if spec.event_type in (EventType.CORRECTION, EventType.HEADCOUNT):
+            raise Invalid("a replacement must be an ordinary custody event")
+        resolved = _resolve_move(batch, spec, target.seq)
+        request.payload["replacement"] = {
+            "type": resolved.event_type.value,
+            "facility_id": resolved.facility_id,
+            "authority_id": resolved.authority_id,
+            "payload": resolved.payload,
+        }
+    move = Move(
+        seq=seq,
+        event_type=EventType.CORRECTION,
+        corrects_seq=target.seq,
+        payload=dict(request.payload),
+    )
+    history = [_move_of(e) for e in ledger.events_of_person(session, person_id=person_id)]
+    try:
+        new_state = replay([*history, *batch.pending[person_id], move])
+    except Conflict as exc:
+        raise Conflict(
+            f"the correction would leave an impossible custody history: {exc.detail}"
+        ) from exc
+    batch.states[person_id] = new_state
+    batch.since[person_id] = max(occurred, batch.since.get(person_id, occurred))
+    batch.pending[person_id].append(move)
+    return ledger.NewEntry(
+        event_type=EventType.CORRECTION.value,
+        occurred_at=occurred,
+        person_id=person_id,
+        facility_id=target.facility_id,
+        authority_id=target.authority_id,
+        corrects_seq=target.seq,
+        payload=move.payload,
+    )
+
+
+def _move_of(entry: ledger.Entry) -> Move:
+    return Move(
+        seq=entry.seq,
+        event_type=EventType(entry.event_type),
+        facility_id=entry.facility_id,
+        authority_id=entry.authority_id,
+        corrects_seq=entry.corrects_seq,
+        payload=entry.payload,
+    )
+
+
+def _write_projection(session: Session, batch: _Batch, recorded: list[ledger.Entry]) -> None:
+    last_event: dict[int, ledger.Entry] = {}
+    for entry in recorded:
+        if entry.person_id is not None:
+            last_event[entry.person_id] = entry
+    rows = []
+    for person_id, entry in last_event.items():
+        state = batch.states[person_id]
+        rows.append(
+            {
+                "person_id": person_id,
+                "status": state.status.value,
+                "facility_id": state.facility_id,
+                "authority_id": state.authority_id,
+                "movement_id": state.movement_id,
+                "origin_facility_id": state.origin_facility_id,
+                "destination_facility_id": state.destination_facility_id,
+                "last_seq": entry.seq,
+                "since": batch.since[person_id],
+            }
+        )
+    upsert(session, CustodyRecord.__table__, rows, ["person_id"])
+
+
+def _event_out(entry: ledger.Entry, corrected_by: int | None = None) -> EventOut:
+    return EventOut(
+        seq=entry.seq,
+        event_id=entry.event_id,
+        type=entry.event_type,
+        person_id=entry.person_id,
+        facility_id=entry.facility_id,
+        authority_id=entry.authority_id,
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        recorded_by=entry.recorded_by,
+        corrects_seq=entry.corrects_seq,
+        payload=entry.payload,
+        leaf_hash=entry.leaf_hash,
+        corrected_by=corrected_by,
+    )
+
+
+# --- reading custody --------------------------------------------------------------------
+
+
+def get_custody(session: Session, *, person_id: int) -> CustodyOut:
+    row = session.get(CustodyRecord, person_id)
+    if row is None:
+        registry.get_person(session, person_id=person_id)
+        return CustodyOut(person_id=person_id, status=Status.NOT_HELD)
+    return CustodyOut(
+        person_id=person_id,
+        status=Status(row.status),
+        facility_id=row.facility_id,
+        authority_id=row.authority_id,
+        movement_id=row.movement_id,
+        origin_facility_id=row.origin_facility_id,
+        destination_facility_id=row.destination_facility_id,
+        last_seq=row.last_seq,
+        since=row.since,
+    )
+
+
+def custody_history(session: Session, *, person_id: int) -> list[EventOut]:
+    """Every ledger event of the person, oldest first, each marked with its correction."""
+    entries = ledger.events_of_person(session, person_id=person_id)
+    corrected_by = {e.corrects_seq: e.seq for e in entries if e.corrects_seq is not None}
+    return [_event_out(e, corrected_by.get(e.seq)) for e in entries]
+
+
+def person_detail(session: Session, *, person_id: int) -> PersonDetail:
+    return PersonDetail(
+        person=registry.get_person(session, person_id=person_id),
+        custody=get_custody(session, person_id=person_id),
+        history=custody_history(session, person_id=person_id),
+        household=registry.household_of(session, person_id=person_id),
+    )
+
+
+def held_at(session: Session, *, facility_id: int) -> set[int]:
+    """Ids of the persons the records say are in custody at the facility now."""
+    return set(
+        session.scalars(
+            select(CustodyRecord.person_id).where(
+                CustodyRecord.facility_id == facility_id,
+                CustodyRecord.status == Status.IN_CUSTODY.value,
+            )
+        )
+    )
+
+
+def find_persons(session: Session, *, query: PersonQuery) -> tuple[list[PersonOut], int]:
+    """Search the registry; with a facility, only among those held there now."""
+    restrict = None
+    if query.facility_id is not None:
+        registry.get_facility(session, facility_id=query.facility_id)
+        restrict = held_at(session, facility_id=query.facility_id)
+    return registry.search_persons(session, query=query, restrict_to=restrict)
+
+
+def population(session: Session) -> list[FacilityPopulation]:
+    held = dict(
+        session.execute(
+            select(CustodyRecord.facility_id, func.count())
+            .where(CustodyRecord.status == Status.IN_CUSTODY.value)
+            .group_by(CustodyRecord.facility_id)
+        )
+        .tuples()
+        .all()
+    )
+    inbound = dict(
+        session.execute(
+            select(CustodyRecord.destination_facility_id, func.count())
+            .where(CustodyRecord.status == Status.IN_TRANSIT.value)
+            .group_by(CustodyRecord.destination_facility_id)
+        )
+        .tuples()
+        .all()
+    )
+    open_issues = dict(
+        session.execute(
+            select(Discrepancy.facility_id, func.count())
+            .where(Discrepancy.status == "open")
+            .group_by(Discrepancy.facility_id)
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        FacilityPopulation(
+            facility_id=f.id,
+            in_custody=held.get(f.id, 0),
+            inbound=inbound.get(f.id, 0),
+            open_discrepancies=open_issues.get(f.id, 0),
+        )
+        for f in registry.list_facilities(session)
+    ]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = (
+        session.execute(select(CustodyRecord.status, func.count()).group_by(CustodyRecord.status))
+        .tuples()
+        .all()
+    )
+    counts = {status.value: 0 for status in Status}
+    counts.update(dict(rows))
+    counts[Status.NOT_HELD.value] = registry.count_persons(session) - sum(dict(rows).values())
+    return counts
+
+
+@dataclass
+class ReplayReport:
+    """Result of replaying the whole ledger and comparing it with the projection."""
+
+    events: int = 0
+    persons: int = 0
+    mismatches: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+
+def check_projection(
+    session: Session, *, progress: Callable[[int], None] | None = None
+) -> ReplayReport:
+    """Replay every event from sequence 1 and compare each person's state with the
+    projection: the DESIGN.md invariant."""
+    moves: dict[int, list[Move]] = defaultdict(list)
+    report = ReplayReport()
+    for entry in ledger.iter_events(session):
+        report.events += 1
+        if entry.person_id is not None:
+            moves[entry.person_id].append(_move_of(entry))
+        if progress is not None and report.events % 20_000 == 0:
+            progress(report.events)
+    projected = {row.person_id: row for row in session.scalars(select(CustodyRecord))}
+    for person_id in sorted(set(moves) | set(projected)):
+        report.persons += 1
+        try:
+            replayed = replay(moves.get(person_id, []))
+        except (Conflict, Invalid) as exc:
+            report.mismatches.append({"person_id": person_id, "problem": exc.detail})
+            continue
+        row = projected.get(person_id)
+        stored = _state_of(row) if row is not None else CustodyState()
+        if stored != replayed:
+            report.mismatches.append(
+                {"person_id": person_id, "projection": str(stored), "replay": str(replayed)}
+            )
+    return report

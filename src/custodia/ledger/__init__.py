@@ -1,0 +1,1 @@
+"""Ledger: the append-only, hash-chained, Merkle-tree custody log and its checkpoints."""

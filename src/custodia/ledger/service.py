@@ -1,0 +1,478 @@
+"""The ledger room's public functions: append, read, checkpoint, prove, verify.
+
+The ledger knows nothing of custody rules: the custody room validates a move and then
+appends it here in the same transaction that updates its projection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from custodia.db import iso_utc, utc_now
+from custodia.errors import Invalid, NotFound
+from custodia.ledger import merkle
+from custodia.ledger.models import Checkpoint, LedgerEvent
+from custodia.ledger.signing import SignedCheckpoint, sign_checkpoint, verify_checkpoint_signature
+
+GENESIS_CHAIN = bytes(32)
+BODY_VERSION = 1
+_LEDGER_LOCK_KEY = 0x0C057D1A  # PostgreSQL advisory lock serialising appends
+_INSERT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An event to append, already validated by the room that owns its rules."""
+
+    event_type: str
+    occurred_at: dt.datetime
+    person_id: int | None = None
+    facility_id: int | None = None
+    authority_id: int | None = None
+    corrects_seq: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An event as recorded in the ledger."""
+
+    seq: int
+    event_id: str
+    event_type: str
+    person_id: int | None
+    facility_id: int | None
+    authority_id: int | None
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    recorded_by: int | None
+    corrects_seq: int | None
+    payload: dict[str, Any]
+    leaf_hash: str
+    chain_hash: str
+
+
+def event_body(
+    *, seq: int, event_id: str, entry: NewEntry, recorded_at: dt.datetime, recorded_by: int | None
+) -> dict[str, Any]:
+    """The full content of an event, as canonicalised (RFC 8785) and hashed."""
+    return {
+        "v": BODY_VERSION,
+        "seq": seq,
+        "event_id": event_id,
+        "type": entry.event_type,
+        "person_id": entry.person_id,
+        "facility_id": entry.facility_id,
+        "authority_id": entry.authority_id,
+        "occurred_at": iso_utc(entry.occurred_at),
+        "recorded_at": iso_utc(recorded_at),
+        "recorded_by": recorded_by,
+        "corrects_seq": entry.corrects_seq,
+        "payload": entry.payload,
+    }
+
+
+def lock_head(session: Session) -> int:
+    """Take the append lock for this transaction and return the current tree size."""
+    return _lock_and_read_head(session)[0]
+
+
+def _lock_and_read_head(session: Session) -> tuple[int, bytes]:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK_KEY})
+    row = session.execute(
+        select(LedgerEvent.seq, LedgerEvent.chain_hash).order_by(LedgerEvent.seq.desc()).limit(1)
+    ).first()
+    if row is None:
+        return 0, GENESIS_CHAIN
+    return int(row.seq), bytes.fromhex(row.chain_hash)
+
+
+def append(
+    session: Session, *, entries: Sequence[NewEntry], recorded_by: int | None
+) -> list[Entry]:
+    """Append events in order; returns them as recorded. The caller owns the transaction."""
+    if not entries:
+        return []
+    seq, chain = _lock_and_read_head(session)
+    recorded_at = utc_now()
+    rows: list[dict[str, Any]] = []
+    recorded: list[Entry] = []
+    for entry in entries:
+        if entry.occurred_at.tzinfo is None:
+            raise Invalid("occurred_at must carry a timezone (UTC)")
+        seq += 1
+        event_id = str(uuid.uuid4())
+        body = rfc8785.dumps(
+            event_body(
+                seq=seq,
+                event_id=event_id,
+                entry=entry,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+            )
+        )
+        leaf = merkle.leaf_hash(body)
+        chain = hashlib.sha256(chain + leaf).digest()
+        rows.append(
+            {
+                "seq": seq,
+                "event_id": event_id,
+                "event_type": entry.event_type,
+                "person_id": entry.person_id,
+                "facility_id": entry.facility_id,
+                "authority_id": entry.authority_id,
+                "occurred_at": entry.occurred_at,
+                "recorded_at": recorded_at,
+                "recorded_by": recorded_by,
+                "corrects_seq": entry.corrects_seq,
+                "body": body.decode(),
+                "leaf_hash": leaf.hex(),
+                "chain_hash": chain.hex(),
+            }
+        )
+        recorded.append(
+            Entry(
+                seq=seq,
+                event_id=event_id,
+                event_type=entry.event_type,
+                person_id=entry.person_id,
+                facility_id=entry.facility_id,
+                authority_id=entry.authority_id,
+                occurred_at=entry.occurred_at,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+                corrects_seq=entry.corrects_seq,
+                payload=entry.payload,
+                leaf_hash=leaf.hex(),
+                chain_hash=chain.hex(),
+            )
+        )
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(insert(LedgerEvent), rows[start : start + _INSERT_CHUNK])
+    return recorded
+
+
+def _to_entry(row: LedgerEvent) -> Entry:
+    payload = json.loads(row.body)["payload"]
+    return Entry(
+        seq=row.seq,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        person_id=row.person_id,
+        facility_id=row.facility_id,
+        authority_id=row.authority_id,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        corrects_seq=row.corrects_seq,
+        payload=payload,
+        leaf_hash=row.leaf_hash,
+        chain_hash=row.chain_hash,
+    )
+
+
+def get_event(session: Session, *, seq: int) -> Entry:
+    row = session.get(LedgerEvent, seq)
+    if row is None:
+        raise NotFound(f"no ledger event with sequence number {seq}")
+    return _to_entry(row)
+
+
+def events_of_person(session: Session, *, person_id: int) -> list[Entry]:
+    rows = session.scalars(
+        select(LedgerEvent).where(LedgerEvent.person_id == person_id).order_by(LedgerEvent.seq)
+    )
+    return [_to_entry(row) for row in rows]
+
+
+def events_of_persons(session: Session, *, person_ids: Sequence[int]) -> dict[int, list[Entry]]:
+    by_person: dict[int, list[Entry]] = {pid: [] for pid in person_ids}
+    for start in range(0, len(person_ids), 900):
+        chunk = list(person_ids[start : start + 900])
+        rows = session.scalars(
+            select(LedgerEvent).where(LedgerEvent.person_id.in_(chunk)).order_by(LedgerEvent.seq)
+        )
+        for row in rows:
+            by_person[row.person_id or 0].append(_to_entry(row))
+    return by_person
+
+
+def iter_events(session: Session, *, batch: int = 10_000) -> Any:
+    """Every event in sequence order, streamed."""
+    rows = session.execute(select(LedgerEvent).order_by(LedgerEvent.seq)).yield_per(batch)
+    for row in rows.scalars():
+        yield _to_entry(row)
+
+
+def list_events(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    event_type: str | None = None,
+    facility_id: int | None = None,
+) -> tuple[list[Entry], int]:
+    query = select(LedgerEvent)
+    if event_type:
+        query = query.where(LedgerEvent.event_type == event_type)
+    if facility_id is not None:
+        query = query.where(LedgerEvent.facility_id == facility_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(LedgerEvent.seq.desc()).limit(limit).offset(offset))
+    return [_to_entry(row) for row in rows], total
+
+
+def tree_size(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(LedgerEvent.seq), 0))) or 0)
+
+
+def _leaf_hashes(session: Session, size: int) -> list[bytes]:
+    rows = session.execute(
+        select(LedgerEvent.leaf_hash).where(LedgerEvent.seq <= size).order_by(LedgerEvent.seq)
+    )
+    return [bytes.fromhex(value) for (value,) in rows]
+
+
+def _checked_size(session: Session, size: int | None) -> int:
+    current = tree_size(session)
+    size = current if size is None else size
+    if not 0 < size <= current:
+        raise Invalid(f"tree size {size} is outside the ledger's 1..{current}")
+    return size
+
+
+def issue_checkpoint(
+    session: Session, *, key: Ed25519PrivateKey, log: str, issued_by: int | None
+) -> SignedCheckpoint:
+    """Sign the current tree head and keep a copy; the caller hands the file to a monitor."""
+    size = tree_size(session)
+    if size == 0:
+        raise Invalid("the ledger is empty: there is nothing to checkpoint yet")
+    root = merkle.root_hash(_leaf_hashes(session, size)).hex()
+    checkpoint = sign_checkpoint(key, log=log, tree_size=size, root_hash=root, at=utc_now())
+    session.add(
+        Checkpoint(
+            tree_size=size,
+            root_hash=root,
+            issued_at=dt.datetime.fromisoformat(checkpoint.timestamp),
+            key_id=checkpoint.key_id,
+            signature=checkpoint.signature,
+            issued_by=issued_by,
+        )
+    )
+    return checkpoint
+
+
+def list_checkpoints(session: Session, *, log: str) -> list[SignedCheckpoint]:
+    rows = session.scalars(select(Checkpoint).order_by(Checkpoint.id))
+    return [
+        SignedCheckpoint(
+            log=log,
+            tree_size=row.tree_size,
+            root_hash=row.root_hash,
+            timestamp=row.issued_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            key_id=row.key_id,
+            signature=row.signature,
+        )
+        for row in rows
+    ]
+
+
+def inclusion_proof(session: Session, *, seq: int, tree_size: int | None = None) -> dict[str, Any]:
+    """Proof that event ``seq`` is leaf ``seq - 1`` of the tree of ``tree_size`` events."""
+    size = _checked_size(session, tree_size)
+    if not 1 <= seq <= size:
+        raise Invalid(f"event {seq} is not within a tree of size {size}")
+    leaves = _leaf_hashes(session, size)
+    return {
+        "seq": seq,
+        "leaf_index": seq - 1,
+        "tree_size": size,
+        "leaf_hash": leaves[seq - 1].hex(),
+        "root_hash": merkle.root_hash(leaves).hex(),
+        "audit_path": [node.hex() for node in merkle.inclusion_proof(leaves, seq - 1)],
+    }
+
+
+def consistency_proof(
+    session: Session, *, old_size: int, new_size: int | None = None
+) -> dict[str, Any]:
+    """Proof that the log of ``old_size`` events is a prefix of today's (or ``new_size``)."""
+    size = _checked_size(session, new_size)
+    if not 0 < old_size <= size:
+        raise Invalid(f"old tree size {old_size} must be between 1 and {size}")
+    leaves = _leaf_hashes(session, size)
+    return {
+        "old_size": old_size,
+        "new_size": size,
+        "old_root": merkle.root_hash(leaves[:old_size]).hex(),
+        "new_root": merkle.root_hash(leaves).hex(),
+        "proof": [node.hex() for node in merkle.consistency_proof(leaves, old_size)],
+    }
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    events: int
+    root_hash: str
+    chain_head: str
+    first_bad_seq: int | None = None
+    problem: str | None = None
+    checkpoints_checked: int = 0
+    checkpoint_proved: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_COLUMNS_IN_BODY = (
+    ("event_id", "event_id"),
+    ("event_type", "type"),
+    ("person_id", "person_id"),
+    ("facility_id", "facility_id"),
+    ("authority_id", "authority_id"),
+    ("recorded_by", "recorded_by"),
+    ("corrects_seq", "corrects_seq"),
+)
+
+
+def _row_problem(row: Any, expected_seq: int, chain: bytes) -> tuple[str | None, bytes, bytes]:
+    """Check one row against its own body and the chain; return (problem, leaf, chain)."""
+    body = row.body.encode()
+    leaf = merkle.leaf_hash(body)
+    chain = hashlib.sha256(chain + leaf).digest()
+    if row.seq != expected_seq:
+        return f"event {expected_seq} is missing (next row is {row.seq})", leaf, chain
+    try:
+        content = json.loads(body)
+    except ValueError:
+        return "the event body is not valid JSON", leaf, chain
+    if content.get("seq") != row.seq:
+        return f"the body says sequence {content.get('seq')}: rows reordered", leaf, chain
+    for column, key in _COLUMNS_IN_BODY:
+        if getattr(row, column) != content.get(key):
+            return f"column {column} differs from the hashed body", leaf, chain
+    if iso_utc(row.occurred_at) != content.get("occurred_at"):
+        return "column occurred_at differs from the hashed body", leaf, chain
+    if row.leaf_hash != leaf.hex():
+        return "stored leaf hash does not match the body", leaf, chain
+    if row.chain_hash != chain.hex():
+        return "hash chain broken", leaf, chain
+    return None, leaf, chain
+
+
+def verify(
+    session: Session,
+    *,
+    log: str,
+    public_key: Ed25519PublicKey | None = None,
+    checkpoint: SignedCheckpoint | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> VerifyReport:
+    """Recompute the chain and the Merkle tree from the rows; check stored checkpoints and,
+    when given, prove that the log extends a monitor's ``checkpoint``."""
+    stored = {c.tree_size: c for c in list_checkpoints(session, log=log)}
+    frontier = merkle.Frontier()
+    keep_leaves = checkpoint is not None
+    leaves: list[bytes] = []
+    chain = GENESIS_CHAIN
+    report = VerifyReport(ok=True, events=0, root_hash="", chain_head=GENESIS_CHAIN.hex())
+    columns = [
+        LedgerEvent.__table__.c[name]
+        for name in (
+            "seq",
+            "event_id",
+            "event_type",
+            "person_id",
+            "facility_id",
+            "authority_id",
+            "recorded_by",
+            "corrects_seq",
+            "occurred_at",
+            "body",
+            "leaf_hash",
+            "chain_hash",
+        )
+    ]
+    result = session.execute(
+        select(*columns).order_by(LedgerEvent.seq).execution_options(yield_per=20_000)
+    )
+    for row in result:
+        problem, leaf, chain = _row_problem(row, frontier.size + 1, chain)
+        if problem:
+            return _fail(report, frontier.size + 1, problem)
+        frontier.append(leaf)
+        if keep_leaves:
+            leaves.append(leaf)
+        held = stored.get(frontier.size)
+        if held is not None:
+            if held.root_hash != frontier.root().hex():
+                return _fail(
+                    report, frontier.size, f"root differs from checkpoint of size {frontier.size}"
+                )
+            if public_key is not None:
+                verify_checkpoint_signature(held, public_key)
+            report.checkpoints_checked += 1
+        if progress is not None and frontier.size % 20_000 == 0:
+            progress(frontier.size)
+    report.events = frontier.size
+    report.root_hash = frontier.root().hex()
+    report.chain_head = chain.hex()
+    if checkpoint is not None:
+        _prove_extends(report, checkpoint, leaves, public_key)
+    return report
+
+
+def _fail(report: VerifyReport, seq: int, problem: str) -> VerifyReport:
+    report.ok, report.first_bad_seq, report.problem = False, seq, problem
+    return report
+
+
+def _prove_extends(
+    report: VerifyReport,
+    checkpoint: SignedCheckpoint,
+    leaves: list[bytes],
+    public_key: Ed25519PublicKey | None,
+) -> None:
+    if public_key is None:
+        raise Invalid("a checkpoint can only be trusted with the log's public key (--public-key)")
+    verify_checkpoint_signature(checkpoint, public_key)
+    size = checkpoint.tree_size
+    if size > len(leaves):
+        _fail(
+            report,
+            len(leaves) + 1,
+            f"checkpoint covers {size} events but only {len(leaves)} remain",
+        )
+        report.checkpoint_proved = False
+        return
+    proof = merkle.consistency_proof(leaves, size) if size else []
+    try:
+        merkle.verify_consistency(
+            size, len(leaves), bytes.fromhex(checkpoint.root_hash), merkle.root_hash(leaves), proof
+        )
+    except merkle.ProofError:
+        # A wholesale rewrite with recomputed hashes passes the row checks; only the
+        # monitor's root exposes it, and a root cannot say which event changed.
+        _fail(
+            report,
+            size,
+            f"the log no longer extends the checkpoint of size {size}: "
+            f"an event at or before sequence {size} was rewritten",
+        )
+        report.checkpoint_proved = False
+        return
+    report.checkpoint_proved = True

@@ -1,0 +1,1 @@
+"""Registry: organizations, users and tokens, facilities, persons and their names."""

@@ -1,0 +1,143 @@
+"""Boundary models of the registry room (API bodies, service inputs and outputs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from custodia.registry.models import FacilityKind, NameKind, PersonCategory, Role, Script, Sex
+
+_ISO2 = r"^[A-Z]{2}$"
+
+
+class OrganizationIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=64)
+    country: str = Field(pattern=_ISO2, description="ISO 3166-1 alpha-2")
+
+
+class OrganizationOut(OrganizationIn):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9._-]+$")
+    display_name: str = Field(min_length=1, max_length=200)
+    organization_id: int
+    role: Role
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    display_name: str
+    organization_id: int
+    role: Role
+
+
+class Actor(BaseModel):
+    """The authenticated user behind a request."""
+
+    user_id: int
+    username: str
+    role: Role
+    organization_id: int
+
+
+class FacilityIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    kind: FacilityKind
+    town: str = Field(min_length=1, max_length=100)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    capacity: int = Field(ge=0)
+    authority_id: int
+
+
+class FacilityOut(FacilityIn):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    threat_level: int | None = None
+
+
+class ThreatLevelIn(BaseModel):
+    level: int = Field(ge=1, le=5, description="1 calm .. 5 imminent breach")
+    effective_at: dt.datetime | None = None
+    note: str = ""
+
+
+class NameIn(BaseModel):
+    kind: NameKind = NameKind.PRIMARY
+    script: Script = Script.LATIN
+    full_name: str = Field(min_length=1, max_length=300)
+    ism: str | None = None
+    nasab: str | None = None
+    nisba: str | None = None
+    kunya: str | None = None
+
+
+class NameOut(NameIn):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+
+
+class DocumentIn(BaseModel):
+    kind: str = Field(min_length=1, max_length=32, examples=["passport", "national_id"])
+    number: str = Field(min_length=1, max_length=64)
+    issuing_country: str = Field(pattern=_ISO2)
+
+
+class PersonIn(BaseModel):
+    category: PersonCategory
+    sex: Sex = Sex.UNKNOWN
+    date_of_birth: str | None = Field(
+        default=None, description="YYYY-MM-DD, YYYY-MM, YYYY or a range YYYY/YYYY"
+    )
+    nationalities: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
+    risk_tier: int = Field(default=1, ge=1, le=4)
+    names: list[NameIn] = Field(min_length=1)
+    mother_name: str | None = None
+    place_of_birth: str | None = None
+    documents: list[DocumentIn] = Field(default_factory=list)
+
+    @field_validator("nationalities")
+    @classmethod
+    def _iso_codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if len(code) != 2 or not code.isalpha() or not code.isupper():
+                raise ValueError(f"nationality {code!r} is not an ISO 3166-1 alpha-2 code")
+        return sorted(set(value))
+
+
+class PersonOut(BaseModel):
+    id: int
+    category: PersonCategory
+    sex: Sex
+    date_of_birth: str | None
+    nationalities: list[str]
+    risk_tier: int
+    names: list[NameOut]
+    mother_name: str | None
+    place_of_birth: str | None
+    documents: list[DocumentIn]
+
+    @property
+    def primary_name(self) -> str:
+        for name in self.names:
+            if name.kind == NameKind.PRIMARY:
+                return name.full_name
+        return self.names[0].full_name if self.names else ""
+
+
+class PersonQuery(BaseModel):
+    name: str | None = None
+    nationality: str | None = None
+    category: PersonCategory | None = None
+    facility_id: int | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)

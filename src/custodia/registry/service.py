@@ -1,0 +1,429 @@
+"""The registry room's public functions: organizations, users and tokens, facilities,
+persons with their names, nationalities and documents, households."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select
+from sqlalchemy.orm import Session
+
+from custodia.db import utc_now
+from custodia.errors import Conflict, Invalid, NotFound, Unauthorized
+from custodia.registry import models as m
+from custodia.registry.countries import check_country_codes
+from custodia.registry.dates import parse_partial_date
+from custodia.registry.names import fold, name_tokens
+from custodia.registry.schemas import (
+    Actor,
+    DocumentIn,
+    FacilityIn,
+    FacilityOut,
+    NameOut,
+    OrganizationIn,
+    OrganizationOut,
+    PersonIn,
+    PersonOut,
+    PersonQuery,
+    ThreatLevelIn,
+    UserIn,
+    UserOut,
+)
+
+TOKEN_PREFIX = "cst_"  # noqa: S105 -- a public prefix that marks Custodia tokens, not a secret
+
+
+# --- organizations, users, tokens ------------------------------------------------------
+
+
+def create_organization(session: Session, *, org_in: OrganizationIn) -> OrganizationOut:
+    check_country_codes([org_in.country])
+    if session.scalar(select(m.Organization.id).where(m.Organization.code == org_in.code)):
+        raise Conflict(f"an organization with code {org_in.code!r} already exists")
+    org = m.Organization(**org_in.model_dump())
+    session.add(org)
+    session.flush()
+    return OrganizationOut.model_validate(org)
+
+
+def list_organizations(session: Session) -> list[OrganizationOut]:
+    rows = session.scalars(select(m.Organization).order_by(m.Organization.id))
+    return [OrganizationOut.model_validate(row) for row in rows]
+
+
+def get_organization_by_code(session: Session, *, code: str) -> OrganizationOut:
+    org = session.scalar(select(m.Organization).where(m.Organization.code == code))
+    if org is None:
+        raise NotFound(f"no organization with code {code!r}")
+    return OrganizationOut.model_validate(org)
+
+
+def create_user(session: Session, *, user_in: UserIn) -> UserOut:
+    if session.get(m.Organization, user_in.organization_id) is None:
+        raise NotFound(f"no organization with id {user_in.organization_id}")
+    if session.scalar(select(m.User.id).where(m.User.username == user_in.username)):
+        raise Conflict(f"user {user_in.username!r} already exists")
+    user = m.User(**user_in.model_dump(), created_at=utc_now())
+    session.add(user)
+    session.flush()
+    return UserOut.model_validate(user)
+
+
+def get_user_by_username(session: Session, *, username: str) -> UserOut:
+    user = session.scalar(select(m.User).where(m.User.username == username))
+    if user is None:
+        raise NotFound(f"no user named {username!r}")
+    return UserOut.model_validate(user)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, *, user_id: int, label: str = "api") -> str:
+    """Create an API token; only its hash is stored, so the caller must show it now."""
+    if session.get(m.User, user_id) is None:
+        raise NotFound(f"no user with id {user_id}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        m.ApiToken(
+            user_id=user_id,
+            token_hash=_hash_token(token),
+            label=label,
+            created_at=utc_now(),
+            revoked_at=None,
+        )
+    )
+    session.flush()
+    return token
+
+
+def authenticate(session: Session, *, token: str) -> Actor:
+    row = session.execute(
+        select(m.User.id, m.User.username, m.User.role, m.User.organization_id)
+        .join(m.ApiToken, m.ApiToken.user_id == m.User.id)
+        .where(m.ApiToken.token_hash == _hash_token(token), m.ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        raise Unauthorized("the API token is unknown or revoked")
+    return Actor(
+        user_id=row.id, username=row.username, role=row.role, organization_id=row.organization_id
+    )
+
+
+# --- facilities -------------------------------------------------------------------------
+
+
+def create_facility(session: Session, *, facility_in: FacilityIn) -> FacilityOut:
+    if session.get(m.Organization, facility_in.authority_id) is None:
+        raise NotFound(f"no organization with id {facility_in.authority_id} to control it")
+    if session.scalar(select(m.Facility.id).where(m.Facility.code == facility_in.code)):
+        raise Conflict(f"a facility with code {facility_in.code!r} already exists")
+    facility = m.Facility(**facility_in.model_dump())
+    session.add(facility)
+    session.flush()
+    return FacilityOut.model_validate(facility)
+
+
+def _current_threats(session: Session) -> dict[int, int]:
+    latest = (
+        select(m.ThreatLevel.facility_id, func.max(m.ThreatLevel.effective_at).label("at"))
+        .group_by(m.ThreatLevel.facility_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(m.ThreatLevel.facility_id, m.ThreatLevel.level).join(
+            latest,
+            and_(
+                latest.c.facility_id == m.ThreatLevel.facility_id,
+                latest.c.at == m.ThreatLevel.effective_at,
+            ),
+        )
+    )
+    return {row.facility_id: row.level for row in rows}
+
+
+def list_facilities(session: Session) -> list[FacilityOut]:
+    threats = _current_threats(session)
+    return [
+        FacilityOut.model_validate(row).model_copy(update={"threat_level": threats.get(row.id)})
+        for row in session.scalars(select(m.Facility).order_by(m.Facility.id))
+    ]
+
+
+def get_facility(session: Session, *, facility_id: int) -> FacilityOut:
+    row = session.get(m.Facility, facility_id)
+    if row is None:
+        raise NotFound(f"no facility with id {facility_id}")
+    level = session.scalar(
+        select(m.ThreatLevel.level)
+        .where(m.ThreatLevel.facility_id == facility_id)
+        .order_by(m.ThreatLevel.effective_at.desc(), m.ThreatLevel.id.desc())
+        .limit(1)
+    )
+    return FacilityOut.model_validate(row).model_copy(update={"threat_level": level})
+
+
+def find_facility(session: Session, *, ref: str) -> FacilityOut:
+    """A facility by id or by code (what a person types at a CLI)."""
+    if ref.isdigit():
+        return get_facility(session, facility_id=int(ref))
+    facility_id = session.scalar(select(m.Facility.id).where(m.Facility.code == ref))
+    if facility_id is None:
+        raise NotFound(f"no facility with code {ref!r}")
+    return get_facility(session, facility_id=facility_id)
+
+
+def record_threat_level(
+    session: Session, *, facility_id: int, threat_in: ThreatLevelIn, actor: Actor | None
+) -> FacilityOut:
+    get_facility(session, facility_id=facility_id)
+    session.add(
+        m.ThreatLevel(
+            facility_id=facility_id,
+            level=threat_in.level,
+            effective_at=threat_in.effective_at or utc_now(),
+            recorded_by=actor.user_id if actor else None,
+            note=threat_in.note,
+        )
+    )
+    session.flush()
+    return get_facility(session, facility_id=facility_id)
+
+
+def threat_history(session: Session, *, facility_id: int) -> list[dict[str, Any]]:
+    get_facility(session, facility_id=facility_id)
+    rows = session.scalars(
+        select(m.ThreatLevel)
+        .where(m.ThreatLevel.facility_id == facility_id)
+        .order_by(m.ThreatLevel.effective_at)
+    )
+    return [{"level": r.level, "effective_at": r.effective_at, "note": r.note} for r in rows]
+
+
+# --- persons ----------------------------------------------------------------------------
+
+
+def _person_row(person_in: PersonIn, now: Any) -> dict[str, Any]:
+    dob = parse_partial_date(person_in.date_of_birth) if person_in.date_of_birth else None
+    return {
+        "category": person_in.category,
+        "sex": person_in.sex,
+        "dob_text": dob.text if dob else None,
+        "dob_earliest": dob.earliest if dob else None,
+        "dob_latest": dob.latest if dob else None,
+        "risk_tier": person_in.risk_tier,
+        "mother_name": person_in.mother_name,
+        "place_of_birth": person_in.place_of_birth,
+        "created_at": now,
+    }
+
+
+def register_persons(session: Session, *, persons_in: Sequence[PersonIn]) -> list[int]:
+    """Register many persons in bulk (Core inserts); returns their ids in input order."""
+    if not persons_in:
+        return []
+    for person_in in persons_in:
+        check_country_codes(person_in.nationalities)
+        check_country_codes([d.issuing_country for d in person_in.documents])
+    now = utc_now()
+    rows = [_person_row(p, now) for p in persons_in]
+    ids: list[int] = []
+    for start in range(0, len(rows), 5000):
+        result = session.execute(
+            insert(m.Person).returning(m.Person.id, sort_by_parameter_order=True),
+            rows[start : start + 5000],
+        )
+        ids.extend(result.scalars().all())
+    names, tokens, nationalities, documents = [], [], [], []
+    for person_id, person_in in zip(ids, persons_in, strict=True):
+        seen: set[str] = set()
+        for name in person_in.names:
+            names.append({"person_id": person_id, **name.model_dump()})
+            seen |= name_tokens(name.full_name)
+        tokens.extend({"token": t, "person_id": person_id} for t in sorted(seen))
+        nationalities.extend(
+            {"person_id": person_id, "country": c} for c in person_in.nationalities
+        )
+        documents.extend({"person_id": person_id, **d.model_dump()} for d in person_in.documents)
+    for table, values in (
+        (m.PersonName, names),
+        (m.NameToken, tokens),
+        (m.Nationality, nationalities),
+        (m.IdentityDocument, documents),
+    ):
+        for start in range(0, len(values), 10_000):
+            session.execute(insert(table), values[start : start + 10_000])
+    return ids
+
+
+def register_person(session: Session, *, person_in: PersonIn) -> PersonOut:
+    (person_id,) = register_persons(session, persons_in=[person_in])
+    return get_person(session, person_id=person_id)
+
+
+def _person_out(row: m.Person) -> PersonOut:
+    return PersonOut(
+        id=row.id,
+        category=row.category,
+        sex=row.sex,
+        date_of_birth=row.dob_text,
+        nationalities=sorted(n.country for n in row.nationalities),
+        risk_tier=row.risk_tier,
+        names=[NameOut.model_validate(n) for n in row.names],
+        mother_name=row.mother_name,
+        place_of_birth=row.place_of_birth,
+        documents=[DocumentIn.model_validate(d, from_attributes=True) for d in row.documents],
+    )
+
+
+def get_person(session: Session, *, person_id: int) -> PersonOut:
+    row = session.get(m.Person, person_id)
+    if row is None:
+        raise NotFound(f"no person with id {person_id}")
+    return _person_out(row)
+
+
+def get_persons(session: Session, *, person_ids: Collection[int]) -> dict[int, PersonOut]:
+    found: dict[int, PersonOut] = {}
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), 900):
+        rows = session.scalars(select(m.Person).where(m.Person.id.in_(ids[start : start + 900])))
+        found.update({row.id: _person_out(row) for row in rows})
+    return found
+
+
+def missing_person_ids(session: Session, *, person_ids: Collection[int]) -> list[int]:
+    """Those of ``person_ids`` that are not registered."""
+    wanted = sorted(set(person_ids))
+    known: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        known.update(
+            session.scalars(select(m.Person.id).where(m.Person.id.in_(wanted[start : start + 900])))
+        )
+    return [pid for pid in wanted if pid not in known]
+
+
+def person_risk_and_category(
+    session: Session, *, person_ids: Collection[int]
+) -> dict[int, tuple[str, int]]:
+    ids = sorted(set(person_ids))
+    out: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(ids), 900):
+        rows = session.execute(
+            select(m.Person.id, m.Person.category, m.Person.risk_tier).where(
+                m.Person.id.in_(ids[start : start + 900])
+            )
+        )
+        out.update({r.id: (str(r.category), r.risk_tier) for r in rows})
+    return out
+
+
+def search_persons(
+    session: Session, *, query: PersonQuery, restrict_to: Collection[int] | None = None
+) -> tuple[list[PersonOut], int]:
+    """Persons matching every word of ``query.name`` (as a word prefix) and the filters."""
+    stmt = select(m.Person.id)
+    if query.name:
+        words = sorted(name_tokens(query.name)) or [fold(query.name)]
+        for word in words:
+            stmt = stmt.where(
+                m.Person.id.in_(
+                    select(m.NameToken.person_id).where(
+                        m.NameToken.token >= word, m.NameToken.token < word + "\U0010ffff"
+                    )
+                )
+            )
+    if query.nationality:
+        stmt = stmt.where(
+            m.Person.id.in_(
+                select(m.Nationality.person_id).where(m.Nationality.country == query.nationality)
+            )
+        )
+    if query.category:
+        stmt = stmt.where(m.Person.category == query.category)
+    if restrict_to is not None:
+        stmt = stmt.where(m.Person.id.in_(sorted(restrict_to)))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    ids = list(session.scalars(stmt.order_by(m.Person.id).limit(query.limit).offset(query.offset)))
+    persons = get_persons(session, person_ids=ids)
+    return [persons[i] for i in ids], total
+
+
+def count_persons(session: Session) -> int:
+    return int(session.scalar(select(func.count(m.Person.id))) or 0)
+
+
+# --- households -------------------------------------------------------------------------
+
+
+def create_households(
+    session: Session, *, households: Sequence[tuple[int, str, int | None, list[tuple[int, str]]]]
+) -> list[int]:
+    """Bulk-create camp households: (facility id, label, head person id, [(member, relation)])."""
+    ids: list[int] = []
+    for start in range(0, len(households), 5000):
+        chunk = households[start : start + 5000]
+        result = session.execute(
+            insert(m.Household).returning(m.Household.id, sort_by_parameter_order=True),
+            [
+                {"facility_id": f, "label": label, "head_person_id": head}
+                for f, label, head, _ in chunk
+            ],
+        )
+        ids.extend(result.scalars().all())
+    members = [
+        {"household_id": hid, "person_id": pid, "relation": relation}
+        for hid, (_, _, _, people) in zip(ids, households, strict=True)
+        for pid, relation in people
+    ]
+    for start in range(0, len(members), 10_000):
+        session.execute(insert(m.HouseholdMember), members[start : start + 10_000])
+    return ids
+
+
+def link_family(session: Session, *, links: Sequence[tuple[int, int, str, bool]]) -> None:
+    """Bulk family links: (person, relative, relation of person to relative, separated)."""
+    if not links:
+        return
+    rows = [
+        {"person_id": a, "relative_id": b, "relation": r, "separated": s} for a, b, r, s in links
+    ]
+    for start in range(0, len(rows), 10_000):
+        session.execute(insert(m.FamilyLink), rows[start : start + 10_000])
+
+
+def household_of(session: Session, *, person_id: int) -> dict[str, Any] | None:
+    row = session.execute(
+        select(
+            m.Household.id, m.Household.label, m.Household.facility_id, m.HouseholdMember.relation
+        )
+        .join(m.HouseholdMember, m.HouseholdMember.household_id == m.Household.id)
+        .where(m.HouseholdMember.person_id == person_id)
+    ).first()
+    if row is None:
+        return None
+    members = session.execute(
+        select(m.HouseholdMember.person_id, m.HouseholdMember.relation).where(
+            m.HouseholdMember.household_id == row.id
+        )
+    ).all()
+    return {
+        "household_id": row.id,
+        "label": row.label,
+        "facility_id": row.facility_id,
+        "relation": row.relation,
+        "members": [{"person_id": p, "relation": r} for p, r in members],
+    }
+
+
+def ensure_valid_person_in(person_in: PersonIn) -> None:
+    """Validation that needs no database, for callers that check before writing."""
+    check_country_codes(person_in.nationalities)
+    if person_in.date_of_birth:
+        parse_partial_date(person_in.date_of_birth)
+    if not any(n.full_name.strip() for n in person_in.names):
+        raise Invalid("a person needs at least one non-empty name")
