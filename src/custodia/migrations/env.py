@@ -7,7 +7,8 @@ from sqlalchemy import engine_from_config, pool
 
 import custodia.custody.models
 import custodia.ledger.models
-import custodia.registry.models  # noqa: F401  (every room's tables join the metadata)
+import custodia.registry.models
+import custodia.scenario.models  # noqa: F401  (every room's tables join the metadata)
 from custodia.db import Base
 
 target_metadata = Base.metadata

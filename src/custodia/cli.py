@@ -1,0 +1,517 @@
+"""The ``custodia`` command line: parse, call one service function, render with Rich.
+
+Errors a user can act on are printed as one line and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from custodia.config import get_settings
+from custodia.db import read_session, unit_of_work, upgrade_database
+from custodia.errors import CustodiaError, Invalid
+
+app = typer.Typer(
+    help="Custodia: accountable custody for large detention systems.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+scenario_app = typer.Typer(
+    help="Synthetic detention systems for demos and tests.", no_args_is_help=True
+)
+ledger_app = typer.Typer(
+    help="The custody ledger: verify, checkpoint, prove.", no_args_is_help=True
+)
+rollcall_app = typer.Typer(help="Roll calls and discrepancies.", no_args_is_help=True)
+person_app = typer.Typer(help="Look up persons and their custody history.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (scenario_app, "scenario"),
+    (ledger_app, "ledger"),
+    (rollcall_app, "rollcall"),
+    (person_app, "person"),
+    (token_app, "token"),
+):
+    app.add_typer(sub, name=name)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def main() -> None:
+    """Console-script entry point: runs the app and turns known failures into one line."""
+    try:
+        app(standalone_mode=False)
+    except CustodiaError as exc:
+        _fail(exc.detail)
+    except (OperationalError, ProgrammingError) as exc:
+        _fail(
+            f"database error: {str(exc.orig).strip().splitlines()[0]} "
+            "(is the database reachable and upgraded? try `custodia db upgrade`)"
+        )
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail("aborted")
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+    """A Rich progress bar; yields ``advance(done, total=None, description=None)``."""
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err_console, transient=False) as progress:
+        task = progress.add_task(description, total=total)
+
+        def advance(done: int, total: int | None = None, description: str | None = None) -> None:
+            progress.update(
+                task,
+                completed=done,
+                total=total,
+                description=description or progress.tasks[0].description,
+            )
+
+        yield advance
+
+
+def _print_json(data: Any) -> None:
+    console.print_json(json.dumps(data, default=str))
+
+
+# --- db, serve, demo --------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to the configured database."""
+    revision = upgrade_database()
+    console.print(
+        f"database at revision [bold]{revision}[/]: {get_settings().effective_database_url}"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: CUSTODIA_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="default: CUSTODIA_PORT")] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from custodia.api.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(
+        create_app(), host=host or settings.host, port=port or settings.port, log_level="info"
+    )
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="serve the API after set-up")
+    ] = True,
+    seed: int = 1,
+    detainees: int = 6000,
+    camp_residents: int = 40000,
+) -> None:
+    """Upgrade the database, generate the default scenario if it is empty, print the URL and
+    an admin token, then serve."""
+    from custodia.scenario import service as scenario
+
+    upgrade_database()
+    with read_session() as session:
+        empty = scenario.is_empty(session=session)
+    if empty:
+        _generate(seed=seed, detainees=detainees, camp_residents=camp_residents)
+    else:
+        console.print("database already holds a detention system; keeping it")
+    with unit_of_work() as session:
+        token = scenario.demo_admin_token(session=session)
+    settings = get_settings()
+    url = f"http://{settings.host}:{settings.port}"
+    console.print(f"\n[bold green]Custodia is ready.[/]  API: {url}   docs: {url}/docs", soft_wrap=True)
+    console.print(f"admin API token: [bold]{token}[/]", soft_wrap=True)
+    console.print(f"try: curl -H 'Authorization: Bearer {token}' {url}/population\n",
+                  soft_wrap=True)
+    if serve_after:
+        serve(host=None, port=None)
+
+
+# --- scenario ---------------------------------------------------------------------------
+
+
+def _generate(*, seed: int, detainees: int, camp_residents: int) -> None:
+    from custodia.scenario import service as scenario
+
+    with progress_bar("generating scenario") as advance, unit_of_work() as session:
+        summary = scenario.generate(
+            session=session,
+            seed=seed,
+            detainees=detainees,
+            camp_residents=camp_residents,
+            progress=advance,
+        )
+    table = Table(title=f"scenario (seed {seed})")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in summary.items():
+        table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+    console.print(table)
+
+
+@scenario_app.command("generate")
+def scenario_generate(
+    seed: Annotated[int, typer.Option(help="same seed, same detention system")] = 1,
+    detainees: Annotated[int, typer.Option(min=0)] = 6000,
+    camp_residents: Annotated[int, typer.Option(min=0)] = 40000,
+) -> None:
+    """Build a synthetic detention system through the ledger, deterministically."""
+    from custodia.scenario import service as scenario
+
+    with read_session() as session:
+        if not scenario.is_empty(session=session):
+            raise Invalid("the database already holds persons; generate into an empty database")
+    _generate(seed=seed, detainees=detainees, camp_residents=camp_residents)
+
+
+# --- ledger -----------------------------------------------------------------------------
+
+
+def _signing_key() -> Any:
+    from custodia.ledger.signing import load_or_create_signing_key
+
+    return load_or_create_signing_key(get_settings().effective_signing_key_file)
+
+
+def _read_checkpoint(path: Path) -> Any:
+    from custodia.ledger.signing import SignedCheckpoint
+
+    try:
+        return SignedCheckpoint.from_json(json.loads(path.read_text()))
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"{path} is not a JSON checkpoint file: {exc}") from exc
+
+
+def _read_public_key(path: Path) -> Any:
+    from custodia.ledger.signing import load_public_key
+
+    return load_public_key(path.read_bytes())
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="a checkpoint file held by a monitor: prove today's log extends it"),
+    ] = None,
+    public_key: Annotated[
+        Path | None, typer.Option(help="the log's Ed25519 public key (PEM)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Recompute the hash chain and Merkle tree from the rows, replay the ledger against the
+    custody projection; exit 1 naming the first bad sequence number."""
+    from custodia.custody.service import check_projection
+    from custodia.ledger import service as ledger
+
+    held = _read_checkpoint(checkpoint) if checkpoint else None
+    key = _read_public_key(public_key) if public_key else None
+    if held is not None and key is None:
+        raise Invalid(
+            "--checkpoint needs --public-key: a checkpoint is only as good as its signature"
+        )
+    with read_session() as session, progress_bar("verifying ledger") as advance:
+        size = ledger.tree_size(session)
+        report = ledger.verify(
+            session,
+            log=get_settings().log_name,
+            public_key=key,
+            checkpoint=held,
+            progress=lambda n: advance(n, size),
+        )
+        advance(report.events, size)
+        replay = check_projection(session) if report.ok else None
+    result = {
+        **report.as_dict(),
+        "projection_matches_replay": replay.ok if replay else None,
+        "projection_mismatches": replay.mismatches[:20] if replay else [],
+    }
+    ok = report.ok and (replay is None or replay.ok)
+    if as_json:
+        _print_json(result)
+    elif ok:
+        proved = f"; extends the checkpoint of size {held.tree_size}" if held else ""
+        console.print(
+            f"[bold green]ledger verified[/]: {report.events:,} events, root "
+            f"{report.root_hash}, {report.checkpoints_checked} stored checkpoints "
+            f"match{proved}; projection equals replay"
+        )
+    elif not report.ok:
+        err_console.print(
+            f"[bold red]ledger verification FAILED at sequence "
+            f"{report.first_bad_seq}[/]: {report.problem}"
+        )
+    elif replay is not None:
+        err_console.print(
+            f"[bold red]projection differs from replay[/] for "
+            f"{len(replay.mismatches)} persons, first: {replay.mismatches[0]}"
+        )
+    if not ok:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint(
+    out: Annotated[Path | None, typer.Option(help="write the signed checkpoint here")] = None,
+    public_key_out: Annotated[
+        Path | None, typer.Option(help="also write the log's public key (PEM) here")
+    ] = None,
+) -> None:
+    """Sign the current tree head (size + root) to hand to an independent monitor."""
+    from custodia.ledger import service as ledger
+    from custodia.ledger.signing import public_key_pem
+
+    key = _signing_key()
+    with unit_of_work() as session:
+        signed = ledger.issue_checkpoint(
+            session, key=key, log=get_settings().log_name, issued_by=None
+        )
+    text = json.dumps(signed.to_json(), indent=2) + "\n"
+    if out:
+        out.write_text(text)
+        console.print(f"checkpoint of {signed.tree_size:,} events written to {out}")
+    else:
+        sys.stdout.write(text)
+    if public_key_out:
+        public_key_out.write_text(public_key_pem(key))
+        console.print(f"public key written to {public_key_out}")
+
+
+@ledger_app.command("public-key")
+def ledger_public_key() -> None:
+    """Print the log's Ed25519 public key (PEM), for monitors."""
+    from custodia.ledger.signing import public_key_pem
+
+    sys.stdout.write(public_key_pem(_signing_key()))
+
+
+@ledger_app.command("prove")
+def ledger_prove(
+    seq: Annotated[int | None, typer.Option(help="inclusion proof for this event")] = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="consistency proof from this checkpoint to now")
+    ] = None,
+    tree_size: Annotated[int | None, typer.Option(help="prove against this size")] = None,
+) -> None:
+    """Print an inclusion proof (--seq) or a consistency proof (--checkpoint) as JSON,
+    after checking it locally."""
+    from custodia.ledger import merkle
+    from custodia.ledger import service as ledger
+
+    if (seq is None) == (checkpoint is None):
+        raise Invalid("give exactly one of --seq (inclusion) or --checkpoint (consistency)")
+    with read_session() as session:
+        if seq is not None:
+            proof = ledger.inclusion_proof(session, seq=seq, tree_size=tree_size)
+            merkle.verify_inclusion(
+                proof["leaf_index"],
+                proof["tree_size"],
+                bytes.fromhex(proof["leaf_hash"]),
+                [bytes.fromhex(p) for p in proof["audit_path"]],
+                bytes.fromhex(proof["root_hash"]),
+            )
+        elif checkpoint is not None:
+            held = _read_checkpoint(checkpoint)
+            proof = ledger.consistency_proof(session, old_size=held.tree_size, new_size=tree_size)
+            proof["checkpoint_root_matches"] = proof["old_root"] == held.root_hash
+    _print_json(proof)
+
+
+# --- roll calls, persons, tokens ---------------------------------------------------------
+
+
+@rollcall_app.command("import")
+def rollcall_import(
+    facility: Annotated[str, typer.Argument(help="facility id or code")],
+    file: Annotated[Path, typer.Argument(help="CSV with a person_id column", exists=False)],
+    user: Annotated[str, typer.Option(help="who took the roll call")] = "admin",
+) -> None:
+    """Record a roll call from a CSV of person ids and show every discrepancy."""
+    from custodia.custody import rollcall
+    from custodia.custody.schemas import RollCallIn
+    from custodia.registry import service as registry
+
+    ids = rollcall.parse_roll_call_csv(file.read_text())
+    with unit_of_work() as session:
+        actor = registry.get_user_by_username(session, username=user)
+        found = registry.find_facility(session, ref=facility)
+        result = rollcall.record_roll_call(
+            session,
+            roll_call_in=RollCallIn(facility_id=found.id, person_ids=ids),
+            actor_id=actor.id,
+        )
+    style = "green" if not result.discrepancies else "yellow"
+    console.print(
+        f"[bold {style}]roll call {result.id}[/] at {found.code}: counted "
+        f"{result.present_count}, records say {result.expected_count}; "
+        f"{len(result.missing)} missing, {len(result.unexpected)} unexpected "
+        f"(ledger event {result.headcount_seq})"
+    )
+    if result.discrepancies:
+        table = Table("id", "kind", "person", "detail")
+        for d in result.discrepancies[:50]:
+            table.add_row(str(d.id), d.kind, str(d.person_id or ""), d.detail)
+        console.print(table)
+
+
+@rollcall_app.command("discrepancies")
+def rollcall_discrepancies(
+    facility: Annotated[str | None, typer.Option(help="facility id or code")] = None,
+    status: Annotated[str, typer.Option(help="open or resolved")] = "open",
+) -> None:
+    """List discrepancies (open ones by default)."""
+    from custodia.custody import rollcall
+    from custodia.registry import service as registry
+
+    with read_session() as session:
+        facility_id = registry.find_facility(session, ref=facility).id if facility else None
+        items, total = rollcall.list_discrepancies(
+            session, facility_id=facility_id, status=status, limit=200
+        )
+    table = Table("id", "facility", "kind", "person", "detail", "opened", title=f"{total} {status}")
+    for d in items:
+        table.add_row(
+            str(d.id),
+            str(d.facility_id),
+            d.kind,
+            str(d.person_id or ""),
+            d.detail,
+            d.opened_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table)
+
+
+@person_app.command("show")
+def person_show(
+    person_id: Annotated[int, typer.Argument(help="person id")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A person's identity, current custody and full custody history."""
+    from custodia.custody.service import person_detail
+
+    with read_session() as session:
+        detail = person_detail(session, person_id=person_id)
+    if as_json:
+        _print_json(detail.model_dump(mode="json"))
+        return
+    _render_person(detail)
+
+
+def _render_person(detail: Any) -> None:
+    person, custody = detail.person, detail.custody
+    table = Table.grid(padding=(0, 2))
+    table.add_row("[bold]person", f"{person.id}  ({person.category.value}, {person.sex.value})")
+    for name in person.names:
+        table.add_row(f"[bold]{name.kind.value} name", f"{name.full_name}  [{name.script.value}]")
+    table.add_row("[bold]born", person.date_of_birth or "unknown")
+    table.add_row("[bold]nationality", ", ".join(person.nationalities) or "unknown")
+    table.add_row("[bold]risk tier", str(person.risk_tier))
+    if person.mother_name:
+        table.add_row("[bold]mother", person.mother_name)
+    where = f" at facility {custody.facility_id}" if custody.facility_id else ""
+    if custody.movement_id:
+        where = (
+            f" on movement {custody.movement_id} from facility "
+            f"{custody.origin_facility_id} to {custody.destination_facility_id}"
+        )
+    table.add_row(
+        "[bold]custody",
+        f"[bold]{custody.status.value.replace('_', ' ')}[/]{where}"
+        + (f" under authority {custody.authority_id}" if custody.authority_id else ""),
+    )
+    console.print(table)
+    history = Table("seq", "occurred", "event", "facility", "details", title="custody history")
+    for event in detail.history:
+        note = ", ".join(f"{k}={v}" for k, v in event.payload.items() if k != "replacement")
+        if event.corrected_by:
+            note = f"[red]corrected by {event.corrected_by}[/] " + note
+        history.add_row(
+            str(event.seq),
+            event.occurred_at.strftime("%Y-%m-%d"),
+            event.type,
+            str(event.facility_id or ""),
+            note,
+        )
+    console.print(history)
+
+
+@person_app.command("search")
+def person_search(
+    name: Annotated[str, typer.Argument(help="any words of a name, Latin or Arabic script")],
+    nationality: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2")] = None,
+    limit: int = 20,
+) -> None:
+    """Find persons by name words (prefixes), optionally by nationality."""
+    from custodia.custody.service import find_persons
+    from custodia.registry.schemas import PersonQuery
+
+    with read_session() as session:
+        items, total = find_persons(
+            session, query=PersonQuery(name=name, nationality=nationality, limit=limit)
+        )
+    table = Table("id", "name", "born", "nationality", "risk", title=f"{total} found")
+    for p in items:
+        table.add_row(
+            str(p.id),
+            p.primary_name,
+            p.date_of_birth or "?",
+            ",".join(p.nationalities),
+            str(p.risk_tier),
+        )
+    console.print(table)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Argument(help="username")],
+    label: str = "cli",
+) -> None:
+    """Issue an API token for a user; it is shown once and stored only hashed."""
+    from custodia.registry import service as registry
+
+    with unit_of_work() as session:
+        found = registry.get_user_by_username(session, username=user)
+        token = registry.issue_token(session, user_id=found.id, label=label)
+    console.print(token)
