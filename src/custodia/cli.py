@@ -54,7 +54,7 @@ err_console = Console(stderr=True)
 def main() -> None:
     """Console-script entry point: runs the app and turns known failures into one line."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CustodiaError as exc:
         _fail(exc.detail)
     except (OperationalError, ProgrammingError) as exc:
@@ -64,8 +64,6 @@ def main() -> None:
         )
     except OSError as exc:
         _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
     except typer.Abort:
         _fail("aborted")
     except Exception as exc:  # click's usage errors arrive here in non-standalone mode
@@ -75,6 +73,9 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    # Without standalone mode, click hands back typer.Exit's code instead of exiting.
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -161,10 +162,13 @@ def demo(
         token = scenario.demo_admin_token(session=session)
     settings = get_settings()
     url = f"http://{settings.host}:{settings.port}"
-    console.print(f"\n[bold green]Custodia is ready.[/]  API: {url}   docs: {url}/docs", soft_wrap=True)
+    console.print(
+        f"\n[bold green]Custodia is ready.[/]  API: {url}   docs: {url}/docs", soft_wrap=True
+    )
     console.print(f"admin API token: [bold]{token}[/]", soft_wrap=True)
-    console.print(f"try: curl -H 'Authorization: Bearer {token}' {url}/population\n",
-                  soft_wrap=True)
+    console.print(
+        f"try: curl -H 'Authorization: Bearer {token}' {url}/population\n", soft_wrap=True
+    )
     if serve_after:
         serve(host=None, port=None)
 
@@ -440,7 +444,11 @@ def person_show(
 
 
 def _render_person(detail: Any) -> None:
-    person, custody = detail.person, detail.custody
+    person, custody, names = detail.person, detail.custody, detail.facility_names
+
+    def place(facility_id: int | None) -> str:
+        return str(names.get(facility_id, facility_id)) if facility_id else ""
+
     table = Table.grid(padding=(0, 2))
     table.add_row("[bold]person", f"{person.id}  ({person.category.value}, {person.sex.value})")
     for name in person.names:
@@ -450,17 +458,14 @@ def _render_person(detail: Any) -> None:
     table.add_row("[bold]risk tier", str(person.risk_tier))
     if person.mother_name:
         table.add_row("[bold]mother", person.mother_name)
-    where = f" at facility {custody.facility_id}" if custody.facility_id else ""
+    where = f" at {place(custody.facility_id)}" if custody.facility_id else ""
     if custody.movement_id:
         where = (
-            f" on movement {custody.movement_id} from facility "
-            f"{custody.origin_facility_id} to {custody.destination_facility_id}"
+            f" on movement {custody.movement_id} from {place(custody.origin_facility_id)}"
+            f" to {place(custody.destination_facility_id)}"
         )
-    table.add_row(
-        "[bold]custody",
-        f"[bold]{custody.status.value.replace('_', ' ')}[/]{where}"
-        + (f" under authority {custody.authority_id}" if custody.authority_id else ""),
-    )
+    status = custody.status.value.replace("_", " ")
+    table.add_row("[bold]custody", f"[bold]{status}[/]{where}")
     console.print(table)
     history = Table("seq", "occurred", "event", "facility", "details", title="custody history")
     for event in detail.history:
@@ -471,7 +476,7 @@ def _render_person(detail: Any) -> None:
             str(event.seq),
             event.occurred_at.strftime("%Y-%m-%d"),
             event.type,
-            str(event.facility_id or ""),
+            place(event.facility_id),
             note,
         )
     console.print(history)

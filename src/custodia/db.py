@@ -55,8 +55,20 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+_ROOMS_WITH_TABLES = ("registry", "ledger", "custody", "scenario")
+
+
+def load_all_models() -> None:
+    """Import every room's tables, so foreign keys across rooms resolve in any process."""
+    import importlib
+
+    for room in _ROOMS_WITH_TABLES:
+        importlib.import_module(f"custodia.{room}.models")
+
+
 def get_engine(url: str | None = None) -> Engine:
     """Return the process-wide engine for ``url`` (default: the configured database)."""
+    load_all_models()
     settings = get_settings()
     url = url or settings.effective_database_url
     engine = _engines.get(url)

@@ -234,6 +234,9 @@ class PersonDetail(BaseModel):
     custody: CustodyOut
     history: list[EventOut]
     household: dict[str, Any] | None = None
+    facility_names: dict[int, str] = Field(
+        default_factory=dict, description="code and name of every facility mentioned"
+    )
 
 
 class RollCallIn(BaseModel):

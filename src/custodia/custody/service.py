@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -352,11 +353,21 @@ def custody_history(session: Session, *, person_id: int) -> list[EventOut]:
 
 
 def person_detail(session: Session, *, person_id: int) -> PersonDetail:
+    custody = get_custody(session, person_id=person_id)
+    history = custody_history(session, person_id=person_id)
+    mentioned = {custody.facility_id, custody.origin_facility_id, custody.destination_facility_id}
+    mentioned |= {e.facility_id for e in history}
+    mentioned |= {e.payload.get("destination_facility_id") for e in history}
     return PersonDetail(
         person=registry.get_person(session, person_id=person_id),
-        custody=get_custody(session, person_id=person_id),
-        history=custody_history(session, person_id=person_id),
+        custody=custody,
+        history=history,
         household=registry.household_of(session, person_id=person_id),
+        facility_names={
+            f.id: f"{f.code} {f.name}"
+            for f in registry.list_facilities(session)
+            if f.id in mentioned
+        },
     )
 
 
@@ -473,3 +484,11 @@ def check_projection(
                 {"person_id": person_id, "projection": str(stored), "replay": str(replayed)}
             )
     return report
+
+
+def audit_ledger(
+    session: Session, *, log: str, public_key: Ed25519PublicKey | None
+) -> tuple[ledger.VerifyReport, ReplayReport]:
+    """What a monitor asks of the whole system: the ledger's hashes, chain and stored
+    checkpoints are intact, and the projection equals a replay of the ledger."""
+    return ledger.verify(session, log=log, public_key=public_key), check_projection(session)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import custodia.custody.models
-import custodia.ledger.models
-import custodia.registry.models
-import custodia.scenario.models  # noqa: F401  (every room's tables join the metadata)
-from custodia.db import Base
+from custodia.db import Base, load_all_models
+
+load_all_models()
 
 target_metadata = Base.metadata
 

@@ -141,3 +141,19 @@ class PersonQuery(BaseModel):
     facility_id: int | None = None
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
+
+
+class ThreatLevelOut(BaseModel):
+    level: int
+    effective_at: dt.datetime
+    note: str
+
+
+class TokenIn(BaseModel):
+    label: str = Field(default="api", min_length=1, max_length=100)
+
+
+class TokenOut(BaseModel):
+    user_id: int
+    label: str
+    token: str = Field(description="shown only now: the system keeps only its hash")

@@ -25,14 +25,22 @@ def upgrade() -> None:
         sa.Column("true_person_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("seed", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"],
-                                name=op.f("fk_scenario_duplicate_person_id_person")),
-        sa.ForeignKeyConstraint(["true_person_id"], ["person.id"],
-                                name=op.f("fk_scenario_duplicate_true_person_id_person")),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_scenario_duplicate_person_id_person")
+        ),
+        sa.ForeignKeyConstraint(
+            ["true_person_id"],
+            ["person.id"],
+            name=op.f("fk_scenario_duplicate_true_person_id_person"),
+        ),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_scenario_duplicate")),
     )
-    op.create_index(op.f("ix_scenario_duplicate_true_person_id"), "scenario_duplicate",
-                    ["true_person_id"], unique=False)
+    op.create_index(
+        op.f("ix_scenario_duplicate_true_person_id"),
+        "scenario_duplicate",
+        ["true_person_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:

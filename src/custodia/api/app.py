@@ -1,0 +1,87 @@
+"""The FastAPI app factory: routes of every room, one mapping of errors to problem details,
+OpenAPI at /docs and /openapi.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
+
+from custodia import __version__
+from custodia.api.deps import ApiContext, ReadSession
+from custodia.api.problems import (
+    as_problem_json,
+    handle_custodia_error,
+    handle_http_exception,
+    handle_validation_error,
+)
+from custodia.config import get_settings
+from custodia.custody.api import router as custody_router
+from custodia.db import get_engine
+from custodia.errors import CustodiaError
+from custodia.ledger import service as ledger
+from custodia.ledger.api import router as ledger_router
+from custodia.ledger.signing import load_or_create_signing_key
+from custodia.registry.api import router as registry_router
+
+DESCRIPTION = (
+    "Accountable custody for large detention systems: the registry of persons and "
+    "facilities, custody events recorded in a tamper-evident ledger, roll calls, and "
+    "signed checkpoints with inclusion and consistency proofs for independent monitors. "
+    "Every route except /health takes an API token: `Authorization: Bearer <token>`. "
+    "Errors are RFC 9457 problem details (`application/problem+json`)."
+)
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    ledger_size: int
+
+
+def health(session: ReadSession) -> Health:
+    """Liveness and the number of events in the ledger; needs no token."""
+    return Health(status="ok", ledger_size=ledger.tree_size(session))
+
+
+class _CustodiaAPI(FastAPI):
+    def openapi(self) -> dict[str, Any]:
+        return as_problem_json(super().openapi())
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = None) -> FastAPI:
+    """Build the API over ``engine`` (default: the configured database), signing checkpoints
+    with the key in ``signing_key_file`` (default: the configured one, created if absent)."""
+    settings = get_settings()
+    context = ApiContext(
+        engine=engine or get_engine(),
+        signing_key=load_or_create_signing_key(
+            signing_key_file or settings.effective_signing_key_file
+        ),
+        log_name=settings.log_name,
+    )
+    app = _CustodiaAPI(
+        title="Custodia",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.custodia = context
+    app.exception_handler(CustodiaError)(handle_custodia_error)
+    app.exception_handler(RequestValidationError)(handle_validation_error)
+    app.exception_handler(HTTPException)(handle_http_exception)
+    app.add_api_route("/health", health, methods=["GET"], tags=["health"])
+    for router in (registry_router, custody_router, ledger_router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,198 @@
+"""End-to-end: the real ``custodia`` command in a subprocess, on each backend."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from custodia.db import upgrade_database
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _run(engine: Engine, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CUSTODIA_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "CUSTODIA_DATA_DIR": str(tmp_path / "data"),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(  # noqa: S603 -- our own interpreter and CLI
+        [sys.executable, "-c", "from custodia.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def populated(engine: Engine, tmp_path: Path) -> Engine:
+    result = _run(
+        engine,
+        tmp_path,
+        "scenario",
+        "generate",
+        "--seed",
+        "7",
+        "--detainees",
+        "120",
+        "--camp-residents",
+        "150",
+    )
+    assert result.returncode == 0, result.stderr
+    return engine
+
+
+def test_scenario_then_person_show_gives_identity_custody_and_history(
+    populated: Engine, tmp_path: Path
+) -> None:
+    result = _run(populated, tmp_path, "person", "show", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    detail = json.loads(result.stdout)
+    assert detail["person"]["category"] == "detainee"
+    assert detail["history"][0]["type"] == "INTAKE"
+    assert detail["custody"]["status"] in {
+        "in_custody",
+        "released",
+        "repatriated",
+        "deceased",
+        "escaped",
+    }
+
+
+def test_generating_twice_into_the_same_database_is_refused_in_one_line(
+    populated: Engine, tmp_path: Path
+) -> None:
+    result = _run(
+        populated, tmp_path, "scenario", "generate", "--detainees", "5", "--camp-residents", "0"
+    )
+    assert result.returncode == 1
+    assert "already holds persons" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_person_is_one_readable_line_and_exit_1(populated: Engine, tmp_path: Path) -> None:
+    result = _run(populated, tmp_path, "person", "show", "999999")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: no person with id 999999"
+
+
+def test_checkpoint_then_verify_proves_the_log_extends_it(
+    populated: Engine, tmp_path: Path
+) -> None:
+    checkpoint, public_key = tmp_path / "cp.json", tmp_path / "log.pub"
+    made = _run(
+        populated,
+        tmp_path,
+        "ledger",
+        "checkpoint",
+        "--out",
+        str(checkpoint),
+        "--public-key-out",
+        str(public_key),
+    )
+    assert made.returncode == 0, made.stderr
+    roll_call = tmp_path / "present.csv"
+    roll_call.write_text("person_id\n1\n2\n")
+    imported = _run(populated, tmp_path, "rollcall", "import", "HSK-01", str(roll_call))
+    assert imported.returncode == 0, imported.stderr
+    assert "missing" in imported.stdout
+    verified = _run(
+        populated,
+        tmp_path,
+        "ledger",
+        "verify",
+        "--checkpoint",
+        str(checkpoint),
+        "--public-key",
+        str(public_key),
+        "--json",
+    )
+    assert verified.returncode == 0, verified.stderr
+    report = json.loads(verified.stdout)
+    assert report["checkpoint_proved"] is True
+    assert report["projection_matches_replay"] is True
+    size = json.loads(checkpoint.read_text())["tree_size"]
+    proof = _run(populated, tmp_path, "ledger", "prove", "--checkpoint", str(checkpoint))
+    assert json.loads(proof.stdout)["checkpoint_root_matches"] is True
+    inclusion = _run(populated, tmp_path, "ledger", "prove", "--seq", str(size))
+    assert json.loads(inclusion.stdout)["leaf_index"] == size - 1
+
+
+def _drop_ledger_triggers(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER ledger_event_no_update"))
+            conn.execute(text("DROP TRIGGER ledger_event_no_delete"))
+        else:
+            conn.execute(text("DROP TRIGGER ledger_event_append_only ON ledger_event"))
+
+
+@pytest.mark.parametrize("tamper", ["alter", "delete"])
+def test_verify_names_the_first_tampered_sequence_number(
+    populated: Engine, tmp_path: Path, tamper: str
+) -> None:
+    _drop_ledger_triggers(populated)
+    with populated.begin() as conn:
+        if tamper == "alter":
+            conn.execute(
+                text("UPDATE ledger_event SET facility_id = facility_id + 1 WHERE seq IN (40, 90)")
+            )
+        else:
+            conn.execute(text("DELETE FROM ledger_event WHERE seq IN (40, 41)"))
+    result = _run(populated, tmp_path, "ledger", "verify")
+    assert result.returncode == 1
+    assert "FAILED at sequence 40" in result.stderr
+
+
+def test_rewritten_history_is_caught_by_a_monitors_checkpoint(
+    populated: Engine, tmp_path: Path
+) -> None:
+    checkpoint, public_key = tmp_path / "cp.json", tmp_path / "log.pub"
+    _run(
+        populated,
+        tmp_path,
+        "ledger",
+        "checkpoint",
+        "--out",
+        str(checkpoint),
+        "--public-key-out",
+        str(public_key),
+    )
+    _drop_ledger_triggers(populated)
+    with populated.begin() as conn:  # drop the newest event, as if it never happened
+        conn.execute(
+            text("DELETE FROM ledger_event WHERE seq = (SELECT MAX(seq) FROM ledger_event)")
+        )
+        if populated.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER ledger_checkpoint_no_delete"))
+        else:
+            conn.execute(text("DROP TRIGGER ledger_checkpoint_append_only ON ledger_checkpoint"))
+        conn.execute(text("DELETE FROM ledger_checkpoint"))
+    result = _run(
+        populated,
+        tmp_path,
+        "ledger",
+        "verify",
+        "--checkpoint",
+        str(checkpoint),
+        "--public-key",
+        str(public_key),
+    )
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr
+
+
+def test_db_upgrade_is_idempotent(engine: Engine, tmp_path: Path) -> None:
+    upgrade_database(engine.url.render_as_string(hide_password=False))
+    result = _run(engine, tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "revision 0002" in result.stdout
