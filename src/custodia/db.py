@@ -180,11 +180,11 @@ def upsert(session: Session, table: Any, rows: list[dict[str, Any]], key: list[s
     """Insert rows, replacing those whose ``key`` already exists (SQLite and PostgreSQL)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert: Any = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
     columns = [c for c in rows[0] if c not in key]
     for start in range(0, len(rows), 2000):
         stmt = dialect_insert(table)

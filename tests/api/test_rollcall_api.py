@@ -37,7 +37,8 @@ def test_csv_roll_call_reports_missing_and_unexpected_until_resolved(api: Api) -
     assert by_person[absent]["kind"] == "missing"
     assert by_person[stranger]["kind"] == "unexpected"
     assert "not held" in by_person[stranger]["detail"]
-    assert api.get("monitor", "/population").json()["items"][0]["open_discrepancies"] == 2
+    population = {p["facility_id"]: p for p in api.get("monitor", "/population").json()["items"]}
+    assert population[facility]["open_discrepancies"] == 2
 
     resolved = api.post(
         "custody_officer",

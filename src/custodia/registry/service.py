@@ -238,7 +238,10 @@ def register_persons(session: Session, *, persons_in: Sequence[PersonIn]) -> lis
             rows[start : start + 5000],
         )
         ids.extend(result.scalars().all())
-    names, tokens, nationalities, documents = [], [], [], []
+    names: list[dict[str, Any]] = []
+    tokens: list[dict[str, Any]] = []
+    nationalities: list[dict[str, Any]] = []
+    documents: list[dict[str, Any]] = []
     for person_id, person_in in zip(ids, persons_in, strict=True):
         seen: set[str] = set()
         for name in person_in.names:

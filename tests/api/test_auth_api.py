@@ -1,0 +1,129 @@
+"""Who may do what: tokens, roles, and a monitor that can only read."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api, assert_problem
+
+
+def test_no_token_is_401_with_a_bearer_challenge(api: Api) -> None:
+    response = api.client.get("/persons")
+
+    problem = assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == 'Bearer realm="custodia"'
+    assert "Authorization: Bearer" in problem["detail"]
+
+
+def test_an_unknown_token_is_401_invalid_token(api: Api) -> None:
+    response = api.client.get("/persons", headers={"Authorization": "Bearer cst_not-a-token"})
+
+    assert_problem(response, 401)
+    assert 'error="invalid_token"' in response.headers["www-authenticate"]
+
+
+def test_missing_token_is_refused_before_the_body_is_judged(api: Api) -> None:
+    size = api.ledger_size()
+
+    response = api.client.post("/custody/events", json={"type": "INTAKE"})
+
+    assert_problem(response, 401)
+    assert api.ledger_size() == size
+
+
+def test_a_monitor_reads_everything_and_writes_nothing(api: Api) -> None:
+    person = api.register("Jamal Mansour")
+    api.intake(person, api.world.prison_a)
+    size = api.ledger_size()
+
+    intake = api.event(
+        {"type": "RELEASE", "person_id": person, "reason": "court order"}, role="monitor"
+    )
+    register = api.post(
+        "monitor", "/persons", json={"category": "detainee", "names": [{"full_name": "X Y"}]}
+    )
+    roll_call = api.post(
+        "monitor", "/roll-calls", json={"facility_id": api.world.prison_a, "person_ids": []}
+    )
+
+    problem = assert_problem(intake, 403)
+    assert "custody_officer or admin" in problem["detail"]
+    assert "monitor" in problem["detail"]
+    assert_problem(register, 403)
+    assert_problem(roll_call, 403)
+    assert api.ledger_size() == size
+    assert api.get("monitor", f"/persons/{person}").json()["custody"]["status"] == "in_custody"
+    assert api.get("monitor", "/ledger/events").json()["total"] == size
+
+
+def test_only_an_admin_administers(api: Api) -> None:
+    org = {"code": "IQ-CTS", "name": "Counter-Terrorism Service", "kind": "agency", "country": "IQ"}
+
+    for role in ("custody_officer", "planner", "monitor", "analyst"):
+        assert_problem(api.post(role, "/organizations", json=org), 403)
+    created = api.post("admin", "/organizations", json=org)
+
+    assert created.status_code == 201, created.text
+    codes = [o["code"] for o in api.get("analyst", "/organizations").json()["items"]]
+    assert codes == ["NESGF", "IQ-MOJ", "IQ-CTS"]
+
+
+def test_planners_set_threat_levels_custody_officers_do_not(api: Api) -> None:
+    url = f"/facilities/{api.world.camp}/threat-levels"
+
+    refused = api.post("custody_officer", url, json={"level": 5})
+    accepted = api.post("planner", url, json={"level": 4, "note": "shelling nearby"})
+
+    assert_problem(refused, 403)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["threat_level"] == 4
+    assert api.get("analyst", f"/facilities/{api.world.camp}").json()["threat_level"] == 4
+    history = api.get("monitor", url).json()
+    assert [(t["level"], t["note"]) for t in history["items"]] == [(4, "shelling nearby")]
+
+
+def test_a_token_issued_by_an_admin_lets_the_new_user_in(api: Api) -> None:
+    user = api.post(
+        "admin",
+        "/users",
+        json={
+            "username": "officer-2",
+            "display_name": "Second officer",
+            "organization_id": api.world.guard_force,
+            "role": "custody_officer",
+        },
+    )
+    assert user.status_code == 201, user.text
+    user_id = user.json()["id"]
+
+    issued = api.post("admin", f"/users/{user_id}/tokens", json={"label": "laptop"})
+
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["label"] == "laptop"
+    token = issued.json()["token"]
+    person = api.register("Nabil Youssef")
+    recorded = api.client.post(
+        "/custody/events",
+        json={"type": "INTAKE", "person_id": person, "facility_id": api.world.prison_a},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["recorded_by"] == user_id
+    assert_problem(api.post("admin", "/users/9999/tokens"), 404)
+    assert_problem(api.post("custody_officer", f"/users/{user_id}/tokens"), 403)
+
+
+def test_a_duplicate_is_a_conflict_and_leaves_no_trace(api: Api) -> None:
+    facility = {
+        "code": "HSK-01",
+        "name": "Another Hasakah",
+        "kind": "prison",
+        "town": "Hasakah",
+        "latitude": 36.5,
+        "longitude": 40.75,
+        "capacity": 100,
+        "authority_id": api.world.guard_force,
+    }
+
+    problem = assert_problem(api.post("admin", "/facilities", json=facility), 409)
+
+    assert "HSK-01" in problem["detail"]
+    assert api.get("analyst", "/facilities").json()["total"] == 4
