@@ -29,8 +29,10 @@ class Api:
     def get(self, role: str, url: str, **kwargs: Any) -> httpx.Response:
         return self.client.get(url, headers=self.headers(role), **kwargs)
 
-    def post(self, role: str, url: str, **kwargs: Any) -> httpx.Response:
-        return self.client.post(url, headers=self.headers(role), **kwargs)
+    def post(
+        self, role: str, url: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        return self.client.post(url, headers={**self.headers(role), **(headers or {})}, **kwargs)
 
     def ledger_size(self) -> int:
         return int(self.client.get("/health").json()["ledger_size"])

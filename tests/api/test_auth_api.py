@@ -34,7 +34,7 @@ def test_a_monitor_reads_everything_and_writes_nothing(api: Api) -> None:
     api.intake(person, api.world.prison_a)
     size = api.ledger_size()
 
-    intake = api.event(
+    release = api.event(
         {"type": "RELEASE", "person_id": person, "reason": "court order"}, role="monitor"
     )
     register = api.post(
@@ -44,7 +44,7 @@ def test_a_monitor_reads_everything_and_writes_nothing(api: Api) -> None:
         "monitor", "/roll-calls", json={"facility_id": api.world.prison_a, "person_ids": []}
     )
 
-    problem = assert_problem(intake, 403)
+    problem = assert_problem(release, 403)
     assert "custody_officer or admin" in problem["detail"]
     assert "monitor" in problem["detail"]
     assert_problem(register, 403)

@@ -21,7 +21,7 @@ def test_csv_roll_call_reports_missing_and_unexpected_until_resolved(api: Api) -
         "custody_officer",
         f"/facilities/{facility}/roll-calls/csv",
         content=f"person_id\n{present}\n{stranger}\n",
-        headers={**api.headers("custody_officer"), "Content-Type": "text/csv"},
+        headers={"Content-Type": "text/csv"},
     )
 
     assert response.status_code == 201, response.text

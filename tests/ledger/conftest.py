@@ -92,7 +92,7 @@ def drop_append_only_triggers(engine: Engine, *, checkpoints: bool = False) -> N
     with engine.begin() as conn:
         for table in tables:
             if engine.dialect.name == "sqlite":
-                conn.execute(text(f"DROP TRIGGER {table}_no_update"))
-                conn.execute(text(f"DROP TRIGGER {table}_no_delete"))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
             else:
-                conn.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))

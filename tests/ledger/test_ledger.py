@@ -427,10 +427,10 @@ def test_a_checkpoint_issued_on_a_whole_second_still_verifies(
     on_the_second = dt.datetime(2026, 11, 25, 13, 0, 0, tzinfo=dt.UTC)
     monkeypatch.setattr(ledger, "utc_now", lambda: on_the_second)
     issued = checkpoint(lworld.engine, signing_key)
-    with read_session(lworld.engine) as session:
-        assert ledger.list_checkpoints(session, log=LOG) == [issued]
     report = verify(lworld.engine, public_key=signing_key.public_key())
     assert (report.ok, report.checkpoints_checked) == (True, 1)
+    with read_session(lworld.engine) as session:
+        assert ledger.list_checkpoints(session, log=LOG) == [issued]
 
 
 def test_inclusion_proofs_from_the_service_verify(lworld: LedgerWorld) -> None:

@@ -28,7 +28,7 @@ from custodia.errors import Conflict, Invalid, NotFound
 from custodia.ledger import service as ledger
 from custodia.registry import service as registry
 from custodia.registry.countries import check_country_codes
-from custodia.registry.schemas import FacilityOut, PersonOut, PersonQuery
+from custodia.registry.schemas import PersonOut, PersonQuery
 
 _CLOCK_SKEW = dt.timedelta(minutes=5)
 _NEEDS_SAFEGUARDS = (
@@ -41,7 +41,7 @@ _NEEDS_SAFEGUARDS = (
 class _Batch:
     """Working state while a batch of events is validated before anything is written."""
 
-    facilities: dict[int, FacilityOut]
+    facilities: dict[int, int]  # facility id -> controlling authority
     authorities: set[int]
     states: dict[int, CustodyState]
     since: dict[int, dt.datetime]
@@ -81,8 +81,8 @@ def _load_batch(session: Session, requests: Sequence[EventRequest]) -> _Batch:
     missing = registry.missing_person_ids(session, person_ids=person_ids)
     if missing:
         raise NotFound(f"no person with id {', '.join(map(str, missing[:10]))}")
-    facilities = {f.id: f for f in registry.list_facilities(session)}
-    authorities = {o.id for o in registry.list_organizations(session)}
+    facilities = registry.facility_authorities(session)
+    authorities = registry.organization_ids(session)
     states, since = _current_states(session, person_ids)
     return _Batch(facilities=facilities, authorities=authorities, states=states, since=since)
 
@@ -115,13 +115,14 @@ def _state_of(row: CustodyRecord) -> CustodyState:
     )
 
 
-def _facility(batch: _Batch, facility_id: int | None, role: str) -> FacilityOut:
+def _facility_authority(batch: _Batch, facility_id: int | None, role: str) -> int:
+    """The authority controlling the facility; refuses a missing or unknown facility."""
     if facility_id is None:
         raise Invalid(f"{role} facility is required")
-    facility = batch.facilities.get(facility_id)
-    if facility is None:
+    authority = batch.facilities.get(facility_id)
+    if authority is None:
         raise NotFound(f"no {role} facility with id {facility_id}")
-    return facility
+    return authority
 
 
 def _check(
@@ -176,17 +177,18 @@ def _resolve_move(batch: _Batch, request: EventRequest, seq: int) -> Move:
         facility_id = state.facility_id if state.status == Status.IN_CUSTODY else None
     authority_id = request.authority_id
     if kind in (EventType.INTAKE, EventType.TRANSFER_IN, EventType.RECAPTURE):
-        facility = _facility(batch, facility_id, "receiving")
-        authority_id = authority_id or facility.authority_id
+        controlling = _facility_authority(batch, facility_id, "receiving")
+        authority_id = authority_id or controlling
     elif facility_id is not None:
-        _facility(batch, facility_id, "current")
+        _facility_authority(batch, facility_id, "current")
         if kind is not EventType.AUTHORITY_HANDOVER:
             authority_id = state.authority_id
     if authority_id is not None and authority_id not in batch.authorities:
         raise NotFound(f"no organization with id {authority_id}")
     if kind is EventType.TRANSFER_OUT:
-        destination = _facility(batch, payload.get("destination_facility_id"), "destination")
-        if destination.id == facility_id:
+        destination = payload.get("destination_facility_id")
+        _facility_authority(batch, destination, "destination")
+        if destination == facility_id:
             raise Invalid("a transfer must go to another facility")
         payload.setdefault("movement_id", f"MV-{uuid.uuid4().hex[:12]}")
     if kind is EventType.REPATRIATION:
@@ -207,7 +209,7 @@ def _check_safeguards(batch: _Batch, state: CustodyState, move: Move) -> None:
     changes_authority = kind in (EventType.AUTHORITY_HANDOVER, EventType.REPATRIATION)
     if kind is EventType.TRANSFER_OUT:
         destination = batch.facilities[move.payload["destination_facility_id"]]
-        changes_authority = destination.authority_id != state.authority_id
+        changes_authority = destination != state.authority_id
     if changes_authority and not (
         move.payload.get("risk_assessment_ref") and move.payload.get("monitor_notification_ref")
     ):

@@ -167,6 +167,15 @@ def get_facility(session: Session, *, facility_id: int) -> FacilityOut:
     return FacilityOut.model_validate(row).model_copy(update={"threat_level": level})
 
 
+def facility_authorities(session: Session) -> dict[int, int]:
+    """Facility id -> the organization controlling it (cheap, for validating many moves)."""
+    return dict(session.execute(select(m.Facility.id, m.Facility.authority_id)).tuples().all())
+
+
+def organization_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(m.Organization.id)))
+
+
 def find_facility(session: Session, *, ref: str) -> FacilityOut:
     """A facility by id or by code (what a person types at a CLI)."""
     if ref.isdigit():

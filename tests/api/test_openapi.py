@@ -1,0 +1,75 @@
+"""The API describes itself: every route in OpenAPI, each behind a bearer token."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+
+EXPECTED = {
+    ("get", "/health"),
+    ("get", "/organizations"),
+    ("post", "/organizations"),
+    ("post", "/users"),
+    ("post", "/users/{user_id}/tokens"),
+    ("get", "/facilities"),
+    ("post", "/facilities"),
+    ("get", "/facilities/{facility_id}"),
+    ("get", "/facilities/{facility_id}/threat-levels"),
+    ("post", "/facilities/{facility_id}/threat-levels"),
+    ("get", "/persons"),
+    ("post", "/persons"),
+    ("get", "/persons/{person_id}"),
+    ("get", "/persons/{person_id}/custody"),
+    ("get", "/persons/{person_id}/history"),
+    ("post", "/custody/events"),
+    ("get", "/population"),
+    ("get", "/custody/status-counts"),
+    ("post", "/roll-calls"),
+    ("post", "/facilities/{facility_id}/roll-calls/csv"),
+    ("get", "/roll-calls/{roll_call_id}"),
+    ("get", "/discrepancies"),
+    ("post", "/discrepancies/{discrepancy_id}/resolve"),
+    ("get", "/ledger/events"),
+    ("get", "/ledger/events/{seq}"),
+    ("get", "/ledger/checkpoints"),
+    ("post", "/ledger/checkpoints"),
+    ("get", "/ledger/public-key"),
+    ("get", "/ledger/proofs/inclusion"),
+    ("get", "/ledger/proofs/consistency"),
+    ("get", "/ledger/verify"),
+}
+
+
+def test_openapi_lists_every_route_each_behind_a_bearer_token(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+
+    assert document["info"]["title"] == "Custodia"
+    operations = {
+        (method, path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    assert set(operations) == EXPECTED
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for (method, path), operation in operations.items():
+        if path == "/health":
+            assert "security" not in operation
+        else:
+            assert operation["security"] == [{"bearer": []}], (method, path)
+            assert "401" in operation["responses"], (method, path)
+
+
+def test_errors_are_documented_as_problem_details(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    conflict = document["paths"]["/custody/events"]["post"]["responses"]["409"]
+
+    assert list(conflict["content"]) == ["application/problem+json"]
+    body = document["paths"]["/custody/events"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"]["discriminator"]["propertyName"] == "type"
+    csv = document["paths"]["/facilities/{facility_id}/roll-calls/csv"]["post"]["requestBody"]
+    assert set(csv["content"]) == {"text/csv", "multipart/form-data"}
+
+
+def test_docs_and_health_need_no_token(api: Api) -> None:
+    assert api.client.get("/docs").status_code == 200
+    health = api.client.get("/health")
+    assert health.json() == {"status": "ok", "ledger_size": 0}
