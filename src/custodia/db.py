@@ -55,7 +55,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-_ROOMS_WITH_TABLES = ("registry", "ledger", "custody", "scenario")
+_ROOMS_WITH_TABLES = ("registry", "ledger", "custody", "scenario", "access")
 
 
 def load_all_models() -> None:

@@ -27,12 +27,16 @@ class Api:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
     def get(self, role: str, url: str, **kwargs: Any) -> httpx.Response:
-        return self.client.get(url, headers=self.headers(role), **kwargs)
+        response: httpx.Response = self.client.get(url, headers=self.headers(role), **kwargs)
+        return response
 
     def post(
         self, role: str, url: str, *, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
-        return self.client.post(url, headers={**self.headers(role), **(headers or {})}, **kwargs)
+        response: httpx.Response = self.client.post(
+            url, headers={**self.headers(role), **(headers or {})}, **kwargs
+        )
+        return response
 
     def ledger_size(self) -> int:
         return int(self.client.get("/health").json()["ledger_size"])
@@ -57,7 +61,9 @@ class Api:
         return self.post(role, "/custody/events", json=body)
 
     def intake(self, person_id: int, facility_id: int) -> dict[str, Any]:
-        response = self.event({"type": "INTAKE", "person_id": person_id, "facility_id": facility_id})
+        response = self.event(
+            {"type": "INTAKE", "person_id": person_id, "facility_id": facility_id}
+        )
         assert response.status_code == 201, response.text
         return dict(response.json())
 

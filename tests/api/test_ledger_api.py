@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -19,7 +20,7 @@ def _some_history(api: Api, people: int) -> list[int]:
     return ids
 
 
-def _verify_signature(checkpoint: dict[str, object], pem: bytes) -> None:
+def _verify_signature(checkpoint: dict[str, Any], pem: bytes) -> None:
     key = load_pem_public_key(pem)
     assert isinstance(key, Ed25519PublicKey)
     signed = {k: v for k, v in checkpoint.items() if k != "signature"}

@@ -36,6 +36,7 @@ EXPECTED = {
     ("get", "/ledger/proofs/inclusion"),
     ("get", "/ledger/proofs/consistency"),
     ("get", "/ledger/verify"),
+    ("get", "/audit"),
 }
 
 
@@ -73,3 +74,13 @@ def test_docs_and_health_need_no_token(api: Api) -> None:
     assert api.client.get("/docs").status_code == 200
     health = api.client.get("/health")
     assert health.json() == {"status": "ok", "ledger_size": 0}
+
+
+def test_docs_page_loads_its_assets_from_this_server_not_a_cdn(api: Api) -> None:
+    page = api.client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in page.text
+    script = api.client.get("/static/swagger-ui/swagger-ui-bundle.js")
+    assert script.status_code == 200
+    assert len(script.content) > 100_000

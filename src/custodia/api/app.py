@@ -8,12 +8,17 @@ from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
+from swagger_ui_bundle import swagger_ui_path
 
 from custodia import __version__
+from custodia.access.api import router as access_router
 from custodia.api.deps import ApiContext, ReadSession
 from custodia.api.problems import (
     as_problem_json,
@@ -73,7 +78,8 @@ def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = 
         title="Custodia",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served below from vendored assets: the product works air-gapped
+        redoc_url=None,
         openapi_url="/openapi.json",
         generate_unique_id_function=_operation_id,
     )
@@ -82,6 +88,23 @@ def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = 
     app.exception_handler(RequestValidationError)(handle_validation_error)
     app.exception_handler(HTTPException)(handle_http_exception)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
-    for router in (registry_router, custody_router, ledger_router):
+    for router in (registry_router, custody_router, ledger_router, access_router):
         app.include_router(router)
+    _serve_docs_offline(app)
     return app
+
+
+def _serve_docs_offline(app: FastAPI) -> None:
+    """Swagger UI from the swagger-ui-bundle package, never from a CDN."""
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Custodia API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
+
+    app.add_api_route("/docs", docs, methods=["GET"], include_in_schema=False)

@@ -93,6 +93,7 @@ CustodyWriter = Annotated[
 ThreatAssessor = Annotated[
     Actor, Depends(require("setting a facility's threat level", Role.PLANNER, Role.ADMIN))
 ]
+Auditor = Annotated[Actor, Depends(require("reading the audit log", Role.ADMIN, Role.MONITOR))]
 CheckpointRequester = Annotated[
     Actor, Depends(require("requesting a signed checkpoint", Role.ADMIN, Role.MONITOR))
 ]

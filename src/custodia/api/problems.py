@@ -91,12 +91,14 @@ def _field_problem(error: Any, body: Any) -> FieldProblem:
     # the person sent a field named facility_id, so show that.
     if location == "body" and isinstance(body, dict) and path and path[0] == body.get("type"):
         path = path[1:]
-    return FieldProblem(
-        location=location,
-        field=".".join(path),
-        message=str(error.get("msg", "invalid")),
-        type=str(error.get("type", "value_error")),
-    )
+    kind = str(error.get("type", "value_error"))
+    message = str(error.get("msg", "invalid"))
+    if kind == "json_invalid":
+        # The path of a JSON syntax error is a character position, not a field.
+        reason = (error.get("ctx") or {}).get("error", "")
+        message = f"not valid JSON at character {'.'.join(path)}: {reason}".rstrip(": ")
+        path = []
+    return FieldProblem(location=location, field=".".join(path), message=message, type=kind)
 
 
 def _describe(problem: FieldProblem) -> str:
@@ -125,10 +127,11 @@ async def handle_http_exception(request: Request, exc: HTTPException) -> JSONRes
         title = HTTPStatus(exc.status_code).phrase
     except ValueError:
         title = "Error"
+    detail = str(exc.detail) if exc.detail else None
     problem = Problem(
         title=title,
         status=exc.status_code,
-        detail=str(exc.detail) if exc.detail else None,
+        detail=None if detail == title else detail,
         instance=request.url.path,
     )
     return _render(problem, dict(exc.headers) if exc.headers else None)

@@ -4,8 +4,10 @@ difference as a discrepancy until someone resolves it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import func, insert, select
@@ -18,6 +20,8 @@ from custodia.db import utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.ledger import service as ledger
 from custodia.registry import service as registry
+
+_CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def parse_roll_call_csv(text: str) -> list[int]:
@@ -61,11 +65,7 @@ def record_roll_call(
 
     facility = registry.get_facility(session, facility_id=roll_call_in.facility_id)
     present = roll_call_in.person_ids
-    duplicates = (
-        sorted({pid for pid in present if present.count(pid) > 1})
-        if len(set(present)) != len(present)
-        else []
-    )
+    duplicates = sorted(pid for pid, n in Counter(present).items() if n > 1)
     if duplicates:
         raise Invalid(f"person ids counted twice: {', '.join(map(str, duplicates[:20]))}")
     unknown = registry.missing_person_ids(session, person_ids=present)
@@ -74,7 +74,12 @@ def record_roll_call(
             "these ids are not registered persons; fix the list: "
             + ", ".join(map(str, unknown[:20]))
         )
-    taken_at = roll_call_in.taken_at or utc_now()
+    now = utc_now()
+    taken_at = roll_call_in.taken_at or now
+    if taken_at.tzinfo is None:
+        raise Invalid("taken_at must carry a timezone, e.g. 2026-11-25T06:00:00Z")
+    if taken_at > now + _CLOCK_SKEW:
+        raise Invalid(f"taken_at {taken_at.isoformat()} is in the future")
     expected = held_at(session, facility_id=facility.id)
     seen = set(present)
     missing = sorted(expected - seen)

@@ -228,7 +228,8 @@ def _check_correction(
             "person; only those can be corrected"
         )
     person_id = target.person_id
-    replacement = request.payload.get("replacement")
+    payload = dict(request.payload)
+    replacement = payload.get("replacement")
     if replacement:
         spec = EventRequest(
             event_type=replacement["type"],
@@ -240,7 +241,7 @@ def _check_correction(
         if spec.event_type in (EventType.CORRECTION, EventType.HEADCOUNT):
             raise Invalid("a replacement must be an ordinary custody event")
         resolved = _resolve_move(batch, spec, target.seq)
-        request.payload["replacement"] = {
+        payload["replacement"] = {
             "type": resolved.event_type.value,
             "facility_id": resolved.facility_id,
             "authority_id": resolved.authority_id,
@@ -250,7 +251,7 @@ def _check_correction(
         seq=seq,
         event_type=EventType.CORRECTION,
         corrects_seq=target.seq,
-        payload=dict(request.payload),
+        payload=payload,
     )
     history = [_move_of(e) for e in ledger.events_of_person(session, person_id=person_id)]
     try:
@@ -350,6 +351,8 @@ def get_custody(session: Session, *, person_id: int) -> CustodyOut:
 def custody_history(session: Session, *, person_id: int) -> list[EventOut]:
     """Every ledger event of the person, oldest first, each marked with its correction."""
     entries = ledger.events_of_person(session, person_id=person_id)
+    if not entries:
+        registry.get_person(session, person_id=person_id)
     corrected_by = {e.corrects_seq: e.seq for e in entries if e.corrects_seq is not None}
     return [_event_out(e, corrected_by.get(e.seq)) for e in entries]
 

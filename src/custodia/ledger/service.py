@@ -423,8 +423,12 @@ def verify(
                 return _fail(
                     report, frontier.size, f"root differs from checkpoint of size {frontier.size}"
                 )
-            if public_key is not None:
-                verify_checkpoint_signature(held, public_key)
+            if public_key is not None and not _signed_by(held, public_key):
+                return _fail(
+                    report,
+                    frontier.size,
+                    f"stored checkpoint of size {frontier.size} has a bad signature",
+                )
             report.checkpoints_checked += 1
         if progress is not None and frontier.size % 20_000 == 0:
             progress(frontier.size)
@@ -434,6 +438,14 @@ def verify(
     if checkpoint is not None:
         _prove_extends(report, checkpoint, leaves, public_key)
     return report
+
+
+def _signed_by(checkpoint: SignedCheckpoint, public_key: Ed25519PublicKey) -> bool:
+    try:
+        verify_checkpoint_signature(checkpoint, public_key)
+    except Invalid:
+        return False
+    return True
 
 
 def _fail(report: VerifyReport, seq: int, problem: str) -> VerifyReport:

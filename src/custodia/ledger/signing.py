@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from custodia.db import iso_utc
 from custodia.errors import Invalid
 
 CHECKPOINT_FORMAT = "custodia-checkpoint/1"
@@ -109,7 +110,7 @@ def sign_checkpoint(
         log=log,
         tree_size=tree_size,
         root_hash=root_hash,
-        timestamp=at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        timestamp=iso_utc(at),
         key_id=key_id(key.public_key()),
         signature="",
     )

@@ -52,12 +52,12 @@ def list_organizations(session: ReadSession, paging: Paging) -> Page[Organizatio
 def create_organization(
     org_in: OrganizationIn, actor: Administrator, session: WriteSession
 ) -> OrganizationOut:
-    return registry.create_organization(session, org_in=org_in)
+    return registry.create_organization(session, org_in=org_in, actor_id=actor.user_id)
 
 
 @router.post("/users", status_code=201, responses=WRITE)
 def create_user(user_in: UserIn, actor: Administrator, session: WriteSession) -> UserOut:
-    return registry.create_user(session, user_in=user_in)
+    return registry.create_user(session, user_in=user_in, actor_id=actor.user_id)
 
 
 @router.post("/users/{user_id}/tokens", status_code=201, responses=WRITE)
@@ -69,7 +69,7 @@ def issue_token(
 ) -> TokenOut:
     """A new API token for the user; it is shown once, in this response."""
     label = (token_in or TokenIn()).label
-    token = registry.issue_token(session, user_id=user_id, label=label)
+    token = registry.issue_token(session, user_id=user_id, label=label, actor_id=actor.user_id)
     return TokenOut(user_id=user_id, label=label, token=token)
 
 
@@ -82,7 +82,7 @@ def list_facilities(session: ReadSession, paging: Paging) -> Page[FacilityOut]:
 def create_facility(
     facility_in: FacilityIn, actor: Administrator, session: WriteSession
 ) -> FacilityOut:
-    return registry.create_facility(session, facility_in=facility_in)
+    return registry.create_facility(session, facility_in=facility_in, actor_id=actor.user_id)
 
 
 @router.get("/facilities/{facility_id}")
@@ -96,7 +96,7 @@ def record_threat_level(
 ) -> FacilityOut:
     """Record a facility's threat level; answers with the facility as it now stands."""
     return registry.record_threat_level(
-        session, facility_id=facility_id, threat_in=threat_in, actor=actor
+        session, facility_id=facility_id, threat_in=threat_in, actor_id=actor.user_id
     )
 
 
@@ -117,4 +117,4 @@ def find_persons(query: Annotated[PersonQuery, Query()], session: ReadSession) -
 
 @router.post("/persons", status_code=201, responses=WRITE)
 def register_person(person_in: PersonIn, actor: CustodyWriter, session: WriteSession) -> PersonOut:
-    return registry.register_person(session, person_in=person_in)
+    return registry.register_person(session, person_in=person_in, actor_id=actor.user_id)

@@ -80,6 +80,14 @@ class NameIn(BaseModel):
     nisba: str | None = None
     kunya: str | None = None
 
+    @field_validator("full_name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("a name cannot be blank")
+        return value
+
 
 class NameOut(NameIn):
     model_config = ConfigDict(from_attributes=True)
@@ -136,11 +144,21 @@ class PersonOut(BaseModel):
 
 class PersonQuery(BaseModel):
     name: str | None = None
-    nationality: str | None = None
+    nationality: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
     category: PersonCategory | None = None
     facility_id: int | None = None
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
+
+    @field_validator("nationality")
+    @classmethod
+    def _iso_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            raise ValueError(f"nationality {value!r} is not an ISO 3166-1 alpha-2 code")
+        return code
 
 
 class ThreatLevelOut(BaseModel):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
+from custodia.access import service as access
 from custodia.db import utc_now
 from custodia.errors import Conflict, Invalid, NotFound, Unauthorized
 from custodia.registry import models as m
@@ -39,13 +40,22 @@ TOKEN_PREFIX = "cst_"  # noqa: S105 -- a public prefix that marks Custodia token
 # --- organizations, users, tokens ------------------------------------------------------
 
 
-def create_organization(session: Session, *, org_in: OrganizationIn) -> OrganizationOut:
+def create_organization(
+    session: Session, *, org_in: OrganizationIn, actor_id: int | None = None
+) -> OrganizationOut:
     check_country_codes([org_in.country])
     if session.scalar(select(m.Organization.id).where(m.Organization.code == org_in.code)):
         raise Conflict(f"an organization with code {org_in.code!r} already exists")
     org = m.Organization(**org_in.model_dump())
     session.add(org)
     session.flush()
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="create_organization",
+        subject=f"organization:{org.id}",
+        detail=org_in.code,
+    )
     return OrganizationOut.model_validate(org)
 
 
@@ -61,7 +71,7 @@ def get_organization_by_code(session: Session, *, code: str) -> OrganizationOut:
     return OrganizationOut.model_validate(org)
 
 
-def create_user(session: Session, *, user_in: UserIn) -> UserOut:
+def create_user(session: Session, *, user_in: UserIn, actor_id: int | None = None) -> UserOut:
     if session.get(m.Organization, user_in.organization_id) is None:
         raise NotFound(f"no organization with id {user_in.organization_id}")
     if session.scalar(select(m.User.id).where(m.User.username == user_in.username)):
@@ -69,6 +79,13 @@ def create_user(session: Session, *, user_in: UserIn) -> UserOut:
     user = m.User(**user_in.model_dump(), created_at=utc_now())
     session.add(user)
     session.flush()
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="create_user",
+        subject=f"user:{user.id}",
+        detail=f"{user_in.username} ({user_in.role})",
+    )
     return UserOut.model_validate(user)
 
 
@@ -83,7 +100,9 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, *, user_id: int, label: str = "api") -> str:
+def issue_token(
+    session: Session, *, user_id: int, label: str = "api", actor_id: int | None = None
+) -> str:
     """Create an API token; only its hash is stored, so the caller must show it now."""
     if session.get(m.User, user_id) is None:
         raise NotFound(f"no user with id {user_id}")
@@ -98,6 +117,9 @@ def issue_token(session: Session, *, user_id: int, label: str = "api") -> str:
         )
     )
     session.flush()
+    access.record_action(
+        session, actor_id=actor_id, action="issue_token", subject=f"user:{user_id}", detail=label
+    )
     return token
 
 
@@ -117,7 +139,9 @@ def authenticate(session: Session, *, token: str) -> Actor:
 # --- facilities -------------------------------------------------------------------------
 
 
-def create_facility(session: Session, *, facility_in: FacilityIn) -> FacilityOut:
+def create_facility(
+    session: Session, *, facility_in: FacilityIn, actor_id: int | None = None
+) -> FacilityOut:
     if session.get(m.Organization, facility_in.authority_id) is None:
         raise NotFound(f"no organization with id {facility_in.authority_id} to control it")
     if session.scalar(select(m.Facility.id).where(m.Facility.code == facility_in.code)):
@@ -125,6 +149,13 @@ def create_facility(session: Session, *, facility_in: FacilityIn) -> FacilityOut
     facility = m.Facility(**facility_in.model_dump())
     session.add(facility)
     session.flush()
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="create_facility",
+        subject=f"facility:{facility.id}",
+        detail=facility_in.code,
+    )
     return FacilityOut.model_validate(facility)
 
 
@@ -187,7 +218,7 @@ def find_facility(session: Session, *, ref: str) -> FacilityOut:
 
 
 def record_threat_level(
-    session: Session, *, facility_id: int, threat_in: ThreatLevelIn, actor: Actor | None
+    session: Session, *, facility_id: int, threat_in: ThreatLevelIn, actor_id: int | None
 ) -> FacilityOut:
     get_facility(session, facility_id=facility_id)
     session.add(
@@ -195,7 +226,7 @@ def record_threat_level(
             facility_id=facility_id,
             level=threat_in.level,
             effective_at=threat_in.effective_at or utc_now(),
-            recorded_by=actor.user_id if actor else None,
+            recorded_by=actor_id,
             note=threat_in.note,
         )
     )
@@ -231,7 +262,9 @@ def _person_row(person_in: PersonIn, now: Any) -> dict[str, Any]:
     }
 
 
-def register_persons(session: Session, *, persons_in: Sequence[PersonIn]) -> list[int]:
+def register_persons(
+    session: Session, *, persons_in: Sequence[PersonIn], actor_id: int | None = None
+) -> list[int]:
     """Register many persons in bulk (Core inserts); returns their ids in input order."""
     if not persons_in:
         return []
@@ -269,11 +302,21 @@ def register_persons(session: Session, *, persons_in: Sequence[PersonIn]) -> lis
     ):
         for start in range(0, len(values), 10_000):
             session.execute(insert(table), values[start : start + 10_000])
+    subject = f"person:{ids[0]}" if len(ids) == 1 else f"person:{ids[0]}..{ids[-1]}"
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="register_persons",
+        subject=subject,
+        detail=f"{len(ids)} registered",
+    )
     return ids
 
 
-def register_person(session: Session, *, person_in: PersonIn) -> PersonOut:
-    (person_id,) = register_persons(session, persons_in=[person_in])
+def register_person(
+    session: Session, *, person_in: PersonIn, actor_id: int | None = None
+) -> PersonOut:
+    (person_id,) = register_persons(session, persons_in=[person_in], actor_id=actor_id)
     return get_person(session, person_id=person_id)
 
 

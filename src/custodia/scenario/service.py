@@ -98,7 +98,7 @@ def _threat_history(session: Session, rng: random.Random, facility_id: int, site
         registry.record_threat_level(
             session,
             facility_id=facility_id,
-            actor=None,
+            actor_id=None,
             threat_in=ThreatLevelIn(
                 level=level,
                 note="quarterly assessment",
