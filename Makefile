@@ -21,7 +21,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy src
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed
 	bash benchmarks/run_all.sh
