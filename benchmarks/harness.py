@@ -62,13 +62,15 @@ def log(message: str) -> None:
 
 def emit(result: dict[str, Any]) -> None:
     """The benchmark's one JSON object, on stdout."""
+    if isinstance(result.get("machine"), dict):
+        result["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
     sys.stdout.flush()
 
 
-def check(value: float, *, at_least: float | None = None, at_most: float | None = None) -> dict[
-    str, Any
-]:
+def check(
+    value: float, *, at_least: float | None = None, at_most: float | None = None
+) -> dict[str, Any]:
     """A figure against its target, as reported in every result."""
     if at_least is not None:
         return {"value": value, "target": f">= {at_least}", "pass": value >= at_least}
@@ -101,6 +103,8 @@ def machine_info(pg_server: str | None = None) -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "sqlalchemy": sqlalchemy.__version__,
         "postgres": None,
+        # Other work on the machine skews every figure: look here before comparing runs.
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
     }
     if pg_server:
         info["postgres"] = postgres_version(pg_server)
@@ -156,9 +160,7 @@ class Reference:
             orgs = {
                 o.code: registry.create_organization(
                     session,
-                    org_in=OrganizationIn(
-                        code=o.code, name=o.name, kind=o.kind, country=o.country
-                    ),
+                    org_in=OrganizationIn(code=o.code, name=o.name, kind=o.kind, country=o.country),
                 ).id
                 for o in ORGANIZATIONS
             }
@@ -220,8 +222,8 @@ def register_persons(
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A Rich progress bar on stderr; yields ``advance(done)``."""
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[..., None]]:
+    """A Rich progress bar on stderr; yields ``advance(done, total=None, description=None)``."""
     columns = [
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -231,4 +233,13 @@ def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int]
     ]
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task(description, total=total)
-        yield lambda done: progress.update(task, completed=done)
+
+        def advance(done: int, total: int | None = None, description: str | None = None) -> None:
+            update: dict[str, Any] = {"completed": done}
+            if total is not None:
+                update["total"] = total
+            if description is not None:
+                update["description"] = description
+            progress.update(task, **update)
+
+        yield advance

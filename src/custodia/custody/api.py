@@ -64,8 +64,7 @@ def get_custody(person_id: int, session: ReadSession) -> CustodyOut:
 @router.get("/persons/{person_id}/history")
 def custody_history(person_id: int, session: ReadSession, paging: Paging) -> Page[EventOut]:
     """The person's custody events, oldest first, each marked with what corrected it."""
-    # person_detail, not custody_history: it answers 404 for an unknown person.
-    return paginate(custody.person_detail(session, person_id=person_id).history, paging)
+    return paginate(custody.custody_history(session, person_id=person_id), paging)
 
 
 @router.post("/custody/events", status_code=201, responses=WRITE)
