@@ -140,6 +140,8 @@ def _timed_phases() -> list[tuple[Any, str, str]]:
         (registry, "missing_person_ids", "  registry.missing_person_ids"),
         (registry, "facility_authorities", "  registry.facility_authorities"),
         (registry, "list_facilities", "  registry.list_facilities"),
+        (registry, "organization_ids", "  registry.organization_ids"),
+        (registry, "list_organizations", "  registry.list_organizations"),
         (custody, "_current_states", "  custody._current_states"),
         (custody, "_check", "custody._check (rules, per event)"),
         (ledger, "lock_head", "ledger.lock_head"),
@@ -147,6 +149,7 @@ def _timed_phases() -> list[tuple[Any, str, str]]:
         (ledger, "event_body", "  ledger.event_body"),
         (rfc8785, "dumps", "  rfc8785.dumps (canonical JSON)"),
         (custody, "_write_projection", "custody._write_projection"),
+        (custody, "upsert", "  db.upsert (statement built per call + SQL)"),
         (custody, "_event_out", "custody._event_out (EventOut models)"),
     ]
 

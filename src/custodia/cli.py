@@ -37,6 +37,7 @@ ledger_app = typer.Typer(
 rollcall_app = typer.Typer(help="Roll calls and discrepancies.", no_args_is_help=True)
 person_app = typer.Typer(help="Look up persons and their custody history.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+report_app = typer.Typer(help="Pictures of the system.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (scenario_app, "scenario"),
@@ -44,6 +45,7 @@ for sub, name in (
     (rollcall_app, "rollcall"),
     (person_app, "person"),
     (token_app, "token"),
+    (report_app, "report"),
 ):
     app.add_typer(sub, name=name)
 
@@ -520,3 +522,26 @@ def token_create(
         found = registry.get_user_by_username(session, username=user)
         token = registry.issue_token(session, user_id=found.id, label=label)
     console.print(token)
+
+
+@report_app.command("population")
+def report_population(
+    out: Annotated[Path, typer.Option(help="picture to write: .png or .svg")] = Path(
+        "population.png"
+    ),
+) -> None:
+    """Persons held by kind of place, month by month, replayed from the ledger."""
+    from custodia.custody.timeline import population_chart, population_over_time
+
+    image_format = out.suffix.lstrip(".").lower()
+    if image_format not in ("png", "svg"):
+        raise Invalid(f"{out}: the picture must be a .png or .svg file")
+    with read_session() as session:
+        points = population_over_time(session)
+    out.write_bytes(population_chart(points, image_format=image_format))
+    last = points[-1].counts if points else {}
+    console.print(
+        f"population picture written to {out} ({len(points)} months; now: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(last.items()))
+        + ")"
+    )

@@ -25,3 +25,4 @@ def test_audit_log_is_not_for_custody_officers(api: Api) -> None:
     response = api.get("custody_officer", "/audit")
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")
+

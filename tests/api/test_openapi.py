@@ -37,6 +37,8 @@ EXPECTED = {
     ("get", "/ledger/proofs/consistency"),
     ("get", "/ledger/verify"),
     ("get", "/audit"),
+    ("get", "/reports/population"),
+    ("get", "/reports/population.png"),
 }
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from custodia.api.deps import CustodyWriter, ReadSession, WriteSession, current_actor
 from custodia.api.pagination import Page, Paging, page_of, paginate
 from custodia.api.problems import problem_responses
-from custodia.custody import rollcall
+from custodia.custody import rollcall, timeline
 from custodia.custody import service as custody
 from custodia.custody.schemas import (
     CustodyEventIn,
@@ -25,6 +25,7 @@ from custodia.custody.schemas import (
     RollCallIn,
     RollCallOut,
 )
+from custodia.custody.timeline import PopulationPoint
 
 router = APIRouter(
     tags=["custody"],
@@ -85,6 +86,23 @@ def record_event(
 def population(session: ReadSession, paging: Paging) -> Page[FacilityPopulation]:
     """Per facility: held now, inbound in transit, open discrepancies."""
     return paginate(custody.population(session), paging)
+
+
+@router.get("/reports/population")
+def population_over_time(session: ReadSession) -> list[PopulationPoint]:
+    """Persons held at each month's end by kind of place, replayed from the ledger."""
+    return timeline.population_over_time(session)
+
+
+@router.get(
+    "/reports/population.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "stacked-area chart"}},
+)
+def population_picture(session: ReadSession) -> Response:
+    """The same as a picture."""
+    picture = timeline.population_chart(timeline.population_over_time(session))
+    return Response(content=picture, media_type="image/png")
 
 
 @router.get("/custody/status-counts")

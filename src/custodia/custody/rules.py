@@ -7,6 +7,7 @@ so the rules cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -60,6 +61,7 @@ class Move:
     authority_id: int | None = None
     corrects_seq: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    occurred_at: dt.datetime | None = None
 
 
 _RE_ENTRY = {Status.NOT_HELD, Status.RELEASED, Status.REPATRIATED}
@@ -178,7 +180,7 @@ def effective_moves(moves: Sequence[Move]) -> list[Move]:
         if move.seq in replacement:
             substitute = replacement[move.seq]
             if substitute is not None:
-                out.append(substitute)
+                out.append(replace(substitute, occurred_at=move.occurred_at))
         else:
             out.append(move)
     return out

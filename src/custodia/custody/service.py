@@ -253,7 +253,7 @@ def _check_correction(
         corrects_seq=target.seq,
         payload=payload,
     )
-    history = [_move_of(e) for e in ledger.events_of_person(session, person_id=person_id)]
+    history = [move_of(e) for e in ledger.events_of_person(session, person_id=person_id)]
     try:
         new_state = replay([*history, *batch.pending[person_id], move])
     except Conflict as exc:
@@ -274,13 +274,14 @@ def _check_correction(
     )
 
 
-def _move_of(entry: ledger.Entry) -> Move:
+def move_of(entry: ledger.Entry) -> Move:
     return Move(
         seq=entry.seq,
         event_type=EventType(entry.event_type),
         facility_id=entry.facility_id,
         authority_id=entry.authority_id,
         corrects_seq=entry.corrects_seq,
+        occurred_at=entry.occurred_at,
         payload=entry.payload,
     )
 
@@ -471,7 +472,7 @@ def check_projection(
     for entry in ledger.iter_events(session):
         report.events += 1
         if entry.person_id is not None:
-            moves[entry.person_id].append(_move_of(entry))
+            moves[entry.person_id].append(move_of(entry))
         if progress is not None and report.events % 20_000 == 0:
             progress(report.events)
     projected = {row.person_id: row for row in session.scalars(select(CustodyRecord))}

@@ -408,7 +408,7 @@ def _plan_household(
         rng.choices((0, 1, 2, 3, 4, 5, 6), weights=(8, 15, 20, 20, 16, 12, 9))[0], room - 1
     )
     for _ in range(max(n_children, 0)):
-        born = _child_birth(rng, head_born, child_headed)
+        born = _child_birth(rng, head_born, child_headed, arrival)
         child_in, _ = _person(
             rng,
             category=PersonCategory.CAMP_RESIDENT,
@@ -427,21 +427,29 @@ def _plan_household(
     return members
 
 
-def _child_birth(rng: random.Random, mother_born: dt.date, child_headed: bool) -> dt.datetime:
-    """Children are 0-17 now; a few are 15-18, approaching fighting age."""
+def _child_birth(
+    rng: random.Random, mother_born: dt.date, child_headed: bool, arrival: dt.datetime
+) -> dt.datetime:
+    """Most children came with their mothers, some were born in the camp; today they are
+    0-17 and some 15-18, approaching fighting age."""
     if child_headed:
-        first = dt.datetime(2011, 1, 1, tzinfo=UTC)
+        first = dt.datetime(2010, 1, 1, tzinfo=UTC)
     else:
-        earliest_year = max(mother_born.year + 15, 2008)
-        first = dt.datetime(earliest_year, 1, 1, tzinfo=UTC)
-    return _between(rng, first, dt.datetime(2026, 9, 30, tzinfo=UTC))
+        first = dt.datetime(max(mother_born.year + 15, 2008), 1, 1, tzinfo=UTC)
+    if first < arrival and rng.random() < 0.7:
+        return _between(rng, first, arrival)
+    return _between(rng, max(first, arrival), dt.datetime(2026, 9, 30, tzinfo=UTC))
 
 
 def _plan_household_outcome(
     rng: random.Random, plan: Plan, members: list[tuple[int, str]], camp: Site, nationality: str
 ) -> None:
+    # Iraq has taken back whole households from al-Hol by the thousand; Syrians leave
+    # mostly through tribal sponsorship; few foreign states repatriate.
+    repatriation = {"IQ": 0.40, "SY": 0.0}.get(nationality, 0.12)
+    release = 0.18 if nationality == "SY" else 0.0
     roll = rng.random()
-    if roll > 0.11:
+    if roll >= repatriation + release:
         return
     last_intake = max(e.when for e in plan.events[-len(members) :])
     when = _between(
@@ -450,7 +458,7 @@ def _plan_household_outcome(
         HISTORY_END,
     )
     for person, _ in members:
-        if roll < 0.08:
+        if roll < repatriation:
             plan.events.append(
                 PlannedEvent(
                     when,

@@ -1,0 +1,237 @@
+"""API latency of person look-ups under load: 20 concurrent clients on loopback against
+``uvicorn`` serving ``custodia.api.app:create_app`` over the default scenario (SQLite).
+
+* GET /persons/{id} for random registered persons. Target p95 <= 20 ms.
+* GET /persons?name=... with one or two words of real names from the database.
+  Target p95 <= 100 ms.
+
+Every request carries ``Authorization: Bearer <admin token>``. The clock runs from send to
+the last byte of the body, per request; the clients are threads with one httpx.Client each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, select
+
+from custodia.db import dispose_engines, get_engine, read_session, unit_of_work, upgrade_database
+from custodia.registry.models import Person, PersonName
+from custodia.scenario import service as scenario
+from harness import REPO, check, emit, log, machine_info, percentiles, progress_bar
+
+LOOKUP_P95_MS = 20.0
+SEARCH_P95_MS = 100.0
+
+
+def build_scenario(engine: Engine, seed: int) -> None:
+    with progress_bar("generating scenario", None) as advance, unit_of_work(engine) as session:
+        scenario.generate(
+            session=session,
+            seed=seed,
+            detainees=6000,
+            camp_residents=40000,
+            progress=advance,
+        )
+
+
+def sample_requests(engine: Engine, count: int, seed: int) -> tuple[list[str], list[str]]:
+    """Paths for ``count`` look-ups by id and ``count`` name searches."""
+    rng = random.Random(seed)
+    with read_session(engine) as session:
+        ids = list(session.scalars(select(Person.id)))
+        names = list(session.scalars(select(PersonName.full_name)))
+    lookups = [f"/persons/{rng.choice(ids)}" for _ in range(count)]
+    searches = []
+    for _ in range(count):
+        words = [w for w in rng.choice(names).split() if len(w) > 2] or ["a"]
+        if len(words) > 1 and rng.random() < 0.6:
+            first, last = words[0], words[-1]
+            query = f"{first} {last}"
+        else:
+            query = rng.choice(words)
+        searches.append(str(httpx.URL("/persons", params={"name": query})))
+    return lookups, searches
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.update({"CUSTODIA_DATABASE_URL": url, "CUSTODIA_DATA_DIR": str(data_dir)})
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "uvicorn", "custodia.api.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    server = subprocess.Popen(command, env=env, cwd=REPO)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the API server exited with code {server.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the API server did not answer GET /health within 60 s")
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time of the server and its worker processes so far (Linux /proc), else None."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ticks = 0
+        for proc in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+
+
+def load(base: str, token: str, paths: list[str], clients: int, pid: int) -> dict[str, Any]:
+    """Send ``paths`` from ``clients`` threads; latency per request in ms, and where the
+    CPU went (client threads and server share the machine's cores)."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    totals: list[int] = []
+    lock = threading.Lock()
+    shares = [paths[i::clients] for i in range(clients)]
+
+    def client(share: list[str]) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        mine: list[float] = []
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            for path in share:
+                started = time.perf_counter()
+                response = http.get(path)
+                mine.append(1000 * (time.perf_counter() - started))
+                with lock:
+                    if response.status_code != 200:
+                        key = str(response.status_code)
+                        errors[key] = errors.get(key, 0) + 1
+                    elif "total" in (body := response.json()):
+                        totals.append(int(body["total"]))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    started, client_cpu, server_cpu = (
+        time.perf_counter(),
+        time.process_time(),
+        server_cpu_seconds(pid),
+    )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    client_cpu = time.process_time() - client_cpu
+    server_after = server_cpu_seconds(pid)
+    result: dict[str, Any] = {
+        "requests": len(latencies),
+        "clients": clients,
+        "errors": errors,
+        "seconds": round(seconds, 3),
+        "requests_per_s": round(len(latencies) / seconds, 1),
+        **percentiles(latencies),
+        "client_cpu_ms_per_request": round(1000 * client_cpu / len(paths), 3),
+    }
+    if server_cpu is not None and server_after is not None:
+        result["server_cpu_ms_per_request"] = round(
+            1000 * (server_after - server_cpu) / len(paths), 3
+        )
+    if totals:
+        ordered = sorted(totals)
+        result["matches_per_query"] = {
+            "median": ordered[len(ordered) // 2],
+            "max": ordered[-1],
+            "zero": sum(1 for t in ordered if t == 0),
+        }
+    return result
+
+
+def measure(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, Any]:
+    engine = get_engine(url)
+    with unit_of_work(engine) as session:
+        token = scenario.demo_admin_token(session=session)
+    lookups, searches = sample_requests(engine, args.requests + args.warmup, args.seed)
+    dispose_engines()
+    port = free_port()
+    log(f"starting uvicorn on 127.0.0.1:{port} ({args.workers} worker(s))")
+    server = start_server(url, data_dir, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    results: dict[str, Any] = {"server": {"workers": args.workers, "url": "loopback"}}
+    try:
+        runs: list[tuple[str, list[str]]] = [
+            ("lookup_by_id", lookups),
+            ("search_by_name", searches),
+        ]
+        for kind, paths in runs:
+            log(f"{kind}: warm-up {args.warmup}, then {args.requests} requests")
+            load(base, token, paths[: args.warmup], args.clients, server.pid)
+            results[kind] = load(base, token, paths[args.warmup :], args.clients, server.pid)
+            log(f"  p50 {results[kind]['p50_ms']} ms, p95 {results[kind]['p95_ms']} ms")
+        log("context: one client alone, and GET /health under the same load")
+        results["context"] = {
+            "lookup_by_id_1_client": load(base, token, lookups[:200], 1, server.pid),
+            "search_by_name_1_client": load(base, token, searches[:200], 1, server.pid),
+            f"health_{args.clients}_clients": load(
+                base, token, ["/health"] * 1000, args.clients, server.pid
+            ),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="reuse this scenario database (default: build)")
+    parser.add_argument("--requests", type=int, default=2000, help="per kind of request")
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    result: dict[str, Any] = {"benchmark": "api_latency", "parameters": vars(args)}
+    result["machine"] = machine_info()
+    with tempfile.TemporaryDirectory(prefix="custodia-bench-") as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'custodia.db'}"
+        upgrade_database(url)
+        if not args.database_url:
+            started = time.perf_counter()
+            build_scenario(get_engine(url), args.seed)
+            result["scenario_build_seconds"] = round(time.perf_counter() - started, 1)
+        result.update(measure(args, url, Path(tmp)))
+    result["targets"] = {
+        "lookup_p95_ms": check(result["lookup_by_id"]["p95_ms"], at_most=LOOKUP_P95_MS),
+        "search_p95_ms": check(result["search_by_name"]["p95_ms"], at_most=SEARCH_P95_MS),
+    }
+    for kind in ("lookup_by_id", "search_by_name"):
+        if result[kind]["errors"]:
+            result["targets"][f"{kind}_errors"] = {"value": result[kind]["errors"], "pass": False}
+    result["pass"] = all(t["pass"] for t in result["targets"].values())
+    emit(result)
+
+
+if __name__ == "__main__":
+    main()
