@@ -10,10 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -93,14 +103,27 @@ def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _factories.clear()
+
+
+_factories: dict[int, tuple[sessionmaker[Session], sessionmaker[Session]]] = {}
+
+
+def _session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """(reader, writer) session factories of ``engine``, made once: building them per
+    transaction costs more than a small write itself."""
+    factories = _factories.get(id(engine))
+    if factories is None or factories[0].kw["bind"] is not engine:
+        writer = engine.execution_options(**{_WRITE_OPTION: True})
+        factories = (sessionmaker(bind=engine), sessionmaker(bind=writer, expire_on_commit=False))
+        _factories[id(engine)] = factories
+    return factories
 
 
 @contextmanager
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction for one write: commits when the block ends, rolls back on error."""
-    engine = engine or get_engine()
-    writer = engine.execution_options(**{_WRITE_OPTION: True})
-    session = sessionmaker(bind=writer, expire_on_commit=False)()
+    session = _session_factories(engine or get_engine())[1]()
     try:
         yield session
         session.commit()
@@ -114,7 +137,7 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
 @contextmanager
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
     """A read-only session; whatever it did is rolled back."""
-    session = sessionmaker(bind=engine or get_engine())()
+    session = _session_factories(engine or get_engine())[0]()
     try:
         yield session
     finally:
@@ -180,15 +203,24 @@ def upsert(session: Session, table: Any, rows: list[dict[str, Any]], key: list[s
     """Insert rows, replacing those whose ``key`` already exists (SQLite and PostgreSQL)."""
     if not rows:
         return
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect_insert: Any = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    columns = [c for c in rows[0] if c not in key]
+    stmt = _upsert_statement(table, session.get_bind().dialect.name, tuple(rows[0]), tuple(key))
     for start in range(0, len(rows), 2000):
-        stmt = dialect_insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=key, set_={c: stmt.excluded[c] for c in columns}
-        )
         session.execute(stmt, rows[start : start + 2000])
+
+
+@lru_cache(maxsize=64)
+def _upsert_statement(
+    table: Any, dialect: str, columns: tuple[str, ...], key: tuple[str, ...]
+) -> Any:
+    # Plain SQL: "ON CONFLICT ... DO UPDATE" reads the same on SQLite and PostgreSQL, and a
+    # text() statement is compiled once, where the dialect constructs are compiled per call.
+    unknown = set(columns) - set(table.c.keys())
+    if unknown:
+        raise ValueError(f"{table.name} has no columns {sorted(unknown)}")
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))

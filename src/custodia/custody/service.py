@@ -42,21 +42,22 @@ class _Batch:
     """Working state while a batch of events is validated before anything is written."""
 
     facilities: dict[int, int]  # facility id -> controlling authority
-    authorities: set[int]
+    authorities: set[int]  # organization ids, loaded only when an event names one
     states: dict[int, CustodyState]
     since: dict[int, dt.datetime]
     pending: dict[int, list[Move]] = field(default_factory=lambda: defaultdict(list))
 
 
 def record_event(session: Session, *, request: EventRequest, actor_id: int | None) -> EventOut:
-    return record_events(session, requests=[request], actor_id=actor_id)[0]
+    return _event_out(record_events(session, requests=[request], actor_id=actor_id)[0])
 
 
 def record_events(
     session: Session, *, requests: Sequence[EventRequest], actor_id: int | None
-) -> list[EventOut]:
+) -> list[ledger.Entry]:
     """Validate every event against the custody rules, then append them all and update the
-    projection. Either all are recorded or none is."""
+    projection. Either all are recorded or none is. Returns the ledger's entries (bulk
+    callers such as the scenario record tens of thousands and need no response models)."""
     if not requests:
         return []
     now = utc_now()
@@ -73,18 +74,25 @@ def record_events(
             raise
     recorded = ledger.append(session, entries=entries, recorded_by=actor_id)
     _write_projection(session, batch, recorded)
-    return [_event_out(entry) for entry in recorded]
+    return recorded
 
 
 def _load_batch(session: Session, requests: Sequence[EventRequest]) -> _Batch:
     person_ids = {r.person_id for r in requests if r.person_id is not None}
-    missing = registry.missing_person_ids(session, person_ids=person_ids)
+    states, since = _current_states(session, person_ids)
+    # A projection row exists only for a registered person: look up the others alone.
+    missing = registry.missing_person_ids(session, person_ids=person_ids - states.keys())
     if missing:
         raise NotFound(f"no person with id {', '.join(map(str, missing[:10]))}")
     facilities = registry.facility_authorities(session)
-    authorities = registry.organization_ids(session)
-    states, since = _current_states(session, person_ids)
+    names_authority = any(
+        r.authority_id is not None or r.event_type is EventType.CORRECTION for r in requests
+    )
+    authorities = registry.organization_ids(session) if names_authority else set()
     return _Batch(facilities=facilities, authorities=authorities, states=states, since=since)
+
+
+_PROJECTION = CustodyRecord.__table__  # Core, not ORM: read on every custody event
 
 
 def _current_states(
@@ -94,16 +102,15 @@ def _current_states(
     since: dict[int, dt.datetime] = {}
     ids = sorted(person_ids)
     for start in range(0, len(ids), 900):
-        rows = session.scalars(
-            select(CustodyRecord).where(CustodyRecord.person_id.in_(ids[start : start + 900]))
-        )
+        chunk = ids[start : start + 900]
+        rows = session.execute(select(_PROJECTION).where(_PROJECTION.c.person_id.in_(chunk)))
         for row in rows:
             states[row.person_id] = _state_of(row)
             since[row.person_id] = row.since
     return states, since
 
 
-def _state_of(row: CustodyRecord) -> CustodyState:
+def _state_of(row: Any) -> CustodyState:
     return CustodyState(
         status=Status(row.status),
         facility_id=row.facility_id,
@@ -183,8 +190,8 @@ def _resolve_move(batch: _Batch, request: EventRequest, seq: int) -> Move:
         _facility_authority(batch, facility_id, "current")
         if kind is not EventType.AUTHORITY_HANDOVER:
             authority_id = state.authority_id
-    if authority_id is not None and authority_id not in batch.authorities:
-        raise NotFound(f"no organization with id {authority_id}")
+    if request.authority_id is not None and request.authority_id not in batch.authorities:
+        raise NotFound(f"no organization with id {request.authority_id}")
     if kind is EventType.TRANSFER_OUT:
         destination = payload.get("destination_facility_id")
         _facility_authority(batch, destination, "destination")
@@ -311,7 +318,8 @@ def _write_projection(session: Session, batch: _Batch, recorded: list[ledger.Ent
 
 
 def _event_out(entry: ledger.Entry, corrected_by: int | None = None) -> EventOut:
-    return EventOut(
+    # The ledger's own values, already typed: no need to validate them a second time.
+    return EventOut.model_construct(
         seq=entry.seq,
         event_id=entry.event_id,
         type=entry.event_type,

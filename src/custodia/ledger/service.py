@@ -10,18 +10,18 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from custodia.db import iso_utc, utc_now
 from custodia.errors import Invalid, NotFound
 from custodia.ledger import merkle
+from custodia.ledger.canonical import canonical_json
 from custodia.ledger.models import Checkpoint, LedgerEvent
 from custodia.ledger.signing import SignedCheckpoint, sign_checkpoint, verify_checkpoint_signature
 
@@ -29,6 +29,8 @@ GENESIS_CHAIN = bytes(32)
 BODY_VERSION = 1
 _LEDGER_LOCK_KEY = 0x0C057D1A  # PostgreSQL advisory lock serialising appends
 _INSERT_CHUNK = 2000
+# Core inserts: the ORM's bulk path costs more than the hashing.
+_LEDGER = cast(Table, LedgerEvent.__table__)
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,25 @@ def lock_head(session: Session) -> int:
     return _lock_and_read_head(session)[0]
 
 
+_HEAD = "custodia.ledger_head"
+
+
 def _lock_and_read_head(session: Session) -> tuple[int, bytes]:
+    """The lock is held until the transaction ends, so within it the head read once stays
+    the head; it is remembered per transaction and moved by each append."""
+    session.connection()  # begin the transaction, so it can be told apart from the next
+    transaction = session.get_transaction()
+    cached = session.info.get(_HEAD)
+    if cached is not None and cached[0] is transaction:
+        return cached[1], cached[2]
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK_KEY})
     row = session.execute(
         select(LedgerEvent.seq, LedgerEvent.chain_hash).order_by(LedgerEvent.seq.desc()).limit(1)
     ).first()
-    if row is None:
-        return 0, GENESIS_CHAIN
-    return int(row.seq), bytes.fromhex(row.chain_hash)
+    head = (0, GENESIS_CHAIN) if row is None else (int(row.seq), bytes.fromhex(row.chain_hash))
+    session.info[_HEAD] = (transaction, *head)
+    return head
 
 
 def append(
@@ -114,7 +126,7 @@ def append(
             raise Invalid("occurred_at must carry a timezone (UTC)")
         seq += 1
         event_id = str(uuid.uuid4())
-        body = rfc8785.dumps(
+        body = canonical_json(
             event_body(
                 seq=seq,
                 event_id=event_id,
@@ -160,7 +172,8 @@ def append(
             )
         )
     for start in range(0, len(rows), _INSERT_CHUNK):
-        session.execute(insert(LedgerEvent), rows[start : start + _INSERT_CHUNK])
+        session.execute(insert(_LEDGER), rows[start : start + _INSERT_CHUNK])
+    session.info[_HEAD] = (session.get_transaction(), seq, chain)
     return recorded
 
 
@@ -347,31 +360,129 @@ _COLUMNS_IN_BODY = (
     ("recorded_by", "recorded_by"),
     ("corrects_seq", "corrects_seq"),
 )
+_VERIFY_SQL = (
+    "SELECT seq, event_id, event_type, person_id, facility_id, authority_id, recorded_by, "
+    "corrects_seq, occurred_at, recorded_at, body, leaf_hash, chain_hash "
+    "FROM ledger_event ORDER BY seq"
+)
 
 
-def _row_problem(row: Any, expected_seq: int, chain: bytes) -> tuple[str | None, bytes, bytes]:
-    """Check one row against its own body and the chain; return (problem, leaf, chain)."""
-    body = row.body.encode()
+def _instant_text(value: Any) -> str:
+    """A timestamp as the body writes it, from what the driver returns without SQLAlchemy's
+    type processing (SQLite: ``YYYY-MM-DD HH:MM:SS.ffffff`` text; PostgreSQL: datetime)."""
+    if isinstance(value, str):
+        return value.replace(" ", "T", 1) + "Z"
+    return iso_utc(value)
+
+
+_VERIFY_COLUMNS = (
+    "seq",
+    "event_id",
+    "event_type",
+    "person_id",
+    "facility_id",
+    "authority_id",
+    "recorded_by",
+    "corrects_seq",
+    "occurred_at",
+    "recorded_at",
+    "body",
+    "leaf_hash",
+    "chain_hash",
+)
+
+
+def _row_problem(
+    row: tuple[Any, ...], expected_seq: int, chain: bytes
+) -> tuple[str | None, bytes, bytes]:
+    """Check one row against its own body and the chain; return (problem, leaf, chain).
+
+    The body must start and end with what the row's columns say: RFC 8785 sorts keys, so
+    everything but the payload sits at a known place, and no JSON parsing is needed."""
+    (
+        seq,
+        event_id,
+        event_type,
+        person_id,
+        facility_id,
+        authority_id,
+        recorded_by,
+        corrects_seq,
+        occurred_at,
+        recorded_at,
+        text_body,
+        leaf_hex,
+        chain_hex,
+    ) = row
+    body = text_body.encode()
     leaf = merkle.leaf_hash(body)
     chain = hashlib.sha256(chain + leaf).digest()
-    if row.seq != expected_seq:
-        return f"event {expected_seq} is missing (next row is {row.seq})", leaf, chain
+    if seq != expected_seq:
+        return f"event {expected_seq} is missing (next row is {seq})", leaf, chain
+    # Inlined on purpose: this runs a million times in a full verification.
+    occurred = (
+        occurred_at.replace(" ", "T", 1) + "Z"
+        if type(occurred_at) is str
+        else _instant_text(occurred_at)
+    )
+    recorded = (
+        recorded_at.replace(" ", "T", 1) + "Z"
+        if type(recorded_at) is str
+        else _instant_text(recorded_at)
+    )
+    head = (
+        f'{{"authority_id":{"null" if authority_id is None else authority_id},'
+        f'"corrects_seq":{"null" if corrects_seq is None else corrects_seq},'
+        f'"event_id":"{event_id}","facility_id":{"null" if facility_id is None else facility_id},'
+        f'"occurred_at":"{occurred}","payload":'
+    )
+    tail = (
+        f',"person_id":{"null" if person_id is None else person_id},"recorded_at":"{recorded}",'
+        f'"recorded_by":{"null" if recorded_by is None else recorded_by},"seq":{seq},'
+        f'"type":"{event_type}","v":{BODY_VERSION}}}'
+    )
+    if not (text_body.startswith(head) and text_body.endswith(tail)):
+        return _explain_mismatch(dict(zip(_VERIFY_COLUMNS, row, strict=True)), body), leaf, chain
+    if leaf_hex != leaf.hex():
+        return "stored leaf hash does not match the body", leaf, chain
+    if chain_hex != chain.hex():
+        return "hash chain broken", leaf, chain
+    return None, leaf, chain
+
+
+def _explain_mismatch(row: dict[str, Any], body: bytes) -> str:
+    """Say which column disagrees with the hashed body (only on the failure path)."""
     try:
         content = json.loads(body)
     except ValueError:
-        return "the event body is not valid JSON", leaf, chain
-    if content.get("seq") != row.seq:
-        return f"the body says sequence {content.get('seq')}: rows reordered", leaf, chain
+        return "the event body is not valid JSON"
+    if content.get("seq") != row["seq"]:
+        return f"the body says sequence {content.get('seq')}: rows reordered"
     for column, key in _COLUMNS_IN_BODY:
-        if getattr(row, column) != content.get(key):
-            return f"column {column} differs from the hashed body", leaf, chain
-    if iso_utc(row.occurred_at) != content.get("occurred_at"):
-        return "column occurred_at differs from the hashed body", leaf, chain
-    if row.leaf_hash != leaf.hex():
-        return "stored leaf hash does not match the body", leaf, chain
-    if row.chain_hash != chain.hex():
-        return "hash chain broken", leaf, chain
-    return None, leaf, chain
+        if row[column] != content.get(key):
+            return f"column {column} differs from the hashed body"
+    for column in ("occurred_at", "recorded_at"):
+        if _instant_text(row[column]) != content.get(column):
+            return f"column {column} differs from the hashed body"
+    return "the body is not in canonical form"
+
+
+def _ledger_rows(session: Session) -> Iterator[tuple[Any, ...]]:
+    """Every ledger row as the driver returns it, in sequence order, streamed (a server-side
+    cursor on PostgreSQL): no ORM, no type processing, so a million rows take seconds."""
+    connection = session.connection()
+    raw: Any = connection.connection.driver_connection
+    cursor = (
+        raw.cursor(name="custodia_verify")
+        if connection.dialect.name == "postgresql"
+        else raw.cursor()
+    )
+    try:
+        cursor.execute(_VERIFY_SQL)
+        while batch := cursor.fetchmany(20_000):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def verify(
@@ -390,27 +501,7 @@ def verify(
     leaves: list[bytes] = []
     chain = GENESIS_CHAIN
     report = VerifyReport(ok=True, events=0, root_hash="", chain_head=GENESIS_CHAIN.hex())
-    columns = [
-        LedgerEvent.__table__.c[name]
-        for name in (
-            "seq",
-            "event_id",
-            "event_type",
-            "person_id",
-            "facility_id",
-            "authority_id",
-            "recorded_by",
-            "corrects_seq",
-            "occurred_at",
-            "body",
-            "leaf_hash",
-            "chain_hash",
-        )
-    ]
-    result = session.execute(
-        select(*columns).order_by(LedgerEvent.seq).execution_options(yield_per=20_000)
-    )
-    for row in result:
+    for row in _ledger_rows(session):
         problem, leaf, chain = _row_problem(row, frontier.size + 1, chain)
         if problem:
             return _fail(report, frontier.size + 1, problem)

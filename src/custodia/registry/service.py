@@ -200,11 +200,12 @@ def get_facility(session: Session, *, facility_id: int) -> FacilityOut:
 
 def facility_authorities(session: Session) -> dict[int, int]:
     """Facility id -> the organization controlling it (cheap, for validating many moves)."""
-    return dict(session.execute(select(m.Facility.id, m.Facility.authority_id)).tuples().all())
+    table = m.Facility.__table__
+    return dict(session.execute(select(table.c.id, table.c.authority_id)).tuples().all())
 
 
 def organization_ids(session: Session) -> set[int]:
-    return set(session.scalars(select(m.Organization.id)))
+    return set(session.scalars(select(m.Organization.__table__.c.id)))
 
 
 def find_facility(session: Session, *, ref: str) -> FacilityOut:
@@ -351,14 +352,18 @@ def get_persons(session: Session, *, person_ids: Collection[int]) -> dict[int, P
     return found
 
 
+_PERSON = m.Person.__table__  # Core, not ORM: this runs on every custody event
+
+
 def missing_person_ids(session: Session, *, person_ids: Collection[int]) -> list[int]:
     """Those of ``person_ids`` that are not registered."""
     wanted = sorted(set(person_ids))
+    if not wanted:
+        return []
     known: set[int] = set()
     for start in range(0, len(wanted), 900):
-        known.update(
-            session.scalars(select(m.Person.id).where(m.Person.id.in_(wanted[start : start + 900])))
-        )
+        chunk = wanted[start : start + 900]
+        known.update(session.scalars(select(_PERSON.c.id).where(_PERSON.c.id.in_(chunk))))
     return [pid for pid in wanted if pid not in known]
 
 
