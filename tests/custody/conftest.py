@@ -32,9 +32,9 @@ def register(world: World, count: int = 1, *, label: str = "Detainee") -> list[i
         )
 
 
-def record(world: World, *events: EventIn | EventRequest, actor: str = "custody_officer") -> list[
-    EventOut
-]:
+def record(
+    world: World, *events: EventIn | EventRequest, actor: str = "custody_officer"
+) -> list[EventOut]:
     requests = [e if isinstance(e, EventRequest) else e.to_request() for e in events]
     with unit_of_work(world.engine) as session:
         return custody.record_events(session, requests=requests, actor_id=world.users[actor])
@@ -61,8 +61,16 @@ def snapshot(world: World) -> dict[str, Any]:
         return {
             "tree_size": ledger.tree_size(session),
             "projection": [
-                (r.person_id, r.status, r.facility_id, r.authority_id, r.movement_id,
-                 r.destination_facility_id, r.last_seq, r.since)
+                (
+                    r.person_id,
+                    r.status,
+                    r.facility_id,
+                    r.authority_id,
+                    r.movement_id,
+                    r.destination_facility_id,
+                    r.last_seq,
+                    r.since,
+                )
                 for r in session.scalars(select(CustodyRecord).order_by(CustodyRecord.person_id))
             ],
             "counts": custody.status_counts(session),

@@ -64,18 +64,39 @@ who = st.integers(0, PERSONS_PER_EXAMPLE - 1)
 where = st.sampled_from(PLACES)
 simple_ops = st.one_of(
     st.builds(Op, kind=st.just("intake"), who=who, where=where),
-    st.builds(Op, kind=st.just("transfer_out"), who=who, where=where, refs=st.booleans(),
-              movement=st.sampled_from([None, "named"])),
-    st.builds(Op, kind=st.just("transfer_in"), who=who, where=where,
-              movement=st.sampled_from([None, "right", "wrong"])),
+    st.builds(
+        Op,
+        kind=st.just("transfer_out"),
+        who=who,
+        where=where,
+        refs=st.booleans(),
+        movement=st.sampled_from([None, "named"]),
+    ),
+    st.builds(
+        Op,
+        kind=st.just("transfer_in"),
+        who=who,
+        where=where,
+        movement=st.sampled_from([None, "right", "wrong"]),
+    ),
     st.builds(Op, kind=st.just("release"), who=who),
-    st.builds(Op, kind=st.just("repatriation"), who=who, refs=st.booleans(),
-              country=st.sampled_from(["FR", "IQ", "ZZ"])),
+    st.builds(
+        Op,
+        kind=st.just("repatriation"),
+        who=who,
+        refs=st.booleans(),
+        country=st.sampled_from(["FR", "IQ", "ZZ"]),
+    ),
     st.builds(Op, kind=st.just("death"), who=who),
     st.builds(Op, kind=st.just("escape"), who=who),
     st.builds(Op, kind=st.just("recapture"), who=who, where=where),
-    st.builds(Op, kind=st.just("handover"), who=who, refs=st.booleans(),
-              authority=st.sampled_from(["guard_force", "receiving_government", "nowhere"])),
+    st.builds(
+        Op,
+        kind=st.just("handover"),
+        who=who,
+        refs=st.booleans(),
+        authority=st.sampled_from(["guard_force", "receiving_government", "nowhere"]),
+    ),
 )
 replacements = st.one_of(
     st.none(),
@@ -122,8 +143,11 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
         if kind == "recapture":
             return held(at) if now.status is Status.ESCAPED and known else None
         if kind == "transfer_in":
-            ok = (now.status is Status.IN_TRANSIT and at == now.destination
-                  and op.movement in (None, now.movement))
+            ok = (
+                now.status is Status.IN_TRANSIT
+                and at == now.destination
+                and op.movement in (None, now.movement)
+            )
             return held(at) if ok else None
         if kind in ("death", "escape"):
             if now.status not in (Status.IN_CUSTODY, Status.IN_TRANSIT):
@@ -140,10 +164,14 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
             ok = op.refs and new != NOWHERE and new != now.authority
             return replace(now, authority=new) if ok else None
         if kind == "transfer_out":
-            ok = (known and at != now.facility
-                  and (op.refs or authority_of[at] == now.authority))
-            return Expected(Status.IN_TRANSIT, authority=now.authority, destination=at,
-                            movement=op.movement) if ok else None
+            ok = known and at != now.facility and (op.refs or authority_of[at] == now.authority)
+            return (
+                Expected(
+                    Status.IN_TRANSIT, authority=now.authority, destination=at, movement=op.movement
+                )
+                if ok
+                else None
+            )
         raise AssertionError(kind)
 
     class CustodyMachine(RuleBasedStateMachine):
@@ -152,7 +180,8 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
             self.persons = register(world, PERSONS_PER_EXAMPLE, label="Random")
             self.expected = {p: Expected() for p in self.persons}
             # Examples share the database: judge each on what it did itself, so that one
-            # example's failure does not leak into the next (and shrinking stays sound).
+            # example's failure does not leak into the next and a stored failing example
+            # replays the same way.
             self.unaccounted_at_start = _unaccounted()
 
         # --- turning operations into requests ------------------------------------------
@@ -174,27 +203,41 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
             kind = op.kind
             if kind in ("intake", "recapture", "transfer_in"):
                 payload = {"movement_id": op.movement} if op.movement else {}
-                return EventRequest(event_type=EventType(kind.upper()), person_id=person,
-                                    facility_id=at, payload=payload)
+                return EventRequest(
+                    event_type=EventType(kind.upper()),
+                    person_id=person,
+                    facility_id=at,
+                    payload=payload,
+                )
             if kind == "transfer_out":
                 payload = {"destination_facility_id": at, **refs}
                 if op.movement:
                     payload["movement_id"] = op.movement
-                return EventRequest(event_type=EventType.TRANSFER_OUT, person_id=person,
-                                    payload=payload)
+                return EventRequest(
+                    event_type=EventType.TRANSFER_OUT, person_id=person, payload=payload
+                )
             if kind == "repatriation":
-                return EventRequest(event_type=EventType.REPATRIATION, person_id=person,
-                                    payload={"country": op.country, **refs})
+                return EventRequest(
+                    event_type=EventType.REPATRIATION,
+                    person_id=person,
+                    payload={"country": op.country, **refs},
+                )
             if kind == "handover":
-                return EventRequest(event_type=EventType.AUTHORITY_HANDOVER, person_id=person,
-                                    authority_id=organization[op.authority], payload=refs)
-            return EventRequest(event_type=EventType(kind.upper()), person_id=person,
-                                payload={"reason": "random"} if kind == "release" else {})
+                return EventRequest(
+                    event_type=EventType.AUTHORITY_HANDOVER,
+                    person_id=person,
+                    authority_id=organization[op.authority],
+                    payload=refs,
+                )
+            return EventRequest(
+                event_type=EventType(kind.upper()),
+                person_id=person,
+                payload={"reason": "random"} if kind == "release" else {},
+            )
 
         # --- running one write and checking what it did ------------------------------------
 
-        def _write(self, what: str, action: Any, *, must_succeed: bool | None,
-                   events: int) -> bool:
+        def _write(self, what: str, action: Any, *, must_succeed: bool | None, events: int) -> bool:
             before = snapshot(world)
             try:
                 with unit_of_work(world.engine) as session:
@@ -242,19 +285,25 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
             for i in range(PERSONS_PER_EXAMPLE):
                 for at in PLACES[:-1]:
                     candidates += [
-                        Op("intake", i, at), Op("recapture", i, at),
-                        Op("transfer_in", i, at), Op("transfer_in", i, at, movement="right"),
-                        Op("transfer_out", i, at), Op("transfer_out", i, at, refs=True),
+                        Op("intake", i, at),
+                        Op("recapture", i, at),
+                        Op("transfer_in", i, at),
+                        Op("transfer_in", i, at, movement="right"),
+                        Op("transfer_out", i, at),
+                        Op("transfer_out", i, at, refs=True),
                         Op("transfer_out", i, at, refs=True, movement="named"),
                     ]
                 candidates += [
-                    Op("release", i), Op("death", i), Op("escape", i),
+                    Op("release", i),
+                    Op("death", i),
+                    Op("escape", i),
                     Op("repatriation", i, refs=True, country="IQ"),
                     Op("handover", i, refs=True, authority="guard_force"),
                     Op("handover", i, refs=True, authority="receiving_government"),
                 ]
             return [
-                op for op in candidates
+                op
+                for op in candidates
                 if predict(self.expected[self.persons[op.who]], self._concrete(op)) is not None
             ]
 
@@ -283,8 +332,9 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
             self._run([valid[pick % len(valid)], op] if valid else [op])
 
         @rule(who=who, latest=st.booleans(), pick=st.integers(0, 20), replacement=replacements)
-        def correction(self, who: int, latest: bool, pick: int,
-                       replacement: tuple[EventType, str] | None) -> None:
+        def correction(
+            self, who: int, latest: bool, pick: int, replacement: tuple[EventType, str] | None
+        ) -> None:
             person = self.persons[who]
             with read_session(world.engine) as session:
                 past = custody.custody_history(session, person_id=person)
@@ -296,12 +346,34 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
                 kind, at = replacement
                 facility = place[at] if kind in (EventType.INTAKE, EventType.TRANSFER_IN) else None
                 spec = ReplacementIn(type=kind, facility_id=facility)
-            request = CorrectionIn(corrects_seq=target, reason="random correction",
-                                   replacement=spec).to_request()
+            request = CorrectionIn(
+                corrects_seq=target, reason="random correction", replacement=spec
+            ).to_request()
             what = f"correction ({'void' if spec is None else spec.type.value})"
-            if self._write(what, lambda s: custody.record_events(s, requests=[request],
-                                                                  actor_id=None),
-                           must_succeed=None if past else False, events=1):
+            if self._write(
+                what,
+                lambda s: custody.record_events(s, requests=[request], actor_id=None),
+                must_succeed=None if past else False,
+                events=1,
+            ):
+                self._resync(person)
+
+        @rule(who=who)
+        def void_the_latest_event(self, who: int) -> None:
+            """Undo a person's last record: always possible unless it is itself a correction
+            (voiding a correction voids the event it corrected)."""
+            person = self.persons[who]
+            with read_session(world.engine) as session:
+                past = custody.custody_history(session, person_id=person)
+            if not past:
+                return
+            request = CorrectionIn(corrects_seq=past[-1].seq, reason="recorded in error")
+            if self._write(
+                "void the latest",
+                lambda s: custody.record_events(s, requests=[request.to_request()], actor_id=None),
+                must_succeed=None if past[-1].type == EventType.CORRECTION else True,
+                events=1,
+            ):
                 self._resync(person)
 
         @rule(where=where, present=st.lists(who, unique=True), stranger=st.booleans())
@@ -312,8 +384,8 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
             self._write(
                 "roll call",
                 lambda s: record_roll_call(
-                    s, roll_call_in=RollCallIn(facility_id=facility, person_ids=ids),
-                    actor_id=None),
+                    s, roll_call_in=RollCallIn(facility_id=facility, person_ids=ids), actor_id=None
+                ),
                 must_succeed=facility != NOWHERE and not stranger,
                 events=1,
             )
@@ -322,7 +394,10 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
         def _resync(self, person: int) -> None:
             now = self._custody(person)
             self.expected[person] = Expected(
-                now.status, now.facility_id, now.authority_id, now.destination_facility_id,
+                now.status,
+                now.facility_id,
+                now.authority_id,
+                now.destination_facility_id,
                 now.movement_id,
             )
 
@@ -360,8 +435,13 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
         def custody_is_what_the_model_expects(self) -> None:
             for person, want in self.expected.items():
                 now = self._custody(person)
-                got = Expected(now.status, now.facility_id, now.authority_id,
-                               now.destination_facility_id, now.movement_id)
+                got = Expected(
+                    now.status,
+                    now.facility_id,
+                    now.authority_id,
+                    now.destination_facility_id,
+                    now.movement_id,
+                )
                 assert got == want, (person, got, want)
 
     return CustodyMachine

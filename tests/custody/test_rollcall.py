@@ -35,8 +35,9 @@ def people(world: World) -> dict[str, int]:
     return {"a1": a1, "a2": a2, "a3": a3, "b1": b1, "free": free}
 
 
-def roll_call(world: World, facility_id: int, present: list[int],
-              actor: str = "custody_officer") -> RollCallOut:
+def roll_call(
+    world: World, facility_id: int, present: list[int], actor: str = "custody_officer"
+) -> RollCallOut:
     with unit_of_work(world.engine) as session:
         return record_roll_call(
             session,
@@ -55,7 +56,9 @@ def open_discrepancies(world: World, facility_id: int | None = None) -> list[Dis
 def resolve(world: World, discrepancy_id: int, text: str) -> DiscrepancyOut:
     with unit_of_work(world.engine) as session:
         return resolve_discrepancy(
-            session, discrepancy_id=discrepancy_id, resolution=text,
+            session,
+            discrepancy_id=discrepancy_id,
+            resolution=text,
             actor_id=world.users["custody_officer"],
         )
 
@@ -66,8 +69,9 @@ def roll_calls_taken(world: World) -> int:
 
 
 def test_a_roll_call_reconciles_against_the_records(world: World, people: dict[str, int]) -> None:
-    result = roll_call(world, world.prison_a, [people["a1"], people["a2"], people["b1"],
-                                              people["free"]])
+    result = roll_call(
+        world, world.prison_a, [people["a1"], people["a2"], people["b1"], people["free"]]
+    )
     assert result.expected_count == 3
     assert result.present_count == 4
     assert result.missing == [people["a3"]]
@@ -76,8 +80,10 @@ def test_a_roll_call_reconciles_against_the_records(world: World, people: dict[s
     details = {(d.kind, d.person_id): d.detail for d in result.discrepancies}
     assert details == {
         ("missing", people["a3"]): "recorded as held here but not counted",
-        ("unexpected", people["b1"]):
-            f"counted here but recorded as in custody at facility {world.prison_b}",
+        (
+            "unexpected",
+            people["b1"],
+        ): f"counted here but recorded as in custody at facility {world.prison_b}",
         ("unexpected", people["free"]): "counted here but recorded as not held",
         ("count", None): "counted 4, records say 3",
     }

@@ -43,7 +43,9 @@ STATES = {
 }
 
 MOVES = {
-    EventType.INTAKE: Move(seq=9, event_type=EventType.INTAKE, facility_id=CAMP, authority_id=GUARD),
+    EventType.INTAKE: Move(
+        seq=9, event_type=EventType.INTAKE, facility_id=CAMP, authority_id=GUARD
+    ),
     EventType.RECAPTURE: Move(
         seq=9, event_type=EventType.RECAPTURE, facility_id=CAMP, authority_id=GUARD
     ),

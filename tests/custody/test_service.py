@@ -19,8 +19,8 @@ from custodia.custody.schemas import (
     IntakeIn,
     RecaptureIn,
     ReleaseIn,
-    ReplacementIn,
     RepatriationIn,
+    ReplacementIn,
     RollCallIn,
     TransferInIn,
     TransferOutIn,
@@ -106,9 +106,7 @@ def test_transfer_out_puts_the_person_in_transit_on_the_movement(world: World, h
 
 
 def test_a_transfer_without_a_movement_gets_one(world: World, held: int) -> None:
-    (event,) = record(
-        world, TransferOutIn(person_id=held, destination_facility_id=world.prison_b)
-    )
+    (event,) = record(world, TransferOutIn(person_id=held, destination_facility_id=world.prison_b))
     movement = custody_of(world, held).movement_id
     assert movement and movement.startswith("MV-")
     assert event.payload["movement_id"] == movement
@@ -145,8 +143,9 @@ def test_transfer_in_on_another_movement_is_refused(world: World, held: int) -> 
 
 
 def test_a_transfer_to_where_the_person_already_is_is_refused(world: World, held: int) -> None:
-    refused(world, TransferOutIn(person_id=held, destination_facility_id=world.prison_a),
-            error=Invalid)
+    refused(
+        world, TransferOutIn(person_id=held, destination_facility_id=world.prison_a), error=Invalid
+    )
 
 
 def test_a_transfer_to_an_unknown_facility_is_refused(world: World, held: int) -> None:
@@ -154,8 +153,9 @@ def test_a_transfer_to_an_unknown_facility_is_refused(world: World, held: int) -
 
 
 def test_transfer_in_without_a_transfer_out_is_refused(world: World, held: int) -> None:
-    detail = refused(world, TransferInIn(person_id=held, facility_id=world.prison_b),
-                     error=Conflict)
+    detail = refused(
+        world, TransferInIn(person_id=held, facility_id=world.prison_b), error=Conflict
+    )
     assert "not in transit" in detail
 
 
@@ -173,8 +173,7 @@ def test_transfer_in_without_a_transfer_out_is_refused(world: World, held: int) 
         lambda p, w: TransferInIn(person_id=p, facility_id=w.prison_b),
         lambda p, w: RecaptureIn(person_id=p, facility_id=w.prison_b),
     ],
-    ids=["release", "repatriation", "transfer-out", "death", "escape", "transfer-in",
-         "recapture"],
+    ids=["release", "repatriation", "transfer-out", "death", "escape", "transfer-in", "recapture"],
 )
 def test_moves_of_someone_never_taken_into_custody_are_refused(
     world: World, person: int, make: object
@@ -236,7 +235,8 @@ def test_an_intake_at_an_unknown_facility_is_refused(world: World, person: int) 
 def test_an_event_in_the_future_is_refused(world: World, person: int) -> None:
     tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     detail = refused(
-        world, IntakeIn(person_id=person, facility_id=world.prison_a, occurred_at=tomorrow),
+        world,
+        IntakeIn(person_id=person, facility_id=world.prison_a, occurred_at=tomorrow),
         error=Invalid,
     )
     assert "future" in detail
@@ -256,8 +256,11 @@ def test_an_event_before_the_persons_last_one_must_be_a_correction(
 
 
 def test_a_headcount_cannot_be_recorded_as_a_custody_event(world: World) -> None:
-    refused(world, EventRequest(event_type=EventType.HEADCOUNT, facility_id=world.prison_a),
-            error=Invalid)
+    refused(
+        world,
+        EventRequest(event_type=EventType.HEADCOUNT, facility_id=world.prison_a),
+        error=Invalid,
+    )
 
 
 # --- safeguards when custody passes to another authority ---------------------------------
@@ -265,8 +268,12 @@ def test_a_headcount_cannot_be_recorded_as_a_custody_event(world: World) -> None
 
 @pytest.mark.parametrize(
     "refs",
-    [{}, {"risk_assessment_ref": "RA-1"}, {"monitor_notification_ref": "MN-1"},
-     {"risk_assessment_ref": "", "monitor_notification_ref": "MN-1"}],
+    [
+        {},
+        {"risk_assessment_ref": "RA-1"},
+        {"monitor_notification_ref": "MN-1"},
+        {"risk_assessment_ref": "", "monitor_notification_ref": "MN-1"},
+    ],
     ids=["none", "risk-only", "monitor-only", "empty-risk"],
 )
 def test_transfer_to_another_authority_needs_both_safeguards(
@@ -281,13 +288,15 @@ def test_transfer_to_another_authority_needs_both_safeguards(
     assert custody_of(world, held).status is Status.IN_CUSTODY
 
 
-def test_transfer_to_another_authority_with_safeguards_is_recorded(
-    world: World, held: int
-) -> None:
+def test_transfer_to_another_authority_with_safeguards_is_recorded(world: World, held: int) -> None:
     (out,) = record(
         world,
-        TransferOutIn(person_id=held, destination_facility_id=world.receiving,
-                      movement_id="SORTIE-7", **SAFEGUARDS),
+        TransferOutIn(
+            person_id=held,
+            destination_facility_id=world.receiving,
+            movement_id="SORTIE-7",
+            **SAFEGUARDS,
+        ),
     )
     assert {k: out.payload[k] for k in SAFEGUARDS} == SAFEGUARDS
     record(world, TransferInIn(person_id=held, facility_id=world.receiving))
@@ -296,9 +305,7 @@ def test_transfer_to_another_authority_with_safeguards_is_recorded(
     projection_is_replay(world)
 
 
-def test_transfer_within_the_same_authority_needs_no_safeguards(
-    world: World, held: int
-) -> None:
+def test_transfer_within_the_same_authority_needs_no_safeguards(world: World, held: int) -> None:
     record(world, TransferOutIn(person_id=held, destination_facility_id=world.camp))
     assert custody_of(world, held).status is Status.IN_TRANSIT
 
@@ -306,9 +313,7 @@ def test_transfer_within_the_same_authority_needs_no_safeguards(
 @pytest.mark.parametrize(
     "refs", [{}, {"risk_assessment_ref": "RA-1"}, {"monitor_notification_ref": "MN-1"}]
 )
-def test_repatriation_needs_both_safeguards(
-    world: World, held: int, refs: dict[str, str]
-) -> None:
+def test_repatriation_needs_both_safeguards(world: World, held: int, refs: dict[str, str]) -> None:
     refused(world, RepatriationIn(person_id=held, country="FR", **refs), error=Invalid)
     assert custody_of(world, held).status is Status.IN_CUSTODY
 
@@ -320,11 +325,10 @@ def test_repatriation_with_safeguards_is_recorded(world: World, held: int) -> No
     assert held_at(world, world.prison_a) == set()
 
 
-def test_repatriation_to_a_country_that_does_not_exist_is_refused(
-    world: World, held: int
-) -> None:
-    detail = refused(world, RepatriationIn(person_id=held, country="ZZ", **SAFEGUARDS),
-                     error=Invalid)
+def test_repatriation_to_a_country_that_does_not_exist_is_refused(world: World, held: int) -> None:
+    detail = refused(
+        world, RepatriationIn(person_id=held, country="ZZ", **SAFEGUARDS), error=Invalid
+    )
     assert "ZZ" in detail
 
 
@@ -364,11 +368,15 @@ def test_an_intake_recorded_at_the_wrong_prison_is_corrected(world: World, perso
     assert held_at(world, world.prison_b) == {person}
     now = custody_of(world, person)
     assert (now.facility_id, now.authority_id, now.last_seq) == (
-        world.prison_b, world.guard_force, fix.seq
+        world.prison_b,
+        world.guard_force,
+        fix.seq,
     )
     original, correction = history(world, person)
     assert (original.seq, original.corrected_by, original.facility_id) == (
-        wrong.seq, fix.seq, world.prison_a
+        wrong.seq,
+        fix.seq,
+        world.prison_a,
     )
     assert correction.corrects_seq == wrong.seq
     assert correction.payload["replacement"]["facility_id"] == world.prison_b
@@ -383,9 +391,7 @@ def test_a_wrongly_recorded_release_is_voided(world: World, held: int) -> None:
     projection_is_replay(world)
 
 
-def test_a_voided_intake_leaves_the_person_counted_as_not_held(
-    world: World, person: int
-) -> None:
+def test_a_voided_intake_leaves_the_person_counted_as_not_held(world: World, person: int) -> None:
     (intake,) = record(world, IntakeIn(person_id=person, facility_id=world.prison_a))
     record(world, CorrectionIn(corrects_seq=intake.seq, reason="never arrived"))
     assert custody_of(world, person).status is Status.NOT_HELD
@@ -396,32 +402,44 @@ def test_a_voided_intake_leaves_the_person_counted_as_not_held(
     projection_is_replay(world)
 
 
-def test_a_correction_of_a_correction_goes_through_the_latest(
-    world: World, person: int
-) -> None:
+def test_a_correction_of_a_correction_goes_through_the_latest(world: World, person: int) -> None:
     (intake,) = record(world, IntakeIn(person_id=person, facility_id=world.prison_a))
-    (first,) = record(world, CorrectionIn(
-        corrects_seq=intake.seq, reason="wrong prison",
-        replacement=ReplacementIn(type=EventType.INTAKE, facility_id=world.prison_b)))
-    detail = refused(world, CorrectionIn(
-        corrects_seq=intake.seq, reason="wrong again",
-        replacement=ReplacementIn(type=EventType.INTAKE, facility_id=world.camp)),
-        error=Conflict)
+    (first,) = record(
+        world,
+        CorrectionIn(
+            corrects_seq=intake.seq,
+            reason="wrong prison",
+            replacement=ReplacementIn(type=EventType.INTAKE, facility_id=world.prison_b),
+        ),
+    )
+    detail = refused(
+        world,
+        CorrectionIn(
+            corrects_seq=intake.seq,
+            reason="wrong again",
+            replacement=ReplacementIn(type=EventType.INTAKE, facility_id=world.camp),
+        ),
+        error=Conflict,
+    )
     assert f"already corrected by event {first.seq}" in detail
-    record(world, CorrectionIn(
-        corrects_seq=first.seq, reason="it was the camp",
-        replacement=ReplacementIn(type=EventType.INTAKE, facility_id=world.camp)))
+    record(
+        world,
+        CorrectionIn(
+            corrects_seq=first.seq,
+            reason="it was the camp",
+            replacement=ReplacementIn(type=EventType.INTAKE, facility_id=world.camp),
+        ),
+    )
     assert held_at(world, world.camp) == {person}
     projection_is_replay(world)
 
 
-def test_a_correction_leaving_an_impossible_history_is_refused(
-    world: World, held: int
-) -> None:
+def test_a_correction_leaving_an_impossible_history_is_refused(world: World, held: int) -> None:
     (intake,) = history(world, held)
     record(world, TransferOutIn(person_id=held, destination_facility_id=world.prison_b))
-    detail = refused(world, CorrectionIn(corrects_seq=intake.seq, reason="never arrived"),
-                     error=Conflict)
+    detail = refused(
+        world, CorrectionIn(corrects_seq=intake.seq, reason="never arrived"), error=Conflict
+    )
     assert "impossible custody history" in detail
     assert custody_of(world, held).status is Status.IN_TRANSIT
 
@@ -429,14 +447,22 @@ def test_a_correction_leaving_an_impossible_history_is_refused(
 def test_correcting_the_facility_of_a_past_transfer(world: World, held: int) -> None:
     """The transfer out of prison A said sortie S-1; it was S-2. The person has since
     arrived at prison B: the corrected transfer still leaves from prison A."""
-    (out,) = record(world, TransferOutIn(
-        person_id=held, destination_facility_id=world.prison_b, movement_id="S-1"))
+    (out,) = record(
+        world,
+        TransferOutIn(person_id=held, destination_facility_id=world.prison_b, movement_id="S-1"),
+    )
     record(world, TransferInIn(person_id=held, facility_id=world.prison_b))
-    record(world, CorrectionIn(
-        corrects_seq=out.seq, reason="sortie number mistyped",
-        replacement=ReplacementIn(
-            type=EventType.TRANSFER_OUT,
-            payload={"destination_facility_id": world.prison_b, "movement_id": "S-2"})))
+    record(
+        world,
+        CorrectionIn(
+            corrects_seq=out.seq,
+            reason="sortie number mistyped",
+            replacement=ReplacementIn(
+                type=EventType.TRANSFER_OUT,
+                payload={"destination_facility_id": world.prison_b, "movement_id": "S-2"},
+            ),
+        ),
+    )
     assert held_at(world, world.prison_b) == {held}
     projection_is_replay(world)
 
@@ -444,14 +470,22 @@ def test_correcting_the_facility_of_a_past_transfer(world: World, held: int) -> 
 def test_a_correction_cannot_send_someone_to_another_authority_without_safeguards(
     world: World, held: int
 ) -> None:
-    (out,) = record(world, TransferOutIn(
-        person_id=held, destination_facility_id=world.prison_b, movement_id="S-1"))
-    detail = refused(world, CorrectionIn(
-        corrects_seq=out.seq, reason="the sortie went to Baghdad",
-        replacement=ReplacementIn(
-            type=EventType.TRANSFER_OUT,
-            payload={"destination_facility_id": world.receiving, "movement_id": "S-1"})),
-        error=Invalid)
+    (out,) = record(
+        world,
+        TransferOutIn(person_id=held, destination_facility_id=world.prison_b, movement_id="S-1"),
+    )
+    detail = refused(
+        world,
+        CorrectionIn(
+            corrects_seq=out.seq,
+            reason="the sortie went to Baghdad",
+            replacement=ReplacementIn(
+                type=EventType.TRANSFER_OUT,
+                payload={"destination_facility_id": world.receiving, "movement_id": "S-1"},
+            ),
+        ),
+        error=Invalid,
+    )
     assert "risk_assessment_ref" in detail
     assert custody_of(world, held).destination_facility_id == world.prison_b
 
@@ -460,30 +494,42 @@ def test_a_correction_cannot_turn_a_release_into_a_repatriation_without_safeguar
     world: World, held: int
 ) -> None:
     (release,) = record(world, ReleaseIn(person_id=held, reason="handed to family"))
-    refused(world, CorrectionIn(
-        corrects_seq=release.seq, reason="he was flown home",
-        replacement=ReplacementIn(type=EventType.REPATRIATION, payload={"country": "FR"})),
-        error=Invalid)
+    refused(
+        world,
+        CorrectionIn(
+            corrects_seq=release.seq,
+            reason="he was flown home",
+            replacement=ReplacementIn(type=EventType.REPATRIATION, payload={"country": "FR"}),
+        ),
+        error=Invalid,
+    )
     assert custody_of(world, held).status is Status.RELEASED
 
 
-def test_a_correction_of_an_event_that_is_not_a_persons_is_refused(
-    world: World, held: int
-) -> None:
+def test_a_correction_of_an_event_that_is_not_a_persons_is_refused(world: World, held: int) -> None:
     with unit_of_work(world.engine) as session:
         roll = record_roll_call(
-            session, roll_call_in=RollCallIn(facility_id=world.prison_a, person_ids=[held]),
-            actor_id=None)
-    refused(world, CorrectionIn(corrects_seq=roll.headcount_seq, reason="miscounted"),
-            error=Invalid)
+            session,
+            roll_call_in=RollCallIn(facility_id=world.prison_a, person_ids=[held]),
+            actor_id=None,
+        )
+    refused(
+        world, CorrectionIn(corrects_seq=roll.headcount_seq, reason="miscounted"), error=Invalid
+    )
     refused(world, CorrectionIn(corrects_seq=9_999, reason="no such event"), error=NotFound)
 
 
 def test_a_replacement_cannot_be_a_correction(world: World, held: int) -> None:
     (intake,) = history(world, held)
-    refused(world, CorrectionIn(
-        corrects_seq=intake.seq, reason="nested",
-        replacement=ReplacementIn(type=EventType.CORRECTION)), error=Invalid)
+    refused(
+        world,
+        CorrectionIn(
+            corrects_seq=intake.seq,
+            reason="nested",
+            replacement=ReplacementIn(type=EventType.CORRECTION),
+        ),
+        error=Invalid,
+    )
 
 
 # --- batches and the acting user ---------------------------------------------------------
@@ -521,15 +567,23 @@ def test_a_batch_applies_events_in_order(world: World) -> None:
 
 def test_every_event_records_the_acting_user(world: World, person: int) -> None:
     record(world, IntakeIn(person_id=person, facility_id=world.prison_a), actor="custody_officer")
-    record(world, TransferOutIn(person_id=person, destination_facility_id=world.prison_b),
-           actor="planner")
+    record(
+        world,
+        TransferOutIn(person_id=person, destination_facility_id=world.prison_b),
+        actor="planner",
+    )
     record(world, TransferInIn(person_id=person, facility_id=world.prison_b), actor="admin")
     (last,) = record(world, ReleaseIn(person_id=person, reason="court"), actor="analyst")
     record(world, CorrectionIn(corrects_seq=last.seq, reason="not yet"), actor="admin")
     recorded_by = [e.recorded_by for e in history(world, person)]
     users = world.users
-    assert recorded_by == [users["custody_officer"], users["planner"], users["admin"],
-                           users["analyst"], users["admin"]]
+    assert recorded_by == [
+        users["custody_officer"],
+        users["planner"],
+        users["admin"],
+        users["analyst"],
+        users["admin"],
+    ]
 
 
 def test_status_counts_cover_every_registered_person(world: World) -> None:
@@ -541,9 +595,20 @@ def test_status_counts_cover_every_registered_person(world: World) -> None:
         IntakeIn(person_id=c, facility_id=world.camp),
         IntakeIn(person_id=d, facility_id=world.camp),
     )
-    record(world, TransferOutIn(person_id=b, destination_facility_id=world.prison_b),
-           ReleaseIn(person_id=c, reason="court"), EscapeIn(person_id=d))
+    record(
+        world,
+        TransferOutIn(person_id=b, destination_facility_id=world.prison_b),
+        ReleaseIn(person_id=c, reason="court"),
+        EscapeIn(person_id=d),
+    )
     with read_session(world.engine) as session:
         counts = custody.status_counts(session)
-    assert counts == {"not_held": 1, "in_custody": 1, "in_transit": 1, "released": 1,
-                      "repatriated": 0, "deceased": 0, "escaped": 1}
+    assert counts == {
+        "not_held": 1,
+        "in_custody": 1,
+        "in_transit": 1,
+        "released": 1,
+        "repatriated": 0,
+        "deceased": 0,
+        "escaped": 1,
+    }

@@ -32,9 +32,9 @@ class LedgerWorld:
         return self.world.engine
 
 
-def new_entries(world: World, persons: list[int], count: int, start: int = 0) -> list[
-    ledger.NewEntry
-]:
+def new_entries(
+    world: World, persons: list[int], count: int, start: int = 0
+) -> list[ledger.NewEntry]:
     """Varied events: every nullable column is filled somewhere, payloads hold Arabic text
     and nested objects whose keys are out of order."""
     facilities = [world.prison_a, world.prison_b, world.camp]

@@ -22,7 +22,7 @@ from custodia.errors import Invalid
 from custodia.ledger import merkle
 from custodia.ledger import service as ledger
 from custodia.ledger.models import Checkpoint, LedgerEvent
-from custodia.ledger.signing import SignedCheckpoint, load_or_create_signing_key
+from custodia.ledger.signing import SignedCheckpoint, load_or_create_signing_key, sign_checkpoint
 from tests.ledger.conftest import LOG, LedgerWorld, append, drop_append_only_triggers
 
 EVENTS = LedgerEvent.__table__
@@ -296,9 +296,7 @@ def test_a_consistent_rewrite_is_caught_by_the_monitors_checkpoint(
     delete_stored_checkpoints(lworld.engine)
     # Row by row the rewritten log is flawless: only the monitor's checkpoint exposes it.
     assert verify(lworld.engine).ok
-    report = verify(
-        lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key()
-    )
+    report = verify(lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key())
     assert report.ok is False
     assert report.checkpoint_proved is False
     assert report.first_bad_seq == held_by_monitor.tree_size
@@ -319,9 +317,7 @@ def test_monitor_learns_its_checkpoint_is_not_proved_when_stored_ones_fail_first
 ) -> None:
     held_by_monitor = via_file(checkpoint(lworld.engine, signing_key))
     rewrite_history(lworld, 2)
-    report = verify(
-        lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key()
-    )
+    report = verify(lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key())
     assert report.ok is False
     assert report.checkpoint_proved is False
 
@@ -331,9 +327,7 @@ def test_an_honest_append_after_a_checkpoint_proves_it(
 ) -> None:
     held_by_monitor = via_file(checkpoint(lworld.engine, signing_key))
     append(lworld, 5)
-    report = verify(
-        lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key()
-    )
+    report = verify(lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key())
     assert report.ok
     assert report.checkpoint_proved is True
     assert report.events == 13
@@ -344,9 +338,7 @@ def test_a_checkpoint_is_proved_on_the_ledger_it_was_issued_on(
     lworld: LedgerWorld, signing_key: Ed25519PrivateKey
 ) -> None:
     held_by_monitor = via_file(checkpoint(lworld.engine, signing_key))
-    report = verify(
-        lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key()
-    )
+    report = verify(lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key())
     assert (report.ok, report.checkpoint_proved) == (True, True)
 
 
@@ -357,9 +349,7 @@ def test_events_deleted_from_the_end_are_caught_by_the_monitors_checkpoint(
     drop_append_only_triggers(lworld.engine)
     with lworld.engine.begin() as conn:
         conn.execute(delete(EVENTS).where(EVENTS.c.seq >= 7))
-    report = verify(
-        lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key()
-    )
+    report = verify(lworld.engine, checkpoint=held_by_monitor, public_key=signing_key.public_key())
     assert (report.ok, report.checkpoint_proved, report.first_bad_seq) == (False, False, 7)
 
 
@@ -378,9 +368,25 @@ def test_events_deleted_from_the_end_are_caught_by_the_stored_checkpoint(
 def test_a_checkpoint_signed_by_another_key_is_refused(
     lworld: LedgerWorld, signing_key: Ed25519PrivateKey
 ) -> None:
-    forged = via_file(checkpoint(lworld.engine, Ed25519PrivateKey.generate()))
+    honest = verify(lworld.engine)
+    forged = sign_checkpoint(
+        Ed25519PrivateKey.generate(),
+        log=LOG,
+        tree_size=honest.events,
+        root_hash=honest.root_hash,
+        at=dt.datetime.now(dt.UTC),
+    )
     with pytest.raises(Invalid, match="signature"):
-        verify(lworld.engine, checkpoint=forged, public_key=signing_key.public_key())
+        verify(lworld.engine, checkpoint=via_file(forged), public_key=signing_key.public_key())
+
+
+def test_a_stored_checkpoint_signed_by_another_key_fails_verification(
+    lworld: LedgerWorld, signing_key: Ed25519PrivateKey
+) -> None:
+    checkpoint(lworld.engine, Ed25519PrivateKey.generate())
+    report = verify(lworld.engine, public_key=signing_key.public_key())
+    assert (report.ok, report.first_bad_seq) == (False, 8)
+    assert "signature" in (report.problem or "")
 
 
 def test_a_checkpoint_with_an_edited_root_is_refused(
@@ -445,9 +451,9 @@ def test_inclusion_proofs_from_the_service_verify(lworld: LedgerWorld) -> None:
                     [bytes.fromhex(node) for node in proof["audit_path"]],
                     bytes.fromhex(proof["root_hash"]),
                 )
-        assert ledger.inclusion_proof(session, seq=3)["root_hash"] == verify(
-            lworld.engine
-        ).root_hash
+        assert (
+            ledger.inclusion_proof(session, seq=3)["root_hash"] == verify(lworld.engine).root_hash
+        )
 
 
 def test_consistency_proof_shows_todays_log_extends_a_checkpoint(

@@ -26,16 +26,17 @@ _CLOCK_SKEW = dt.timedelta(minutes=5)
 
 def parse_roll_call_csv(text: str) -> list[int]:
     """Person ids from a CSV with a ``person_id`` column (or one id per line, no header)."""
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO(text))
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     if not rows:
         raise Invalid("the roll call file is empty")
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     column = header.index("person_id") if "person_id" in header else 0
     body = rows[1:] if "person_id" in header else rows
     ids: list[int] = []
-    for line_no, row in enumerate(body, start=2 if "person_id" in header else 1):
+    for line_no, row in body:
         value = row[column].strip() if column < len(row) else ""
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise Invalid(f"line {line_no}: {value!r} is not a person id")
         ids.append(int(value))
     return ids

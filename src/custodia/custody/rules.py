@@ -207,3 +207,13 @@ def replay(moves: Iterable[Move]) -> CustodyState:
         state = apply(state, move)
     last = ordered[-1].seq if ordered else None
     return replace(state, last_seq=last)
+
+
+def state_before(moves: Iterable[Move], seq: int) -> CustodyState:
+    """The person's state just before event ``seq``, corrections applied."""
+    state = CustodyState()
+    for move in effective_moves(sorted(moves, key=lambda m: m.seq)):
+        if move.seq >= seq:
+            break
+        state = apply(state, move)
+    return state

@@ -11,11 +11,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from custodia.custody.models import CustodyRecord, Discrepancy
-from custodia.custody.rules import CustodyState, EventType, Move, Status, apply, replay
+from custodia.custody.rules import (
+    CustodyState,
+    EventType,
+    Move,
+    Status,
+    apply,
+    replay,
+    state_before,
+)
 from custodia.custody.schemas import (
     CustodyOut,
     EventOut,
@@ -154,8 +162,8 @@ def _check(
             f"the person's last recorded event happened at {last.isoformat()}; an "
             "earlier event must be recorded as a correction"
         )
+    new_state = apply(state, move)  # an impossible move is refused as such first
     _check_safeguards(batch, state, move)
-    new_state = apply(state, move)
     batch.states[request.person_id] = replace(new_state, last_seq=seq)
     batch.since[request.person_id] = occurred
     batch.pending[request.person_id].append(move)
@@ -169,11 +177,15 @@ def _check(
     )
 
 
-def _resolve_move(batch: _Batch, request: EventRequest, seq: int) -> Move:
+def _resolve_move(
+    batch: _Batch, request: EventRequest, seq: int, state: CustodyState | None = None
+) -> Move:
     """Fill in what the rules need: the facility (from where the person is held when not
-    given), the authority (from the facility), a movement id for a transfer."""
+    given), the authority (from the facility), a movement id for a transfer. ``state`` is
+    the person's state the move starts from (default: now)."""
     kind = request.event_type
-    state = batch.states.get(request.person_id or 0, CustodyState())
+    if state is None:
+        state = batch.states.get(request.person_id or 0, CustodyState())
     payload = dict(request.payload)
     facility_id = request.facility_id
     if facility_id is None and kind not in (
@@ -235,6 +247,12 @@ def _check_correction(
             "person; only those can be corrected"
         )
     person_id = target.person_id
+    if person_id not in batch.since:  # a correction names an event, not a person
+        states, since = _current_states(session, {person_id})
+        batch.states.update(states)
+        batch.since.update(since)
+    history = [move_of(e) for e in ledger.events_of_person(session, person_id=person_id)]
+    history += batch.pending[person_id]
     payload = dict(request.payload)
     replacement = payload.get("replacement")
     if replacement:
@@ -247,7 +265,17 @@ def _check_correction(
         )
         if spec.event_type in (EventType.CORRECTION, EventType.HEADCOUNT):
             raise Invalid("a replacement must be an ordinary custody event")
-        resolved = _resolve_move(batch, spec, target.seq)
+        # The replacement stands where the corrected event stood: judge it from there.
+        root = _corrected_root(history, target.seq)
+        before = state_before(history, root)
+        resolved = _resolve_move(batch, spec, root, before)
+        try:
+            apply(before, resolved)
+        except Conflict as exc:
+            raise Conflict(
+                f"the correction would leave an impossible custody history: {exc.detail}"
+            ) from exc
+        _check_safeguards(batch, before, resolved)
         payload["replacement"] = {
             "type": resolved.event_type.value,
             "facility_id": resolved.facility_id,
@@ -260,9 +288,8 @@ def _check_correction(
         corrects_seq=target.seq,
         payload=payload,
     )
-    history = [move_of(e) for e in ledger.events_of_person(session, person_id=person_id)]
     try:
-        new_state = replay([*history, *batch.pending[person_id], move])
+        new_state = replay([*history, move])
     except Conflict as exc:
         raise Conflict(
             f"the correction would leave an impossible custody history: {exc.detail}"
@@ -279,6 +306,14 @@ def _check_correction(
         corrects_seq=target.seq,
         payload=move.payload,
     )
+
+
+def _corrected_root(history: Sequence[Move], seq: int) -> int:
+    """The original event behind a chain of corrections (``seq`` itself if not one)."""
+    by_seq = {m.seq: m for m in history}
+    while (move := by_seq.get(seq)) is not None and move.corrects_seq is not None:
+        seq = move.corrects_seq
+    return seq
 
 
 def move_of(entry: ledger.Entry) -> Move:
@@ -339,11 +374,14 @@ def _event_out(entry: ledger.Entry, corrected_by: int | None = None) -> EventOut
 # --- reading custody --------------------------------------------------------------------
 
 
-def get_custody(session: Session, *, person_id: int) -> CustodyOut:
-    row = session.get(CustodyRecord, person_id)
+_CUSTODY_OF = select(_PROJECTION).where(_PROJECTION.c.person_id == bindparam("person_id"))
+
+
+def _custody_of(session: Session, person_id: int) -> CustodyOut | None:
+    """The projection's row for the person, or None when they were never held."""
+    row = session.execute(_CUSTODY_OF, {"person_id": person_id}).first()
     if row is None:
-        registry.get_person(session, person_id=person_id)
-        return CustodyOut(person_id=person_id, status=Status.NOT_HELD)
+        return None
     return CustodyOut(
         person_id=person_id,
         status=Status(row.status),
@@ -357,31 +395,45 @@ def get_custody(session: Session, *, person_id: int) -> CustodyOut:
     )
 
 
-def custody_history(session: Session, *, person_id: int) -> list[EventOut]:
-    """Every ledger event of the person, oldest first, each marked with its correction."""
+def _history_of(session: Session, person_id: int) -> list[EventOut]:
     entries = ledger.events_of_person(session, person_id=person_id)
-    if not entries:
-        registry.get_person(session, person_id=person_id)
     corrected_by = {e.corrects_seq: e.seq for e in entries if e.corrects_seq is not None}
     return [_event_out(e, corrected_by.get(e.seq)) for e in entries]
 
 
+def get_custody(session: Session, *, person_id: int) -> CustodyOut:
+    custody = _custody_of(session, person_id)
+    if custody is None:
+        registry.ensure_person_exists(session, person_id=person_id)
+        return CustodyOut(person_id=person_id, status=Status.NOT_HELD)
+    return custody
+
+
+def custody_history(session: Session, *, person_id: int) -> list[EventOut]:
+    """Every ledger event of the person, oldest first, each marked with its correction."""
+    history = _history_of(session, person_id)
+    if not history:
+        registry.ensure_person_exists(session, person_id=person_id)
+    return history
+
+
 def person_detail(session: Session, *, person_id: int) -> PersonDetail:
-    custody = get_custody(session, person_id=person_id)
-    history = custody_history(session, person_id=person_id)
+    person = registry.get_person(session, person_id=person_id)  # NotFound before anything else
+    custody = _custody_of(session, person_id) or CustodyOut(
+        person_id=person_id, status=Status.NOT_HELD
+    )
+    history = _history_of(session, person_id)
     mentioned = {custody.facility_id, custody.origin_facility_id, custody.destination_facility_id}
     mentioned |= {e.facility_id for e in history}
     mentioned |= {e.payload.get("destination_facility_id") for e in history}
     return PersonDetail(
-        person=registry.get_person(session, person_id=person_id),
+        person=person,
         custody=custody,
         history=history,
         household=registry.household_of(session, person_id=person_id),
-        facility_names={
-            f.id: f"{f.code} {f.name}"
-            for f in registry.list_facilities(session)
-            if f.id in mentioned
-        },
+        facility_names=registry.facility_labels(
+            session, facility_ids={f for f in mentioned if isinstance(f, int)}
+        ),
     )
 
 
@@ -453,7 +505,10 @@ def status_counts(session: Session) -> dict[str, int]:
     )
     counts = {status.value: 0 for status in Status}
     counts.update(dict(rows))
-    counts[Status.NOT_HELD.value] = registry.count_persons(session) - sum(dict(rows).values())
+    # Persons with no projection row (never taken in) are not held as well as those whose
+    # only intake was voided by a correction.
+    held_somehow = sum(n for status, n in rows if status != Status.NOT_HELD.value)
+    counts[Status.NOT_HELD.value] = registry.count_persons(session) - held_somehow
     return counts
 
 

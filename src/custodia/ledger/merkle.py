@@ -130,7 +130,7 @@ def verify_inclusion(
     index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
 ) -> None:
     """RFC 9162 2.1.3.2; raises ProofError unless ``leaf`` is leaf ``index`` under ``root``."""
-    if index >= size:
+    if not 0 <= index < size:
         raise ProofError(f"leaf index {index} is outside a tree of size {size}")
     fn, sn, r = index, size - 1, leaf
     for p in proof:

@@ -504,7 +504,7 @@ def verify(
     for row in _ledger_rows(session):
         problem, leaf, chain = _row_problem(row, frontier.size + 1, chain)
         if problem:
-            return _fail(report, frontier.size + 1, problem)
+            return _fail(report, frontier.size + 1, problem, proving=checkpoint is not None)
         frontier.append(leaf)
         if keep_leaves:
             leaves.append(leaf)
@@ -512,13 +512,17 @@ def verify(
         if held is not None:
             if held.root_hash != frontier.root().hex():
                 return _fail(
-                    report, frontier.size, f"root differs from checkpoint of size {frontier.size}"
+                    report,
+                    frontier.size,
+                    f"root differs from checkpoint of size {frontier.size}",
+                    proving=checkpoint is not None,
                 )
             if public_key is not None and not _signed_by(held, public_key):
                 return _fail(
                     report,
                     frontier.size,
                     f"stored checkpoint of size {frontier.size} has a bad signature",
+                    proving=checkpoint is not None,
                 )
             report.checkpoints_checked += 1
         if progress is not None and frontier.size % 20_000 == 0:
@@ -526,6 +530,15 @@ def verify(
     report.events = frontier.size
     report.root_hash = frontier.root().hex()
     report.chain_head = chain.hex()
+    beyond = [size for size in stored if size > frontier.size]
+    if beyond:  # the newest events are gone, but a checkpoint remembers them
+        return _fail(
+            report,
+            frontier.size + 1,
+            f"event {frontier.size + 1} is missing: a stored checkpoint covers "
+            f"{max(beyond)} events",
+            proving=checkpoint is not None,
+        )
     if checkpoint is not None:
         _prove_extends(report, checkpoint, leaves, public_key)
     return report
@@ -539,8 +552,11 @@ def _signed_by(checkpoint: SignedCheckpoint, public_key: Ed25519PublicKey) -> bo
     return True
 
 
-def _fail(report: VerifyReport, seq: int, problem: str) -> VerifyReport:
+def _fail(report: VerifyReport, seq: int, problem: str, *, proving: bool = False) -> VerifyReport:
+    """Mark the report failed at ``seq``; a monitor's checkpoint then stands unproved."""
     report.ok, report.first_bad_seq, report.problem = False, seq, problem
+    if proving:
+        report.checkpoint_proved = False
     return report
 
 

@@ -11,7 +11,7 @@ _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ARTICLE = re.compile(r"^(?:al|el|ul|ad|ad|an|ar|as|ash|at|az|adh|al)-(?=\w)")
 _ARABIC_ARTICLE = "ال"
-_ALEF_VARIANTS = str.maketrans("أإآٱ", "اااا")
+_ALEF_VARIANTS = str.maketrans("أإآٱı", "ااااi")  # and Turkish dotless i, as typed
 
 
 def fold(text: str) -> str:
