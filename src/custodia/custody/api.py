@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from starlette.datastructures import UploadFile
 
-from custodia.api.deps import CustodyWriter, ReadSession, WriteSession, current_actor
+from custodia.api.deps import CustodyWriter, Read, ReadSession, WriteSession, current_actor
 from custodia.api.pagination import Page, Paging, page_of, paginate
 from custodia.api.problems import problem_responses
 from custodia.custody import rollcall, timeline
@@ -52,9 +52,9 @@ _CSV_BODY = {
 
 
 @router.get("/persons/{person_id}")
-def person_detail(person_id: int, session: ReadSession) -> PersonDetail:
+async def person_detail(person_id: int, read: Read) -> PersonDetail:
     """The person, where they are now, and every custody event of theirs."""
-    return custody.person_detail(session, person_id=person_id)
+    return await read(custody.person_detail, person_id=person_id)
 
 
 @router.get("/persons/{person_id}/custody")

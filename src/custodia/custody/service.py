@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,7 +31,7 @@ from custodia.custody.schemas import (
     FacilityPopulation,
     PersonDetail,
 )
-from custodia.db import upsert, utc_now
+from custodia.db import insert_rows, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.ledger import service as ledger
 from custodia.registry import service as registry
@@ -101,6 +101,17 @@ def _load_batch(session: Session, requests: Sequence[EventRequest]) -> _Batch:
 
 
 _PROJECTION = CustodyRecord.__table__  # Core, not ORM: read on every custody event
+_PROJECTION_COLUMNS = (
+    "person_id",
+    "status",
+    "facility_id",
+    "authority_id",
+    "movement_id",
+    "origin_facility_id",
+    "destination_facility_id",
+    "last_seq",
+    "since",
+)
 
 
 def _current_states(
@@ -164,7 +175,7 @@ def _check(
         )
     new_state = apply(state, move)  # an impossible move is refused as such first
     _check_safeguards(batch, state, move)
-    batch.states[request.person_id] = replace(new_state, last_seq=seq)
+    batch.states[request.person_id] = new_state  # last_seq: the projection takes the entry's
     batch.since[request.person_id] = occurred
     batch.pending[request.person_id].append(move)
     return ledger.NewEntry(
@@ -333,23 +344,22 @@ def _write_projection(session: Session, batch: _Batch, recorded: list[ledger.Ent
     for entry in recorded:
         if entry.person_id is not None:
             last_event[entry.person_id] = entry
-    rows = []
-    for person_id, entry in last_event.items():
-        state = batch.states[person_id]
-        rows.append(
-            {
-                "person_id": person_id,
-                "status": state.status.value,
-                "facility_id": state.facility_id,
-                "authority_id": state.authority_id,
-                "movement_id": state.movement_id,
-                "origin_facility_id": state.origin_facility_id,
-                "destination_facility_id": state.destination_facility_id,
-                "last_seq": entry.seq,
-                "since": batch.since[person_id],
-            }
+    rows = [
+        (
+            person_id,
+            state.status.value,
+            state.facility_id,
+            state.authority_id,
+            state.movement_id,
+            state.origin_facility_id,
+            state.destination_facility_id,
+            entry.seq,
+            batch.since[person_id],
         )
-    upsert(session, CustodyRecord.__table__, rows, ["person_id"])
+        for person_id, entry in last_event.items()
+        for state in (batch.states[person_id],)
+    ]
+    insert_rows(session, _PROJECTION, _PROJECTION_COLUMNS, rows, replace_on=("person_id",))
 
 
 def _event_out(entry: ledger.Entry, corrected_by: int | None = None) -> EventOut:

@@ -16,7 +16,7 @@ import rfc8785
 _SAFE_INT = 2**53 - 1  # RFC 8785 numbers are IEEE 754 doubles: larger ints lose precision
 
 
-def _qualifies(value: Any) -> bool:
+def qualifies_for_plain_json(value: Any) -> bool:
     """True when ``json.dumps`` output is already canonical for ``value``."""
     pending = [value]
     while pending:
@@ -40,10 +40,15 @@ def _qualifies(value: Any) -> bool:
 
 def canonical_json(value: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of ``value``."""
-    if _qualifies(value):
+    if qualifies_for_plain_json(value):
         try:
-            text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            return text.encode("utf-8")
+            return plain_canonical_json(value)
         except UnicodeEncodeError:  # a lone surrogate: let the reference refuse it
             pass
     return rfc8785.dumps(value)
+
+
+def plain_canonical_json(value: Any) -> bytes:
+    """Sorted compact JSON; canonical only for values that ``qualifies_for_plain_json``."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")

@@ -15,22 +15,40 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
-from custodia.db import iso_utc, utc_now
+from custodia.db import insert_rows, iso_utc, utc_now
 from custodia.errors import Invalid, NotFound
 from custodia.ledger import merkle
-from custodia.ledger.canonical import canonical_json
+from custodia.ledger.canonical import (
+    canonical_json,
+    plain_canonical_json,
+    qualifies_for_plain_json,
+)
 from custodia.ledger.models import Checkpoint, LedgerEvent
 from custodia.ledger.signing import SignedCheckpoint, sign_checkpoint, verify_checkpoint_signature
 
 GENESIS_CHAIN = bytes(32)
 BODY_VERSION = 1
 _LEDGER_LOCK_KEY = 0x0C057D1A  # PostgreSQL advisory lock serialising appends
-_INSERT_CHUNK = 2000
 # Core inserts: the ORM's bulk path costs more than the hashing.
 _LEDGER = cast(Table, LedgerEvent.__table__)
+_ROW_COLUMNS = (
+    "seq",
+    "event_id",
+    "event_type",
+    "person_id",
+    "facility_id",
+    "authority_id",
+    "occurred_at",
+    "recorded_at",
+    "recorded_by",
+    "corrects_seq",
+    "body",
+    "leaf_hash",
+    "chain_hash",
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,7 @@ class Entry:
 
 
 def event_body(
-    *, seq: int, event_id: str, entry: NewEntry, recorded_at: dt.datetime, recorded_by: int | None
+    *, seq: int, event_id: str, entry: NewEntry, recorded_at: str, recorded_by: int | None
 ) -> dict[str, Any]:
     """The full content of an event, as canonicalised (RFC 8785) and hashed."""
     return {
@@ -78,7 +96,7 @@ def event_body(
         "facility_id": entry.facility_id,
         "authority_id": entry.authority_id,
         "occurred_at": iso_utc(entry.occurred_at),
-        "recorded_at": iso_utc(recorded_at),
+        "recorded_at": recorded_at,
         "recorded_by": recorded_by,
         "corrects_seq": entry.corrects_seq,
         "payload": entry.payload,
@@ -119,40 +137,48 @@ def append(
         return []
     seq, chain = _lock_and_read_head(session)
     recorded_at = utc_now()
-    rows: list[dict[str, Any]] = []
+    recorded_at_text = iso_utc(recorded_at)
+    rows: list[tuple[Any, ...]] = []
     recorded: list[Entry] = []
     for entry in entries:
         if entry.occurred_at.tzinfo is None:
             raise Invalid("occurred_at must carry a timezone (UTC)")
         seq += 1
         event_id = str(uuid.uuid4())
-        body = canonical_json(
-            event_body(
-                seq=seq,
-                event_id=event_id,
-                entry=entry,
-                recorded_at=recorded_at,
-                recorded_by=recorded_by,
-            )
+        content = event_body(
+            seq=seq,
+            event_id=event_id,
+            entry=entry,
+            recorded_at=recorded_at_text,
+            recorded_by=recorded_by,
         )
+        # Only the payload can hold values outside the fast path's reach.
+        try:
+            body = (
+                plain_canonical_json(content)
+                if qualifies_for_plain_json(entry.payload)
+                else canonical_json(content)
+            )
+        except (UnicodeEncodeError, ValueError) as exc:
+            raise Invalid(f"the event cannot be written as canonical JSON: {exc}") from exc
         leaf = merkle.leaf_hash(body)
         chain = hashlib.sha256(chain + leaf).digest()
         rows.append(
-            {
-                "seq": seq,
-                "event_id": event_id,
-                "event_type": entry.event_type,
-                "person_id": entry.person_id,
-                "facility_id": entry.facility_id,
-                "authority_id": entry.authority_id,
-                "occurred_at": entry.occurred_at,
-                "recorded_at": recorded_at,
-                "recorded_by": recorded_by,
-                "corrects_seq": entry.corrects_seq,
-                "body": body.decode(),
-                "leaf_hash": leaf.hex(),
-                "chain_hash": chain.hex(),
-            }
+            (
+                seq,
+                event_id,
+                entry.event_type,
+                entry.person_id,
+                entry.facility_id,
+                entry.authority_id,
+                entry.occurred_at,
+                recorded_at,
+                recorded_by,
+                entry.corrects_seq,
+                body.decode(),
+                leaf.hex(),
+                chain.hex(),
+            )
         )
         recorded.append(
             Entry(
@@ -171,8 +197,7 @@ def append(
                 chain_hash=chain.hex(),
             )
         )
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        session.execute(insert(_LEDGER), rows[start : start + _INSERT_CHUNK])
+    insert_rows(session, _LEDGER, _ROW_COLUMNS, rows)
     session.info[_HEAD] = (session.get_transaction(), seq, chain)
     return recorded
 
