@@ -253,3 +253,25 @@ def _insert_sql(
         sql += f" ON CONFLICT ({', '.join(replace_on)}) DO UPDATE SET {updates}"
     instants = tuple(i for i, c in enumerate(columns) if isinstance(table.c[c].type, UTCDateTime))
     return sql, instants
+
+
+def driver_rows(session: Session, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a small hot-path query (written with ``?`` placeholders) run straight by the
+    driver, skipping SQLAlchemy's statement cache: on a one-event transaction that overhead
+    is most of the cost. Values come back as the driver returns them (see ``driver_instant``)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    return list(connection.exec_driver_sql(sql, params).tuples())
+
+
+def in_list(count: int) -> str:
+    """``(?, ?, ...)`` for an IN clause over ``count`` values."""
+    return "(" + ", ".join("?" * count) + ")"
+
+
+def driver_instant(value: Any) -> dt.datetime:
+    """An instant as the driver returned it (SQLite: stored text) made timezone-aware UTC."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)  # type: ignore[no-any-return]

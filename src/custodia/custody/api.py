@@ -58,14 +58,14 @@ async def person_detail(person_id: int, read: Read) -> PersonDetail:
 
 
 @router.get("/persons/{person_id}/custody")
-def get_custody(person_id: int, session: ReadSession) -> CustodyOut:
-    return custody.get_custody(session, person_id=person_id)
+async def get_custody(person_id: int, read: Read) -> CustodyOut:
+    return await read(custody.get_custody, person_id=person_id)
 
 
 @router.get("/persons/{person_id}/history")
-def custody_history(person_id: int, session: ReadSession, paging: Paging) -> Page[EventOut]:
+async def custody_history(person_id: int, read: Read, paging: Paging) -> Page[EventOut]:
     """The person's custody events, oldest first, each marked with what corrected it."""
-    return paginate(custody.custody_history(session, person_id=person_id), paging)
+    return paginate(await read(custody.custody_history, person_id=person_id), paging)
 
 
 @router.post("/custody/events", status_code=201, responses=WRITE)
@@ -83,15 +83,15 @@ def record_event(
 
 
 @router.get("/population")
-def population(session: ReadSession, paging: Paging) -> Page[FacilityPopulation]:
+async def population(read: Read, paging: Paging) -> Page[FacilityPopulation]:
     """Per facility: held now, inbound in transit, open discrepancies."""
-    return paginate(custody.population(session), paging)
+    return paginate(await read(custody.population), paging)
 
 
 @router.get("/reports/population")
-def population_over_time(session: ReadSession) -> list[PopulationPoint]:
+async def population_over_time(read: Read) -> list[PopulationPoint]:
     """Persons held at each month's end by kind of place, replayed from the ledger."""
-    return timeline.population_over_time(session)
+    return await read(timeline.population_over_time)
 
 
 @router.get(
@@ -106,9 +106,9 @@ def population_picture(session: ReadSession) -> Response:
 
 
 @router.get("/custody/status-counts")
-def status_counts(session: ReadSession) -> dict[str, int]:
+async def status_counts(read: Read) -> dict[str, int]:
     """How many registered persons are in each custody status."""
-    return custody.status_counts(session)
+    return await read(custody.status_counts)
 
 
 @router.post("/roll-calls", status_code=201, responses=WRITE)
@@ -163,19 +163,19 @@ def record_roll_call_csv(
 
 
 @router.get("/roll-calls/{roll_call_id}")
-def get_roll_call(roll_call_id: int, session: ReadSession) -> RollCallOut:
-    return rollcall.get_roll_call(session, roll_call_id=roll_call_id)
+async def get_roll_call(roll_call_id: int, read: Read) -> RollCallOut:
+    return await read(rollcall.get_roll_call, roll_call_id=roll_call_id)
 
 
 @router.get("/discrepancies")
-def list_discrepancies(
-    session: ReadSession,
+async def list_discrepancies(
+    read: Read,
     paging: Paging,
     facility_id: int | None = None,
     status: Literal["open", "resolved", "all"] = "open",
 ) -> Page[DiscrepancyOut]:
-    items, total = rollcall.list_discrepancies(
-        session,
+    items, total = await read(
+        rollcall.list_discrepancies,
         facility_id=facility_id,
         status=None if status == "all" else status,
         limit=paging.limit,

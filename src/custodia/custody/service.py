@@ -31,12 +31,12 @@ from custodia.custody.schemas import (
     FacilityPopulation,
     PersonDetail,
 )
-from custodia.db import insert_rows, utc_now
+from custodia.db import driver_instant, driver_rows, in_list, insert_rows, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.ledger import service as ledger
 from custodia.registry import service as registry
 from custodia.registry.countries import check_country_codes
-from custodia.registry.schemas import PersonOut, PersonQuery
+from custodia.registry.schemas import PersonMatches, PersonOut, PersonQuery
 
 _CLOCK_SKEW = dt.timedelta(minutes=5)
 _NEEDS_SAFEGUARDS = (
@@ -101,6 +101,10 @@ def _load_batch(session: Session, requests: Sequence[EventRequest]) -> _Batch:
 
 
 _PROJECTION = CustodyRecord.__table__  # Core, not ORM: read on every custody event
+_STATES_SQL = (
+    "SELECT person_id, status, facility_id, authority_id, movement_id, origin_facility_id, "
+    "destination_facility_id, last_seq, since FROM custody_state WHERE person_id IN "
+)
 _PROJECTION_COLUMNS = (
     "person_id",
     "status",
@@ -121,11 +125,19 @@ def _current_states(
     since: dict[int, dt.datetime] = {}
     ids = sorted(person_ids)
     for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        rows = session.execute(select(_PROJECTION).where(_PROJECTION.c.person_id.in_(chunk)))
-        for row in rows:
-            states[row.person_id] = _state_of(row)
-            since[row.person_id] = row.since
+        chunk = tuple(ids[start : start + 900])
+        rows = driver_rows(session, _STATES_SQL + in_list(len(chunk)), chunk)
+        for person_id, status, facility, authority, movement, origin, destination, last, at in rows:
+            states[person_id] = CustodyState(
+                status=Status(status),
+                facility_id=facility,
+                authority_id=authority,
+                movement_id=movement,
+                origin_facility_id=origin,
+                destination_facility_id=destination,
+                last_seq=last,
+            )
+            since[person_id] = driver_instant(at)
     return states, since
 
 
@@ -460,12 +472,22 @@ def held_at(session: Session, *, facility_id: int) -> set[int]:
 
 
 def find_persons(session: Session, *, query: PersonQuery) -> tuple[list[PersonOut], int]:
-    """Search the registry; with a facility, only among those held there now."""
+    """Search the registry; with a facility, only among those held there now. Returns the
+    page and how many matched in all."""
+    found = match_persons(session, query=query)
+    return found.persons, found.total
+
+
+def match_persons(
+    session: Session, *, query: PersonQuery, count_cap: int | None = None
+) -> PersonMatches:
+    """Search the registry; with a facility, only among those held there now (see
+    ``registry.match_persons`` for ``count_cap``)."""
     restrict = None
     if query.facility_id is not None:
         registry.get_facility(session, facility_id=query.facility_id)
         restrict = held_at(session, facility_id=query.facility_id)
-    return registry.search_persons(session, query=query, restrict_to=restrict)
+    return registry.match_persons(session, query=query, restrict_to=restrict, count_cap=count_cap)
 
 
 def population(session: Session) -> list[FacilityPopulation]:

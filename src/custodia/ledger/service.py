@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
-from custodia.db import insert_rows, iso_utc, utc_now
+from custodia.db import driver_rows, insert_rows, iso_utc, utc_now
 from custodia.errors import Invalid, NotFound
 from custodia.ledger import merkle
 from custodia.ledger.canonical import (
@@ -121,10 +121,10 @@ def _lock_and_read_head(session: Session) -> tuple[int, bytes]:
         return cached[1], cached[2]
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK_KEY})
-    row = session.execute(
-        select(LedgerEvent.seq, LedgerEvent.chain_hash).order_by(LedgerEvent.seq.desc()).limit(1)
-    ).first()
-    head = (0, GENESIS_CHAIN) if row is None else (int(row.seq), bytes.fromhex(row.chain_hash))
+    rows = driver_rows(
+        session, "SELECT seq, chain_hash FROM ledger_event ORDER BY seq DESC LIMIT 1"
+    )
+    head = (0, GENESIS_CHAIN) if not rows else (int(rows[0][0]), bytes.fromhex(rows[0][1]))
     session.info[_HEAD] = (transaction, *head)
     return head
 

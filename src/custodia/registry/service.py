@@ -8,25 +8,25 @@ import secrets
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from custodia.access import service as access
-from custodia.db import utc_now
+from custodia.db import driver_rows, in_list, utc_now
 from custodia.errors import Conflict, Invalid, NotFound, Unauthorized
+from custodia.registry import lookup
 from custodia.registry import models as m
 from custodia.registry.countries import check_country_codes
 from custodia.registry.dates import parse_partial_date
-from custodia.registry.names import fold, name_tokens
+from custodia.registry.names import name_tokens
 from custodia.registry.schemas import (
     Actor,
-    DocumentIn,
     FacilityIn,
     FacilityOut,
-    NameOut,
     OrganizationIn,
     OrganizationOut,
     PersonIn,
+    PersonMatches,
     PersonOut,
     PersonQuery,
     ThreatLevelIn,
@@ -123,12 +123,19 @@ def issue_token(
     return token
 
 
+_USER = m.User.__table__
+_API_TOKEN = m.ApiToken.__table__
+# Prepared once: every API request authenticates, and building the statement would cost
+# more than running it.
+_TOKEN_HOLDER = (
+    select(_USER.c.id, _USER.c.username, _USER.c.role, _USER.c.organization_id)
+    .join(_API_TOKEN, _API_TOKEN.c.user_id == _USER.c.id)
+    .where(_API_TOKEN.c.token_hash == bindparam("token_hash"), _API_TOKEN.c.revoked_at.is_(None))
+)
+
+
 def authenticate(session: Session, *, token: str) -> Actor:
-    row = session.execute(
-        select(m.User.id, m.User.username, m.User.role, m.User.organization_id)
-        .join(m.ApiToken, m.ApiToken.user_id == m.User.id)
-        .where(m.ApiToken.token_hash == _hash_token(token), m.ApiToken.revoked_at.is_(None))
-    ).first()
+    row = session.execute(_TOKEN_HOLDER, {"token_hash": _hash_token(token)}).first()
     if row is None:
         raise Unauthorized("the API token is unknown or revoked")
     return Actor(
@@ -198,10 +205,26 @@ def get_facility(session: Session, *, facility_id: int) -> FacilityOut:
     return FacilityOut.model_validate(row).model_copy(update={"threat_level": level})
 
 
+_FACILITY = m.Facility.__table__
+_FACILITY_LABELS = (
+    select(_FACILITY.c.id, _FACILITY.c.code, _FACILITY.c.name)
+    .where(_FACILITY.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_FACILITY.c.id)
+)
+
+
+def facility_labels(session: Session, *, facility_ids: Collection[int]) -> dict[int, str]:
+    """Facility id -> "code name" for those of ``facility_ids`` that exist, by id."""
+    ids = sorted(set(facility_ids))
+    if not ids:
+        return {}
+    rows = session.execute(_FACILITY_LABELS, {"ids": ids}).tuples()
+    return {facility_id: f"{code} {name}" for facility_id, code, name in rows}
+
+
 def facility_authorities(session: Session) -> dict[int, int]:
     """Facility id -> the organization controlling it (cheap, for validating many moves)."""
-    table = m.Facility.__table__
-    return dict(session.execute(select(table.c.id, table.c.authority_id)).tuples().all())
+    return dict(driver_rows(session, "SELECT id, authority_id FROM facility"))
 
 
 def organization_ids(session: Session) -> set[int]:
@@ -321,34 +344,18 @@ def register_person(
     return get_person(session, person_id=person_id)
 
 
-def _person_out(row: m.Person) -> PersonOut:
-    return PersonOut(
-        id=row.id,
-        category=row.category,
-        sex=row.sex,
-        date_of_birth=row.dob_text,
-        nationalities=sorted(n.country for n in row.nationalities),
-        risk_tier=row.risk_tier,
-        names=[NameOut.model_validate(n) for n in row.names],
-        mother_name=row.mother_name,
-        place_of_birth=row.place_of_birth,
-        documents=[DocumentIn.model_validate(d, from_attributes=True) for d in row.documents],
-    )
-
-
 def get_person(session: Session, *, person_id: int) -> PersonOut:
-    row = session.get(m.Person, person_id)
-    if row is None:
+    found = lookup.load_persons(session, [person_id])
+    if not found:
         raise NotFound(f"no person with id {person_id}")
-    return _person_out(row)
+    return found[person_id]
 
 
 def get_persons(session: Session, *, person_ids: Collection[int]) -> dict[int, PersonOut]:
     found: dict[int, PersonOut] = {}
     ids = sorted(set(person_ids))
-    for start in range(0, len(ids), 900):
-        rows = session.scalars(select(m.Person).where(m.Person.id.in_(ids[start : start + 900])))
-        found.update({row.id: _person_out(row) for row in rows})
+    for start in range(0, len(ids), lookup.CHUNK):
+        found.update(lookup.load_persons(session, ids[start : start + lookup.CHUNK]))
     return found
 
 
@@ -362,9 +369,17 @@ def missing_person_ids(session: Session, *, person_ids: Collection[int]) -> list
         return []
     known: set[int] = set()
     for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        known.update(session.scalars(select(_PERSON.c.id).where(_PERSON.c.id.in_(chunk))))
+        chunk = tuple(wanted[start : start + 900])
+        sql = "SELECT id FROM person WHERE id IN " + in_list(len(chunk))  # noqa: S608 -- marks
+        rows = driver_rows(session, sql, chunk)
+        known.update(pid for (pid,) in rows)
     return [pid for pid in wanted if pid not in known]
+
+
+def ensure_person_exists(session: Session, *, person_id: int) -> None:
+    """Raise NotFound unless the person is registered (cheaper than reading them)."""
+    if missing_person_ids(session, person_ids=[person_id]):
+        raise NotFound(f"no person with id {person_id}")
 
 
 def person_risk_and_category(
@@ -385,32 +400,38 @@ def person_risk_and_category(
 def search_persons(
     session: Session, *, query: PersonQuery, restrict_to: Collection[int] | None = None
 ) -> tuple[list[PersonOut], int]:
-    """Persons matching every word of ``query.name`` (as a word prefix) and the filters."""
-    stmt = select(m.Person.id)
-    if query.name:
-        words = sorted(name_tokens(query.name)) or [fold(query.name)]
-        for word in words:
-            stmt = stmt.where(
-                m.Person.id.in_(
-                    select(m.NameToken.person_id).where(
-                        m.NameToken.token >= word, m.NameToken.token < word + "\U0010ffff"
-                    )
-                )
-            )
-    if query.nationality:
-        stmt = stmt.where(
-            m.Person.id.in_(
-                select(m.Nationality.person_id).where(m.Nationality.country == query.nationality)
-            )
+    """Persons matching every word of ``query.name`` (as a word prefix) and the filters: the
+    page ``query`` asks for, and how many matched in all (counted exactly)."""
+    found = match_persons(session, query=query, restrict_to=restrict_to)
+    return found.persons, found.total
+
+
+def match_persons(
+    session: Session,
+    *,
+    query: PersonQuery,
+    restrict_to: Collection[int] | None = None,
+    count_cap: int | None = None,
+) -> PersonMatches:
+    """Persons matching every word of ``query.name`` (as a word prefix) and the filters.
+
+    With ``count_cap``, counting stops once more than ``max(count_cap, offset + limit)``
+    persons matched (then ``total`` is that number and ``total_is_lower_bound`` is true), so
+    a common name costs one bounded scan instead of a count of every match."""
+    if count_cap is None:
+        total = lookup.count_matching(session, query=query, restrict_to=restrict_to)
+        ids = lookup.matching_ids(
+            session, query=query, restrict_to=restrict_to, limit=query.limit, offset=query.offset
         )
-    if query.category:
-        stmt = stmt.where(m.Person.category == query.category)
-    if restrict_to is not None:
-        stmt = stmt.where(m.Person.id.in_(sorted(restrict_to)))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ids = list(session.scalars(stmt.order_by(m.Person.id).limit(query.limit).offset(query.offset)))
+        more = False
+    else:
+        window = max(count_cap, query.offset + query.limit)
+        seen = lookup.matching_ids(session, query=query, restrict_to=restrict_to, limit=window + 1)
+        more = len(seen) > window
+        total = window if more else len(seen)
+        ids = seen[query.offset : query.offset + query.limit]
     persons = get_persons(session, person_ids=ids)
-    return [persons[i] for i in ids], total
+    return PersonMatches(persons=[persons[i] for i in ids], total=total, total_is_lower_bound=more)
 
 
 def count_persons(session: Session) -> int:
@@ -456,21 +477,25 @@ def link_family(session: Session, *, links: Sequence[tuple[int, int, str, bool]]
         session.execute(insert(m.FamilyLink), rows[start : start + 10_000])
 
 
+_HOUSEHOLD = m.Household.__table__
+_MEMBER = m.HouseholdMember.__table__
+_HOUSEHOLD_OF = (
+    select(_HOUSEHOLD.c.id, _HOUSEHOLD.c.label, _HOUSEHOLD.c.facility_id, _MEMBER.c.relation)
+    .join(_MEMBER, _MEMBER.c.household_id == _HOUSEHOLD.c.id)
+    .where(_MEMBER.c.person_id == bindparam("person_id"))
+)
+_MEMBERS = (
+    select(_MEMBER.c.person_id, _MEMBER.c.relation)
+    .where(_MEMBER.c.household_id == bindparam("household_id"))
+    .order_by(_MEMBER.c.person_id)
+)
+
+
 def household_of(session: Session, *, person_id: int) -> dict[str, Any] | None:
-    row = session.execute(
-        select(
-            m.Household.id, m.Household.label, m.Household.facility_id, m.HouseholdMember.relation
-        )
-        .join(m.HouseholdMember, m.HouseholdMember.household_id == m.Household.id)
-        .where(m.HouseholdMember.person_id == person_id)
-    ).first()
+    row = session.execute(_HOUSEHOLD_OF, {"person_id": person_id}).first()
     if row is None:
         return None
-    members = session.execute(
-        select(m.HouseholdMember.person_id, m.HouseholdMember.relation).where(
-            m.HouseholdMember.household_id == row.id
-        )
-    ).all()
+    members = session.execute(_MEMBERS, {"household_id": row.id}).tuples()
     return {
         "household_id": row.id,
         "label": row.label,
