@@ -92,30 +92,60 @@ class World:
 @pytest.fixture
 def world(engine: Engine) -> World:
     with unit_of_work(engine) as session:
-        guard = registry.create_organization(session, org_in=OrganizationIn(
-            code="NESGF", name="North-East Syria Guard Force", kind="guard_force", country="SY"))
-        iraq = registry.create_organization(session, org_in=OrganizationIn(
-            code="IQ-MOJ", name="Iraqi Ministry of Justice", kind="receiving_government",
-            country="IQ"))
+        guard = registry.create_organization(
+            session,
+            org_in=OrganizationIn(
+                code="NESGF", name="North-East Syria Guard Force", kind="guard_force", country="SY"
+            ),
+        )
+        iraq = registry.create_organization(
+            session,
+            org_in=OrganizationIn(
+                code="IQ-MOJ",
+                name="Iraqi Ministry of Justice",
+                kind="receiving_government",
+                country="IQ",
+            ),
+        )
         users = {
-            role.value: registry.create_user(session, user_in=UserIn(
-                username=role.value.replace("_", "-"), display_name=role.value,
-                organization_id=guard.id, role=role)).id
+            role.value: registry.create_user(
+                session,
+                user_in=UserIn(
+                    username=role.value.replace("_", "-"),
+                    display_name=role.value,
+                    organization_id=guard.id,
+                    role=role,
+                ),
+            ).id
             for role in Role
         }
 
-        def facility(code: str, kind: FacilityKind, town: str, lat: float, lon: float,
-                     authority: int) -> int:
-            return registry.create_facility(session, facility_in=FacilityIn(
-                code=code, name=f"{town} {kind.value}", kind=kind, town=town, latitude=lat,
-                longitude=lon, capacity=500, authority_id=authority)).id
+        def facility(
+            code: str, kind: FacilityKind, town: str, lat: float, lon: float, authority: int
+        ) -> int:
+            return registry.create_facility(
+                session,
+                facility_in=FacilityIn(
+                    code=code,
+                    name=f"{town} {kind.value}",
+                    kind=kind,
+                    town=town,
+                    latitude=lat,
+                    longitude=lon,
+                    capacity=500,
+                    authority_id=authority,
+                ),
+            ).id
 
         return World(
-            engine=engine, guard_force=guard.id, receiving_government=iraq.id,
+            engine=engine,
+            guard_force=guard.id,
+            receiving_government=iraq.id,
             prison_a=facility("HSK-01", FacilityKind.PRISON, "Hasakah", 36.50, 40.75, guard.id),
             prison_b=facility("QAM-01", FacilityKind.PRISON, "Qamishli", 37.05, 41.22, guard.id),
             camp=facility("HOL-C", FacilityKind.CAMP, "al-Hol", 36.38, 41.15, guard.id),
-            receiving=facility("BGW-R", FacilityKind.RECEIVING_FACILITY, "Baghdad", 33.26,
-                               44.23, iraq.id),
+            receiving=facility(
+                "BGW-R", FacilityKind.RECEIVING_FACILITY, "Baghdad", 33.26, 44.23, iraq.id
+            ),
             users=users,
         )

@@ -38,9 +38,11 @@ def test_the_system_looks_like_north_east_syria(engine: Engine) -> None:
         facilities = registry.list_facilities(session)
         kinds = Counter(f.kind.value for f in facilities)
         detainees, total = registry.search_persons(
-            session, query=PersonQuery(category="detainee", limit=500))
+            session, query=PersonQuery(category="detainee", limit=500)
+        )
         residents, _ = registry.search_persons(
-            session, query=PersonQuery(category="camp_resident", limit=500))
+            session, query=PersonQuery(category="camp_resident", limit=500)
+        )
         truth = scenario.duplicate_truth(session=session)
     assert kinds["prison"] + kinds["holding_site"] == 25
     assert kinds["camp"] == 2 and kinds["receiving_facility"] == 1
@@ -58,12 +60,15 @@ def test_the_system_looks_like_north_east_syria(engine: Engine) -> None:
 def test_same_seed_gives_the_same_system(engine: Engine, tmp_path: pytest.TempPathFactory) -> None:
     _generate(engine, seed=11)
     with read_session(engine) as session:
-        first = [(p.primary_name, p.date_of_birth) for p in
-                 registry.search_persons(session, query=PersonQuery(limit=200))[0]]
+        first = [
+            (p.primary_name, p.date_of_birth)
+            for p in registry.search_persons(session, query=PersonQuery(limit=200))[0]
+        ]
         states = custody.status_counts(session)
     from custodia.scenario.population import plan_population
 
     plan = plan_population(11, 300, 400)
-    assert [(p.person_in.names[0].full_name, p.person_in.date_of_birth)
-            for p in plan.persons[:200]] == first
+    assert [
+        (p.person_in.names[0].full_name, p.person_in.date_of_birth) for p in plan.persons[:200]
+    ] == first
     assert sum(states.values()) == len(plan.persons)
