@@ -490,34 +490,21 @@ def match_persons(
     return registry.match_persons(session, query=query, restrict_to=restrict, count_cap=count_cap)
 
 
+def _count_by(session: Session, column: Any, condition: Any) -> dict[int, int]:
+    rows = session.execute(select(column, func.count()).where(condition).group_by(column))
+    return dict(rows.tuples().all())
+
+
 def population(session: Session) -> list[FacilityPopulation]:
-    held = dict(
-        session.execute(
-            select(CustodyRecord.facility_id, func.count())
-            .where(CustodyRecord.status == Status.IN_CUSTODY.value)
-            .group_by(CustodyRecord.facility_id)
-        )
-        .tuples()
-        .all()
+    held = _count_by(
+        session, CustodyRecord.facility_id, CustodyRecord.status == Status.IN_CUSTODY.value
     )
-    inbound = dict(
-        session.execute(
-            select(CustodyRecord.destination_facility_id, func.count())
-            .where(CustodyRecord.status == Status.IN_TRANSIT.value)
-            .group_by(CustodyRecord.destination_facility_id)
-        )
-        .tuples()
-        .all()
+    inbound = _count_by(
+        session,
+        CustodyRecord.destination_facility_id,
+        CustodyRecord.status == Status.IN_TRANSIT.value,
     )
-    open_issues = dict(
-        session.execute(
-            select(Discrepancy.facility_id, func.count())
-            .where(Discrepancy.status == "open")
-            .group_by(Discrepancy.facility_id)
-        )
-        .tuples()
-        .all()
-    )
+    open_issues = _count_by(session, Discrepancy.facility_id, Discrepancy.status == "open")
     return [
         FacilityPopulation(
             facility_id=f.id,
