@@ -86,12 +86,10 @@ def test_unknown_person_is_one_readable_line_and_exit_1(populated: Engine, tmp_p
     assert result.stderr.strip() == "error: no person with id 999999"
 
 
-def test_checkpoint_then_verify_proves_the_log_extends_it(
-    populated: Engine, tmp_path: Path
-) -> None:
+def _hand_checkpoint_to_monitor(engine: Engine, tmp_path: Path) -> tuple[Path, Path]:
     checkpoint, public_key = tmp_path / "cp.json", tmp_path / "log.pub"
     made = _run(
-        populated,
+        engine,
         tmp_path,
         "ledger",
         "checkpoint",
@@ -101,6 +99,13 @@ def test_checkpoint_then_verify_proves_the_log_extends_it(
         str(public_key),
     )
     assert made.returncode == 0, made.stderr
+    return checkpoint, public_key
+
+
+def test_checkpoint_then_verify_proves_the_log_extends_it(
+    populated: Engine, tmp_path: Path
+) -> None:
+    checkpoint, public_key = _hand_checkpoint_to_monitor(populated, tmp_path)
     roll_call = tmp_path / "present.csv"
     roll_call.write_text("person_id\n1\n2\n")
     imported = _run(populated, tmp_path, "rollcall", "import", "HSK-01", str(roll_call))
@@ -157,17 +162,7 @@ def test_verify_names_the_first_tampered_sequence_number(
 def test_rewritten_history_is_caught_by_a_monitors_checkpoint(
     populated: Engine, tmp_path: Path
 ) -> None:
-    checkpoint, public_key = tmp_path / "cp.json", tmp_path / "log.pub"
-    _run(
-        populated,
-        tmp_path,
-        "ledger",
-        "checkpoint",
-        "--out",
-        str(checkpoint),
-        "--public-key-out",
-        str(public_key),
-    )
+    checkpoint, public_key = _hand_checkpoint_to_monitor(populated, tmp_path)
     _drop_ledger_triggers(populated)
     with populated.begin() as conn:  # drop the newest event, as if it never happened
         conn.execute(
