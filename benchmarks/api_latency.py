@@ -7,6 +7,9 @@
 
 Every request carries ``Authorization: Bearer <admin token>``. The clock runs from send to
 the last byte of the body, per request; the clients are threads with one httpx.Client each.
+The targets are judged on the closed loop (each client sends its next request as soon as
+the last one is answered). A separate, labelled open-loop run (``--paced-rate``) has each
+client send on a fixed schedule instead, as people at terminals do.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import httpx
 from sqlalchemy import Engine, select
 
 from custodia.db import dispose_engines, get_engine, read_session, unit_of_work, upgrade_database
+from custodia.ledger.signing import load_or_create_signing_key
 from custodia.registry.models import Person, PersonName
 from custodia.scenario import service as scenario
 from harness import REPO, check, emit, log, machine_info, percentiles, progress_bar
@@ -93,6 +97,28 @@ def start_server(url: str, data_dir: Path, port: int, workers: int) -> subproces
     raise SystemExit("the API server did not answer GET /health within 60 s")
 
 
+def _record(
+    response: httpx.Response, errors: dict[str, int], totals: list[tuple[int, bool]]
+) -> None:
+    """Count an error, or note how many persons a search matched (and whether the server
+    stopped counting: then the figure is a lower bound)."""
+    if response.status_code != 200:
+        key = str(response.status_code)
+        errors[key] = errors.get(key, 0) + 1
+    elif "total" in (body := response.json()):
+        totals.append((int(body["total"]), bool(body.get("total_is_lower_bound"))))
+
+
+def _matches(totals: list[tuple[int, bool]]) -> dict[str, Any]:
+    ordered = sorted(totals)
+    return {
+        "median": ordered[len(ordered) // 2][0],
+        "max": ordered[-1][0],
+        "zero": sum(1 for total, _ in ordered if total == 0),
+        "lower_bounds": sum(1 for _, bound in ordered if bound),
+    }
+
+
 def server_cpu_seconds(pid: int) -> float | None:
     """CPU time of the server and its worker processes so far (Linux /proc), else None."""
     try:
@@ -111,7 +137,7 @@ def load(base: str, token: str, paths: list[str], clients: int, pid: int) -> dic
     CPU went (client threads and server share the machine's cores)."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    totals: list[int] = []
+    totals: list[tuple[int, bool]] = []
     lock = threading.Lock()
     shares = [paths[i::clients] for i in range(clients)]
 
@@ -124,11 +150,7 @@ def load(base: str, token: str, paths: list[str], clients: int, pid: int) -> dic
                 response = http.get(path)
                 mine.append(1000 * (time.perf_counter() - started))
                 with lock:
-                    if response.status_code != 200:
-                        key = str(response.status_code)
-                        errors[key] = errors.get(key, 0) + 1
-                    elif "total" in (body := response.json()):
-                        totals.append(int(body["total"]))
+                    _record(response, errors, totals)
         with lock:
             latencies.extend(mine)
 
@@ -159,12 +181,71 @@ def load(base: str, token: str, paths: list[str], clients: int, pid: int) -> dic
             1000 * (server_after - server_cpu) / len(paths), 3
         )
     if totals:
-        ordered = sorted(totals)
-        result["matches_per_query"] = {
-            "median": ordered[len(ordered) // 2],
-            "max": ordered[-1],
-            "zero": sum(1 for t in ordered if t == 0),
-        }
+        result["matches_per_query"] = _matches(totals)
+    return result
+
+
+def paced(
+    base: str, token: str, paths: list[str], clients: int, rate: float, pid: int
+) -> dict[str, Any]:
+    """Open loop: each of ``clients`` threads sends its share of ``paths`` on a fixed
+    schedule, ``rate`` requests per second, starts staggered, whatever the answers take.
+    Latency runs from the scheduled send time, so a request that had to wait for its
+    client's previous answer counts the wait too (no coordinated omission)."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    totals: list[tuple[int, bool]] = []
+    late = [0]
+    lock = threading.Lock()
+    interval = 1 / rate
+    shares = [paths[i::clients] for i in range(clients)]
+    begin = time.perf_counter() + 0.2
+
+    def client(index: int, share: list[str]) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        first = begin + index * interval / clients
+        mine: list[float] = []
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            for n, path in enumerate(share):
+                due = first + n * interval
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
+                elif wait < -0.001:
+                    with lock:
+                        late[0] += 1
+                response = http.get(path)
+                mine.append(1000 * (time.perf_counter() - due))
+                with lock:
+                    _record(response, errors, totals)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=pair) for pair in enumerate(shares)]
+    client_cpu, server_cpu = time.process_time(), server_cpu_seconds(pid)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - begin
+    client_cpu = time.process_time() - client_cpu
+    server_after = server_cpu_seconds(pid)
+    result: dict[str, Any] = {
+        "requests": len(latencies),
+        "clients": clients,
+        "offered_requests_per_s": round(clients * rate, 1),
+        "requests_per_s": round(len(latencies) / seconds, 1),
+        "sent_late_over_1ms": late[0],
+        "errors": errors,
+        **percentiles(latencies),
+        "client_cpu_ms_per_request": round(1000 * client_cpu / len(paths), 3),
+    }
+    if server_cpu is not None and server_after is not None:
+        result["server_cpu_ms_per_request"] = round(
+            1000 * (server_after - server_cpu) / len(paths), 3
+        )
+    if totals:
+        result["matches_per_query"] = _matches(totals)
     return result
 
 
@@ -174,10 +255,12 @@ def measure(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, Any
         token = scenario.demo_admin_token(session=session)
     lookups, searches = sample_requests(engine, args.requests + args.warmup, args.seed)
     dispose_engines()
+    # As `custodia serve` does: each worker process builds an app that loads the key.
+    load_or_create_signing_key(data_dir / "ledger-signing-key.pem")
     port = free_port()
     log(f"starting uvicorn on 127.0.0.1:{port} ({args.workers} worker(s))")
     server = start_server(url, data_dir, port, args.workers)
-    base = f"http://127.0.0.1:{port}"
+    base, pid = f"http://127.0.0.1:{port}", server.pid
     results: dict[str, Any] = {"server": {"workers": args.workers, "url": "loopback"}}
     try:
         runs: list[tuple[str, list[str]]] = [
@@ -189,6 +272,18 @@ def measure(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, Any
             load(base, token, paths[: args.warmup], args.clients, server.pid)
             results[kind] = load(base, token, paths[args.warmup :], args.clients, server.pid)
             log(f"  p50 {results[kind]['p50_ms']} ms, p95 {results[kind]['p95_ms']} ms")
+        if args.paced_rate > 0:
+            log(f"open loop: {args.clients} clients at {args.paced_rate}/s each")
+            window = slice(args.warmup, args.warmup + args.paced_requests)
+            results["paced_open_loop"] = {
+                "note": "each client sends on a fixed schedule (not the closed loop the "
+                "targets are judged on); latency counts from the scheduled send time",
+                "rate_per_client_per_s": args.paced_rate,
+                **{
+                    kind: paced(base, token, paths[window], args.clients, args.paced_rate, pid)
+                    for kind, paths in runs
+                },
+            }
         log("context: one client alone, and GET /health under the same load")
         results["context"] = {
             "lookup_by_id_1_client": load(base, token, lookups[:200], 1, server.pid),
@@ -211,6 +306,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--paced-rate",
+        type=float,
+        default=5.0,
+        help="open-loop run: requests per second per client (0: skip it)",
+    )
+    parser.add_argument("--paced-requests", type=int, default=1000, help="per kind of request")
     args = parser.parse_args()
     result: dict[str, Any] = {"benchmark": "api_latency", "parameters": vars(args)}
     result["machine"] = machine_info()

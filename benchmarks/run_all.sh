@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Run every benchmark in turn; each writes its one JSON object to benchmarks/results/<name>.json
-# (progress goes to the terminal). QUICK=1 runs smaller sizes (a smoke test, not a verdict).
+# (progress goes to the terminal). QUICK=1 runs smaller sizes (a smoke test, not a verdict)
+# and writes to benchmarks/results/quick/ instead, leaving the real results alone.
 # Exit status: 1 if a benchmark crashed; missed targets show as "pass": false in the JSON.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 export PYTHONPATH="src${PYTHONPATH:+:$PYTHONPATH}"
 OUT=benchmarks/results
-mkdir -p "$OUT"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
+  OUT=benchmarks/results/quick
   APPEND=(--batched-events 20000 --single-events 1000)
   VERIFY=(--events 100000)
   API=(--requests 400)
+  SCENARIO=(--skip-generate)
 else
   APPEND=()
   VERIFY=()
   API=()
+  SCENARIO=()
 fi
+mkdir -p "$OUT"
 
 crashed=0
 run() {
@@ -35,7 +39,7 @@ run() {
 
 run append_throughput "${APPEND[@]}"
 run verify_ledger "${VERIFY[@]}"
-run scenario_generation
+run scenario_generation "${SCENARIO[@]}"
 run api_latency "${API[@]}"
 
 "$PY" - "$OUT" <<'EOF'

@@ -128,15 +128,25 @@ def db_upgrade() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="default: CUSTODIA_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="default: CUSTODIA_PORT")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="processes; default: CUSTODIA_WORKERS or CPU count")
+    ] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    from custodia.api.app import create_app
+    from custodia.ledger.signing import load_or_create_signing_key
 
     settings = get_settings()
+    # Each worker process builds its own app: create the key once, before they race to.
+    load_or_create_signing_key(settings.effective_signing_key_file)
     uvicorn.run(
-        create_app(), host=host or settings.host, port=port or settings.port, log_level="info"
+        "custodia.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level="info",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,10 @@ def _default_data_dir() -> Path:
     return user_data_path("custodia", appauthor=False)
 
 
+def _cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
 class Settings(BaseSettings):
     """Runtime configuration, read from the environment (prefix ``CUSTODIA_``)."""
 
@@ -24,6 +29,11 @@ class Settings(BaseSettings):
     signing_key_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # API server processes: one Python process runs one request's Python at a time.
+    workers: int = Field(default_factory=_cpu_count, ge=1)
+    # Threads per API process that run reads (default: 2 on SQLite, whose reads are CPU work
+    # that more threads only fight over; 8 on PostgreSQL, to overlap waiting on the server).
+    read_threads: int | None = Field(default=None, ge=1)
     log_name: str = "custodia-ledger"
     sqlite_busy_timeout_ms: int = 30_000
 

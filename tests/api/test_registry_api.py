@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from custodia.db import unit_of_work
+from custodia.registry import service as registry
+from custodia.registry.models import PersonCategory
+from custodia.registry.schemas import NameIn, PersonIn
 from tests.api.conftest import Api, assert_problem
 
 
@@ -39,6 +43,31 @@ def test_person_search_pages_carry_the_total(api: Api) -> None:
     assert [p["id"] for p in last["items"]] == ids[6:]
     too_many = assert_problem(api.get("analyst", "/persons", params={"limit": 501}), 422)
     assert "query parameter 'limit'" in too_many["detail"]
+
+
+def test_a_common_name_is_counted_up_to_a_cap_and_says_so(api: Api) -> None:
+    with unit_of_work(api.world.engine) as session:
+        ids = registry.register_persons(
+            session,
+            persons_in=[
+                PersonIn(
+                    category=PersonCategory.CAMP_RESIDENT, names=[NameIn(full_name=f"Umm {n}")]
+                )
+                for n in range(1005)
+            ],
+        )
+
+    first = api.get("analyst", "/persons", params={"name": "umm", "limit": 3}).json()
+    last = api.get("analyst", "/persons", params={"name": "umm", "offset": 1000}).json()
+    beyond = api.get("analyst", "/persons", params={"name": "umm", "offset": 2000}).json()
+    exact = api.get("analyst", "/persons", params={"name": "umm 7"}).json()
+
+    assert (first["total"], first["total_is_lower_bound"]) == (1000, True)
+    assert [p["id"] for p in first["items"]] == ids[:3]
+    assert (last["total"], last["total_is_lower_bound"]) == (1005, False)
+    assert [p["id"] for p in last["items"]] == ids[1000:]
+    assert (beyond["total"], beyond["total_is_lower_bound"], beyond["items"]) == (1005, False, [])
+    assert (exact["total"], exact["total_is_lower_bound"]) == (111, False)
 
 
 def test_search_in_an_unknown_facility_is_404(api: Api) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from custodia.access import service as access
 from custodia.access.schemas import AuditEntryOut
-from custodia.api.deps import Auditor, ReadSession, current_actor
+from custodia.api.deps import Auditor, Read, current_actor
 from custodia.api.pagination import Page, Paging, page_of
 from custodia.api.problems import problem_responses
 
@@ -18,12 +18,12 @@ router = APIRouter(
 
 
 @router.get("/audit")
-def list_audit(
-    actor: Auditor, session: ReadSession, paging: Paging, user_id: int | None = None
+async def list_audit(
+    actor: Auditor, read: Read, paging: Paging, user_id: int | None = None
 ) -> Page[AuditEntryOut]:
     """Who did what outside the custody ledger (organizations, users, tokens, facilities,
     threat levels, registrations), newest first."""
-    items, total = access.list_actions(
-        session, actor_id=user_id, limit=paging.limit, offset=paging.offset
+    items, total = await read(
+        access.list_actions, actor_id=user_id, limit=paging.limit, offset=paging.offset
     )
     return page_of(items, total=total, paging=paging)

@@ -19,7 +19,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from custodia import __version__
 from custodia.access.api import router as access_router
-from custodia.api.deps import ApiContext, ReadSession
+from custodia.api.deps import ApiContext, Read
 from custodia.api.problems import (
     as_problem_json,
     handle_custodia_error,
@@ -28,7 +28,7 @@ from custodia.api.problems import (
 )
 from custodia.config import get_settings
 from custodia.custody.api import router as custody_router
-from custodia.db import get_engine
+from custodia.db import get_engine, is_sqlite
 from custodia.errors import CustodiaError
 from custodia.ledger import service as ledger
 from custodia.ledger.api import router as ledger_router
@@ -49,9 +49,9 @@ class Health(BaseModel):
     ledger_size: int
 
 
-def health(session: ReadSession) -> Health:
+async def health(read: Read) -> Health:
     """Liveness and the number of events in the ledger; needs no token."""
-    return Health(status="ok", ledger_size=ledger.tree_size(session))
+    return Health(status="ok", ledger_size=await read(ledger.tree_size))
 
 
 class _CustodiaAPI(FastAPI):
@@ -67,12 +67,14 @@ def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = 
     """Build the API over ``engine`` (default: the configured database), signing checkpoints
     with the key in ``signing_key_file`` (default: the configured one, created if absent)."""
     settings = get_settings()
+    engine = engine or get_engine()
     context = ApiContext(
-        engine=engine or get_engine(),
+        engine=engine,
         signing_key=load_or_create_signing_key(
             signing_key_file or settings.effective_signing_key_file
         ),
         log_name=settings.log_name,
+        read_threads=settings.read_threads or (2 if is_sqlite(engine) else 8),
     )
     app = _CustodiaAPI(
         title="Custodia",

@@ -27,7 +27,7 @@ class PageRequest:
     offset: int
 
 
-def page_request(
+async def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
     offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
 ) -> PageRequest:

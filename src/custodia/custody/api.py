@@ -88,10 +88,12 @@ async def population(read: Read, paging: Paging) -> Page[FacilityPopulation]:
     return paginate(await read(custody.population), paging)
 
 
+# The reports replay the whole ledger (seconds): they are sync routes on FastAPI's own
+# thread pool, so that they never hold the few threads look-ups run on.
 @router.get("/reports/population")
-async def population_over_time(read: Read) -> list[PopulationPoint]:
+def population_over_time(session: ReadSession) -> list[PopulationPoint]:
     """Persons held at each month's end by kind of place, replayed from the ledger."""
-    return await read(timeline.population_over_time)
+    return timeline.population_over_time(session)
 
 
 @router.get(

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
+from pydantic import Field
 
 from custodia.api.deps import (
     Administrator,
     CustodyWriter,
-    ReadSession,
+    Read,
     ThreatAssessor,
     WriteSession,
     current_actor,
@@ -41,11 +42,23 @@ router = APIRouter(
     responses=problem_responses(401, 404, 422),
 )
 WRITE = problem_responses(403, 409)
+SEARCH_COUNT_CAP = 1000  # matches a search counts before its total becomes a lower bound
+
+
+class PersonPage(Page[PersonOut]):
+    total: int = Field(
+        description="how many matched in all; a lower bound when total_is_lower_bound is true"
+    )
+    total_is_lower_bound: bool = Field(
+        default=False,
+        description="true when counting stopped early: more than total persons matched "
+        f"(total is then {SEARCH_COUNT_CAP:,}, or offset + limit if that is more)",
+    )
 
 
 @router.get("/organizations")
-def list_organizations(session: ReadSession, paging: Paging) -> Page[OrganizationOut]:
-    return paginate(registry.list_organizations(session), paging)
+async def list_organizations(read: Read, paging: Paging) -> Page[OrganizationOut]:
+    return paginate(await read(registry.list_organizations), paging)
 
 
 @router.post("/organizations", status_code=201, responses=WRITE)
@@ -74,8 +87,8 @@ def issue_token(
 
 
 @router.get("/facilities")
-def list_facilities(session: ReadSession, paging: Paging) -> Page[FacilityOut]:
-    return paginate(registry.list_facilities(session), paging)
+async def list_facilities(read: Read, paging: Paging) -> Page[FacilityOut]:
+    return paginate(await read(registry.list_facilities), paging)
 
 
 @router.post("/facilities", status_code=201, responses=WRITE)
@@ -86,8 +99,8 @@ def create_facility(
 
 
 @router.get("/facilities/{facility_id}")
-def get_facility(facility_id: int, session: ReadSession) -> FacilityOut:
-    return registry.get_facility(session, facility_id=facility_id)
+async def get_facility(facility_id: int, read: Read) -> FacilityOut:
+    return await read(registry.get_facility, facility_id=facility_id)
 
 
 @router.post("/facilities/{facility_id}/threat-levels", status_code=201, responses=WRITE)
@@ -101,18 +114,28 @@ def record_threat_level(
 
 
 @router.get("/facilities/{facility_id}/threat-levels")
-def threat_history(facility_id: int, session: ReadSession, paging: Paging) -> Page[ThreatLevelOut]:
+async def threat_history(facility_id: int, read: Read, paging: Paging) -> Page[ThreatLevelOut]:
     """The facility's threat levels, oldest first."""
-    history = registry.threat_history(session, facility_id=facility_id)
+    history = await read(registry.threat_history, facility_id=facility_id)
     return paginate([ThreatLevelOut.model_validate(entry) for entry in history], paging)
 
 
 @router.get("/persons")
-def find_persons(query: Annotated[PersonQuery, Query()], session: ReadSession) -> Page[PersonOut]:
+async def find_persons(query: Annotated[PersonQuery, Query()], read: Read) -> PersonPage:
     """Persons whose names have words starting with every word of ``name``, filtered by
-    nationality, category and the facility holding them now."""
-    persons, total = custody.find_persons(session, query=query)
-    return Page(items=persons, total=total, limit=query.limit, offset=query.offset)
+    nationality, category and the facility holding them now.
+
+    ``total`` is exact up to 1,000 matches (or up to ``offset + limit``, if that is more);
+    beyond, counting stops there and ``total_is_lower_bound`` is true, so that a common word
+    costs a bounded scan rather than a count of every match."""
+    found = await read(custody.match_persons, query=query, count_cap=SEARCH_COUNT_CAP)
+    return PersonPage(
+        items=found.persons,
+        total=found.total,
+        total_is_lower_bound=found.total_is_lower_bound,
+        limit=query.limit,
+        offset=query.offset,
+    )
 
 
 @router.post("/persons", status_code=201, responses=WRITE)

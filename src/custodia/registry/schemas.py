@@ -161,6 +161,14 @@ class PersonQuery(BaseModel):
         return code
 
 
+class PersonMatches(BaseModel):
+    """The page of persons a search asked for, and how many matched in all."""
+
+    persons: list[PersonOut]
+    total: int
+    total_is_lower_bound: bool = False
+
+
 class ThreatLevelOut(BaseModel):
     level: int
     effective_at: dt.datetime

@@ -218,7 +218,7 @@ def facility_labels(session: Session, *, facility_ids: Collection[int]) -> dict[
     ids = sorted(set(facility_ids))
     if not ids:
         return {}
-    rows = session.execute(_FACILITY_LABELS, {"ids": ids}).tuples()
+    rows = session.execute(_FACILITY_LABELS, {"ids": ids}).tuples().all()
     return {facility_id: f"{code} {name}" for facility_id, code, name in rows}
 
 
@@ -420,16 +420,15 @@ def match_persons(
     a common name costs one bounded scan instead of a count of every match."""
     if count_cap is None:
         total = lookup.count_matching(session, query=query, restrict_to=restrict_to)
-        ids = lookup.matching_ids(
-            session, query=query, restrict_to=restrict_to, limit=query.limit, offset=query.offset
-        )
+        ids = lookup.matching_ids(session, query=query, restrict_to=restrict_to)
         more = False
     else:
         window = max(count_cap, query.offset + query.limit)
-        seen = lookup.matching_ids(session, query=query, restrict_to=restrict_to, limit=window + 1)
-        more = len(seen) > window
-        total = window if more else len(seen)
-        ids = seen[query.offset : query.offset + query.limit]
+        ids, seen = lookup.matching_page(
+            session, query=query, restrict_to=restrict_to, count_up_to=window + 1
+        )
+        more = seen > window
+        total = min(seen, window)
     persons = get_persons(session, person_ids=ids)
     return PersonMatches(persons=[persons[i] for i in ids], total=total, total_is_lower_bound=more)
 
@@ -495,7 +494,7 @@ def household_of(session: Session, *, person_id: int) -> dict[str, Any] | None:
     row = session.execute(_HOUSEHOLD_OF, {"person_id": person_id}).first()
     if row is None:
         return None
-    members = session.execute(_MEMBERS, {"household_id": row.id}).tuples()
+    members = session.execute(_MEMBERS, {"household_id": row.id}).tuples().all()
     return {
         "household_id": row.id,
         "label": row.label,
