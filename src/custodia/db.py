@@ -218,15 +218,22 @@ def insert_rows(
     sqlite = connection.dialect.name == "sqlite"
     sql, instants = _insert_sql(table, columns, replace_on, sqlite)
     if sqlite and instants:
-        rows = [_with_sqlite_instants(row, instants) for row in rows]
+        memo: dict[Any, Any] = {}  # a batch shares its recorded_at and often its occurred_at
+        rows = [_with_sqlite_instants(row, instants, memo) for row in rows]
     for start in range(0, len(rows), 5000):
         connection.exec_driver_sql(sql, rows[start : start + 5000])
 
 
-def _with_sqlite_instants(row: tuple[Any, ...], instants: tuple[int, ...]) -> tuple[Any, ...]:
+def _with_sqlite_instants(
+    row: tuple[Any, ...], instants: tuple[int, ...], memo: dict[Any, Any]
+) -> tuple[Any, ...]:
     values = list(row)
     for i in instants:
-        values[i] = _sqlite_instant(values[i])
+        value = values[i]
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = _sqlite_instant(value)
+        values[i] = text
     return tuple(values)
 
 

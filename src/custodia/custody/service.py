@@ -45,6 +45,11 @@ _NEEDS_SAFEGUARDS = (
 )
 
 
+# Hoisted: the batch path checks these for tens of thousands of events.
+_INTO_A_FACILITY = frozenset({EventType.INTAKE, EventType.TRANSFER_IN, EventType.RECAPTURE})
+_NEVER_HELD = CustodyState()
+
+
 @dataclass
 class _Batch:
     """Working state while a batch of events is validated before anything is written."""
@@ -177,8 +182,8 @@ def _check(
         return _check_correction(session, batch, request, seq=seq, occurred=occurred)
     if request.person_id is None:
         raise Invalid(f"{request.event_type.value} needs a person_id")
-    move = _resolve_move(batch, request, seq)
-    state = batch.states.get(request.person_id, CustodyState())
+    state = batch.states.get(request.person_id, _NEVER_HELD)
+    move = _resolve_move(batch, request, seq, state)
     last = batch.since.get(request.person_id)
     if last is not None and occurred < last:
         raise Conflict(
@@ -208,17 +213,13 @@ def _resolve_move(
     the person's state the move starts from (default: now)."""
     kind = request.event_type
     if state is None:
-        state = batch.states.get(request.person_id or 0, CustodyState())
+        state = batch.states.get(request.person_id or 0, _NEVER_HELD)
     payload = dict(request.payload)
     facility_id = request.facility_id
-    if facility_id is None and kind not in (
-        EventType.INTAKE,
-        EventType.TRANSFER_IN,
-        EventType.RECAPTURE,
-    ):
+    if facility_id is None and kind not in _INTO_A_FACILITY:
         facility_id = state.facility_id if state.status == Status.IN_CUSTODY else None
     authority_id = request.authority_id
-    if kind in (EventType.INTAKE, EventType.TRANSFER_IN, EventType.RECAPTURE):
+    if kind in _INTO_A_FACILITY:
         controlling = _facility_authority(batch, facility_id, "receiving")
         authority_id = authority_id or controlling
     elif facility_id is not None:
