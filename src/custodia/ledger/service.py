@@ -235,18 +235,6 @@ def events_of_person(session: Session, *, person_id: int) -> list[Entry]:
     return [_to_entry(row) for row in rows]
 
 
-def events_of_persons(session: Session, *, person_ids: Sequence[int]) -> dict[int, list[Entry]]:
-    by_person: dict[int, list[Entry]] = {pid: [] for pid in person_ids}
-    for start in range(0, len(person_ids), 900):
-        chunk = list(person_ids[start : start + 900])
-        rows = session.scalars(
-            select(LedgerEvent).where(LedgerEvent.person_id.in_(chunk)).order_by(LedgerEvent.seq)
-        )
-        for row in rows:
-            by_person[row.person_id or 0].append(_to_entry(row))
-    return by_person
-
-
 def iter_events(session: Session, *, batch: int = 10_000) -> Any:
     """Every event in sequence order, streamed."""
     rows = session.execute(select(LedgerEvent).order_by(LedgerEvent.seq)).yield_per(batch)
@@ -320,7 +308,7 @@ def list_checkpoints(session: Session, *, log: str) -> list[SignedCheckpoint]:
             log=log,
             tree_size=row.tree_size,
             root_hash=row.root_hash,
-            timestamp=row.issued_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            timestamp=iso_utc(row.issued_at),
             key_id=row.key_id,
             signature=row.signature,
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from custodia.access import service as access
 from custodia.db import driver_rows, in_list, utc_now
-from custodia.errors import Conflict, Invalid, NotFound, Unauthorized
+from custodia.errors import Conflict, NotFound, Unauthorized
 from custodia.registry import lookup
 from custodia.registry import models as m
 from custodia.registry.countries import check_country_codes
@@ -62,13 +62,6 @@ def create_organization(
 def list_organizations(session: Session) -> list[OrganizationOut]:
     rows = session.scalars(select(m.Organization).order_by(m.Organization.id))
     return [OrganizationOut.model_validate(row) for row in rows]
-
-
-def get_organization_by_code(session: Session, *, code: str) -> OrganizationOut:
-    org = session.scalar(select(m.Organization).where(m.Organization.code == code))
-    if org is None:
-        raise NotFound(f"no organization with code {code!r}")
-    return OrganizationOut.model_validate(org)
 
 
 def create_user(session: Session, *, user_in: UserIn, actor_id: int | None = None) -> UserOut:
@@ -382,21 +375,6 @@ def ensure_person_exists(session: Session, *, person_id: int) -> None:
         raise NotFound(f"no person with id {person_id}")
 
 
-def person_risk_and_category(
-    session: Session, *, person_ids: Collection[int]
-) -> dict[int, tuple[str, int]]:
-    ids = sorted(set(person_ids))
-    out: dict[int, tuple[str, int]] = {}
-    for start in range(0, len(ids), 900):
-        rows = session.execute(
-            select(m.Person.id, m.Person.category, m.Person.risk_tier).where(
-                m.Person.id.in_(ids[start : start + 900])
-            )
-        )
-        out.update({r.id: (str(r.category), r.risk_tier) for r in rows})
-    return out
-
-
 def search_persons(
     session: Session, *, query: PersonQuery, restrict_to: Collection[int] | None = None
 ) -> tuple[list[PersonOut], int]:
@@ -502,12 +480,3 @@ def household_of(session: Session, *, person_id: int) -> dict[str, Any] | None:
         "relation": row.relation,
         "members": [{"person_id": p, "relation": r} for p, r in members],
     }
-
-
-def ensure_valid_person_in(person_in: PersonIn) -> None:
-    """Validation that needs no database, for callers that check before writing."""
-    check_country_codes(person_in.nationalities)
-    if person_in.date_of_birth:
-        parse_partial_date(person_in.date_of_birth)
-    if not any(n.full_name.strip() for n in person_in.names):
-        raise Invalid("a person needs at least one non-empty name")
