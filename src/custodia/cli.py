@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from custodia.biometrics import cli as biometrics_cli
+from custodia.clikit import console, err_console, fail, print_json, progress_bar
 from custodia.config import get_settings
 from custodia.db import read_session, unit_of_work, upgrade_database
 from custodia.errors import CustodiaError, Invalid
+from custodia.identity import cli as identity_cli
+from custodia.transfers import cli as transfers_cli
 
 app = typer.Typer(
     help="Custodia: accountable custody for large detention systems.",
@@ -46,11 +46,12 @@ for sub, name in (
     (person_app, "person"),
     (token_app, "token"),
     (report_app, "report"),
+    (identity_cli.app, "identity"),
+    (identity_cli.watchlist_app, "watchlist"),
+    (transfers_cli.app, "plan"),
+    (biometrics_cli.app, "biometrics"),
 ):
     app.add_typer(sub, name=name)
-
-console = Console()
-err_console = Console(stderr=True)
 
 
 def main() -> None:
@@ -58,16 +59,16 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except CustodiaError as exc:
-        _fail(exc.detail)
+        fail(exc.detail)
     except (OperationalError, ProgrammingError) as exc:
-        _fail(
+        fail(
             f"database error: {str(exc.orig).strip().splitlines()[0]} "
             "(is the database reachable and upgraded? try `custodia db upgrade`)"
         )
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
     except typer.Abort:
-        _fail("aborted")
+        fail("aborted")
     except Exception as exc:  # click's usage errors arrive here in non-standalone mode
         import click
 
@@ -78,38 +79,6 @@ def main() -> None:
     # Without standalone mode, click hands back typer.Exit's code instead of exiting.
     if isinstance(code, int) and code:
         sys.exit(code)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    sys.exit(code)
-
-
-@contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
-    """A Rich progress bar; yields ``advance(done, total=None, description=None)``."""
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*columns, console=err_console, transient=False) as progress:
-        task = progress.add_task(description, total=total)
-
-        def advance(done: int, total: int | None = None, description: str | None = None) -> None:
-            progress.update(
-                task,
-                completed=done,
-                total=total,
-                description=description or progress.tasks[0].description,
-            )
-
-        yield advance
-
-
-def _print_json(data: Any) -> None:
-    console.print_json(json.dumps(data, default=str))
 
 
 # --- db, serve, demo --------------------------------------------------------------------
@@ -286,7 +255,7 @@ def ledger_verify(
     }
     ok = report.ok and (replay is None or replay.ok)
     if as_json:
-        _print_json(result)
+        print_json(result)
     elif ok:
         proved = f"; extends the checkpoint of size {held.tree_size}" if held else ""
         console.print(
@@ -372,7 +341,7 @@ def ledger_prove(
             held = _read_checkpoint(checkpoint)
             proof = ledger.consistency_proof(session, old_size=held.tree_size, new_size=tree_size)
             proof["checkpoint_root_matches"] = proof["old_root"] == held.root_hash
-    _print_json(proof)
+    print_json(proof)
 
 
 # --- roll calls, persons, tokens ---------------------------------------------------------
@@ -450,7 +419,7 @@ def person_show(
     with read_session() as session:
         detail = person_detail(session, person_id=person_id)
     if as_json:
-        _print_json(detail.model_dump(mode="json"))
+        print_json(detail.model_dump(mode="json"))
         return
     _render_person(detail)
 

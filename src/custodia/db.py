@@ -63,7 +63,16 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-_ROOMS_WITH_TABLES = ("registry", "ledger", "custody", "scenario", "access")
+_ROOMS_WITH_TABLES = (
+    "registry",
+    "ledger",
+    "custody",
+    "scenario",
+    "access",
+    "identity",
+    "transfers",
+    "biometrics",
+)
 
 
 def load_all_models() -> None:

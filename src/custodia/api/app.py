@@ -26,14 +26,17 @@ from custodia.api.problems import (
     handle_http_exception,
     handle_validation_error,
 )
+from custodia.biometrics.api import router as biometrics_router
 from custodia.config import get_settings
 from custodia.custody.api import router as custody_router
 from custodia.db import get_engine, is_sqlite
 from custodia.errors import CustodiaError
+from custodia.identity.api import router as identity_router
 from custodia.ledger import service as ledger
 from custodia.ledger.api import router as ledger_router
 from custodia.ledger.signing import load_or_create_signing_key
 from custodia.registry.api import router as registry_router
+from custodia.transfers.api import router as transfers_router
 
 DESCRIPTION = (
     "Accountable custody for large detention systems: the registry of persons and "
@@ -90,7 +93,15 @@ def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = 
     app.exception_handler(RequestValidationError)(handle_validation_error)
     app.exception_handler(HTTPException)(handle_http_exception)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
-    for router in (registry_router, custody_router, ledger_router, access_router):
+    for router in (
+        registry_router,
+        custody_router,
+        ledger_router,
+        access_router,
+        identity_router,
+        transfers_router,
+        biometrics_router,
+    ):
         app.include_router(router)
     _serve_docs_offline(app)
     return app

@@ -1,0 +1,3 @@
+"""Tables of the biometrics room."""
+
+from __future__ import annotations

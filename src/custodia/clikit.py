@@ -1,0 +1,51 @@
+"""What every room's command line shares: the consoles, a Rich progress bar, JSON output and
+the one-line failure. Rooms keep their Typer commands in ``<room>/cli.py``; ``custodia.cli``
+mounts them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one readable error line and exit non-zero."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+    """A Rich progress bar; yields ``advance(done, total=None, description=None)``."""
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err_console, transient=False) as progress:
+        task = progress.add_task(description, total=total)
+
+        def advance(done: int, total: int | None = None, description: str | None = None) -> None:
+            progress.update(
+                task,
+                completed=done,
+                total=total,
+                description=description or progress.tasks[0].description,
+            )
+
+        yield advance
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout."""
+    console.print_json(json.dumps(data, default=str))

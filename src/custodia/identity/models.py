@@ -1,0 +1,3 @@
+"""Tables of the identity room."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the transfers room."""
+
+from __future__ import annotations
