@@ -191,6 +191,30 @@ def scenario_generate(
     _generate(seed=seed, detainees=detainees, camp_residents=camp_residents)
 
 
+@scenario_app.command("operation")
+def scenario_operation(
+    out: Annotated[Path, typer.Option(help="where to write the description (.yaml or .json)")],
+    seed: Annotated[int, typer.Option(help="same seed, same fleet and threat")] = 1,
+    days: Annotated[int, typer.Option(min=1, max=366, help="planning horizon")] = 30,
+    assess: Annotated[
+        bool, typer.Option(help="first record synthetic pre-transfer assessments")
+    ] = True,
+) -> None:
+    """Write the default airlift operation for the scenario in the database."""
+    from custodia.scenario.operation import default_operation
+    from custodia.transfers.cli import write_document
+    from custodia.transfers.operation import dump_operation
+
+    with unit_of_work() as session:
+        operation = default_operation(session, seed=seed, horizon_days=days, assess=assess)
+    write_document(out, dump_operation(operation))
+    people = sum(len(s.detainees) for s in operation.sites)
+    console.print(
+        f"wrote {out}: {people:,} detainees at {len(operation.sites)} sites, "
+        f"{len(operation.aircraft)} aircraft, {operation.horizon_days} days"
+    )
+
+
 # --- ledger -----------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -581,3 +581,29 @@ def audit_ledger(
     """What a monitor asks of the whole system: the ledger's hashes, chain and stored
     checkpoints are intact, and the projection equals a replay of the ledger."""
     return ledger.verify(session, log=log, public_key=public_key), check_projection(session)
+
+
+# --- for the transfers room ---------------------------------------------------------------
+
+
+def custody_states(session: Session, *, person_ids: Collection[int]) -> dict[int, CustodyState]:
+    """The projection's state of each of ``person_ids`` that was ever held."""
+    return _current_states(session, set(person_ids))[0]
+
+
+def open_discrepancy(
+    session: Session, *, facility_id: int, person_id: int | None, kind: str, detail: str
+) -> int:
+    """Open a discrepancy outside a roll call (e.g. a transfer's arrival reconciliation), in
+    the caller's transaction; returns its id."""
+    row = Discrepancy(
+        facility_id=facility_id,
+        person_id=person_id,
+        kind=kind,
+        detail=detail,
+        opened_at=utc_now(),
+        status="open",
+    )
+    session.add(row)
+    session.flush()
+    return row.id

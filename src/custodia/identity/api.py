@@ -2,13 +2,144 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Annotated
 
-from custodia.api.deps import current_actor
+from fastapi import APIRouter, Body, Depends, Query, Request
+
+from custodia.api.deps import Read, WriteSession, current_actor, require
 from custodia.api.problems import problem_responses
+from custodia.identity import service as identity
+from custodia.identity.schemas import (
+    Comparison,
+    DecisionIn,
+    DedupeResult,
+    QueuePage,
+    ReviewItemOut,
+    ScreenResult,
+    SearchResult,
+    SplitIn,
+    WatchlistImportResult,
+)
+from custodia.registry.models import Role
+from custodia.registry.schemas import Actor
 
 router = APIRouter(
     tags=["identity"],
     dependencies=[Depends(current_actor)],
     responses=problem_responses(401, 403, 422),
 )
+WRITE = problem_responses(404, 409)
+Reviewer = Annotated[
+    Actor,
+    Depends(
+        require("adjudicating identity candidates", Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN)
+    ),
+]
+ListManager = Annotated[
+    Actor,
+    Depends(require("importing watchlists and batch jobs", Role.ANALYST, Role.ADMIN)),
+]
+
+
+@router.get("/identity/search")
+async def search(
+    read: Read,
+    name: Annotated[str, Query(min_length=1, max_length=300)],
+    dob: Annotated[str | None, Query(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")] = None,
+    nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> SearchResult:
+    """Candidate persons for a name in any script, best first, with the evidence."""
+    return await read(
+        identity.search_persons, name=name, date_of_birth=dob, nationality=nationality, limit=limit
+    )
+
+
+@router.get("/identity/compare")
+async def compare(
+    name1: Annotated[str, Query(min_length=1, max_length=300)],
+    name2: Annotated[str, Query(min_length=1, max_length=300)],
+) -> Comparison:
+    """Two bare names: score 0..1 and the decision at the configured threshold."""
+    return identity.compare_names(name1, name2)
+
+
+@router.get("/identity/queue")
+async def review_queue(
+    read: Read,
+    status: Annotated[str | None, Query(pattern="^(open|same|different|unsure)$")] = "open",
+    kind: Annotated[str | None, Query(pattern="^(duplicate|watchlist)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> QueuePage:
+    """Candidate pairs and watchlist hits, strongest first, both sides and all evidence."""
+    return await read(identity.list_queue, status=status, kind=kind, limit=limit, offset=offset)
+
+
+@router.get("/identity/queue/{item_id}")
+async def review_item(item_id: int, read: Read) -> ReviewItemOut:
+    return await read(identity.get_review_item, item_id=item_id)
+
+
+@router.post("/identity/queue/{item_id}/decisions", status_code=201, responses=WRITE)
+def decide(
+    item_id: int, decision: DecisionIn, actor: Reviewer, session: WriteSession
+) -> ReviewItemOut:
+    """Same (merges the identities), different (never proposed again) or unsure."""
+    return identity.decide(
+        session,
+        item_id=item_id,
+        decision=decision.decision,
+        note=decision.note,
+        actor_id=actor.user_id,
+    )
+
+
+@router.post("/identity/queue/{item_id}/split", status_code=201, responses=WRITE)
+def split(
+    item_id: int,
+    actor: Reviewer,
+    session: WriteSession,
+    body: Annotated[SplitIn | None, Body()] = None,
+) -> ReviewItemOut:
+    """Undo the merge a "same" decision made."""
+    return identity.split(
+        session, item_id=item_id, note=(body or SplitIn()).note, actor_id=actor.user_id
+    )
+
+
+@router.post("/identity/dedupe", responses=WRITE)
+def dedupe(actor: ListManager, session: WriteSession) -> DedupeResult:
+    """Batch de-duplication of the registry; candidate pairs go to the review queue."""
+    return identity.dedupe(session)
+
+
+@router.post(
+    "/watchlists/un-sc",
+    status_code=201,
+    responses=WRITE,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_un_sc(
+    request: Request, actor: ListManager, session: WriteSession
+) -> WatchlistImportResult:
+    """Import the UN SC consolidated list (the XML document as the request body)."""
+    body = await request.body()
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / "consolidated.xml"
+        path.write_bytes(body)
+        result = identity.import_un_sc_list(session, path=path)
+    return result
+
+
+@router.post("/watchlists/screen", responses=WRITE)
+def screen(actor: ListManager, session: WriteSession) -> ScreenResult:
+    """Screen every person against the loaded watchlists; hits go to the review queue."""
+    return identity.screen_all_persons(session)

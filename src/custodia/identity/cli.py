@@ -3,7 +3,213 @@ render."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from custodia.clikit import console, print_json, progress_bar
+from custodia.db import read_session, unit_of_work
+from custodia.identity import service as identity
+from custodia.identity.schemas import ReviewItemOut
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Watchlists: import and screen.", no_args_is_help=True)
+queue_app = typer.Typer(help="The review queue: candidate pairs and watchlist hits.")
+app.add_typer(queue_app, name="queue")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="one JSON object on stdout")]
+
+
+@app.command("search")
+def search(
+    name: Annotated[str, typer.Argument(help="a name in any script")],
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")
+    ] = None,
+    nationality: Annotated[str | None, typer.Option("--nationality", help="ISO alpha-2")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Ranked candidate persons for a name, with the evidence."""
+    with read_session() as session:
+        result = identity.search_persons(
+            session, name=name, date_of_birth=dob, nationality=nationality, limit=limit
+        )
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    table = Table(title=f"candidates for {name!r}")
+    for column in ("person", "score", "names", "born", "nat.", "why"):
+        table.add_column(column)
+    for c in result.candidates:
+        person = (
+            str(c.person_id) if c.survivor_id == c.person_id else f"{c.person_id}→{c.survivor_id}"
+        )
+        table.add_row(
+            person,
+            f"{c.score:.2f}",
+            "\n".join(c.names[:3]),
+            c.date_of_birth or "",
+            ",".join(c.nationalities),
+            "\n".join(c.explanation),
+        )
+    console.print(table)
+
+
+@app.command("compare")
+def compare(name1: str, name2: str, as_json: JsonFlag = False) -> None:
+    """Score two bare names 0..1 and say whether they match at the configured threshold."""
+    result = identity.compare_names(name1, name2)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    verdict = "[green]match[/]" if result.match else "[red]no match[/]"
+    console.print(f"score {result.score:.3f} (threshold {result.threshold}): {verdict}")
+    for line in result.explanation:
+        console.print(f"  {line}", highlight=False)
+
+
+@app.command("reindex")
+def reindex() -> None:
+    """Index the names of persons registered before identity resolution was installed."""
+    with progress_bar("indexing names") as advance, unit_of_work() as session:
+        added = identity.reindex(session, progress=lambda done, total: advance(done, total))
+    console.print(f"indexed {added} persons")
+
+
+@app.command("dedupe")
+def dedupe(as_json: JsonFlag = False) -> None:
+    """Batch de-duplication of the whole registry (Splink); writes the review queue."""
+    with progress_bar("de-duplicating") as advance, unit_of_work() as session:
+
+        def step(done: int, total: int, what: str | None) -> None:
+            advance(done, total, what)
+
+        result = identity.dedupe(session, progress=step)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    console.print(
+        f"{result.records} records, {result.pairs_scored} pairs scored, "
+        f"{result.pairs_proposed} queued for review, {result.clusters} multi-record clusters "
+        f"({result.seconds:.1f} s)"
+    )
+
+
+def _render_item(item: ReviewItemOut) -> None:
+    console.print(
+        f"[bold]#{item.id}[/] {item.kind} score {item.score:.2f} [{item.status}] "
+        f"sources: {', '.join(item.sources)}",
+        highlight=False,
+    )
+    a = item.person_a
+    console.print(
+        f"  A person {a.person_id} (identity {a.survivor_id}): {'; '.join(a.names)} "
+        f"born {a.date_of_birth or '?'} {','.join(a.nationalities)}",
+        highlight=False,
+    )
+    if item.person_b is not None:
+        b = item.person_b
+        console.print(
+            f"  B person {b.person_id} (identity {b.survivor_id}): {'; '.join(b.names)} "
+            f"born {b.date_of_birth or '?'} {','.join(b.nationalities)}",
+            highlight=False,
+        )
+    if item.watchlist_entry is not None:
+        w = item.watchlist_entry
+        console.print(
+            f"  listed {w.reference}: {w.name} born {', '.join(w.dates_of_birth) or '?'}",
+            highlight=False,
+        )
+    for source, evidence in item.evidence.items():
+        console.print(f"  {source}: {evidence}", highlight=False)
+    for d in item.decisions:
+        console.print(
+            f"  decided {d.decision} by user {d.decided_by} "
+            f"at {d.decided_at:%Y-%m-%d %H:%M}: {d.note}",
+            highlight=False,
+        )
+
+
+@queue_app.command("list")
+def queue_list(
+    status: Annotated[str, typer.Option(help="open, same, different, unsure or all")] = "open",
+    kind: Annotated[str | None, typer.Option(help="duplicate or watchlist")] = None,
+    limit: int = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """Review items, the strongest first."""
+    with read_session() as session:
+        page = identity.list_queue(
+            session, status=None if status == "all" else status, kind=kind, limit=limit
+        )
+    if as_json:
+        print_json(page.model_dump(mode="json"))
+        return
+    console.print(f"{page.total} items")
+    for item in page.items:
+        _render_item(item)
+
+
+@queue_app.command("show")
+def queue_show(item_id: int, as_json: JsonFlag = False) -> None:
+    with read_session() as session:
+        item = identity.get_review_item(session, item_id=item_id)
+    if as_json:
+        print_json(item.model_dump(mode="json"))
+    else:
+        _render_item(item)
+
+
+@queue_app.command("decide")
+def queue_decide(
+    item_id: int,
+    decision: Annotated[str, typer.Argument(help="same, different or unsure")],
+    note: Annotated[str, typer.Option(help="why")] = "",
+) -> None:
+    """Adjudicate a review item ("same" merges the two identities)."""
+    with unit_of_work() as session:
+        item = identity.decide(session, item_id=item_id, decision=decision, note=note)
+    _render_item(item)
+
+
+@queue_app.command("split")
+def queue_split(item_id: int, note: Annotated[str, typer.Option(help="why")] = "") -> None:
+    """Undo the merge of a "same" decision."""
+    with unit_of_work() as session:
+        item = identity.split(session, item_id=item_id, note=note)
+    _render_item(item)
+
+
+@watchlist_app.command("import")
+def watchlist_import(
+    source: Annotated[str, typer.Argument(help="the list format: un-sc")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Import a watchlist file (the UN SC consolidated list XML)."""
+    if source != "un-sc":
+        raise typer.BadParameter("only 'un-sc' (the UN SC consolidated list XML) is supported")
+    with unit_of_work() as session:
+        result = identity.import_un_sc_list(session, path=file)
+    console.print(
+        f"{result.list_name}: {result.individuals} individuals with {result.names} names "
+        f"({result.replaced} refreshed)"
+    )
+
+
+@watchlist_app.command("screen")
+def watchlist_screen(as_json: JsonFlag = False) -> None:
+    """Screen every person against the loaded watchlists; hits go to the review queue."""
+    with progress_bar("screening") as advance, unit_of_work() as session:
+        result = identity.screen_all_persons(
+            session, progress=lambda done, total: advance(done, total)
+        )
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    console.print(
+        f"{result.persons} persons against {result.entries} listed: {result.hits} hits, "
+        f"{result.proposed} in the review queue ({result.seconds:.1f} s)"
+    )

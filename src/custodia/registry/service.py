@@ -319,6 +319,10 @@ def register_persons(
     ):
         for start in range(0, len(values), 10_000):
             session.execute(insert(table), values[start : start + 10_000])
+    # Identity indexes the new names and screens them against loaded watchlists (intake).
+    from custodia.identity import service as identity
+
+    identity.on_persons_registered(session, person_ids=ids, persons_in=persons_in)
     subject = f"person:{ids[0]}" if len(ids) == 1 else f"person:{ids[0]}..{ids[-1]}"
     access.record_action(
         session,

@@ -1,0 +1,86 @@
+"""Scenario de-duplication: Splink (as `custodia identity dedupe` runs it) over every person
+of a generated scenario, scored against the ground truth table ``scenario_duplicate``:
+pairwise precision, recall and F1 of the resolved clusters, time and peak memory.
+
+Usage: PYTHONPATH=src .venv/bin/python benchmarks/identity_dedupe.py sqlite:////tmp/x.db \
+    > benchmarks/results/identity_dedupe.json
+(the database must hold a scenario: `custodia demo --no-serve` or `custodia scenario generate`)
+"""
+
+from __future__ import annotations
+
+import itertools
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from custodia.db import get_engine, read_session, unit_of_work
+from custodia.identity import dedupe, index
+from custodia.identity.service import DEDUPE_THRESHOLD
+from custodia.scenario import service as scenario
+from harness import check, emit, log, machine_info
+
+
+def _pairs(groups: dict[int, int]) -> set[tuple[int, int]]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for record, root in groups.items():
+        members[root].append(record)
+    return {(a, b) for ids in members.values() for a, b in itertools.combinations(sorted(ids), 2)}
+
+
+def main() -> None:
+    url = sys.argv[1]
+    engine = get_engine(url)
+    with unit_of_work(engine) as session:
+        index.ensure_indexed(session)
+    with read_session(engine) as session:
+        truth_rows = scenario.duplicate_truth(session=session)
+        ids = index.all_person_ids(session)
+        profiles = index.load_profiles(session, ids)
+    log(f"{len(ids)} records, {len(truth_rows)} planted duplicates")
+    started = time.perf_counter()
+    pairs = dedupe.predict_pairs([profiles[i] for i in ids], threshold=DEDUPE_THRESHOLD)
+    groups = dedupe.clusters([(a, b) for a, b, _, _ in pairs], ids)
+    seconds = time.perf_counter() - started
+    truth_groups = {i: i for i in ids}
+    for record, true_person, _ in truth_rows:
+        truth_groups[record] = true_person
+    found, truth = _pairs(groups), _pairs(truth_groups)
+    tp = len(found & truth)
+    precision = tp / len(found) if found else 0.0
+    recall = tp / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for record, true_person, kind in truth_rows:
+        by_kind[kind][1] += 1
+        by_kind[kind][0] += groups[record] == groups[true_person]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    emit(
+        {
+            "benchmark": "identity_dedupe",
+            "records": len(ids),
+            "true_pairs": len(truth),
+            "found_pairs": len(found),
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "recall_by_kind": {k: round(v[0] / v[1], 4) for k, v in by_kind.items()},
+            "seconds": round(seconds, 2),
+            "peak_rss_mb": round(peak_mb, 1),
+            "threshold": DEDUPE_THRESHOLD,
+            "targets": {
+                "f1": check(round(f1, 4), at_least=0.97),
+                "seconds_46k": check(round(seconds, 2), at_most=60),
+            },
+            "million_record_run": "not measured (see benchmarks/README.md)",
+            "machine": machine_info(),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

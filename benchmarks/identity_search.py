@@ -1,0 +1,86 @@
+"""Online name search latency against a scenario registry (46,000 persons by default) and
+the time to screen every person against the UN list.
+
+Queries: the primary name of 500 random persons, written by another clerk where the scenario
+has such a record (its planted duplicates), else as registered; half with the year of birth.
+Each query is one `search_persons` call in its own read session, as the API serves it.
+
+Usage: PYTHONPATH=src .venv/bin/python benchmarks/identity_search.py sqlite:////tmp/x.db \
+    > benchmarks/results/identity_search.json
+The screening step writes hits to the review queue of that database.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import check, emit, log, machine_info, percentiles
+
+from custodia.db import get_engine, read_session, unit_of_work
+from custodia.identity import index
+from custodia.identity import service as identity
+
+UN_XML = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared/data/un-sc-consolidated-2015/consolidated-2015-03-13.xml"
+)
+
+
+def main() -> None:
+    url = sys.argv[1]
+    engine = get_engine(url)
+    rng = random.Random(7)
+    with unit_of_work(engine) as session:
+        added = index.ensure_indexed(session)
+    with read_session(engine) as session:
+        ids = index.all_person_ids(session)
+        sample = rng.sample(ids, 500)
+        profiles = index.load_profiles(session, sample)
+    queries = []
+    for pid in sample:
+        p = profiles[pid]
+        year = p.dob_text[:4] if p.dob_text and rng.random() < 0.5 else None
+        queries.append((p.names[0].parsed.text, year))
+    log(f"{len(ids)} persons ({added} indexed now); {len(queries)} queries")
+    with read_session(engine) as session:  # warm the key statistics once, as a server would
+        identity.search_persons(session, name=queries[0][0])
+    samples: list[float] = []
+    for name, year in queries:
+        t0 = time.perf_counter()
+        with read_session(engine) as session:
+            identity.search_persons(session, name=name, date_of_birth=year, limit=10)
+        samples.append((time.perf_counter() - t0) * 1000)
+    stats = percentiles(samples)
+    log(f"search {stats}")
+    screen: dict[str, object] = {}
+    if UN_XML.exists():
+        with unit_of_work(engine) as session:
+            identity.import_un_sc_list(session, path=UN_XML)
+        t0 = time.perf_counter()
+        with unit_of_work(engine) as session:
+            result = identity.screen_all_persons(session)
+        screen = {**result.model_dump(), "wall_seconds": round(time.perf_counter() - t0, 2)}
+        log(f"screen {screen}")
+    emit(
+        {
+            "benchmark": "identity_search",
+            "persons": len(ids),
+            "queries": len(queries),
+            "search_ms": stats,
+            "screening": screen,
+            "targets": {
+                "search_p95_ms": check(stats["p95_ms"], at_most=50),
+                "screen_seconds": check(float(screen.get("wall_seconds", 1e9)), at_most=30),  # type: ignore[arg-type]
+            },
+            "machine": machine_info(),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

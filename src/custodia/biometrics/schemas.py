@@ -1,0 +1,103 @@
+"""What the biometrics room takes and gives at its boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+TemplateFormat = Literal["image", "iso19794", "xyt"]
+
+FINGER_NAMES = {
+    1: "right thumb",
+    2: "right index",
+    3: "right middle",
+    4: "right ring",
+    5: "right little",
+    6: "left thumb",
+    7: "left index",
+    8: "left middle",
+    9: "left ring",
+    10: "left little",
+}
+
+
+class FingerIn(BaseModel):
+    """One capture: an image (PNG or other Pillow-readable grey image), or a minutiae
+    template in ISO/IEC 19794-2 or NIST xyt form. ``position`` is ANSI/NIST 1-10; an ISO
+    record carries its own positions (0 here means: take them from the record)."""
+
+    position: int = Field(ge=0, le=10)
+    format: TemplateFormat = "image"
+    data: bytes
+
+
+class FingerOut(BaseModel):
+    position: int
+    finger: str
+    quality: int
+    minutiae: int
+    recapture: bool  # quality too low: take another impression of this finger
+    template_id: int
+
+
+class Candidate(BaseModel):
+    person_id: int
+    score: float  # fused MCC score, mean over the probe's fingers
+    match: bool  # above the identification threshold
+    finger_scores: dict[int, float]  # finger position (or probe number) -> score
+
+
+class EnrolmentOut(BaseModel):
+    person_id: int
+    fingers: list[FingerOut]
+    candidates: list[Candidate]  # other persons this person matches (1:N de-duplication)
+    proposed_pairs: int  # sent to the identity review queue
+
+
+class IdentifyOut(BaseModel):
+    fingers: int
+    gallery_fingers: int
+    threshold: float
+    candidates: list[Candidate]
+
+
+class VerifyOut(BaseModel):
+    person_id: int
+    position: int
+    match: bool
+    score: float
+    threshold: float
+    false_match_rate: float  # of the threshold, measured on synthetic impostors
+
+
+class CompareOut(BaseModel):
+    score: float
+    match: bool
+    threshold: float
+    false_match_rate: float
+    minutiae: tuple[int, int]
+    quality: tuple[int, int]
+
+
+class EnrolledFinger(BaseModel):
+    position: int
+    finger: str
+    quality: int
+    minutiae: int
+    source: str
+    has_image: bool
+    enrolled_at: dt.datetime
+
+
+class PersonBiometrics(BaseModel):
+    person_id: int
+    fingers: list[EnrolledFinger]
+
+
+class WorkerStatus(BaseModel):
+    pending: int
+    done: int
+    failed: int
+    enrolled_fingers: int

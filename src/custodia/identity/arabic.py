@@ -1,0 +1,67 @@
+"""Arabic script to a Latin consonant spelling that the skeleton of ``names.py`` reads the
+way it reads Latin transliterations. Persian and Urdu letters are included (the UN list
+writes Afghan names in Perso-Arabic script)."""
+
+from __future__ import annotations
+
+import re
+
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+_LETTERS = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",
+    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "ع": "a", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n",
+    "ه": "h", "ة": "a", "و": "u", "ي": "i", "ى": "a",
+    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ی": "i", "ې": "i", "ۍ": "i",
+    "ټ": "t", "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "sh", "ڼ": "n", "ں": "n", "ے": "i",
+    "ہ": "h", "ۀ": "a", "ھ": "h", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ۇ": "u", "ۆ": "u",
+}  # fmt: skip
+_WORDS = {
+    "بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "أبو": "abu", "ابي": "abu",
+    "أبي": "abu", "ام": "umm", "أم": "umm", "عبد": "abd", "الله": "allah", "اللہ": "allah",
+    "محمد": "muhammad", "شيخ": "sheikh", "الشيخ": "sheikh", "حاجي": "haji", "حاجى": "haji",
+    "ملا": "mullah", "مولوي": "mawlawi", "مولوى": "mawlawi", "الحاج": "haji", "حاج": "haji",
+}  # fmt: skip
+
+
+def has_arabic(text: str) -> bool:
+    return _ARABIC.search(text) is not None
+
+
+def _word(word: str) -> str:
+    known = _WORDS.get(word)
+    if known:
+        return known
+    if word.startswith("عبد") and len(word) > 3:
+        return "abd " + _word(word[3:])
+    if word.startswith("ال") and len(word) > 3:
+        return "al-" + _word(word[2:])
+    out: list[str] = []
+    for i, ch in enumerate(word):
+        latin = _LETTERS.get(ch, ch)
+        if i == 0 and ch == "و":
+            latin = "w"
+        elif i == 0 and ch in "يی":
+            latin = "y"
+        elif ch in "يیوى" and i == len(word) - 1 and i > 0 and out and out[-1] in ("a",):
+            latin = ""
+        elif ch == "ة" or (ch == "ه" and i == len(word) - 1 and i > 1):
+            latin = "a" if ch == "ة" else "h"
+        out.append(latin)
+    return "".join(out)
+
+
+def romanize(text: str) -> str:
+    """``إبراهيم عواد البدري`` -> ``ibrahim aawad al-bdri``: a consonant spelling, not a
+    pronunciation; the skeleton of each word is what matters."""
+    text = _MARKS.sub("", text)
+    pieces: list[str] = []
+    for token in re.split(r"(\s+|[^\w]+)", text):
+        if token and has_arabic(token):
+            pieces.append(_word(token))
+        else:
+            pieces.append(token)
+    return "".join(pieces)

@@ -1,0 +1,225 @@
+"""The database-backed candidate index: a profile row and the name keys of every person,
+kept in ``identity_profile`` / ``identity_name_key`` on SQLite and PostgreSQL alike, and the
+online search over it (keys -> a bounded set of candidates -> scores)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from custodia.identity import models as m
+from custodia.identity.keys import MAX_CANDIDATES, near_keys, rank_candidates
+from custodia.identity.names import parse_name
+from custodia.identity.scoring import (
+    KnownName,
+    Profile,
+    Scored,
+    Weigher,
+    idf_weigher,
+    plausible,
+    rank,
+)
+from custodia.registry import service as registry
+from custodia.registry.dates import parse_partial_date
+from custodia.registry.schemas import PersonIn, PersonOut
+
+_KEY = m.NameKey.__table__
+_PROFILE = m.Profile.__table__
+_TOP = select(func.max(_PROFILE.c.person_id))
+_COUNT = select(func.count()).select_from(_PROFILE)
+_DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
+_POSTINGS = select(_KEY.c.key, _KEY.c.person_id).where(
+    _KEY.c.key.in_(bindparam("keys", expanding=True))
+)
+_PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
+    _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
+)
+CHUNK = 900
+POSTINGS_BUDGET = 3000  # index rows one search reads at most (beyond its rarest key)
+
+
+def _dob_range(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        dob = parse_partial_date(text)
+    except Exception:
+        return None
+    return dob.earliest.toordinal(), dob.latest.toordinal()
+
+
+def profile_of(
+    ident: int,
+    *,
+    names: Iterable[tuple[str, str]],
+    date_of_birth: str | None,
+    nationalities: Sequence[str],
+    mother_name: str | None,
+    place_of_birth: str | None,
+) -> Profile:
+    return Profile(
+        ident=ident,
+        names=[KnownName(parse_name(text), str(kind)) for text, kind in names],
+        dob=_dob_range(date_of_birth),
+        dob_text=date_of_birth,
+        nationalities=tuple(nationalities),
+        mother=mother_name,
+        place_of_birth=place_of_birth,
+    )
+
+
+def profile_of_person(person: PersonOut) -> Profile:
+    return profile_of(
+        person.id,
+        names=[(n.full_name, n.kind) for n in person.names],
+        date_of_birth=person.date_of_birth,
+        nationalities=person.nationalities,
+        mother_name=person.mother_name,
+        place_of_birth=person.place_of_birth,
+    )
+
+
+def profile_of_input(person_id: int, person_in: PersonIn) -> Profile:
+    return profile_of(
+        person_id,
+        names=[(n.full_name, n.kind) for n in person_in.names],
+        date_of_birth=person_in.date_of_birth,
+        nationalities=person_in.nationalities,
+        mother_name=person_in.mother_name,
+        place_of_birth=person_in.place_of_birth,
+    )
+
+
+def store_profiles(session: Session, profiles: Sequence[Profile]) -> None:
+    """Write (or rewrite) the profiles and their keys, in bulk."""
+    ids = [p.ident for p in profiles]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        session.execute(delete(m.NameKey).where(m.NameKey.person_id.in_(chunk)))
+        session.execute(delete(m.Profile).where(m.Profile.person_id.in_(chunk)))
+    rows = [{"person_id": p.ident, "data": json.dumps(p.to_json())} for p in profiles]
+    keys = [{"key": k[:64], "person_id": p.ident} for p in profiles for k in sorted(p.keys)]
+    for table, values in ((m.Profile, rows), (m.NameKey, keys)):
+        for start in range(0, len(values), 10_000):
+            session.execute(insert(table), values[start : start + 10_000])
+    _STATS.clear()
+
+
+def unindexed_person_ids(session: Session) -> list[int]:
+    from custodia.registry.models import Person
+
+    person = Person.__table__
+    stmt = (
+        select(person.c.id)
+        .where(~person.c.id.in_(select(_PROFILE.c.person_id)))
+        .order_by(person.c.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def ensure_indexed(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Index every registered person not indexed yet; returns how many were added."""
+    missing = unindexed_person_ids(session)
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start : start + CHUNK]
+        persons = registry.get_persons(session, person_ids=chunk)
+        store_profiles(session, [profile_of_person(persons[i]) for i in chunk if i in persons])
+        if progress:
+            progress(min(start + CHUNK, len(missing)), len(missing))
+    return len(missing)
+
+
+@dataclass
+class _Stats:
+    state: tuple[int, int]
+    df: dict[str, int]
+    weigh: Weigher
+    near: dict[str, list[str]]
+
+
+class _StatsCache:
+    """Key frequencies per database, recounted when the index grows or changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_db: dict[str, _Stats] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_db.clear()
+
+    def get(self, session: Session) -> _Stats:
+        # The highest indexed id changes whenever persons are indexed (ids only grow);
+        # rewrites in this process clear the cache themselves.
+        top = int(session.execute(_TOP).scalar() or 0)
+        url = str(session.get_bind().engine.url)
+        with self._lock:
+            stats = self._by_db.get(url)
+        if stats is None or stats.state[1] != top:
+            count = int(session.execute(_COUNT).scalar() or 0)
+            df = {key: int(n) for key, n in session.execute(_DF).tuples()}
+            stats = _Stats((count, top), df, idf_weigher(df, count), {})
+            with self._lock:
+                self._by_db[url] = stats
+        return stats
+
+
+_STATS = _StatsCache()
+
+
+def weigher(session: Session) -> Weigher:
+    return _STATS.get(session).weigh
+
+
+def all_person_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(_PROFILE.c.person_id).order_by(_PROFILE.c.person_id)))
+
+
+def load_profiles(session: Session, ids: Sequence[int]) -> dict[int, Profile]:
+    out: dict[int, Profile] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(_PROFILES, {"ids": list(ids[start : start + CHUNK])}).tuples()
+        for person_id, data in rows:
+            out[person_id] = Profile.from_json(person_id, json.loads(data))
+    return out
+
+
+def search(
+    session: Session, query: Profile, *, limit: int, candidates: int = MAX_CANDIDATES
+) -> list[Scored]:
+    """Score the query against the persons that share a (near) key with it."""
+    stats = _STATS.get(session)
+    total = max(stats.state[0], 1)
+    exact = query.keys
+    keys = near_keys(exact, stats.df.keys(), stats.near)
+    known = {k: stats.df[k] for k in keys if k in stats.df}
+    # The rarest keys first, until their postings reach a budget: a common key (Muhammad)
+    # would cost thousands of rows and says little.
+    fetch: list[str] = []
+    budget = 0
+    for key in sorted(known, key=lambda k: (known[k], k)):
+        if fetch and budget + known[key] > POSTINGS_BUDGET:
+            break
+        fetch.append(key)
+        budget += known[key]
+    postings: dict[str, list[int]] = {}
+    for key, person_id in session.execute(_POSTINGS, {"keys": sorted(fetch)}).tuples():
+        postings.setdefault(key, []).append(person_id)
+    ids = rank_candidates(postings, known, total, limit=candidates, exact=exact)
+    profiles = load_profiles(session, ids)
+    vocab = stats.df.keys()
+
+    def near(key: str) -> set[str]:
+        return near_keys({key}, vocab, stats.near)
+
+    kept = [
+        profiles[i]
+        for i in ids
+        if i in profiles and plausible(query, profiles[i], stats.weigh, near)
+    ]
+    return rank(query, kept, stats.weigh, limit=limit)

@@ -1,0 +1,110 @@
+"""Candidate generation: which persons share a rare enough name key with a query. The same
+logic runs over the database index (``identity_name_key``) and over an in-memory index (for
+screening a whole registry and for the benchmarks)."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from custodia.identity.scoring import Profile, Weigher, idf_weigher, plausible
+
+MAX_CANDIDATES = 150  # profiles scored per query, the best by shared key weight
+COMMON_KEY_SHARE = 0.2  # a key held by more than this share of persons only corroborates
+
+
+def query_keys(profile: Profile) -> set[str]:
+    return profile.keys
+
+
+def near_keys(
+    keys: set[str], vocabulary: Collection[str], memo: dict[str, list[str]] | None = None
+) -> set[str]:
+    """The keys and, for keys of 3+ letters, the known keys one edit away: a spelling whose
+    skeleton slipped by a letter still finds its candidates. ``memo`` caches per key for
+    one vocabulary (screening asks the same keys thousands of times)."""
+    out = set(keys)
+    vocab: list[str] | None = None
+    for key in keys:
+        if len(key) < 3:
+            continue
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            vocab = vocab if vocab is not None else list(vocabulary)
+            found = [
+                hit
+                for hit, _, _ in process.extract(
+                    key, vocab, scorer=Levenshtein.distance, score_cutoff=1, limit=20
+                )
+            ]
+            if memo is not None:
+                memo[key] = found
+        out.update(found)
+    return out
+
+
+def rank_candidates(
+    postings: Mapping[str, Iterable[int]],
+    df: dict[str, int],
+    total: int,
+    *,
+    limit: int,
+    exact: Collection[str],
+) -> list[int]:
+    """Persons ordered by the summed rarity of the keys they share with the query."""
+    weight: dict[int, float] = defaultdict(float)
+    for key, persons in postings.items():
+        w = math.log((total + 1) / (df.get(key, 0) + 0.5))
+        for person in persons:
+            weight[person] += w if key in exact else w * 0.5
+    best = heapq.nsmallest(limit, weight.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [person for person, _ in best]
+
+
+class MemoryIndex:
+    """Profiles and their keys held in memory."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[int, Profile] = {}
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        self._near: dict[str, list[str]] = {}
+        self._weigher: Weigher | None = None
+
+    def add(self, profile: Profile) -> None:
+        """Add or replace a profile."""
+        old = self.profiles.get(profile.ident)
+        if old is not None:
+            for key in old.keys:
+                self.postings[key].discard(profile.ident)
+        self.profiles[profile.ident] = profile
+        self._near.clear()
+        self._weigher = None
+        for key in profile.keys:
+            self.postings[key].add(profile.ident)
+
+    def df(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.postings.items()}
+
+    def weigher(self) -> Weigher:
+        if self._weigher is None:
+            self._weigher = idf_weigher(self.df(), len(self.profiles))
+        return self._weigher
+
+    def candidates(self, query: Profile, *, limit: int = MAX_CANDIDATES) -> list[Profile]:
+        keys = near_keys(query_keys(query), self.postings.keys(), self._near)
+        total = len(self.profiles)
+        found = {k: self.postings[k] for k in keys if k in self.postings}
+        df = {k: len(v) for k, v in found.items()}
+        ids = rank_candidates(found, df, total, limit=limit, exact=query_keys(query))
+        weigh = self.weigher()
+        vocab = self.postings.keys()
+
+        def near(key: str) -> set[str]:
+            return near_keys({key}, vocab, self._near)
+
+        return [p for p in (self.profiles[i] for i in ids) if plausible(query, p, weigh, near)]

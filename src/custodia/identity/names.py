@@ -1,0 +1,315 @@
+"""The name model: a name in any script parsed into tokens on one shared skeleton.
+
+Arabic script is romanized letter by letter (``arabic.py``) and every Latin spelling is
+brought to a consonant skeleton, so ``Muhammad / Mohammed / محمد`` meet at ``mhmd``. On the
+way the parser knows the parts of Arabic names: the kunya marker (Abu/Umm), nasab
+connectors (bin/ibn/bint/ould), articles (al-/el-/ad-/ash-...), compounds (``Abd al-X``,
+``X ad-Din``) and titles (Sheikh, Haji, Mullah, Dr.), which carry no identity.
+
+Measured (benchmarks/identity_un_aliases.py): anyascii and unidecode fold Latin accents the
+same way; neither transliterates Arabic usefully for matching (8.7 % top-1 cross-script), so
+Arabic goes through our own letter map and anyascii only folds the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from custodia.identity.arabic import has_arabic, romanize
+from custodia.registry.names import fold
+
+TITLES = frozenset(
+    [
+        "sheikh",
+        "shaykh",
+        "shaikh",
+        "sheik",
+        "cheikh",
+        "shaik",
+        "haji",
+        "hajji",
+        "hadji",
+        "hajj",
+        "alhaj",
+        "alhajj",
+        "mullah",
+        "mulla",
+        "mollah",
+        "molla",
+        "mawlawi",
+        "maulvi",
+        "maulavi",
+        "moulvi",
+        "mawlavi",
+        "maulana",
+        "mawlana",
+        "qari",
+        "dr",
+        "doctor",
+        "imam",
+        "sayyid",
+        "sayed",
+        "sayyed",
+        "mufti",
+        "ustadh",
+        "ustaz",
+        "hafiz",
+        "hafez",
+        "engineer",
+        "eng",
+        "prof",
+        "mr",
+        "mrs",
+        "ms",
+        "amir",
+        "emir",
+        "commander",
+        "general",
+        "colonel",
+        "col",
+        "brigadier",
+        "major",
+        "capt",
+        "captain",
+        "lt",
+    ]
+)
+CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b"])
+ARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "il",
+        "ad",
+        "ed",
+        "ud",
+        "an",
+        "en",
+        "un",
+        "ar",
+        "er",
+        "ur",
+        "as",
+        "es",
+        "us",
+        "ash",
+        "esh",
+        "ush",
+        "at",
+        "et",
+        "ut",
+        "az",
+        "ez",
+        "uz",
+        "adh",
+        "ath",
+    ]
+)
+KUNYA_MARKERS = {
+    "abu": "abu",
+    "abou": "abu",
+    "abo": "abu",
+    "aboo": "abu",
+    "abi": "abu",
+    "umm": "umm",
+    "um": "umm",
+    "oum": "umm",
+    "om": "umm",
+    "omm": "umm",
+}
+_ABD_PREFIXES = (
+    "abdoul",
+    "abdul",
+    "abdel",
+    "abdal",
+    "abdil",
+    "abder",
+    "abdur",
+    "abdes",
+    "abdus",
+    "abdou",
+    "abdu",
+    "abd",
+)
+_ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdoul", "abdu", "abdou", "abdil"})
+_DIN_WORDS = frozenset(
+    {"din", "deen", "dine", "eddine", "eddin", "uddin", "uddeen", "ddin", "edin"}
+)
+_DIN_SUFFIXES = ("eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin", "eldin", "din")
+_ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
+_GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,})")
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Name-part equivalences the skeleton alone does not reach: ث written th or s, Turkish and
+# Persian forms of Arabic names, common short forms. Keys and values are skeletons.
+EQUIVALENT: dict[str, str] = {
+    "smn": "tmn",  # Osman/Usman = Uthman
+    "mhmt": "mhmd",  # Mehmet = Muhammad
+    "mhmmd": "mhmd",
+    "mmd": "mhmd",  # Mohd., Mamad
+    "mhd": "mhmd",
+    "hsyn": "hsn",
+    "ykf": "ysf",  # Youcef (c before e read as k)
+    "yskf": "ysf",
+    "gsm": "jsm",  # Egyptian g for j
+    "gml": "jml",
+    "mstfa": "mstf",
+    "mhmtd": "mhmd",
+    "mhdn": "mhmdn",
+    "mrt": "mrd",  # Murat = Murad
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    """One part of a name: its skeleton (what scripts share), its folded Latin spelling (what
+    tells Latin spellings apart) and its role."""
+
+    skeleton: str
+    spelling: str
+    role: str  # name | kunya | kunya_marker
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    text: str
+    tokens: tuple[NameToken, ...]
+    arabic: bool
+    titles: tuple[str, ...]
+    keyset: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role != "kunya_marker")
+        object.__setattr__(self, "keyset", keys)
+
+    @property
+    def keys(self) -> set[str]:
+        return set(self.keyset)
+
+    @property
+    def has_kunya(self) -> bool:
+        return any(t.role == "kunya_marker" for t in self.tokens)
+
+
+def latin_words(text: str) -> list[str]:
+    """Lowercase ASCII words of ``text`` (Arabic script romanized first); apostrophes and
+    ayn/hamza marks vanish inside a word rather than splitting it."""
+    if has_arabic(text):
+        text = romanize(text)
+    folded = anyascii(fold(text)).lower()
+    folded = re.sub(r"['`\u2018\u2019\u02bf\u02be]", "", folded)
+    return _WORD.findall(folded.replace("-", " - "))
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """The consonant skeleton of one folded Latin word: ``mohammed`` -> ``mhmd``."""
+    w = word
+    for a, b in (
+        ("kh", "x"),
+        ("gh", "g"),
+        ("sh", "s"),
+        ("sch", "s"),
+        ("ch", "s"),
+        ("th", "t"),
+        ("dh", "d"),
+        ("zh", "z"),
+        ("ph", "f"),
+        ("dj", "j"),
+        ("ck", "k"),
+        ("q", "k"),
+        ("ou", "u"),
+        ("oo", "u"),
+        ("ee", "i"),
+        ("x", "ks"),
+    ):
+        if a in w:
+            w = w.replace(a, b)
+    w = w.replace("ks", "x") if "kh" in word else w
+    w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")
+    if len(w) > 2 and w.endswith("h") and w[-2] in "aeiouy":
+        w = w[:-1]  # Fatimah = Fatima, Abdullah = Abdulla
+    # A leading vowel (and a glide after it) is the alef or ayn that Latin spellings drop
+    # or change freely: Umar/Omar/عمر, Ayman/Aiman.
+    w = re.sub(r"^[aeiou]+[aeiouyw]*", "", w)
+    out = w[:1] + re.sub(r"[aeiouyw]", "", w[1:])
+    out = re.sub(r"(.)\1+", r"\1", out)
+    if not out:
+        out = word[:1]
+    return EQUIVALENT.get(out, out)
+
+
+def _split_glued(word: str) -> list[tuple[str, str]]:
+    """(spelling, skeleton) pieces of one word after glued articles and compounds."""
+    if word in TITLES or word in CONNECTORS:
+        return []
+    if word in _ALLAH:
+        return [(word, "allah")]
+    for suffix in ("ullah", "ollah", "allah", "ulla", "alla"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith("abd"):
+            return [(stem, skeleton(stem)), (suffix, "allah")]  # Saifullah = Saif Allah
+    for prefix in _ABD_PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 3:
+            rest = _GLUED_ARTICLE.sub("", rest)
+            return [(word, "bd" + skeleton(rest))]
+    for suffix in _DIN_SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
+            stem = re.sub(r"(?:al|el|ad|ed|ud)$", "", stem) or stem
+            return [(word, skeleton(stem) + "dn")]
+    return [(word, skeleton(_GLUED_ARTICLE.sub("", word)))]
+
+
+@lru_cache(maxsize=100_000)
+def parse_name(text: str) -> ParsedName:
+    """Parse one full name (any script) into skeleton tokens."""
+    arabic = has_arabic(text)
+    head, comma, tail = text.partition(",")
+    if comma and tail.strip() and "," not in tail and len(head.split()) <= 3:
+        text = f"{tail} {head}"  # "SULTANOV, Azizbek" is listed surname first
+    words = latin_words(text)
+    tokens: list[NameToken] = []
+    titles: list[str] = []
+    pending_abd = False
+    after_marker = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word == "-":
+            continue
+        nxt = words[i] if i < len(words) else ""
+        if (word in ARTICLES and nxt and nxt != "-") or (word in ARTICLES and nxt == "-"):
+            continue  # the article itself: al-Baghdadi = Baghdadi
+        if word in TITLES and (nxt or tokens):
+            titles.append(word)
+            continue
+        if word in CONNECTORS and tokens:
+            continue
+        if word in KUNYA_MARKERS and nxt:
+            tokens.append(NameToken(KUNYA_MARKERS[word], KUNYA_MARKERS[word], "kunya_marker"))
+            after_marker = True
+            continue
+        if word in _ABD_WORDS and nxt:
+            pending_abd = True
+            continue
+        if word in _DIN_WORDS and tokens and tokens[-1].role != "kunya_marker":
+            last = tokens.pop()
+            tokens.append(NameToken(last.skeleton + "dn", last.spelling + "din", last.role))
+            continue
+        pieces = _split_glued(word)
+        for spelling, skel in pieces:
+            if pending_abd:
+                spelling, skel = "abd" + spelling, "bd" + ("l" if skel == "allah" else skel)
+                pending_abd = False
+            role = "kunya" if after_marker else "name"
+            tokens.append(NameToken(skel, spelling, role))
+            after_marker = False
+    return ParsedName(text=text, tokens=tuple(tokens), arabic=arabic, titles=tuple(titles))

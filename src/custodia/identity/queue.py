@@ -1,0 +1,347 @@
+"""The review queue: candidate same-person pairs and watchlist hits, their decisions, and
+the merge links a "same" decision makes (both registry records are always kept)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from custodia.db import utc_now
+from custodia.errors import Conflict, Invalid, NotFound
+from custodia.identity import models as m
+from custodia.identity.schemas import (
+    DecisionOut,
+    PersonBrief,
+    QueuePage,
+    ReviewItemOut,
+    WatchlistBrief,
+)
+from custodia.registry import service as registry
+
+_LINK = m.MergeLink.__table__
+
+
+def pair_key(person_a_id: int, person_b_id: int) -> str:
+    a, b = sorted((person_a_id, person_b_id))
+    return f"p:{a}:{b}"
+
+
+def hit_key(person_id: int, entry_id: int) -> str:
+    return f"w:{person_id}:{entry_id}"
+
+
+def survivors(session: Session, person_ids: Collection[int]) -> dict[int, int]:
+    """Each person's surviving identity: follows the merge links that are not split."""
+    links = dict(
+        session.execute(
+            select(_LINK.c.person_id, _LINK.c.survivor_id).where(_LINK.c.split_at.is_(None))
+        )
+        .tuples()
+        .all()
+    )
+    out: dict[int, int] = {}
+    for person_id in person_ids:
+        seen = {person_id}
+        current = person_id
+        while current in links and links[current] not in seen:
+            current = links[current]
+            seen.add(current)
+        out[person_id] = current
+    return out
+
+
+def _merge_evidence(
+    item: m.ReviewItem, score: float, source: str, evidence: dict[str, Any]
+) -> None:
+    """Keep the stronger evidence of each source, and the strongest score overall."""
+    merged: dict[str, Any] = json.loads(item.evidence)
+    previous = merged.get(source)
+    if previous is None or float(previous.get("score", 0.0)) <= score:
+        merged[source] = {"score": round(score, 4), **evidence}
+    item.evidence = json.dumps(merged, sort_keys=True, default=str)
+    item.sources = ",".join(sorted(merged))
+    item.score = max(item.score, score)
+    item.updated_at = utc_now()
+
+
+def _propose(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    person_a_id: int,
+    person_b_id: int | None,
+    entry_id: int | None,
+    score: float,
+    source: str,
+    evidence: dict[str, Any],
+) -> int | None:
+    if not 0.0 <= score <= 1.0:
+        raise Invalid(f"a candidate score must be between 0 and 1, not {score}")
+    if not source or len(source) > 32:
+        raise Invalid("a candidate needs a source name of 1 to 32 characters, e.g. 'names'")
+    item = session.scalar(select(m.ReviewItem).where(m.ReviewItem.pair_key == key))
+    if item is not None:
+        if item.status == "different":
+            return None
+        _merge_evidence(item, score, source, evidence)
+        session.flush()
+        return item.id
+    now = utc_now()
+    item = m.ReviewItem(
+        kind=kind,
+        pair_key=key,
+        person_a_id=person_a_id,
+        person_b_id=person_b_id,
+        watchlist_entry_id=entry_id,
+        score=score,
+        sources=source,
+        evidence=json.dumps({source: {"score": round(score, 4), **evidence}}, default=str),
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    session.flush()
+    return item.id
+
+
+def propose_pair(
+    session: Session,
+    *,
+    person_a_id: int,
+    person_b_id: int,
+    score: float,
+    source: str,
+    evidence: dict[str, Any],
+) -> int | None:
+    if person_a_id == person_b_id:
+        raise Invalid(f"a pair needs two different persons, got {person_a_id} twice")
+    missing = registry.missing_person_ids(session, person_ids=[person_a_id, person_b_id])
+    if missing:
+        raise NotFound(f"no person with id {missing[0]}")
+    a, b = sorted((person_a_id, person_b_id))
+    return _propose(
+        session,
+        key=pair_key(a, b),
+        kind="duplicate",
+        person_a_id=a,
+        person_b_id=b,
+        entry_id=None,
+        score=score,
+        source=source,
+        evidence=evidence,
+    )
+
+
+def propose_hit(
+    session: Session, *, person_id: int, entry_id: int, score: float, evidence: dict[str, Any]
+) -> int | None:
+    """Put a watchlist hit in the review queue (same rules as a pair)."""
+    return _propose(
+        session,
+        key=hit_key(person_id, entry_id),
+        kind="watchlist",
+        person_a_id=person_id,
+        person_b_id=None,
+        entry_id=entry_id,
+        score=score,
+        source="watchlist",
+        evidence=evidence,
+    )
+
+
+def decided_different(session: Session) -> set[str]:
+    """Pair keys already rejected: never proposed again (for batch jobs)."""
+    rows = session.scalars(select(m.ReviewItem.pair_key).where(m.ReviewItem.status == "different"))
+    return set(rows)
+
+
+# --- reading the queue ----------------------------------------------------------------
+
+
+def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
+    persons = registry.get_persons(session, person_ids=person_ids)
+    roots = survivors(session, person_ids)
+    return {
+        pid: PersonBrief(
+            person_id=pid,
+            survivor_id=roots[pid],
+            names=[n.full_name for n in p.names],
+            date_of_birth=p.date_of_birth,
+            nationalities=p.nationalities,
+            mother_name=p.mother_name,
+            place_of_birth=p.place_of_birth,
+        )
+        for pid, p in persons.items()
+    }
+
+
+def watchlist_brief(entry: m.WatchlistEntry) -> WatchlistBrief:
+    data = json.loads(entry.data)
+    return WatchlistBrief(
+        entry_id=entry.id,
+        list_name=entry.list_name,
+        reference=entry.reference,
+        name=entry.name,
+        names=[n["name"] for n in data.get("names", [])],
+        dates_of_birth=data.get("dates_of_birth", []),
+        nationalities=data.get("nationalities", []),
+    )
+
+
+def _decision_out(row: m.Decision) -> DecisionOut:
+    return DecisionOut(
+        id=row.id,
+        item_id=row.item_id,
+        decision=row.decision,
+        note=row.note,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
+    ids: set[int] = set()
+    for item in items:
+        ids.add(item.person_a_id)
+        if item.person_b_id is not None:
+            ids.add(item.person_b_id)
+    briefs = _briefs(session, ids)
+    entry_ids = {i.watchlist_entry_id for i in items if i.watchlist_entry_id is not None}
+    entries = {
+        e.id: watchlist_brief(e)
+        for e in session.scalars(select(m.WatchlistEntry).where(m.WatchlistEntry.id.in_(entry_ids)))
+    }
+    decisions: dict[int, list[DecisionOut]] = {}
+    rows = session.scalars(
+        select(m.Decision)
+        .where(m.Decision.item_id.in_([i.id for i in items]))
+        .order_by(m.Decision.id)
+    )
+    for row in rows:
+        decisions.setdefault(row.item_id, []).append(_decision_out(row))
+    return [
+        ReviewItemOut(
+            id=item.id,
+            kind="watchlist" if item.kind == "watchlist" else "duplicate",
+            status=item.status,
+            score=item.score,
+            sources=item.sources.split(","),
+            evidence=json.loads(item.evidence),
+            person_a=briefs[item.person_a_id],
+            person_b=briefs[item.person_b_id] if item.person_b_id is not None else None,
+            watchlist_entry=entries.get(item.watchlist_entry_id)
+            if item.watchlist_entry_id is not None
+            else None,
+            decisions=decisions.get(item.id, []),
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+        )
+        for item in items
+    ]
+
+
+def list_queue(
+    session: Session,
+    *,
+    status: str | None = "open",
+    kind: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> QueuePage:
+    """Review items, the strongest first."""
+    query = select(m.ReviewItem)
+    if status:
+        query = query.where(m.ReviewItem.status == status)
+    if kind:
+        query = query.where(m.ReviewItem.kind == kind)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(
+        session.scalars(
+            query.order_by(m.ReviewItem.score.desc(), m.ReviewItem.id).limit(limit).offset(offset)
+        )
+    )
+    return QueuePage(items=_render(session, rows), total=total)
+
+
+def get_item(session: Session, *, item_id: int) -> ReviewItemOut:
+    item = session.get(m.ReviewItem, item_id)
+    if item is None:
+        raise NotFound(f"no review item with id {item_id}")
+    return _render(session, [item])[0]
+
+
+# --- deciding ---------------------------------------------------------------------------
+
+
+def decide(
+    session: Session, *, item_id: int, decision: str, note: str, actor_id: int | None
+) -> ReviewItemOut:
+    """Record a decision on a review item. "same" on a pair merges the two identities (the
+    later-registered identity links to the earlier one); "different" means the pair is never
+    proposed again."""
+    if decision not in ("same", "different", "unsure"):
+        raise Invalid(f"a decision is 'same', 'different' or 'unsure', not {decision!r}")
+    item = session.get(m.ReviewItem, item_id, with_for_update=True)
+    if item is None:
+        raise NotFound(f"no review item with id {item_id}")
+    if item.status == "same":
+        raise Conflict(
+            f"review item {item_id} was decided 'same'; split it first to change the decision"
+        )
+    now = utc_now()
+    row = m.Decision(
+        item_id=item.id, decision=decision, note=note, decided_by=actor_id, decided_at=now
+    )
+    session.add(row)
+    session.flush()
+    if decision == "same" and item.person_b_id is not None:
+        roots = survivors(session, [item.person_a_id, item.person_b_id])
+        root_a, root_b = roots[item.person_a_id], roots[item.person_b_id]
+        if root_a != root_b:
+            survivor, merged = sorted((root_a, root_b))
+            session.add(
+                m.MergeLink(
+                    person_id=merged,
+                    survivor_id=survivor,
+                    decision_id=row.id,
+                    split_decision_id=None,
+                    split_at=None,
+                )
+            )
+    item.status = decision
+    item.updated_at = now
+    session.flush()
+    return get_item(session, item_id=item_id)
+
+
+def split(session: Session, *, item_id: int, note: str, actor_id: int | None) -> ReviewItemOut:
+    """Undo the merge a "same" decision made; the pair counts as different from now on."""
+    item = session.get(m.ReviewItem, item_id, with_for_update=True)
+    if item is None:
+        raise NotFound(f"no review item with id {item_id}")
+    if item.status != "same":
+        raise Conflict(f"review item {item_id} is {item.status!r}, not merged: nothing to split")
+    now = utc_now()
+    row = m.Decision(
+        item_id=item.id, decision="split", note=note, decided_by=actor_id, decided_at=now
+    )
+    session.add(row)
+    session.flush()
+    same_ids = select(m.Decision.id).where(
+        m.Decision.item_id == item.id, m.Decision.decision == "same"
+    )
+    session.execute(
+        update(m.MergeLink)
+        .where(m.MergeLink.decision_id.in_(same_ids), m.MergeLink.split_at.is_(None))
+        .values(split_at=now, split_decision_id=row.id)
+    )
+    item.status = "different"
+    item.updated_at = now
+    session.flush()
+    return get_item(session, item_id=item_id)

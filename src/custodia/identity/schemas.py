@@ -1,0 +1,117 @@
+"""Boundary models of the identity room (API bodies, service inputs and outputs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+DecisionKind = Literal["same", "different", "unsure"]
+
+
+class PersonBrief(BaseModel):
+    """What a reviewer needs to see of one side of a pair."""
+
+    person_id: int
+    survivor_id: int = Field(description="the identity this record is merged into (itself if none)")
+    names: list[str]
+    date_of_birth: str | None = None
+    nationalities: list[str] = []
+    mother_name: str | None = None
+    place_of_birth: str | None = None
+
+
+class WatchlistBrief(BaseModel):
+    entry_id: int
+    list_name: str
+    reference: str
+    name: str
+    names: list[str]
+    dates_of_birth: list[str] = []
+    nationalities: list[str] = []
+
+
+class DecisionIn(BaseModel):
+    decision: DecisionKind
+    note: str = Field(default="", max_length=4000)
+
+
+class SplitIn(BaseModel):
+    note: str = Field(default="", max_length=4000)
+
+
+class DecisionOut(BaseModel):
+    id: int
+    item_id: int
+    decision: str
+    note: str
+    decided_by: int | None
+    decided_at: dt.datetime
+
+
+class ReviewItemOut(BaseModel):
+    id: int
+    kind: Literal["duplicate", "watchlist"]
+    status: str
+    score: float
+    sources: list[str]
+    evidence: dict[str, Any] = Field(description="evidence by source (names, biometrics, ...)")
+    person_a: PersonBrief
+    person_b: PersonBrief | None = None
+    watchlist_entry: WatchlistBrief | None = None
+    decisions: list[DecisionOut] = []
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class QueuePage(BaseModel):
+    items: list[ReviewItemOut]
+    total: int
+
+
+class Candidate(BaseModel):
+    person_id: int
+    survivor_id: int
+    score: float = Field(ge=0, le=1)
+    names: list[str]
+    date_of_birth: str | None = None
+    nationalities: list[str] = []
+    explanation: list[str] = Field(description="the evidence, one plain sentence each")
+
+
+class SearchResult(BaseModel):
+    query: str
+    candidates: list[Candidate]
+
+
+class Comparison(BaseModel):
+    name1: str
+    name2: str
+    score: float = Field(ge=0, le=1)
+    match: bool
+    threshold: float
+    explanation: list[str]
+
+
+class DedupeResult(BaseModel):
+    records: int
+    pairs_scored: int
+    pairs_proposed: int
+    clusters: int
+    seconds: float
+
+
+class WatchlistImportResult(BaseModel):
+    list_name: str
+    individuals: int
+    names: int
+    replaced: int
+
+
+class ScreenResult(BaseModel):
+    persons: int
+    entries: int
+    hits: int
+    proposed: int
+    seconds: float

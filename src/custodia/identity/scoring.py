@@ -1,0 +1,392 @@
+"""Scoring a query (or a record) against every name a person is known by, with rare name
+parts weighing more than common ones, kunyas and low-quality aliases as corroboration,
+partial dates of birth as evidence, and a plain explanation of each score.
+
+One configuration serves every use (search, compare, screening, the benchmarks): the
+constants below.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from custodia.identity.names import NameToken, ParsedName, parse_name
+
+MATCH_THRESHOLD = 0.70  # `compare` says match at or above this score
+REVIEW_THRESHOLD = 0.80  # batch jobs and screening queue pairs at or above this score
+CORROBORATION_FACTOR = 0.9  # a kunya, nom de guerre or low-quality alias proves less
+WEAK_KINDS = frozenset({"kunya", "nom_de_guerre", "low"})
+QUERY_SHARE = 0.65  # how much of the score is the query's coverage (the rest: the name's)
+MARKER_WEIGHT = 0.15  # "Abu"/"Umm" alone say little
+ORDER_FACTOR = 0.85  # matched parts in another order
+MIN_COVER = 0.4  # share of a query name's weight a candidate must hold before it is scored
+
+# Weights of very common name parts when no registry statistics are at hand (compare):
+# the skeletons of names that prove almost nothing on their own.
+COMMON_PARTS = {
+    "mhmd": 0.25,
+    "hmd": 0.35,
+    "l": 0.35,
+    "bdl": 0.4,
+    "mr": 0.45,
+    "hsn": 0.45,
+    "brhm": 0.5,
+    "xld": 0.5,
+    "ysf": 0.5,
+    "bdrhmn": 0.5,
+    "abu": MARKER_WEIGHT,
+    "umm": MARKER_WEIGHT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KnownName:
+    parsed: ParsedName
+    kind: str  # primary | alias | kunya | nom_de_guerre | low
+
+
+@dataclass(slots=True)
+class Profile:
+    """Everything the scorer knows of a person (or watchlist entry)."""
+
+    ident: int
+    names: list[KnownName]
+    dob: tuple[int, int] | None = None  # earliest, latest as proleptic ordinals
+    dob_text: str | None = None
+    nationalities: tuple[str, ...] = ()
+    mother: str | None = None
+    place_of_birth: str | None = None
+    extra_dobs: list[tuple[int, int]] = field(default_factory=list)
+    _keys: set[str] | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": [[n.parsed.text, n.kind] for n in self.names],
+            # the parsed tokens too: loading a candidate must not re-parse its names
+            "t": [
+                [[[t.skeleton, t.spelling, t.role] for t in n.parsed.tokens], int(n.parsed.arabic)]
+                for n in self.names
+            ],
+            "d": list(self.dob) if self.dob else None,
+            "dt": self.dob_text,
+            "c": list(self.nationalities),
+            "m": self.mother,
+            "p": self.place_of_birth,
+        }
+
+    @classmethod
+    def from_json(cls, ident: int, data: dict[str, Any]) -> Profile:
+        dob = data.get("d")
+        parsed = data.get("t")
+        if parsed is not None and len(parsed) == len(data["n"]):
+            names = [
+                KnownName(
+                    ParsedName(
+                        text=text,
+                        tokens=tuple(NameToken(s, sp, r) for s, sp, r in tokens),
+                        arabic=bool(arabic),
+                        titles=(),
+                    ),
+                    kind,
+                )
+                for (text, kind), (tokens, arabic) in zip(data["n"], parsed, strict=True)
+            ]
+        else:
+            names = [KnownName(parse_name(text), kind) for text, kind in data["n"]]
+        return cls(
+            ident=ident,
+            names=names,
+            dob=(dob[0], dob[1]) if dob else None,
+            dob_text=data.get("dt"),
+            nationalities=tuple(data.get("c") or ()),
+            mother=data.get("m"),
+            place_of_birth=data.get("p"),
+        )
+
+    @property
+    def keys(self) -> set[str]:
+        if self._keys is None:
+            out: set[str] = set()
+            for name in self.names:
+                out |= name.parsed.keys
+            self._keys = out
+        return self._keys
+
+
+def plausible(
+    query: Profile, cand: Profile, weigh: Callable[[str], float], near: Callable[[str], set[str]]
+) -> bool:
+    """Cheap gate before scoring: some name of the query has at least ``MIN_COVER`` of its
+    weight in parts whose key (or a key one letter away) the candidate holds. A candidate
+    sharing only "Muhammad" with a query never reaches a review score, and screening a
+    registry scores millions of such pairs otherwise."""
+    held = cand.keys
+    for name in query.names:
+        total = got = 0.0
+        for t in name.parsed.tokens:
+            if t.role == "kunya_marker":
+                continue
+            w = weigh(t.skeleton)
+            total += w
+            if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
+                got += w
+        if total and got / total >= MIN_COVER:
+            return True
+    return False
+
+
+Weigher = Callable[[str], float]
+
+
+def default_weight(skeleton: str) -> float:
+    return COMMON_PARTS.get(skeleton, 1.0)
+
+
+def idf_weigher(df: dict[str, int], total: int) -> Weigher:
+    """Weights from document frequencies: ``log(N/df) / log(N)``, at least 0.1."""
+    top = math.log(max(total, 2))
+    memo: dict[str, float] = {}
+
+    def weigh(skel: str) -> float:
+        known = memo.get(skel)
+        if known is not None:
+            return known
+        count = df.get(skel, 0)
+        if skel in ("abu", "umm"):
+            value = MARKER_WEIGHT
+        elif count <= 0:
+            value = 1.0
+        else:
+            value = max(0.1, min(1.0, math.log(max(total, 2) / count) / top + 0.15))
+        memo[skel] = value
+        return value
+
+    return weigh
+
+
+def token_similarity(a: NameToken, b: NameToken, cross_script: bool) -> float:
+    """0..1: the same skeleton is strong evidence, a near spelling weaker."""
+    if a.skeleton == b.skeleton:
+        if cross_script:
+            return 0.92
+        return 0.8 + 0.2 * Levenshtein.normalized_similarity(a.spelling, b.spelling)
+    best = 0.0
+    if len(a.skeleton) >= 3 and len(b.skeleton) >= 3:
+        jw = JaroWinkler.similarity(a.skeleton, b.skeleton)
+        if jw >= 0.88:
+            best = 0.75 * jw
+    if not cross_script and len(a.spelling) >= 4 and len(b.spelling) >= 4:
+        lev = Levenshtein.normalized_similarity(a.spelling, b.spelling)
+        if lev >= 0.75:
+            best = max(best, 0.85 * lev)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    score: float
+    pairs: tuple[tuple[str, str, float], ...]  # query part, matched part, similarity
+    unmatched: tuple[str, ...]
+
+
+def _related(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Do two names share a part, or parts one letter apart? Names that do not cannot
+    score, and this test is a hundred times cheaper than the alignment."""
+    if not a.isdisjoint(b):
+        return True
+    return any(
+        Levenshtein.distance(x, y, score_cutoff=1) <= 1
+        for x in a
+        if len(x) >= 3
+        for y in b
+        if len(y) >= 3
+    )
+
+
+def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
+    """Weighted, aligned comparison of two parsed names (each part used once)."""
+    if not q.tokens or not c.tokens or not _related(q.keyset, c.keyset):
+        return NameMatch(0.0, (), ())
+    cross = q.arabic != c.arabic
+    sims: list[tuple[float, int, int]] = []
+    for i, qt in enumerate(q.tokens):
+        for j, ct in enumerate(c.tokens):
+            if (qt.role == "kunya_marker") != (ct.role == "kunya_marker"):
+                continue
+            s = token_similarity(qt, ct, cross)
+            if s > 0:
+                sims.append((s, i, j))
+    sims.sort(reverse=True)
+    used_q: dict[int, tuple[int, float]] = {}
+    used_c: set[int] = set()
+    for s, i, j in sims:
+        if i in used_q or j in used_c:
+            continue
+        used_q[i] = (j, s)
+        used_c.add(j)
+    wq = [weigh(t.skeleton) for t in q.tokens]
+    wc = [weigh(t.skeleton) for t in c.tokens]
+    got_q = sum(wq[i] * s for i, (_, s) in used_q.items())
+    got_c = sum(wc[j] * s for _, (j, s) in used_q.items())
+    score = QUERY_SHARE * got_q / sum(wq) + (1 - QUERY_SHARE) * got_c / sum(wc)
+    order = [j for _, (j, _) in sorted(used_q.items())]
+    if any(b < a for a, b in itertools.pairwise(order)):
+        # "Ali Ahmad" is not "Ahmad Ali": in a nasab chain the order is who is whose son
+        score *= ORDER_FACTOR
+    if all(t.role == "kunya_marker" for i, t in enumerate(q.tokens) if i in used_q):
+        score = min(score, 0.3)  # "Abu" matching "Abu" is no evidence
+    pairs = tuple(
+        (q.tokens[i].spelling, c.tokens[j].spelling, round(s, 3))
+        for i, (j, s) in sorted(used_q.items())
+    )
+    unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in used_q)
+    return NameMatch(score, pairs, unmatched)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    ident: int
+    score: float
+    name_score: float
+    matched_name: str
+    matched_kind: str
+    explanation: tuple[str, ...]
+    evidence: dict[str, Any]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days between two date ranges (0 if they overlap)."""
+    if a[1] < b[0]:
+        return b[0] - a[1]
+    if b[1] < a[0]:
+        return a[0] - b[1]
+    return 0
+
+
+def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
+    """Adjustment from dates of birth, nationality and mother's name, with reasons."""
+    delta = 0.0
+    notes: list[str] = []
+    q_dobs = ([query.dob] if query.dob else []) + query.extra_dobs
+    c_dobs = ([cand.dob] if cand.dob else []) + cand.extra_dobs
+    if q_dobs and c_dobs:
+        gap = min(_overlap(a, b) for a in q_dobs for b in c_dobs)
+        exact = any(a == b and a[0] == a[1] for a in q_dobs for b in c_dobs)
+        if exact:
+            delta += 0.08
+            notes.append("date of birth: the same day")
+        elif gap == 0:
+            delta += 0.04
+            notes.append("date of birth: the ranges agree (a year or a range, not a day)")
+        elif gap <= 400:
+            delta -= 0.02
+            notes.append("date of birth: about a year apart")
+        else:
+            delta -= 0.12
+            notes.append(f"date of birth: {gap // 365} years apart or more")
+    if query.nationalities and cand.nationalities:
+        if set(query.nationalities) & set(cand.nationalities):
+            delta += 0.03
+            notes.append("nationality agrees")
+        else:
+            delta -= 0.05
+            notes.append("nationality differs")
+    if query.mother and cand.mother:
+        m = compare_parsed(parse_name(query.mother), parse_name(cand.mother), default_weight)
+        if m.score >= 0.85:
+            delta += 0.06
+            notes.append("mother's name agrees")
+        elif m.score < 0.5:
+            delta -= 0.12
+            notes.append("mother's name differs")
+    if (
+        query.place_of_birth
+        and cand.place_of_birth
+        and parse_name(query.place_of_birth).keys & parse_name(cand.place_of_birth).keys
+    ):
+        delta += 0.02
+        notes.append("place of birth agrees")
+    return delta, notes
+
+
+def _weak(name: KnownName) -> bool:
+    return name.kind in WEAK_KINDS or name.parsed.has_kunya
+
+
+def score_profiles(
+    query: Profile, cand: Profile, weigh: Weigher, *, skip: Iterable[str] = ()
+) -> Scored:
+    """The best name match over every pair of names, then the side evidence.
+
+    A kunya, nom de guerre or low-quality alias is corroboration: when both sides have a
+    real name, their real names decide and an agreeing kunya only adds a little (two
+    different men are both "Abu Hamza"); when one side is known only by such a name, it
+    counts, discounted."""
+    skipped = set(skip)
+    strong = weak = NameMatch(0.0, (), ())
+    strong_name = weak_name = ("", "")
+    q_strong = any(not _weak(n) for n in query.names)
+    c_strong = any(not _weak(n) for n in cand.names if n.parsed.text not in skipped)
+    for qn in query.names:
+        for cn in cand.names:
+            if cn.parsed.text in skipped:
+                continue
+            match = compare_parsed(qn.parsed, cn.parsed, weigh)
+            if _weak(qn) or _weak(cn):
+                if match.score > weak.score:
+                    weak, weak_name = match, (cn.parsed.text, cn.kind)
+            elif match.score > strong.score:
+                strong, strong_name = match, (cn.parsed.text, cn.kind)
+    notes: list[str] = []
+    if q_strong and c_strong:
+        best, (best_name, best_kind) = strong, strong_name
+        name_score = strong.score
+        if weak.score >= 0.8 and strong.score < 0.5:
+            notes.append(f"kunya/alias {weak_name[0]!r} agrees, but the names differ")
+        elif weak.score >= 0.8:
+            name_score += 0.03
+            notes.append(f"kunya/alias {weak_name[0]!r} agrees too")
+    elif weak.score * CORROBORATION_FACTOR > strong.score:
+        best, (best_name, best_kind) = weak, weak_name
+        name_score = weak.score * CORROBORATION_FACTOR
+        notes.append("matched on a kunya/nom de guerre/low-quality alias: corroboration only")
+    else:
+        best, (best_name, best_kind) = strong, strong_name
+        name_score = strong.score
+    notes.insert(
+        0,
+        f"name {best_name!r} ({best_kind or 'none'}): "
+        + (", ".join(f"{a}~{b} {s:.2f}" for a, b, s in best.pairs) or "no part agrees")
+        + (f"; unmatched: {' '.join(best.unmatched)}" if best.unmatched else ""),
+    )
+    delta, side = side_evidence(query, cand)
+    score = min(1.0, max(0.0, name_score + delta if name_score > 0 else 0.0))
+    evidence = {
+        "name_score": round(name_score, 4),
+        "matched_name": best_name,
+        "matched_kind": best_kind,
+        "parts": [list(p) for p in best.pairs],
+        "side": side,
+    }
+    return Scored(
+        cand.ident, score, name_score, best_name, best_kind, tuple(notes + side), evidence
+    )
+
+
+def rank(
+    query: Profile,
+    candidates: Sequence[Profile],
+    weigh: Weigher,
+    *,
+    limit: int = 10,
+    skip: Iterable[str] = (),
+) -> list[Scored]:
+    scored = [score_profiles(query, c, weigh, skip=skip) for c in candidates]
+    scored.sort(key=lambda s: (-s.score, s.ident))
+    return scored[:limit]

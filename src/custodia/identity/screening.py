@@ -1,0 +1,215 @@
+"""Watchlists: importing the UN SC consolidated list, and screening persons against every
+loaded entry (all persons, or new records at intake). Hits go to the review queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from custodia.db import utc_now
+from custodia.errors import Conflict, Invalid
+from custodia.identity import index, queue
+from custodia.identity import models as m
+from custodia.identity.keys import MemoryIndex
+from custodia.identity.names import parse_name
+from custodia.identity.schemas import ScreenResult, WatchlistImportResult
+from custodia.identity.scoring import (
+    REVIEW_THRESHOLD,
+    KnownName,
+    Profile,
+    Scored,
+    rank,
+    score_profiles,
+)
+from custodia.identity.watchlist import ListedIndividual, read_un_xml
+
+UN_SC = "un-sc"
+_KIND = {"primary": "primary", "original_script": "primary", "good": "alias", "low": "low"}
+SCREEN_CANDIDATES = 300  # persons scored per listed entry (entries per person at intake)
+HITS_PER_PERSON = 3  # the strongest listed entries queued for one person
+_STATE = select(func.count(m.WatchlistEntry.id), func.max(m.WatchlistEntry.id))
+
+
+def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
+    """Load (or refresh) the UN SC consolidated list; entries are keyed by reference."""
+    listed = read_un_xml(path)
+    if not listed:
+        raise_empty(path)
+    existing = {
+        e.reference: e
+        for e in session.scalars(
+            select(m.WatchlistEntry).where(m.WatchlistEntry.list_name == UN_SC)
+        )
+    }
+    now = utc_now()
+    replaced = 0
+    for entry in listed:
+        data = json.dumps(entry.to_json(), ensure_ascii=False)
+        row = existing.get(entry.reference)
+        if row is None:
+            session.add(
+                m.WatchlistEntry(
+                    list_name=UN_SC,
+                    reference=entry.reference,
+                    name=entry.name,
+                    data=data,
+                    imported_at=now,
+                )
+            )
+        else:
+            replaced += 1
+            row.name, row.data, row.imported_at = entry.name, data, now
+    session.flush()
+    _CACHE.clear()
+    return WatchlistImportResult(
+        list_name=UN_SC,
+        individuals=len(listed),
+        names=sum(len(e.names) for e in listed),
+        replaced=replaced,
+    )
+
+
+def raise_empty(path: Path) -> None:
+    raise Invalid(f"{path} holds no INDIVIDUAL entries: nothing to import")
+
+
+def entry_profile(entry_id: int, listed: dict[str, Any]) -> Profile:
+    names = listed.get("names") or []
+    ranges = listed.get("dob_ranges") or []
+    dobs = [
+        (dt.date.fromisoformat(a).toordinal(), dt.date.fromisoformat(b).toordinal())
+        for a, b in ranges
+    ]
+    return Profile(
+        ident=entry_id,
+        names=[KnownName(parse_name(n["name"]), _KIND.get(n["quality"], "alias")) for n in names],
+        dob=dobs[0] if dobs else None,
+        extra_dobs=dobs[1:],
+        nationalities=tuple(listed.get("nationalities") or ()),
+    )
+
+
+class _WatchlistCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_db: dict[str, tuple[tuple[int, int], MemoryIndex]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_db.clear()
+
+    def get(self, session: Session) -> MemoryIndex | None:
+        count, top = session.execute(_STATE).one()
+        if not count:
+            return None
+        state = (int(count), int(top))
+        url = str(session.get_bind().engine.url)
+        with self._lock:
+            cached = self._by_db.get(url)
+        if cached is None or cached[0] != state:
+            mem = MemoryIndex()
+            for entry_id, data in session.execute(
+                select(m.WatchlistEntry.id, m.WatchlistEntry.data)
+            ).tuples():
+                mem.add(entry_profile(entry_id, json.loads(data)))
+            cached = (state, mem)
+            with self._lock:
+                self._by_db[url] = cached
+        return cached[1]
+
+
+_CACHE = _WatchlistCache()
+
+
+def watchlist_loaded(session: Session) -> bool:
+    return _CACHE.get(session) is not None
+
+
+def screen_profiles(
+    session: Session, profiles: Sequence[Profile], mem: MemoryIndex
+) -> tuple[int, int]:
+    """Screen ``profiles`` against the watchlist; returns (hits, newly proposed or updated)."""
+    weigh = mem.weigher()
+    hits = proposed = 0
+    for profile in profiles:
+        candidates = mem.candidates(profile, limit=SCREEN_CANDIDATES)
+        for s in rank(profile, candidates, weigh, limit=HITS_PER_PERSON):
+            if s.score < REVIEW_THRESHOLD:
+                break
+            hits += 1
+            item = queue.propose_hit(
+                session,
+                person_id=profile.ident,
+                entry_id=s.ident,
+                score=round(s.score, 4),
+                evidence={**s.evidence, "explanation": list(s.explanation)},
+            )
+            if item is not None:
+                proposed += 1
+    return hits, proposed
+
+
+def screen_new(session: Session, profiles: Sequence[Profile]) -> int:
+    """Intake screening: a no-op costing one small query when no watchlist is loaded."""
+    mem = _CACHE.get(session)
+    if mem is None:
+        return 0
+    return screen_profiles(session, profiles, mem)[0]
+
+
+def screen_all(
+    session: Session, *, progress: Callable[[int, int], None] | None = None
+) -> ScreenResult:
+    """Every person against every listed entry. The search runs from the list's side (a few
+    hundred entries, each a query over an in-memory index of all persons) while each pair is
+    scored exactly as at intake (the person as the query, the entry as the candidate)."""
+    started = time.perf_counter()
+    mem = _CACHE.get(session)
+    if mem is None:
+        raise Conflict("no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml'")
+    index.ensure_indexed(session)
+    ids = index.all_person_ids(session)
+    people = MemoryIndex()
+    for start in range(0, len(ids), 5000):
+        for profile in index.load_profiles(session, ids[start : start + 5000]).values():
+            people.add(profile)
+    weigh = mem.weigher()
+    found: dict[int, list[Scored]] = {}
+    entries = list(mem.profiles.values())
+    for n, entry in enumerate(entries, 1):
+        for person in people.candidates(entry, limit=SCREEN_CANDIDATES):
+            scored = score_profiles(person, entry, weigh)
+            if scored.score >= REVIEW_THRESHOLD:
+                found.setdefault(person.ident, []).append(scored)
+        if progress and (n % 25 == 0 or n == len(entries)):
+            progress(n, len(entries))
+    hits = proposed = 0
+    for person_id, scores in sorted(found.items()):
+        for s in sorted(scores, key=lambda x: -x.score)[:HITS_PER_PERSON]:
+            hits += 1
+            item = queue.propose_hit(
+                session,
+                person_id=person_id,
+                entry_id=s.ident,
+                score=round(s.score, 4),
+                evidence={**s.evidence, "explanation": list(s.explanation)},
+            )
+            proposed += item is not None
+    return ScreenResult(
+        persons=len(ids),
+        entries=len(mem.profiles),
+        hits=hits,
+        proposed=proposed,
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+__all__ = ["ListedIndividual", "import_un_sc", "screen_all", "screen_new", "watchlist_loaded"]

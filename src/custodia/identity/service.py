@@ -1,0 +1,251 @@
+"""The identity room's public functions: name search and comparison, batch de-duplication,
+the review queue and its decisions, watchlist import and screening."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from custodia.errors import Invalid
+from custodia.identity import dedupe as dedupe_engine
+from custodia.identity import index, queue, screening
+from custodia.identity.names import parse_name
+from custodia.identity.schemas import (
+    Candidate,
+    Comparison,
+    DedupeResult,
+    QueuePage,
+    ReviewItemOut,
+    ScreenResult,
+    SearchResult,
+    WatchlistImportResult,
+)
+from custodia.identity.scoring import (
+    MATCH_THRESHOLD,
+    KnownName,
+    Profile,
+    default_weight,
+    score_profiles,
+)
+from custodia.registry.countries import check_country_codes
+from custodia.registry.dates import parse_partial_date
+from custodia.registry.schemas import PersonIn
+
+
+def propose_pair(
+    session: Session,
+    *,
+    person_a_id: int,
+    person_b_id: int,
+    score: float,
+    source: str,
+    evidence: dict[str, Any],
+) -> int | None:
+    """Put a candidate same-person pair in the review queue (source e.g. 'names',
+    'biometrics', 'watchlist'); returns the queue item id, or None when this pair was already
+    decided 'different' (never proposed again) or is already open (then update its score/evidence
+    if stronger, and merge the evidence by source)."""
+    return queue.propose_pair(
+        session,
+        person_a_id=person_a_id,
+        person_b_id=person_b_id,
+        score=score,
+        source=source,
+        evidence=evidence,
+    )
+
+
+def list_queue(
+    session: Session,
+    *,
+    status: str | None = "open",
+    kind: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> QueuePage:
+    """Review items (candidate pairs and watchlist hits), the strongest first."""
+    return queue.list_queue(session, status=status, kind=kind, limit=limit, offset=offset)
+
+
+def get_review_item(session: Session, *, item_id: int) -> ReviewItemOut:
+    return queue.get_item(session, item_id=item_id)
+
+
+def decide(
+    session: Session, *, item_id: int, decision: str, note: str = "", actor_id: int | None = None
+) -> ReviewItemOut:
+    """Same / different / unsure, with a note; who and when are recorded."""
+    return queue.decide(session, item_id=item_id, decision=decision, note=note, actor_id=actor_id)
+
+
+def split(
+    session: Session, *, item_id: int, note: str = "", actor_id: int | None = None
+) -> ReviewItemOut:
+    """Undo a merge; the pair is not proposed again."""
+    return queue.split(session, item_id=item_id, note=note, actor_id=actor_id)
+
+
+# --- search and compare -----------------------------------------------------------------
+
+
+def _query_profile(
+    name: str, date_of_birth: str | None, nationality: str | None, mother_name: str | None = None
+) -> Profile:
+    if not name.strip() or not parse_name(name).tokens:
+        raise Invalid(f"the name {name!r} has no name parts to search for")
+    if nationality:
+        check_country_codes([nationality])
+    if date_of_birth:
+        parse_partial_date(date_of_birth)  # raises Invalid with a readable message
+    return index.profile_of(
+        -1,
+        names=[(name, "primary")],
+        date_of_birth=date_of_birth,
+        nationalities=[nationality] if nationality else [],
+        mother_name=mother_name,
+        place_of_birth=None,
+    )
+
+
+def search_persons(
+    session: Session,
+    *,
+    name: str,
+    date_of_birth: str | None = None,
+    nationality: str | None = None,
+    mother_name: str | None = None,
+    limit: int = 10,
+) -> SearchResult:
+    """Candidate persons for a name in any script, best first, one per surviving identity,
+    each with a score and the evidence in plain words."""
+    if not 1 <= limit <= 100:
+        raise Invalid("limit must be between 1 and 100")
+    query = _query_profile(name, date_of_birth, nationality, mother_name)
+    scored = index.search(session, query, limit=limit * 3)
+    roots = queue.survivors(session, [s.ident for s in scored])
+    profiles = index.load_profiles(session, [s.ident for s in scored])
+    out: list[Candidate] = []
+    seen: set[int] = set()
+    for s in scored:
+        root = roots[s.ident]
+        if root in seen or s.score <= 0:
+            continue
+        seen.add(root)
+        p = profiles[s.ident]
+        explanation = list(s.explanation)
+        if root != s.ident:
+            explanation.append(f"record {s.ident} is merged into person {root}")
+        out.append(
+            Candidate(
+                person_id=s.ident,
+                survivor_id=root,
+                score=round(s.score, 4),
+                names=[n.parsed.text for n in p.names],
+                date_of_birth=p.dob_text,
+                nationalities=list(p.nationalities),
+                explanation=explanation,
+            )
+        )
+        if len(out) == limit:
+            break
+    return SearchResult(query=name, candidates=out)
+
+
+def compare_names(name1: str, name2: str) -> Comparison:
+    """Two bare names: a score 0..1 and whether it reaches ``MATCH_THRESHOLD``."""
+    a, b = parse_name(name1), parse_name(name2)
+    if not a.tokens or not b.tokens:
+        raise Invalid("both names need at least one name part (titles alone are not names)")
+    one = Profile(ident=1, names=[KnownName(a, "primary")])
+    two = Profile(ident=2, names=[KnownName(b, "primary")])
+    s = score_profiles(one, two, default_weight)
+    return Comparison(
+        name1=name1,
+        name2=name2,
+        score=round(s.score, 4),
+        match=s.score >= MATCH_THRESHOLD,
+        threshold=MATCH_THRESHOLD,
+        explanation=list(s.explanation),
+    )
+
+
+def reindex(session: Session, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Index persons registered since the last run (search does this lazily too)."""
+    return index.ensure_indexed(session, progress)
+
+
+# --- intake, watchlists -----------------------------------------------------------------
+
+
+def on_persons_registered(
+    session: Session, *, person_ids: Sequence[int], persons_in: Sequence[PersonIn]
+) -> int:
+    """Called by the registry for each batch of NEW person records: index their names for
+    search and de-duplication, and screen them against loaded watchlists (intake
+    screening). Returns the number of watchlist hits queued."""
+    profiles = [
+        index.profile_of_input(pid, person_in)
+        for pid, person_in in zip(person_ids, persons_in, strict=True)
+    ]
+    index.store_profiles(session, profiles)
+    return screening.screen_new(session, profiles)
+
+
+def import_un_sc_list(session: Session, *, path: Path) -> WatchlistImportResult:
+    """Load or refresh the UN SC consolidated list from its XML file."""
+    return screening.import_un_sc(session, path=path)
+
+
+def screen_all_persons(
+    session: Session, *, progress: Callable[[int, int], None] | None = None
+) -> ScreenResult:
+    """Screen every registered person against the loaded watchlists; hits are queued."""
+    return screening.screen_all(session, progress=progress)
+
+
+# --- batch de-duplication ---------------------------------------------------------------
+
+DEDUPE_THRESHOLD = 0.9  # Splink match probability at which a pair is queued for review
+
+
+def dedupe(
+    session: Session, *, progress: Callable[[int, int, str | None], None] | None = None
+) -> DedupeResult:
+    """Splink over every registered person; pairs at or above ``DEDUPE_THRESHOLD`` go to the
+    review queue (except pairs already decided 'different')."""
+    started = time.perf_counter()
+    index.ensure_indexed(session)
+    ids = index.all_person_ids(session)
+    profiles = index.load_profiles(session, ids)
+    pairs = dedupe_engine.predict_pairs(
+        [profiles[i] for i in ids], threshold=DEDUPE_THRESHOLD, progress=progress
+    )
+    rejected = queue.decided_different(session)
+    proposed = 0
+    for a, b, probability, evidence in pairs:
+        if queue.pair_key(a, b) in rejected:
+            continue
+        item = queue.propose_pair(
+            session,
+            person_a_id=a,
+            person_b_id=b,
+            score=round(probability, 4),
+            source="names",
+            evidence={"splink": evidence},
+        )
+        proposed += item is not None
+    groups = dedupe_engine.clusters([(a, b) for a, b, _, _ in pairs], ids)
+    sizes: dict[int, int] = {}
+    for root in groups.values():
+        sizes[root] = sizes.get(root, 0) + 1
+    return DedupeResult(
+        records=len(ids),
+        pairs_scored=len(pairs),
+        pairs_proposed=proposed,
+        clusters=sum(1 for n in sizes.values() if n > 1),
+        seconds=round(time.perf_counter() - started, 2),
+    )

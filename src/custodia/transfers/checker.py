@@ -1,0 +1,128 @@
+"""Independent feasibility check of a plan document against its operation description.
+
+Shares nothing with the planner but the description and the sortie leg times
+(``routes.sortie_leg_plan``, the geography): it re-derives every rule from the plan as issued
+- seats and guards, availability, flight hours and the duty window per airframe-day, the
+sites' preparation and the receiving facility's intake per day, each detainee at most once
+and only from their own site, minors never with adults, a pre-transfer assessment present
+and not flagged, a record for every family separated across authorities - and recomputes the
+exposure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from custodia.transfers.operation import Operation
+from custodia.transfers.routes import sortie_leg_plan
+
+_EPS = 1e-6
+
+
+def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
+    problems: list[str] = []
+    people = {d.id: (site, d) for site in op.sites for d in site.detainees}
+    types = {t.code: t for t in op.aircraft_types}
+    planes = {a.tail: a for a in op.aircraft}
+    fields = op.airfields()
+    sites = {s.code: s for s in op.sites}
+    seen: dict[int, str] = {}
+    prep: dict[tuple[str, int], int] = defaultdict(int)
+    intake: dict[int, int] = defaultdict(int)
+    days_of: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    records = {(r["person_id"], r["relative_id"]) for r in plan.get("family_records", [])}
+    for s in plan["sorties"]:
+        sid = s["id"]
+        plane = planes.get(s["aircraft"])
+        site = sites.get(s["origin"])
+        if plane is None or site is None:
+            problems.append(f"{sid}: unknown aircraft or origin")
+            continue
+        day = s["day"]
+        if not 0 <= day < op.horizon_days:
+            problems.append(f"{sid}: day {day} outside the horizon")
+        if day in plane.unavailable_days:
+            problems.append(f"{sid}: {plane.tail} is not available on day {day}")
+        kind = types[plane.type]
+        risks = []
+        minors = set()
+        for pid in s["manifest"]:
+            if pid in seen:
+                problems.append(f"person {pid} is on {seen[pid]} and {sid}")
+            seen[pid] = sid
+            origin, person = people.get(pid, (None, None))
+            if person is None or origin is None or origin.code != site.code:
+                problems.append(f"{sid}: person {pid} is not held at {site.code}")
+                continue
+            if not person.assessment_ref or person.assessment_flagged:
+                problems.append(f"{sid}: person {pid} has no clear pre-transfer assessment")
+            missing = [r for r in person.relatives_staying if (pid, r) not in records]
+            if missing:
+                problems.append(f"{sid}: person {pid} separated from {missing} without a record")
+            risks.append(person.risk)
+            minors.add(person.minor)
+        if len(minors) > 1:
+            problems.append(f"{sid}: a minor is manifested with adult detainees")
+        guards = max(op.guards.min_guards, math.ceil(sum(op.guards.ratio(r) for r in risks) - _EPS))
+        if len(risks) + guards > kind.seats:
+            problems.append(f"{sid}: {len(risks)} detainees + {guards} guards > {kind.seats} seats")
+        prep[site.code, day] += len(risks)
+        intake[day] += len(risks)
+        route = sortie_leg_plan(op, kind, fields[plane.base], site)
+        if route is None:
+            problems.append(f"{sid}: {plane.tail} cannot fly {site.code} in a day")
+            continue
+        days_of[plane.tail, day].append(
+            {
+                "id": sid,
+                "start": s["depart_hour"],
+                "block": route.block_hours,
+                "flight": route.flight_hours,
+            }
+        )
+    for (code, day), n in prep.items():
+        if n > sites[code].prep_per_day:
+            problems.append(
+                f"{code} day {day}: {n} leave, it can prepare {sites[code].prep_per_day}"
+            )
+    for day, n in intake.items():
+        if n > op.intake_on(day):
+            problems.append(f"day {day}: {n} arrive, intake is {op.intake_on(day)}")
+    for (tail, day), legs in days_of.items():
+        kind = types[planes[tail].type]
+        legs.sort(key=lambda leg: leg["start"])
+        if sum(leg["flight"] for leg in legs) > kind.max_flight_hours + _EPS:
+            problems.append(f"{tail} day {day}: more than {kind.max_flight_hours} flight hours")
+        clock = op.duty_start_hour
+        for leg in legs:
+            if leg["start"] < clock - 1e-3:
+                problems.append(f"{tail} day {day}: {leg['id']} starts before the aircraft is free")
+            clock = leg["start"] + leg["block"] + op.refuel_hours
+        if clock - op.refuel_hours > op.duty_end_hour + 1e-3:
+            problems.append(f"{tail} day {day}: flies past the end of the duty window")
+    exposure = recompute_exposure(op, {pid: people[pid][0].code for pid in seen}, plan)
+    return {
+        "ok": not problems,
+        "violations": problems[:200],
+        "violation_count": len(problems),
+        "sorties": len(plan["sorties"]),
+        "persons_moved": len(seen),
+        "exposure": round(exposure, 3),
+    }
+
+
+def recompute_exposure(op: Operation, moved_from: dict[int, str], plan: dict[str, Any]) -> float:
+    """Exposure of every eligible detainee (assessed, not flagged) under the plan."""
+    leave = {pid: s["day"] for s in plan["sorties"] for pid in s["manifest"]}
+    total = 0.0
+    for site in op.sites:
+        daily = [op.threat_on(site, d) for d in range(op.horizon_days)]
+        never = sum(daily) + daily[-1] * op.tail_days
+        for person in site.detainees:
+            if not person.assessment_ref or person.assessment_flagged:
+                continue
+            day = leave.get(person.id)
+            total += person.risk * (never if day is None else sum(daily[:day]))
+    return total

@@ -1,0 +1,252 @@
+"""The planner: proven lower bound, primal plan, manifests, the greedy comparison, and the
+plan document.
+
+1. Bound: the LP relaxation of the aggregate model with exact capacities (HiGHS, interior
+   point). Any feasible plan's exposure is at least this.
+2. Primal: the LP of the conservative model, airframe-day counts rounded (floors, then
+   largest fractions on the free airframes), detainee counts re-optimised with the counts
+   fixed, then a time-limited MIP on the conservative model started from that rounding
+   (HiGHS keeps the better). Manifests and schedules are built for each candidate and the
+   one with the lower true exposure (evaluated on individuals) is kept.
+3. Re-planning runs the same steps from a day on, with flown sorties fixed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from custodia.transfers import model as m
+from custodia.transfers.greedy import fly_tail, greedy_sorties
+from custodia.transfers.manifest import (
+    Loader,
+    Sortie,
+    integer_patterns,
+    load_day,
+    retime,
+    schedule_day,
+    tier_targets,
+)
+from custodia.transfers.operation import Operation, dump_operation
+
+
+def solver_version() -> str:
+    solver = m.new_solver()
+    return f"HiGHS {solver.version()} (highspy); model custodia.transfers/1"
+
+
+def exposure(inst: m.Instance, moves: dict[int, int]) -> float:
+    """Risk-weighted exposure of the eligible detainees: risk x threat at each day-end still
+    at the site, plus the tail charge for anyone never moved."""
+    threat = inst.threat
+    cumulative = np.concatenate([np.zeros((threat.shape[0], 1)), np.cumsum(threat, axis=1)], 1)
+    full = cumulative[:, -1] + inst.stay
+    total = 0.0
+    for point in inst.points:
+        s = point.site_index
+        for person in inst.eligible[point.key]:
+            day = moves.get(person.id)
+            total += person.risk * (full[s] if day is None else cumulative[s, day])
+    return float(total)
+
+
+def run_days(
+    loader: Loader,
+    solved: m.Solved,
+    *,
+    first_day: int,
+    last_day: int,
+) -> list[Sortie]:
+    """Schedule and load days [first_day, last_day) from a solution of the model that starts
+    at ``first_day``: its rounded airframe-days and tier targets, then idle airframes and
+    spare hours fly whoever is left."""
+    inst = loader.inst
+    patterns = integer_patterns(inst, solved.z)
+    targets = tier_targets(inst, solved.y)
+    loader.moved_by_tier.clear()  # targets count from the model's first day
+    out: list[Sortie] = []
+    for day in range(first_day, last_day):
+        taken: set[str] = set()
+        sorties = schedule_day(inst, day, patterns.get(day, {}), taken)
+        load_day(loader, sorties, targets.get(day, {}))
+        sorties = retime(inst.op, sorties)
+        flying: dict[str, list[Sortie]] = defaultdict(list)
+        for s in sorties:
+            flying[s.tail].append(s)
+        for fleet in inst.fleets:
+            for tail in inst.avail[fleet.key, day]:
+                # Idle airframes and spare hours of flying ones carry whoever is left.
+                sorties.extend(fly_tail(loader, fleet, tail, day, flying.get(tail)))
+        out.extend(sorties)
+    return out
+
+
+def _moves(sorties: list[Sortie]) -> dict[int, int]:
+    return {p.id: s.day for s in sorties for p in s.people}
+
+
+def _supply_left(loader: Loader) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = {}
+    for key, people in loader.remaining.items():
+        counts: dict[int, int] = defaultdict(int)
+        for person in people:
+            counts[person.risk] += 1
+        out[key] = dict(counts)
+    return out
+
+
+def optimise(
+    inst: m.Instance,
+    *,
+    time_limit: float,
+    first_day: int = 0,
+    moved: set[int] | None = None,
+    step: int = 4,
+    window: int | None = 8,
+) -> dict[str, Any]:
+    """Bound and plan from ``first_day``. The plan is a rolling dive: solve the LP, commit
+    ``step`` days of rounded sorties and manifests, re-solve from the state they leave (over
+    a ``window`` of days: it only steers the next step), and so on; when the time is nearly
+    spent the last LP's solution plans the rest."""
+    started = time.perf_counter()
+    loader = Loader.start(inst, moved)
+    supply = _supply_left(loader)
+    lp, layout, _ = m.build_model(inst, conservative=False, first_day=first_day, remaining=supply)
+    solved = m.solve(m.new_solver(), lp, layout)
+    bound = solved.objective
+    stats: dict[str, Any] = {
+        "bound_lp_seconds": round(solved.seconds, 2),
+        "columns": layout.n_cols,
+        "rows": int(lp.num_row_),
+        "lp_solves": 1,
+    }
+    sorties: list[Sortie] = []
+    day = first_day
+    horizon = inst.op.horizon_days
+    per_solve = time.perf_counter() - started
+    if window:
+        # A window LP covers a fraction of the days: expect a fraction of the time.
+        per_solve *= min(1.0, window / max(1, horizon - first_day))
+    while day < horizon:
+        elapsed = time.perf_counter() - started
+        out_of_time = elapsed + per_solve * 1.2 > time_limit
+        last = horizon if out_of_time else min(horizon, day + step)
+        sorties.extend(run_days(loader, solved, first_day=day, last_day=last))
+        day = last
+        if day >= horizon or not any(loader.remaining.values()):
+            break
+        tick = time.perf_counter()
+        # Later steps only steer the next days: a window LP is a fraction of the size.
+        lp, layout, _ = m.build_model(
+            inst,
+            conservative=False,
+            first_day=day,
+            remaining=_supply_left(loader),
+            last_day=day + window if window else None,
+        )
+        solved = m.solve(m.new_solver(), lp, layout)
+        stats["lp_solves"] += 1
+        per_solve = time.perf_counter() - tick
+    stats["dive_step_days"] = step
+    stats["window_days"] = window
+    return {"sorties": sorties, "bound": bound, "method": "rolling-lp-dive", "stats": stats}
+
+
+def plan_operation(op: Operation, *, time_limit: float = 20.0) -> dict[str, Any]:
+    """Plan an operation from day 0: the plan document (see docs/transfers.md)."""
+    started = time.perf_counter()
+    inst = m.build_instance(op)
+    greedy = greedy_sorties(inst)
+    greedy_value = exposure(inst, _moves(greedy))
+    result = optimise(inst, time_limit=time_limit, step=4)
+    sorties = result["sorties"]
+    objective = exposure(inst, _moves(sorties))
+    seconds = time.perf_counter() - started
+    return plan_document(
+        inst,
+        sorties=[s.to_json(inst) for s in sorties],
+        objective=objective,
+        lower_bound=result["bound"],
+        greedy_objective=greedy_value,
+        seconds=seconds,
+        method=result["method"],
+        stats=result["stats"],
+    )
+
+
+def plan_document(
+    inst: m.Instance,
+    *,
+    sorties: list[dict[str, Any]],
+    objective: float,
+    lower_bound: float,
+    greedy_objective: float,
+    seconds: float,
+    method: str,
+    stats: dict[str, Any],
+) -> dict[str, Any]:
+    op = inst.op
+    sorties.sort(key=lambda s: (s["day"], s["depart_hour"], s["aircraft"], s["id"]))
+    moved = {pid for s in sorties for pid in s["manifest"]}
+    unmoved = [d.id for ds in inst.eligible.values() for d in ds if d.id not in moved]
+    per_aircraft: dict[str, dict[str, float]] = defaultdict(
+        lambda: {"sorties": 0, "flight_hours": 0.0}
+    )
+    for s in sorties:
+        per_aircraft[s["aircraft"]]["sorties"] += 1
+        per_aircraft[s["aircraft"]]["flight_hours"] += s["flight_hours"]
+    gap = (objective - lower_bound) / objective if objective > 0 else 0.0
+    relatives = {d.id: d.relatives_staying for site in op.sites for d in site.detainees}
+    refs = {d.id: d.assessment_ref for site in op.sites for d in site.detainees}
+    return {
+        "format": "custodia.plan/1",
+        "operation_name": op.name,
+        "objective": round(objective, 3),
+        "lower_bound": round(lower_bound, 3),
+        "gap": round(gap, 5),
+        "greedy_objective": round(greedy_objective, 3),
+        "improvement_vs_greedy": round(1 - objective / greedy_objective, 5)
+        if greedy_objective
+        else 0.0,
+        "last_arrival_day": max((s["day"] for s in sorties), default=None),
+        "moved": len(moved),
+        "in_scope": len(moved) + len(unmoved),
+        "unmoved": unmoved,
+        "held_back": inst.held_back,
+        "plan_seconds": round(seconds, 3),
+        "method": method,
+        "solver": solver_version(),
+        "solver_stats": stats,
+        "aircraft": {
+            tail: {"sorties": int(v["sorties"]), "flight_hours": round(v["flight_hours"], 2)}
+            for tail, v in sorted(per_aircraft.items())
+        },
+        "sorties": sorties,
+        "family_records": [
+            {
+                "person_id": pid,
+                "relative_id": rel,
+                "sortie": s["id"],
+                "note": "family member stays under another authority",
+            }
+            for s in sorties
+            for pid in s["manifest"]
+            for rel in relatives.get(pid, [])
+        ],
+        "notifications": [
+            {
+                "sortie": s["id"],
+                "day": s["day"],
+                "person_id": pid,
+                "from": s["origin"],
+                "to": s["destination"],
+                "risk_assessment_ref": refs.get(pid),
+            }
+            for s in sorties
+            for pid in s["manifest"]
+        ],
+        "operation": dump_operation(op),
+    }

@@ -1,0 +1,106 @@
+"""The ``custodia biometrics`` commands in a subprocess (one database backend is enough:
+the service tests cover both)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from custodia.db import unit_of_work
+from custodia.registry import service as registry
+from custodia.registry.schemas import NameIn, PersonIn
+from tests.conftest import World
+
+
+def _run(world: World | None, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CUSTODIA_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    if world is not None:
+        env["CUSTODIA_DATABASE_URL"] = world.engine.url.render_as_string(hide_password=False)
+    return subprocess.run(  # noqa: S603 -- our own interpreter and CLI
+        [sys.executable, "-c", "from custodia.cli import main; main()", "biometrics", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_synth_then_compare_prints_score_and_match(tmp_path: Path) -> None:
+    out = tmp_path / "fingers"
+    made = _run(
+        None,
+        tmp_path,
+        "synth",
+        "--fingers",
+        "2",
+        "--impressions",
+        "2",
+        "--out",
+        str(out),
+        "--distortion",
+        "low",
+    )
+    assert made.returncode == 0, made.stderr
+    truth = [json.loads(line) for line in (out / "truth.jsonl").read_text().splitlines()]
+    assert [t["file"] for t in truth] == [
+        "f00000_0.png",
+        "f00000_1.png",
+        "f00001_0.png",
+        "f00001_1.png",
+    ]
+    same = _run(
+        None, tmp_path, "compare", str(out / "f00000_0.png"), str(out / "f00000_1.png"), "--json"
+    )
+    other = _run(
+        None, tmp_path, "compare", str(out / "f00000_0.png"), str(out / "f00001_1.png"), "--json"
+    )
+    assert json.loads(same.stdout)["match"] is True
+    assert json.loads(other.stdout)["match"] is False
+    assert json.loads(other.stdout)["score"] < json.loads(same.stdout)["score"]
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_enroll_verify_identify_from_the_command_line(world: World, tmp_path: Path) -> None:
+    with unit_of_work(world.engine) as session:
+        person = registry.register_person(
+            session, person_in=PersonIn(category="detainee", names=[NameIn(full_name="Ali")])
+        ).id
+    out = tmp_path / "fingers"
+    assert (
+        _run(
+            None, tmp_path, "synth", "--fingers", "2", "--out", str(out), "--distortion", "low"
+        ).returncode
+        == 0
+    )
+    enrolled = _run(
+        world,
+        tmp_path,
+        "enroll",
+        str(person),
+        "--finger",
+        "3",
+        str(out / "f00000_0.png"),
+        "--finger",
+        "4",
+        str(out / "f00001_0.png"),
+    )
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert "right middle" in enrolled.stdout and "right ring" in enrolled.stdout
+    verified = _run(
+        world, tmp_path, "verify", str(person), "--finger", "3", str(out / "f00000_1.png"), "--json"
+    )
+    assert json.loads(verified.stdout)["match"] is True
+    wrong = _run(world, tmp_path, "verify", str(person), "--finger", "3", str(out / "f00001_1.png"))
+    assert wrong.returncode == 2 and "no match" in wrong.stdout
+    found = _run(world, tmp_path, "identify", f"4:{out / 'f00001_1.png'}", "--json")
+    assert json.loads(found.stdout)["candidates"][0]["person_id"] == person
+    missing = _run(
+        world, tmp_path, "verify", str(person), "--finger", "9", str(out / "f00000_1.png")
+    )
+    assert missing.returncode == 1 and "no enrolled left ring" in missing.stderr

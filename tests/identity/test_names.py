@@ -1,0 +1,67 @@
+"""The name model: spellings and scripts meet on one skeleton; titles and connectors drop."""
+
+from __future__ import annotations
+
+import pytest
+
+from custodia.identity.names import parse_name
+from custodia.identity.service import compare_names
+from custodia.identity.watchlist import split_alias
+
+
+def skeletons(text: str) -> list[str]:
+    return [t.skeleton for t in parse_name(text).tokens]
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Muhammad", "Mohammed", "Mohamad", "محمد"],
+        ["Abd al-Rahman", "Abdulrahman", "Abdel Rahman", "Abderrahmane", "عبد الرحمن"],
+        ["al-Baghdadi", "Albaghdadi", "el Baghdady", "البغدادي"],
+        ["Salah ad-Din", "Salahuddin", "Salah Eddine", "صلاح الدين"],
+        ["Abdullah", "Abd Allah", "عبد الله"],
+        ["Uthman", "Osman", "Othman"],
+    ],
+)
+def test_spellings_and_scripts_share_one_skeleton(variants: list[str]) -> None:
+    assert len({tuple(skeletons(v)) for v in variants}) == 1
+
+
+def test_nasab_connectors_titles_and_kunya_are_parsed() -> None:
+    parsed = parse_name("Sheikh Ibrahim bin Awwad bin Ibrahim")
+    assert parsed.titles == ("sheikh",)
+    assert len(parsed.tokens) == 3  # bin dropped, title dropped
+    kunya = parse_name("Abu Duaa")
+    assert kunya.has_kunya and [t.role for t in kunya.tokens] == ["kunya_marker", "kunya"]
+
+
+def test_compare_matches_a_transliteration_and_rejects_a_different_name() -> None:
+    same = compare_names("Ibrahim Awwad Ibrahim al-Badri", "إبراهيم عواد إبراهيم البدري")
+    assert same.match and same.score >= same.threshold
+    other = compare_names("Ibrahim Awwad al-Badri", "Khalid Hamza al-Tunisi")
+    assert not other.match
+
+
+def test_a_common_first_name_alone_proves_little() -> None:
+    rare = compare_names("Muhammad al-Shishani", "Mohammed al-Shishani")
+    common_only = compare_names("Muhammad al-Shishani", "Mohammed al-Jubouri")
+    assert rare.score > 0.9
+    assert common_only.score < rare.threshold
+
+
+def test_packed_un_aliases_split_but_transliterations_in_parentheses_stay_whole() -> None:
+    names = split_alias(
+        "أبو بكر البغدادي الحسيني القريشي (Abu Bakr al-Baghdadi al-Husayni al-Quraishi; "
+        "Abu Bakr al-Baghdadi"
+    )
+    assert names == [
+        "أبو بكر البغدادي الحسيني القريشي",
+        "Abu Bakr al-Baghdadi al-Husayni al-Quraishi",
+        "Abu Bakr al-Baghdadi",
+    ]
+    assert split_alias("Mohammed Sabet; Mohammad Sabet b) M. Javad Sabet") == [
+        "Mohammed Sabet",
+        "Mohammad Sabet",
+        "M. Javad Sabet",
+    ]

@@ -1,0 +1,140 @@
+"""Search, the review queue, decisions, merge and split, watchlist import and intake
+screening, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from custodia.db import read_session, unit_of_work
+from custodia.errors import Conflict
+from custodia.identity import service as identity
+from custodia.registry import service as registry
+from custodia.registry.models import NameKind, PersonCategory, Script, Sex
+from custodia.registry.schemas import NameIn, PersonIn
+
+XML = """<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>
+<DATAID>1</DATAID><FIRST_NAME>IBRAHIM</FIRST_NAME><SECOND_NAME>AWWAD</SECOND_NAME>
+<THIRD_NAME>IBRAHIM</THIRD_NAME><FOURTH_NAME>AL-BADRI AL-SAMARRAI</FOURTH_NAME>
+<UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.299</REFERENCE_NUMBER>
+<NAME_ORIGINAL_SCRIPT>إبراهيم عواد إبراهيم البدري السامرائي</NAME_ORIGINAL_SCRIPT>
+<NATIONALITY><VALUE>Iraqi</VALUE></NATIONALITY>
+<INDIVIDUAL_ALIAS><QUALITY>Low</QUALITY><ALIAS_NAME>أبو دعاء (Abu Du’a; Abu Duaa’)</ALIAS_NAME>
+</INDIVIDUAL_ALIAS>
+<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>Exact</TYPE_OF_DATE><YEAR>1971</YEAR>
+</INDIVIDUAL_DATE_OF_BIRTH>
+</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>
+"""
+
+
+def person(*names: str, dob: str | None = "1971", nationality: str = "IQ") -> PersonIn:
+    return PersonIn(
+        category=PersonCategory.DETAINEE,
+        sex=Sex.MALE,
+        date_of_birth=dob,
+        nationalities=[nationality],
+        names=[
+            NameIn(
+                full_name=n,
+                kind=NameKind.PRIMARY if i == 0 else NameKind.KUNYA,
+                script=Script.ARABIC if any("\u0600" <= c <= "\u06ff" for c in n) else Script.LATIN,
+            )
+            for i, n in enumerate(names)
+        ],
+    )
+
+
+@pytest.fixture
+def three(engine: Engine) -> list[int]:
+    with unit_of_work(engine) as session:
+        return registry.register_persons(
+            session,
+            persons_in=[
+                person("Khalid Hamza al-Jubouri", "Abu Hamza"),
+                person("خالد حمزة الجبوري", dob="1971-03-02"),
+                person("Yusuf Bilal al-Tunisi", dob="1990", nationality="TN"),
+            ],
+        )
+
+
+def test_search_finds_a_person_across_scripts_with_explanations(
+    engine: Engine, three: list[int]
+) -> None:
+    with read_session(engine) as session:
+        found = identity.search_persons(session, name="Khaled Hamzah Jubouri", date_of_birth="1971")
+    ids = [c.person_id for c in found.candidates]
+    assert set(ids[:2]) == {three[0], three[1]}
+    assert three[2] not in ids[:2]
+    assert any("date of birth" in line for line in found.candidates[0].explanation)
+
+
+def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: list[int]) -> None:
+    a, b, c = three
+    with unit_of_work(engine) as session:
+        item = identity.propose_pair(
+            session, person_a_id=b, person_b_id=a, score=0.8, source="names", evidence={"x": 1}
+        )
+        again = identity.propose_pair(
+            session,
+            person_a_id=a,
+            person_b_id=b,
+            score=0.95,
+            source="biometrics",
+            evidence={"finger": "R2"},
+        )
+        assert item is not None and again == item
+        shown = identity.get_review_item(session, item_id=item)
+        assert shown.score == 0.95 and shown.sources == ["biometrics", "names"]
+        merged = identity.decide(
+            session, item_id=item, decision="same", note="photo", actor_id=None
+        )
+        assert merged.person_b is not None and merged.person_b.survivor_id == a
+        with pytest.raises(Conflict):
+            identity.decide(session, item_id=item, decision="different", note="", actor_id=None)
+    with read_session(engine) as session:
+        found = identity.search_persons(session, name="Khalid Hamza al-Jubouri")
+        assert [x.survivor_id for x in found.candidates].count(a) == 1
+    with unit_of_work(engine) as session:
+        undone = identity.split(session, item_id=item, note="wrong", actor_id=None)
+        assert undone.person_b is not None and undone.person_b.survivor_id == b
+        assert [d.decision for d in undone.decisions] == ["same", "split"]
+        assert (
+            identity.propose_pair(
+                session, person_a_id=a, person_b_id=b, score=0.99, source="names", evidence={}
+            )
+            is None
+        )
+        other = identity.propose_pair(
+            session, person_a_id=a, person_b_id=c, score=0.5, source="names", evidence={}
+        )
+        identity.decide(session, item_id=other or 0, decision="different", note="", actor_id=None)
+        assert (
+            identity.propose_pair(
+                session, person_a_id=c, person_b_id=a, score=0.9, source="names", evidence={}
+            )
+            is None
+        )
+        assert identity.list_queue(session, status="open").total == 0
+
+
+def test_watchlist_import_screen_and_intake(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "list.xml"
+    path.write_text(XML, encoding="utf-8")
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[person("Ibrahim Awad Ibrahim al-Badri")])
+        result = identity.import_un_sc_list(session, path=path)
+        assert result.individuals == 1 and result.names == 5
+        screened = identity.screen_all_persons(session)
+        assert screened.hits == 1
+    with unit_of_work(engine) as session:
+        registry.register_persons(
+            session,
+            persons_in=[person("إبراهيم عواد إبراهيم البدري"), person("Yusuf Bilal al-Tunisi")],
+        )
+    with read_session(engine) as session:
+        hits = identity.list_queue(session, kind="watchlist")
+    assert hits.total == 2
+    assert all(i.watchlist_entry and i.watchlist_entry.reference == "QDi.299" for i in hits.items)

@@ -1,0 +1,62 @@
+"""The transfers routes: a planner plans and re-plans, an officer executes, the picture and
+the manifest come back as files, and mistakes come back as problems."""
+
+from __future__ import annotations
+
+from custodia.transfers.operation import dump_operation
+from tests.api.conftest import Api, assert_problem
+
+# The api fixture, re-exported so pytest finds it here.
+from tests.api.conftest import api as api
+from tests.transfers.test_execution import _operation, _populate
+
+
+def test_plan_execute_and_replan_over_http(api: Api) -> None:
+    world = api.world
+    held = _populate(world, per_site=5)
+    body = dump_operation(_operation(world, held))
+    denied = api.post("custody_officer", "/transfers/plans", json=body)
+    assert_problem(denied, 403)
+    created = api.post("planner", "/transfers/plans?time_limit=3", json=body)
+    assert created.status_code == 201, created.text
+    plan_id = created.json()["id"]
+    plan = api.get("analyst", f"/transfers/plans/{plan_id}").json()
+    assert {"objective", "lower_bound", "gap", "greedy_objective", "last_arrival_day"} <= set(plan)
+    sortie = plan["sorties"][0]
+    base = f"/transfers/plans/{plan_id}/sorties/{sortie['id']}"
+    pdf = api.get("analyst", f"{base}/manifest.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    png = api.get("monitor", f"/transfers/plans/{plan_id}/chart.png")
+    assert png.content.startswith(b"\x89PNG")
+    boarded = api.post("custody_officer", f"{base}/board", json={"person_ids": sortie["manifest"]})
+    assert boarded.status_code == 200, boarded.text
+    assert boarded.json()["boarded"] == sorted(sortie["manifest"])
+    again = api.post("custody_officer", f"{base}/board", json={"person_ids": sortie["manifest"]})
+    assert_problem(again, 409)
+    assert api.post("custody_officer", f"{base}/depart", json={}).status_code == 200
+    arrived = api.post("custody_officer", f"{base}/arrive", json={"received": sortie["manifest"]})
+    assert arrived.json()["missing"] == []
+    taken = api.post("custody_officer", f"{base}/intake", json={})
+    assert taken.json()["status"] == "closed"
+    replanned = api.post(
+        "planner",
+        f"/transfers/plans/{plan_id}/replan",
+        json={"event": {"kind": "intake_slowed", "day": 0, "intake_per_day": 5}, "time_limit": 3},
+    )
+    assert replanned.status_code == 201, replanned.text
+    new = api.get("analyst", f"/transfers/plans/{replanned.json()['id']}").json()
+    # The flown sortie's persons are in the ledger at the destination: not planned again.
+    replanned_people = {
+        p for s in new["sorties"] if s["day"] >= new["replanned_from_day"] for p in s["manifest"]
+    }
+    assert not replanned_people & set(sortie["manifest"])
+    notified = api.get("monitor", f"/transfers/plans/{plan_id}/notifications").json()
+    assert notified[0]["person_ids"]
+
+
+def test_an_impossible_operation_is_a_problem(api: Api) -> None:
+    body = dump_operation(_operation(api.world, {api.world.prison_a: [], api.world.prison_b: []}))
+    body["receiving"]["intake_per_day"] = 0
+    response = api.post("planner", "/transfers/plans", json=body)
+    problem = assert_problem(response, 422)
+    assert "intake is zero" in problem["detail"]

@@ -1,0 +1,80 @@
+"""``custodia plan ...`` on files, as a planner runs it (real command, subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from custodia.transfers.operation import dump_operation
+from custodia.transfers.synthetic import synthetic_operation
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CUSTODIA_DATA_DIR": str(tmp_path / "data"),
+        "CUSTODIA_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
+        "COLUMNS": "200",
+    }
+    return subprocess.run(  # noqa: S603 -- our own interpreter and CLI
+        [sys.executable, "-c", "from custodia.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_plan_files_from_create_to_manifest_chart_and_replan(tmp_path: Path) -> None:
+    op = synthetic_operation(seed=4, detainees=150, sites=3, aircraft=3, days=8)
+    operation = tmp_path / "operation.yaml"
+    operation.write_text(yaml.safe_dump(dump_operation(op)))
+    plan_file = tmp_path / "plan.json"
+    created = _run(
+        tmp_path, "plan", "create", str(operation), "--time-limit", "3", "--out", str(plan_file)
+    )
+    assert created.returncode == 0, created.stderr
+    assert "lower bound" in created.stdout
+    plan = json.loads(plan_file.read_text())
+    assert plan["moved"] == 150 and plan["checker"]["ok"]
+    sortie = plan["sorties"][0]["id"]
+    pdf = tmp_path / "m.pdf"
+    png = tmp_path / "c.png"
+    assert (
+        _run(tmp_path, "plan", "manifest", str(plan_file), sortie, "--pdf", str(pdf)).returncode
+        == 0
+    )
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert _run(tmp_path, "plan", "chart", str(plan_file), "--out", str(png)).returncode == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    event = tmp_path / "event.yaml"
+    event.write_text(
+        yaml.safe_dump({"kind": "aircraft_lost", "day": 2, "aircraft": [op.aircraft[0].tail]})
+    )
+    new_file = tmp_path / "new.json"
+    replanned = _run(
+        tmp_path, "plan", "replan", str(plan_file), "--event", str(event), "--out", str(new_file)
+    )
+    assert replanned.returncode == 0, replanned.stderr
+    assert "changed from day 2" in replanned.stdout
+    new = json.loads(new_file.read_text())
+    assert [s for s in new["sorties"] if s["day"] < 2] == [
+        s for s in plan["sorties"] if s["day"] < 2
+    ]
+
+
+def test_an_impossible_description_is_one_red_line(tmp_path: Path) -> None:
+    data = dump_operation(synthetic_operation(seed=4, detainees=20, sites=1, aircraft=1, days=3))
+    data["sites"][0]["prep_per_day"] = 0
+    operation = tmp_path / "operation.json"
+    operation.write_text(json.dumps(data))
+    result = _run(tmp_path, "plan", "create", str(operation))
+    assert result.returncode == 1
+    assert "prep_per_day is 0" in result.stderr
+    assert "Traceback" not in result.stderr
