@@ -1,4 +1,5 @@
-"""Scenario de-duplication: Splink (as `custodia identity dedupe` runs it) over every person
+"""Scenario de-duplication (as `custodia identity dedupe` runs it: Splink blocking on DuckDB,
+pairs scored by the identity matcher) over every person
 of a generated scenario, scored against the ground truth table ``scenario_duplicate``:
 pairwise precision, recall and F1 of the resolved clusters, time and peak memory.
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import dedupe, index
-from custodia.identity.service import DEDUPE_THRESHOLD
+from custodia.identity.scoring import REVIEW_THRESHOLD
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
 
@@ -41,9 +42,12 @@ def main() -> None:
         truth_rows = scenario.duplicate_truth(session=session)
         ids = index.all_person_ids(session)
         profiles = index.load_profiles(session, ids)
+        weigh = index.weigher(session)
     log(f"{len(ids)} records, {len(truth_rows)} planted duplicates")
     started = time.perf_counter()
-    pairs = dedupe.predict_pairs([profiles[i] for i in ids], threshold=DEDUPE_THRESHOLD)
+    pairs = dedupe.predict_pairs(
+        [profiles[i] for i in ids], weigh=weigh, threshold=REVIEW_THRESHOLD
+    )
     groups = dedupe.clusters([(a, b) for a, b, _, _ in pairs], ids)
     seconds = time.perf_counter() - started
     truth_groups = {i: i for i in ids}
@@ -71,7 +75,7 @@ def main() -> None:
             "recall_by_kind": {k: round(v[0] / v[1], 4) for k, v in by_kind.items()},
             "seconds": round(seconds, 2),
             "peak_rss_mb": round(peak_mb, 1),
-            "threshold": DEDUPE_THRESHOLD,
+            "threshold": REVIEW_THRESHOLD,
             "targets": {
                 "f1": check(round(f1, 4), at_least=0.97),
                 "seconds_46k": check(round(seconds, 2), at_most=60),

@@ -4,6 +4,9 @@ the time to screen every person against the UN list.
 Queries: the primary name of 500 random persons, written by another clerk where the scenario
 has such a record (its planted duplicates), else as registered; half with the year of birth.
 Each query is one `search_persons` call in its own read session, as the API serves it.
+Screening: the UN list is imported, 50 listed individuals are registered under one of
+their Good aliases (intake screening runs), then every person is screened; reported: the
+time, the hits, and how many planted individuals were hit by their own entry.
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/identity_search.py sqlite:////tmp/x.db \
     > benchmarks/results/identity_search.json
@@ -17,18 +20,45 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sqlalchemy import Engine
 
-from harness import check, emit, log, machine_info, percentiles
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import index
 from custodia.identity import service as identity
+from custodia.identity.watchlist import read_un_xml
+from custodia.registry import service as registry
+from custodia.registry.models import PersonCategory, Sex
+from custodia.registry.schemas import NameIn, PersonIn
+from harness import check, emit, log, machine_info, percentiles
 
 UN_XML = (
     Path(__file__).resolve().parents[1].parent
     / "shared/data/un-sc-consolidated-2015/consolidated-2015-03-13.xml"
 )
+
+
+def _plant(engine: Engine, rng: random.Random) -> list[tuple[int, str]]:
+    """Register 50 listed individuals (under one of their Good aliases in Latin script,
+    with their first date of birth and nationality) so screening has true hits to find."""
+    listed = [e for e in read_un_xml(UN_XML) if any(n.quality == "good" for n in e.names)]
+    chosen = rng.sample(listed, 50)
+    persons = []
+    for entry in chosen:
+        alias = rng.choice([n.name for n in entry.names if n.quality == "good"])
+        persons.append(
+            PersonIn(
+                category=PersonCategory.DETAINEE,
+                sex=Sex.MALE,
+                date_of_birth=entry.dates_of_birth[0] if entry.dates_of_birth else None,
+                nationalities=entry.nationalities[:1],
+                names=[NameIn(full_name=alias[:300])],
+            )
+        )
+    with unit_of_work(engine) as session:
+        ids = registry.register_persons(session, persons_in=persons)
+    return [(pid, entry.reference) for pid, entry in zip(ids, chosen, strict=True)]
 
 
 def main() -> None:
@@ -61,10 +91,19 @@ def main() -> None:
     if UN_XML.exists():
         with unit_of_work(engine) as session:
             identity.import_un_sc_list(session, path=UN_XML)
+        planted = _plant(engine, rng)
         t0 = time.perf_counter()
         with unit_of_work(engine) as session:
             result = identity.screen_all_persons(session)
         screen = {**result.model_dump(), "wall_seconds": round(time.perf_counter() - t0, 2)}
+        with read_session(engine) as session:
+            found = {
+                (i.person_a.person_id, i.watchlist_entry.reference)
+                for i in identity.list_queue(session, kind="watchlist", limit=5000).items
+                if i.watchlist_entry is not None
+            }
+        screen["planted"] = len(planted)
+        screen["planted_found"] = sum(1 for pair in planted if pair in found)
         log(f"screen {screen}")
     emit(
         {

@@ -49,8 +49,12 @@ def main() -> None:
     with read_session(engine) as session:
         plan = service.get_plan(session, plan_id=summary.id)
     sorties = plan["sorties"]
+    # Left off at the receiving facility only: a person missing off a shuttle into holding
+    # would (rightly) be refused boarding on their trunk.
+    into_receiving = [s for s in sorties if s.get("kind") != "shuttle"]
     left_out: dict[str, int] = {
-        s["id"]: s["manifest"][-1] for s in sorties[:: max(1, len(sorties) // max(1, args.missing))]
+        s["id"]: s["manifest"][-1]
+        for s in into_receiving[:: max(1, len(into_receiving) // max(1, args.missing))]
     }
     left_out = dict(list(left_out.items())[: args.missing])
     raised_in_transaction = 0
@@ -90,12 +94,18 @@ def main() -> None:
         states = custody.custody_states(session, person_ids=in_scope)
     where: Counter[str] = Counter()
     receiving = operation.receiving.facility_id
+    holding = {p.facility_id for p in operation.staging if p.holding_capacity}
     for pid in in_scope:
         state = states.get(pid)
         if state is None:
             where["never held"] += 1
         elif state.status.value == "in_custody":
-            where["at destination" if state.facility_id == receiving else "at a site"] += 1
+            if state.facility_id == receiving:
+                where["at destination"] += 1
+            elif state.facility_id in holding:
+                where["in holding at a staging airfield"] += 1
+            else:
+                where["at a site"] += 1
         else:
             where[state.status.value] += 1
     unaccounted = len(replay.mismatches)

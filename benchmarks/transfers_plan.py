@@ -108,7 +108,9 @@ def run_default(database: str | None, time_limit: float) -> dict[str, Any]:
 
 
 def run_large(time_limit: float) -> dict[str, Any]:
-    operation = synthetic_operation(seed=1, detainees=60_000, sites=60, aircraft=40, days=60)
+    operation = synthetic_operation(
+        seed=1, detainees=60_000, sites=60, aircraft=40, days=60, holding=True
+    )
     log("planning 60,000 detainees / 60 sites / 40 aircraft / 60 days")
     started = time.perf_counter()
     plan = service.create_plan_document(operation=operation, time_limit=time_limit)

@@ -64,12 +64,15 @@ def test_the_score_does_not_depend_on_where_the_finger_lies(  # MCC assumes |rot
     assert mcc.score(mcc.template(m), mcc.template(moved)) > 0.8 * original
 
 
-def test_the_index_ranks_the_mate_first_among_distractors() -> None:
+def test_the_index_ranks_the_mate_first_before_and_after_folding_in_enrolments() -> None:
     index = lsh.Index()
     for i in range(300):
-        index.add(1000 + i, lsh.keys(mcc.template(synth.synthetic_minutiae(SEED, i))))
-    for f in range(3):
-        index.add(f, lsh.keys(_template(f, 0)))
+        index.add(1000 + i, lsh.keys(mcc.template(synth.synthetic_minutiae(SEED, i))), bulk=True)
+    for f in range(2):
+        index.add(f, lsh.keys(_template(f, 0)), bulk=True)
+    index.compact()
+    index.add(2, lsh.keys(_template(2, 0)))  # enrolled later: still in the append buffer
+    assert index.pending_keys
     for f in range(3):
         shortlist = [owner for owner, _ in index.shortlist(lsh.keys(_template(f, 1)), 10)]
         assert f in shortlist[:3]

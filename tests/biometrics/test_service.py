@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, select
 
 from custodia.access import service as access
 from custodia.biometrics import service as biometrics
-from custodia.biometrics import worker
+from custodia.biometrics import synth, worker
 from custodia.biometrics.models import BiometricJob, BiometricTemplate
 from custodia.biometrics.schemas import FingerIn
 from custodia.db import read_session, unit_of_work
@@ -16,7 +16,7 @@ from custodia.errors import Invalid, NotFound
 from custodia.identity import service as identity
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameIn, PersonIn
-from tests.biometrics.conftest import finger
+from tests.biometrics.conftest import finger, png
 from tests.conftest import World
 
 
@@ -153,12 +153,20 @@ def test_a_bad_upload_enrols_nothing(world: World, blank_png: bytes) -> None:
     assert poor.fingers[0].recapture
 
 
-def test_the_worker_stops_between_batches_and_resumes(world: World) -> None:
+def test_the_worker_stops_between_batches_resumes_and_finds_a_known_man(world: World) -> None:
     engine = world.engine
-    persons = [_person(engine, "Detainee One")]
+    detainee, known = _person(engine, "Detainee One"), _person(engine, "Known Earlier")
+    # The man was enrolled before under another record, from other impressions of the
+    # fingers the worker will grow for the detainee.
+    masters = [synth.make_master(3, worker.synthetic_finger_id(detainee, p)) for p in (1, 2)]
+    earlier = [
+        FingerIn(position=p, data=png(synth.make_impression(m, 3, 1)[0]))
+        for p, m in zip((1, 2), masters, strict=True)
+    ]
     with unit_of_work(engine) as session:
-        queued = biometrics.enqueue_scenario(session, seed=3, limit=1)
-    assert queued == 10
+        biometrics.enroll(session, person_id=known, fingers=earlier, actor_id=None)
+        queued = biometrics.enqueue_scenario(session, seed=3)
+    assert queued == 10  # the detainee's ten fingers; the enrolled man is not queued
     calls = {"n": 0}
 
     def stop_after_one_batch() -> bool:
@@ -167,12 +175,15 @@ def test_the_worker_stops_between_batches_and_resumes(world: World) -> None:
 
     first = worker.run(engine=engine, processes=1, batch=4, should_stop=stop_after_one_batch)
     assert (first.done, first.pending) == (4, 6)
-    final = worker.run(engine=engine, processes=2, batch=4)
-    assert (final.done, final.pending, final.enrolled_fingers) == (10, 0, 10)
+    final = worker.run(engine=engine, processes=2, batch=4, dedup=True)
+    assert (final.done, final.pending, final.enrolled_fingers) == (10, 0, 12)
     with read_session(engine) as session:
         per_person = dict(
             session.execute(
                 select(BiometricJob.person_id, func.count()).group_by(BiometricJob.person_id)
             ).all()
         )
-    assert per_person == dict.fromkeys(persons, 10)
+        (item,) = identity.list_queue(session).items
+    assert per_person == {detainee: 10}
+    assert item.person_b is not None
+    assert {item.person_a.person_id, item.person_b.person_id} == {detainee, known}

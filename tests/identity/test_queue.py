@@ -138,3 +138,21 @@ def test_watchlist_import_screen_and_intake(engine: Engine, tmp_path: Path) -> N
         hits = identity.list_queue(session, kind="watchlist")
     assert hits.total == 2
     assert all(i.watchlist_entry and i.watchlist_entry.reference == "QDi.299" for i in hits.items)
+
+
+def test_dedupe_queues_a_spelling_variant_but_not_a_namesake(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        a, b, _, _ = registry.register_persons(
+            session,
+            persons_in=[
+                person("Musa Ammar Muhammad al-Ani", dob="1967-08-30"),
+                person("Mousa Ammaar Mohammed Alaani", dob="1967"),
+                person("Musa Ammar Muhammad al-Ani", dob="1990-01-05"),
+                person("Yusuf Bilal al-Tunisi", dob="1967-08-30", nationality="TN"),
+            ],
+        )
+        result = identity.dedupe(session)
+        assert result.records == 4
+        page = identity.list_queue(session, kind="duplicate")
+    pairs = {(i.person_a.person_id, i.person_b.person_id) for i in page.items if i.person_b}
+    assert pairs == {(a, b)}

@@ -50,6 +50,8 @@ def test_plan_execute_and_replan_over_http(api: Api) -> None:
         p for s in new["sorties"] if s["day"] >= new["replanned_from_day"] for p in s["manifest"]
     }
     assert not replanned_people & set(sortie["manifest"])
+    kept = api.get("analyst", f"/transfers/plans/{new['id']}/sorties/{sortie['id']}").json()
+    assert kept["status"] == "superseded"  # finished under the first plan, not flown again
     notified = api.get("monitor", f"/transfers/plans/{plan_id}/notifications").json()
     assert notified[0]["person_ids"]
 
@@ -60,3 +62,16 @@ def test_an_impossible_operation_is_a_problem(api: Api) -> None:
     response = api.post("planner", "/transfers/plans", json=body)
     problem = assert_problem(response, 422)
     assert "intake is zero" in problem["detail"]
+
+
+def test_schema_and_assessments(api: Api) -> None:
+    schema = api.get("analyst", "/transfers/operation-schema").json()
+    assert "sites" in schema["properties"] and "aircraft_types" in schema["required"]
+    person = api.register("Assessed Person")
+    body = [{"person_id": person, "ref": "RA-77", "outcome": "flagged"}]
+    assert_problem(api.post("custody_officer", "/transfers/assessments", json=body), 403)
+    recorded = api.post("planner", "/transfers/assessments", json=body)
+    assert recorded.json() == {"recorded": 1}
+    assert_problem(api.post("planner", "/transfers/assessments", json=body), 409)
+    ghost = [{"person_id": 987_654, "ref": "RA-78", "outcome": "cleared"}]
+    assert_problem(api.post("planner", "/transfers/assessments", json=ghost), 404)

@@ -124,6 +124,7 @@ def test_impossible_descriptions_are_refused_with_the_reason() -> None:
         {"kind": "threat_jump", "day": 3, "level": 20.0},
         {"kind": "aircraft_lost", "day": 2},
         {"kind": "intake_slowed", "day": 4, "intake_per_day": 40},
+        {"kind": "sortie_cancelled"},
     ],
 )
 def test_replan_keeps_flown_sorties_and_says_what_changed(
@@ -135,12 +136,21 @@ def test_replan_keeps_flown_sorties_and_says_what_changed(
         event["site"] = op.sites[-1].code
     if event["kind"] == "aircraft_lost":
         event["aircraft"] = [op.aircraft[0].tail, op.aircraft[1].tail]
+    if event["kind"] == "sortie_cancelled":
+        cancelled = plan["sorties"][len(plan["sorties"]) // 3]
+        event["sortie"] = cancelled["id"]
     new = service.replan_document(plan=plan, event=replan.parse_event(event), time_limit=3)
-    day = event["day"]
+    day = new["replanned_from_day"]
     before = [s for s in plan["sorties"] if s["day"] < day]
     assert [s for s in new["sorties"] if s["day"] < day] == before
     assert new["checker"]["ok"], new["checker"]["violations"]
     assert new["changes"]["objective_before"] == plan["objective"]
+    if event["kind"] == "sortie_cancelled":
+        assert cancelled["id"] in new["changes"]["sorties_removed"]
+        assert not any(
+            s["aircraft"] == cancelled["aircraft"] and s["day"] == cancelled["day"]
+            for s in new["sorties"]
+        )
     if event["kind"] == "aircraft_lost":
         lost = set(event["aircraft"])
         assert not any(s["aircraft"] in lost for s in new["sorties"] if s["day"] >= day)

@@ -260,6 +260,9 @@ def enqueue_scenario(
 def run_worker(
     processes: Annotated[int, typer.Option("--processes", min=1, max=64)] = 2,
     batch: Annotated[int, typer.Option("--batch", min=1, max=5000)] = 200,
+    dedup: Annotated[
+        bool, typer.Option("--dedup/--no-dedup", help="search each enrolled person 1:N")
+    ] = True,
 ) -> None:
     """Enrol the queued fingers in the background; Ctrl-C stops after the current batch and
     a later run resumes."""
@@ -281,6 +284,7 @@ def run_worker(
                 batch=batch,
                 progress=lambda s: advance(s.done + s.failed, total),
                 should_stop=lambda: stop["asked"],
+                dedup=dedup,
             )
     finally:
         signal.signal(signal.SIGINT, previous)

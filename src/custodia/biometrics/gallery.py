@@ -58,9 +58,16 @@ class Gallery:
         return len(self.owner)
 
     def add(
-        self, template_id: int, person_id: int, position: int, keys: npt.NDArray[np.uint32]
+        self,
+        template_id: int,
+        person_id: int,
+        position: int,
+        keys: npt.NDArray[np.uint32],
+        *,
+        bulk: bool = False,
     ) -> None:
-        self.indexes.setdefault(position, lsh.Index()).add(template_id, keys)
+        """Index one template; with ``bulk`` call ``compact()`` after the last one."""
+        self.indexes.setdefault(position, lsh.Index()).add(template_id, keys, bulk=bulk)
         previous = self.fingers_of.setdefault(person_id, {}).get(position)
         if previous is not None:
             self.retire(previous)
@@ -122,7 +129,7 @@ class Gallery:
         """Persons ranked by fused MCC score against ``probes``."""
         if not probes or not self.owner:
             return []
-        per_probe = shortlist or (100 if len(probes) == 1 else 30)
+        per_probe = shortlist or (200 if len(probes) == 1 else 30)
         person_votes: dict[int, float] = {}
         for probe in probes:
             votes = self._votes(probe, per_probe)

@@ -127,59 +127,79 @@ def _cylinders(
     delta_d = 2 * math.pi / ND
     gs_norm = 1.0 / (SIGMA_S * math.sqrt(2 * math.pi))
     reach = 3 * SIGMA_S
+    centre = np.empty(NS)
+    for i in range(NS):
+        centre[i] = (i + 0.5 - NS / 2) * delta_s
     cells_in_disc = 0
     for i in range(NS):
         for j in range(NS):
-            if math.hypot((i + 0.5 - NS / 2) * delta_s, (j + 0.5 - NS / 2) * delta_s) <= RADIUS:
+            if math.hypot(centre[i], centre[j]) <= RADIUS:
                 cells_in_disc += 1
+    near_u = np.empty(n)
+    near_v = np.empty(n)
+    gd = np.empty((n, ND))
+    cell_ok = np.zeros((NS, NS), dtype=np.bool_)
+    sums = np.zeros((NS, NS, ND))
     for a in range(n):
         xa, ya, ta = float(m[a, 0]), float(m[a, 1]), float(m[a, 2])
-        # Direction contributions depend only on the neighbour, not on the cell: once each.
-        near = np.empty(n, dtype=np.int64)
-        gd = np.empty((n, ND))
+        ca, sa = math.cos(ta), math.sin(ta)
+        # Neighbours in the cylinder's own frame, with their direction contributions
+        # (which depend on the neighbour only, not on the cell).
         neighbours = 0
         for t in range(n):
-            if t != a and math.hypot(m[t, 0] - xa, m[t, 1] - ya) <= RADIUS + reach:
-                near[neighbours] = t
-                dtheta = _dphi(ta, float(m[t, 2]))
-                for k in range(ND):
-                    alpha = _dphi(-math.pi + (k + 0.5) * delta_d, dtheta)
-                    lo = (alpha - delta_d / 2) / (SIGMA_D * math.sqrt(2.0))
-                    hi = (alpha + delta_d / 2) / (SIGMA_D * math.sqrt(2.0))
-                    gd[neighbours, k] = 0.5 * (math.erf(hi) - math.erf(lo))
-                neighbours += 1
-        ca, sa = math.cos(ta), math.sin(ta)
+            dx, dy = m[t, 0] - xa, m[t, 1] - ya
+            if t == a or math.hypot(dx, dy) > RADIUS + reach:
+                continue
+            near_u[neighbours] = ca * dx + sa * dy
+            near_v[neighbours] = -sa * dx + ca * dy
+            dtheta = _dphi(ta, float(m[t, 2]))
+            for k in range(ND):
+                alpha = _dphi(-math.pi + (k + 0.5) * delta_d, dtheta)
+                lo = (alpha - delta_d / 2) / (SIGMA_D * math.sqrt(2.0))
+                hi = (alpha + delta_d / 2) / (SIGMA_D * math.sqrt(2.0))
+                gd[neighbours, k] = 0.5 * (math.erf(hi) - math.erf(lo))
+            neighbours += 1
         valid_cells = 0
         for i in range(NS):
             for j in range(NS):
-                u = (i + 0.5 - NS / 2) * delta_s
-                v = (j + 0.5 - NS / 2) * delta_s
-                if math.hypot(u, v) > RADIUS:
-                    continue
-                px = xa + ca * u - sa * v
-                py = ya + sa * u + ca * v
-                inside = True
-                for p in range(planes.shape[0]):
-                    if planes[p, 0] * px + planes[p, 1] * py - planes[p, 2] > OMEGA:
-                        inside = False
-                        break
-                if not inside:
-                    continue
-                valid_cells += 1
-                sums = np.zeros(ND)
-                for q in range(neighbours):
-                    t = near[q]
-                    ds2 = (m[t, 0] - px) ** 2 + (m[t, 1] - py) ** 2
+                inside = math.hypot(centre[i], centre[j]) <= RADIUS
+                if inside:
+                    px = xa + ca * centre[i] - sa * centre[j]
+                    py = ya + sa * centre[i] + ca * centre[j]
+                    for p in range(planes.shape[0]):
+                        if planes[p, 0] * px + planes[p, 1] * py - planes[p, 2] > OMEGA:
+                            inside = False
+                            break
+                cell_ok[i, j] = inside
+                valid_cells += inside
+                for k in range(ND):
+                    sums[i, j, k] = 0.0
+        # Each neighbour reaches only the cells within 3 sigma of it.
+        for q in range(neighbours):
+            u, v = near_u[q], near_v[q]
+            i0 = max(0, math.floor((u - reach) / delta_s + NS / 2 - 0.5))
+            i1 = min(NS - 1, math.ceil((u + reach) / delta_s + NS / 2 - 0.5))
+            j0 = max(0, math.floor((v - reach) / delta_s + NS / 2 - 0.5))
+            j1 = min(NS - 1, math.ceil((v + reach) / delta_s + NS / 2 - 0.5))
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    if not cell_ok[i, j]:
+                        continue
+                    ds2 = (centre[i] - u) ** 2 + (centre[j] - v) ** 2
                     if ds2 > reach * reach:
                         continue
                     gs = gs_norm * math.exp(-ds2 / (2 * SIGMA_S * SIGMA_S))
                     for k in range(ND):
-                        sums[k] += gs * gd[q, k]
+                        sums[i, j, k] += gs * gd[q, k]
+        for i in range(NS):
+            for j in range(NS):
+                if not cell_ok[i, j]:
+                    continue
                 for k in range(ND):
                     cell = (k * NS + j) * NS + i
                     word, bit = cell >> 6, np.uint64(1) << np.uint64(cell & 63)
                     valid[a, word] |= bit
-                    if sums[k] >= MU_PSI:
+                    if sums[i, j, k] >= MU_PSI:
                         bits[a, word] |= bit
         ok[a] = valid_cells >= MIN_VALID_CELLS * cells_in_disc and neighbours >= MIN_NEIGHBOURS
     return bits, valid, ok

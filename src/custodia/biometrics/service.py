@@ -158,8 +158,11 @@ def _gallery(session: Session) -> Gallery:
         .where(_TEMPLATE.c.active, _TEMPLATE.c.id > gallery.last_id)
         .order_by(_TEMPLATE.c.id)
     ).all()
+    bulk = len(rows) > 50
     for row in rows:
-        gallery.add(row.id, row.person_id, row.position, _keys_of(row.lsh_keys))
+        gallery.add(row.id, row.person_id, row.position, _keys_of(row.lsh_keys), bulk=bulk)
+    if bulk:
+        gallery.compact()
     active = session.scalar(select(func.count()).where(_TEMPLATE.c.active)) or 0
     if active != len(gallery):
         # The table changed under us (another process retired templates, or a test reset
@@ -311,6 +314,35 @@ def _propose(session: Session, person_id: int, matches: Sequence[Candidate]) -> 
             },
         )
         proposed += item is not None
+    return proposed
+
+
+def deduplicate(session: Session, *, person_ids: Sequence[int], actor_id: int | None) -> int:
+    """Search the enrolled fingers of each person against everyone else and send matches
+    to the review queue (what the background worker does after enrolling a person).
+    Returns the number of pairs proposed."""
+    rows = session.execute(
+        select(_TEMPLATE.c.person_id, _TEMPLATE.c.position, _TEMPLATE.c.minutiae).where(
+            _TEMPLATE.c.active, _TEMPLATE.c.person_id.in_(list(person_ids))
+        )
+    ).all()
+    by_person: dict[int, list[Capture]] = {}
+    for person_id, position, blob in rows:
+        arr = _unpack(blob)
+        fields = [(float(a[0]), float(a[1]), float(a[2]), int(a[3]), int(a[4])) for a in arr]
+        minutiae = extract.Minutiae.from_rows(fields, 0, 0)
+        by_person.setdefault(person_id, []).append(Capture(position, minutiae, 0, "stored"))
+    proposed = 0
+    for person_id, captures in by_person.items():
+        candidates, _ = _search(session, captures, limit=5, exclude=person_id)
+        proposed += _propose(session, person_id, [c for c in candidates if c.match])
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="biometrics.deduplicate",
+        subject="gallery",
+        detail=f"{len(by_person)} person(s), {proposed} pair(s) proposed",
+    )
     return proposed
 
 

@@ -20,10 +20,11 @@ import numpy as np
 from PIL import Image
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
 
+from custodia.access import service as access
 from custodia.biometrics import extract, synth
 from custodia.biometrics.models import BiometricImage, BiometricJob, BiometricTemplate
 from custodia.biometrics.schemas import WorkerStatus
-from custodia.biometrics.service import Capture, template_row, worker_status
+from custodia.biometrics.service import Capture, deduplicate, template_row, worker_status
 from custodia.db import get_engine, read_session, unit_of_work, utc_now
 
 _TEMPLATE = cast(Table, BiometricTemplate.__table__)
@@ -120,6 +121,14 @@ def _store(engine: Engine, results: list[tuple[int, dict[str, object] | None, st
                 [{"p": r["person_id"], "pos": r["position"]} for r in rows],
             )
             session.execute(insert(_TEMPLATE), rows)
+        access.record_action(
+            session,
+            actor_id=None,
+            action="biometrics.enroll",
+            subject="queue",
+            detail=f"background worker: {len(rows)} finger(s) enrolled, "
+            f"{len(results) - len(rows)} failed",
+        )
         session.execute(
             update(_JOB)
             .where(_JOB.c.id == bindparam("job"))
@@ -131,6 +140,20 @@ def _store(engine: Engine, results: list[tuple[int, dict[str, object] | None, st
         )
 
 
+def _deduplicate_finished(engine: Engine, person_ids: set[int]) -> None:
+    with unit_of_work(engine) as session:
+        unfinished = set(
+            session.scalars(
+                select(_JOB.c.person_id).where(
+                    _JOB.c.person_id.in_(sorted(person_ids)), _JOB.c.status == "pending"
+                )
+            )
+        )
+        finished = sorted(person_ids - unfinished)
+        if finished:
+            deduplicate(session, person_ids=finished, actor_id=None)
+
+
 def run(
     *,
     engine: Engine | None = None,
@@ -138,8 +161,11 @@ def run(
     batch: int = 200,
     progress: Callable[[WorkerStatus], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    dedup: bool = False,
 ) -> WorkerStatus:
-    """Work through the queue until it is empty or ``should_stop()``; returns the status."""
+    """Work through the queue until it is empty or ``should_stop()``; returns the status.
+    With ``dedup``, each person whose queued fingers are all enrolled is then searched
+    against everyone enrolled before, and matches go to the review queue."""
     engine = engine or get_engine()
     with ProcessPoolExecutor(processes) as pool:
         while not should_stop():
@@ -150,6 +176,8 @@ def run(
                 pool.map(_run_task, tasks, chunksize=max(1, len(tasks) // (4 * processes)))
             )
             _store(engine, results)
+            if dedup:
+                _deduplicate_finished(engine, {t.person_id for t in tasks})
             if progress is not None:
                 with read_session(engine) as session:
                     progress(worker_status(session))

@@ -44,7 +44,7 @@ ListManager = Annotated[
 
 
 @router.get("/identity/search")
-async def search(
+async def identity_search(
     read: Read,
     name: Annotated[str, Query(min_length=1, max_length=300)],
     dob: Annotated[str | None, Query(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")] = None,
@@ -58,7 +58,7 @@ async def search(
 
 
 @router.get("/identity/compare")
-async def compare(
+async def identity_compare(
     name1: Annotated[str, Query(min_length=1, max_length=300)],
     name2: Annotated[str, Query(min_length=1, max_length=300)],
 ) -> Comparison:
@@ -67,7 +67,7 @@ async def compare(
 
 
 @router.get("/identity/queue")
-async def review_queue(
+async def identity_queue(
     read: Read,
     status: Annotated[str | None, Query(pattern="^(open|same|different|unsure)$")] = "open",
     kind: Annotated[str | None, Query(pattern="^(duplicate|watchlist)$")] = None,
@@ -79,12 +79,12 @@ async def review_queue(
 
 
 @router.get("/identity/queue/{item_id}")
-async def review_item(item_id: int, read: Read) -> ReviewItemOut:
+async def identity_queue_item(item_id: int, read: Read) -> ReviewItemOut:
     return await read(identity.get_review_item, item_id=item_id)
 
 
 @router.post("/identity/queue/{item_id}/decisions", status_code=201, responses=WRITE)
-def decide(
+def identity_decide(
     item_id: int, decision: DecisionIn, actor: Reviewer, session: WriteSession
 ) -> ReviewItemOut:
     """Same (merges the identities), different (never proposed again) or unsure."""
@@ -98,7 +98,7 @@ def decide(
 
 
 @router.post("/identity/queue/{item_id}/split", status_code=201, responses=WRITE)
-def split(
+def identity_split(
     item_id: int,
     actor: Reviewer,
     session: WriteSession,
@@ -111,7 +111,7 @@ def split(
 
 
 @router.post("/identity/dedupe", responses=WRITE)
-def dedupe(actor: ListManager, session: WriteSession) -> DedupeResult:
+def identity_dedupe(actor: ListManager, session: WriteSession) -> DedupeResult:
     """Batch de-duplication of the registry; candidate pairs go to the review queue."""
     return identity.dedupe(session)
 
@@ -127,7 +127,7 @@ def dedupe(actor: ListManager, session: WriteSession) -> DedupeResult:
         }
     },
 )
-async def import_un_sc(
+async def watchlist_import_un_sc(
     request: Request, actor: ListManager, session: WriteSession
 ) -> WatchlistImportResult:
     """Import the UN SC consolidated list (the XML document as the request body)."""
@@ -140,6 +140,6 @@ async def import_un_sc(
 
 
 @router.post("/watchlists/screen", responses=WRITE)
-def screen(actor: ListManager, session: WriteSession) -> ScreenResult:
+def watchlist_screen(actor: ListManager, session: WriteSession) -> ScreenResult:
     """Screen every person against the loaded watchlists; hits go to the review queue."""
     return identity.screen_all_persons(session)

@@ -72,10 +72,16 @@ def compare(name1: str, name2: str, as_json: JsonFlag = False) -> None:
 
 
 @app.command("reindex")
-def reindex() -> None:
+def reindex(
+    rebuild: Annotated[bool, typer.Option(help="re-index every person")] = False,
+) -> None:
     """Index the names of persons registered before identity resolution was installed."""
     with progress_bar("indexing names") as advance, unit_of_work() as session:
-        added = identity.reindex(session, progress=lambda done, total: advance(done, total))
+
+        def step(done: int, total: int) -> None:
+            advance(done, total)
+
+        added = identity.reindex(session, rebuild=rebuild, progress=step)
     console.print(f"indexed {added} persons")
 
 

@@ -9,11 +9,12 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
+from custodia.db import insert_rows
 from custodia.identity import models as m
-from custodia.identity.keys import MAX_CANDIDATES, near_keys, rank_candidates
+from custodia.identity.keys import MAX_CANDIDATES, near_keys, rank_candidates, within_budget
 from custodia.identity.names import parse_name
 from custodia.identity.scoring import (
     KnownName,
@@ -40,7 +41,6 @@ _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
     _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
 )
 CHUNK = 900
-POSTINGS_BUDGET = 3000  # index rows one search reads at most (beyond its rarest key)
 
 
 def _dob_range(text: str | None) -> tuple[int, int] | None:
@@ -95,18 +95,19 @@ def profile_of_input(person_id: int, person_in: PersonIn) -> Profile:
     )
 
 
-def store_profiles(session: Session, profiles: Sequence[Profile]) -> None:
-    """Write (or rewrite) the profiles and their keys, in bulk."""
-    ids = [p.ident for p in profiles]
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        session.execute(delete(m.NameKey).where(m.NameKey.person_id.in_(chunk)))
-        session.execute(delete(m.Profile).where(m.Profile.person_id.in_(chunk)))
-    rows = [{"person_id": p.ident, "data": json.dumps(p.to_json())} for p in profiles]
-    keys = [{"key": k[:64], "person_id": p.ident} for p in profiles for k in sorted(p.keys)]
-    for table, values in ((m.Profile, rows), (m.NameKey, keys)):
-        for start in range(0, len(values), 10_000):
-            session.execute(insert(table), values[start : start + 10_000])
+def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool = False) -> None:
+    """Write (or, unless ``new``, rewrite) the profiles and their keys, in bulk through the
+    driver: at intake this runs for every registered person."""
+    if not new:
+        ids = [p.ident for p in profiles]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            session.execute(delete(m.NameKey).where(m.NameKey.person_id.in_(chunk)))
+            session.execute(delete(m.Profile).where(m.Profile.person_id.in_(chunk)))
+    rows = [(p.ident, json.dumps(p.to_json(), ensure_ascii=False)) for p in profiles]
+    keys = [(k[:64], p.ident) for p in profiles for k in sorted(p.keys)]
+    insert_rows(session, _PROFILE, ("person_id", "data"), rows)
+    insert_rows(session, _KEY, ("key", "person_id"), keys)
     _STATS.clear()
 
 
@@ -122,8 +123,15 @@ def unindexed_person_ids(session: Session) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def ensure_indexed(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
-    """Index every registered person not indexed yet; returns how many were added."""
+def ensure_indexed(
+    session: Session, progress: Callable[[int, int], None] | None = None, *, rebuild: bool = False
+) -> int:
+    """Index every registered person not indexed yet (with ``rebuild``, every person, after
+    the name model changed); returns how many were indexed."""
+    if rebuild:
+        session.execute(delete(m.NameKey))
+        session.execute(delete(m.Profile))
+        _STATS.clear()
     missing = unindexed_person_ids(session)
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
@@ -198,15 +206,7 @@ def search(
     exact = query.keys
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
-    # The rarest keys first, until their postings reach a budget: a common key (Muhammad)
-    # would cost thousands of rows and says little.
-    fetch: list[str] = []
-    budget = 0
-    for key in sorted(known, key=lambda k: (known[k], k)):
-        if fetch and budget + known[key] > POSTINGS_BUDGET:
-            break
-        fetch.append(key)
-        budget += known[key]
+    fetch = within_budget(known)
     postings: dict[str, list[int]] = {}
     for key, person_id in session.execute(_POSTINGS, {"keys": sorted(fetch)}).tuples():
         postings.setdefault(key, []).append(person_id)

@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from custodia.identity.scoring import Profile, Weigher, idf_weigher, plausible
 
+POSTINGS_BUDGET = 3000  # index rows one query reads at most (beyond its rarest key)
 MAX_CANDIDATES = 150  # profiles scored per query, the best by shared key weight
 COMMON_KEY_SHARE = 0.2  # a key held by more than this share of persons only corroborates
 
@@ -46,6 +47,19 @@ def near_keys(
                 memo[key] = found
         out.update(found)
     return out
+
+
+def within_budget(df: dict[str, int]) -> list[str]:
+    """The rarest keys first, until their postings reach ``POSTINGS_BUDGET`` (at least one
+    key): a common key (Muhammad) would cost thousands of candidates and says little."""
+    chosen: list[str] = []
+    spent = 0
+    for key in sorted(df, key=lambda k: (df[k], k)):
+        if chosen and spent + df[key] > POSTINGS_BUDGET:
+            break
+        chosen.append(key)
+        spent += df[key]
+    return chosen
 
 
 def rank_candidates(
@@ -98,7 +112,8 @@ class MemoryIndex:
     def candidates(self, query: Profile, *, limit: int = MAX_CANDIDATES) -> list[Profile]:
         keys = near_keys(query_keys(query), self.postings.keys(), self._near)
         total = len(self.profiles)
-        found = {k: self.postings[k] for k in keys if k in self.postings}
+        known = {k: len(self.postings[k]) for k in keys if k in self.postings}
+        found = {k: self.postings[k] for k in within_budget(known)}
         df = {k: len(v) for k, v in found.items()}
         ids = rank_candidates(found, df, total, limit=limit, exact=query_keys(query))
         weigh = self.weigher()

@@ -65,8 +65,6 @@ TITLES = frozenset(
         "mr",
         "mrs",
         "ms",
-        "amir",
-        "emir",
         "commander",
         "general",
         "colonel",
@@ -142,8 +140,9 @@ _DIN_WORDS = frozenset(
 )
 _DIN_SUFFIXES = ("eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin", "eldin", "din")
 _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
-_GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,})")
-_WORD = re.compile(r"[a-z0-9]+")
+# A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
+_GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
+_WORD = re.compile(r"[a-z0-9]+|-")
 
 # Name-part equivalences the skeleton alone does not reach: ث written th or s, Turkish and
 # Persian forms of Arabic names, common short forms. Keys and values are skeletons.
@@ -182,18 +181,17 @@ class ParsedName:
     arabic: bool
     titles: tuple[str, ...]
     keyset: frozenset[str] = frozenset()
+    has_kunya: bool = False
 
     def __post_init__(self) -> None:
         keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role != "kunya_marker")
         object.__setattr__(self, "keyset", keys)
+        kunya = any(t.role == "kunya_marker" for t in self.tokens)
+        object.__setattr__(self, "has_kunya", kunya)
 
     @property
     def keys(self) -> set[str]:
         return set(self.keyset)
-
-    @property
-    def has_kunya(self) -> bool:
-        return any(t.role == "kunya_marker" for t in self.tokens)
 
 
 def latin_words(text: str) -> list[str]:
@@ -244,37 +242,60 @@ def skeleton(word: str) -> str:
     return EQUIVALENT.get(out, out)
 
 
-def _split_glued(word: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=200_000)
+def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
     """(spelling, skeleton) pieces of one word after glued articles and compounds."""
     if word in TITLES or word in CONNECTORS:
-        return []
+        return ()
     if word in _ALLAH:
-        return [(word, "allah")]
+        return ((word, "allah"),)
     for suffix in ("ullah", "ollah", "allah", "ulla", "alla"):
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith("abd"):
-            return [(stem, skeleton(stem)), (suffix, "allah")]  # Saifullah = Saif Allah
+            return ((stem, skeleton(stem)), (suffix, "allah"))  # Saifullah = Saif Allah
     for prefix in _ABD_PREFIXES:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and len(rest) >= 3:
             rest = _GLUED_ARTICLE.sub("", rest)
-            return [(word, "bd" + skeleton(rest))]
+            return ((word, "bd" + skeleton(rest)),)
     for suffix in _DIN_SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
             stem = re.sub(r"(?:al|el|ad|ed|ud)$", "", stem) or stem
-            return [(word, skeleton(stem) + "dn")]
-    return [(word, skeleton(_GLUED_ARTICLE.sub("", word)))]
+            return ((word, skeleton(stem) + "dn"),)
+    return ((word, skeleton(_GLUED_ARTICLE.sub("", word))),)
+
+
+_NOT_JOINED = ARTICLES | CONNECTORS | TITLES | _ABD_WORDS | frozenset(KUNYA_MARKERS)
+
+
+def _join_hyphenated(words: list[str]) -> list[str]:
+    """``agha - jani`` is one name part (Aghajani); a hyphen after an article, connector,
+    Abd or Abu only marks what follows."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if out and word == "-" and i + 1 < len(words):
+            before, after = out[-1], words[i + 1]
+            if before not in _NOT_JOINED and after not in _NOT_JOINED and after != "-":
+                out[-1] = before + after
+                i += 2
+                continue
+        out.append(word)
+        i += 1
+    return out
 
 
 @lru_cache(maxsize=100_000)
 def parse_name(text: str) -> ParsedName:
     """Parse one full name (any script) into skeleton tokens."""
     arabic = has_arabic(text)
+    ordered = text
     head, comma, tail = text.partition(",")
     if comma and tail.strip() and "," not in tail and len(head.split()) <= 3:
-        text = f"{tail} {head}"  # "SULTANOV, Azizbek" is listed surname first
-    words = latin_words(text)
+        ordered = f"{tail} {head}"  # "SULTANOV, Azizbek" is listed surname first
+    words = _join_hyphenated(latin_words(ordered))
     tokens: list[NameToken] = []
     titles: list[str] = []
     pending_abd = False
@@ -312,4 +333,6 @@ def parse_name(text: str) -> ParsedName:
             role = "kunya" if after_marker else "name"
             tokens.append(NameToken(skel, spelling, role))
             after_marker = False
+    if pending_abd:  # "Majeed, Abdul": an Abd with nothing after it is still a name part
+        tokens.append(NameToken("bd", "abd", "name"))
     return ParsedName(text=text, tokens=tuple(tokens), arabic=arabic, titles=tuple(titles))

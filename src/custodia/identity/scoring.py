@@ -19,7 +19,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from custodia.identity.names import NameToken, ParsedName, parse_name
 
 MATCH_THRESHOLD = 0.70  # `compare` says match at or above this score
-REVIEW_THRESHOLD = 0.80  # batch jobs and screening queue pairs at or above this score
+REVIEW_THRESHOLD = 0.85  # de-duplication and screening queue pairs at or above this score
 CORROBORATION_FACTOR = 0.9  # a kunya, nom de guerre or low-quality alias proves less
 WEAK_KINDS = frozenset({"kunya", "nom_de_guerre", "low"})
 QUERY_SHARE = 0.65  # how much of the score is the query's coverage (the rest: the name's)
@@ -303,7 +303,8 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
             delta += 0.06
             notes.append("mother's name agrees")
         elif m.score < 0.5:
-            delta -= 0.12
+            # the mother's name is how the region's registers tell namesakes apart
+            delta -= 0.3
             notes.append("mother's name differs")
     if (
         query.place_of_birth
@@ -324,27 +325,29 @@ def score_profiles(
 ) -> Scored:
     """The best name match over every pair of names, then the side evidence.
 
-    A kunya, nom de guerre or low-quality alias is corroboration: when both sides have a
-    real name, their real names decide and an agreeing kunya only adds a little (two
-    different men are both "Abu Hamza"); when one side is known only by such a name, it
-    counts, discounted."""
+    A kunya, nom de guerre or low-quality alias is corroboration: when both sides are known
+    by a real name and by a kunya, their real names decide and an agreeing kunya only adds
+    a little (two different men are both "Abu Hamza"); otherwise the kunya counts,
+    discounted."""
     skipped = set(skip)
     strong = weak = NameMatch(0.0, (), ())
     strong_name = weak_name = ("", "")
-    q_strong = any(not _weak(n) for n in query.names)
-    c_strong = any(not _weak(n) for n in cand.names if n.parsed.text not in skipped)
-    for qn in query.names:
-        for cn in cand.names:
-            if cn.parsed.text in skipped:
-                continue
+    q_names = [(n, _weak(n)) for n in query.names]
+    c_names = [(n, _weak(n)) for n in cand.names if n.parsed.text not in skipped]
+    # Both known by a real name and by a kunya/alias: the real names decide.
+    both_full = all(
+        any(not w for _, w in names) and any(w for _, w in names) for names in (q_names, c_names)
+    )
+    for qn, q_weak in q_names:
+        for cn, c_weak in c_names:
             match = compare_parsed(qn.parsed, cn.parsed, weigh)
-            if _weak(qn) or _weak(cn):
+            if q_weak or c_weak:
                 if match.score > weak.score:
                     weak, weak_name = match, (cn.parsed.text, cn.kind)
             elif match.score > strong.score:
                 strong, strong_name = match, (cn.parsed.text, cn.kind)
     notes: list[str] = []
-    if q_strong and c_strong:
+    if both_full:
         best, (best_name, best_kind) = strong, strong_name
         name_score = strong.score
         if weak.score >= 0.8 and strong.score < 0.5:

@@ -26,6 +26,7 @@ from custodia.identity.schemas import (
 )
 from custodia.identity.scoring import (
     MATCH_THRESHOLD,
+    REVIEW_THRESHOLD,
     KnownName,
     Profile,
     default_weight,
@@ -173,9 +174,12 @@ def compare_names(name1: str, name2: str) -> Comparison:
     )
 
 
-def reindex(session: Session, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Index persons registered since the last run (search does this lazily too)."""
-    return index.ensure_indexed(session, progress)
+def reindex(
+    session: Session, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Index the names of persons not indexed yet (registered before identity resolution
+    was installed); ``rebuild`` re-indexes everyone after the name model changed."""
+    return index.ensure_indexed(session, progress, rebuild=rebuild)
 
 
 # --- intake, watchlists -----------------------------------------------------------------
@@ -191,7 +195,7 @@ def on_persons_registered(
         index.profile_of_input(pid, person_in)
         for pid, person_in in zip(person_ids, persons_in, strict=True)
     ]
-    index.store_profiles(session, profiles)
+    index.store_profiles(session, profiles, new=True)
     return screening.screen_new(session, profiles)
 
 
@@ -209,20 +213,21 @@ def screen_all_persons(
 
 # --- batch de-duplication ---------------------------------------------------------------
 
-DEDUPE_THRESHOLD = 0.9  # Splink match probability at which a pair is queued for review
-
 
 def dedupe(
     session: Session, *, progress: Callable[[int, int, str | None], None] | None = None
 ) -> DedupeResult:
-    """Splink over every registered person; pairs at or above ``DEDUPE_THRESHOLD`` go to the
-    review queue (except pairs already decided 'different')."""
+    """Every registered person against the others (Splink blocking, our scorer); pairs at or
+    above ``REVIEW_THRESHOLD`` go to the review queue (except pairs decided 'different')."""
     started = time.perf_counter()
     index.ensure_indexed(session)
     ids = index.all_person_ids(session)
     profiles = index.load_profiles(session, ids)
     pairs = dedupe_engine.predict_pairs(
-        [profiles[i] for i in ids], threshold=DEDUPE_THRESHOLD, progress=progress
+        [profiles[i] for i in ids],
+        weigh=index.weigher(session),
+        threshold=REVIEW_THRESHOLD,
+        progress=progress,
     )
     rejected = queue.decided_different(session)
     proposed = 0

@@ -25,9 +25,9 @@ from custodia.transfers import service as transfers
 from custodia.transfers.operation import (
     Detainee,
     Operation,
-    Place,
     Receiving,
     Site,
+    Staging,
     parse_operation,
 )
 from custodia.transfers.schemas import AssessmentIn
@@ -74,6 +74,7 @@ def default_operation(
     start_date: dt.date | None = None,
     assess: bool = True,
     actor_id: int | None = None,
+    holding: bool = True,
 ) -> Operation:
     rng = random.Random(seed)  # noqa: S311 -- reproducible synthetic data, not secrets
     start = start_date or dt.date(2026, 12, 1)
@@ -142,7 +143,15 @@ def default_operation(
             intake_per_day=max(100, int(total / horizon_days * 2.2)),
         ),
         staging=[
-            Place(code=f.code, name=f.name, lat=f.latitude, lon=f.longitude, facility_id=f.id)
+            Staging(
+                code=f.code,
+                name=f.name,
+                lat=f.latitude,
+                lon=f.longitude,
+                facility_id=f.id,
+                # The airfield's secure area, as the registry gives its capacity.
+                holding_capacity=f.capacity if holding else 0,
+            )
             for f in staging
         ],
         aircraft_types=list(TYPES),

@@ -12,11 +12,11 @@ exposure.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from custodia.transfers.operation import Operation
-from custodia.transfers.routes import sortie_leg_plan
+from custodia.transfers.routes import leg_plan
 
 _EPS = 1e-6
 
@@ -33,13 +33,25 @@ def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
     intake: dict[int, int] = defaultdict(int)
     days_of: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     records = {(r["person_id"], r["relative_id"]) for r in plan.get("family_records", [])}
-    for s in plan["sorties"]:
+    holds = {p.code: p.holding_capacity for p in op.staging if p.holding_capacity > 0}
+    # Holding: who arrived where on which day (by shuttle), who left on which trunk.
+    arrived: dict[int, tuple[str, int]] = {}
+    onward_named: dict[int, str] = {}
+    trunks: list[dict[str, Any]] = []
+    for s in sorted(plan["sorties"], key=lambda s: s["day"]):
         sid = s["id"]
         plane = planes.get(s["aircraft"])
-        site = sites.get(s["origin"])
-        if plane is None or site is None:
-            problems.append(f"{sid}: unknown aircraft or origin")
+        if plane is None:
+            problems.append(f"{sid}: unknown aircraft")
             continue
+        if s["origin"] in holds and s["destination"] == op.receiving.code:
+            trunks.append(s)
+            continue
+        site = sites.get(s["origin"])
+        if site is None or s["destination"] not in holds | {op.receiving.code: 0}:
+            problems.append(f"{sid}: flies {s['origin']} -> {s['destination']}, not a route")
+            continue
+        to_holding = s["destination"] != op.receiving.code
         day = s["day"]
         if not 0 <= day < op.horizon_days:
             problems.append(f"{sid}: day {day} outside the horizon")
@@ -69,8 +81,13 @@ def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
         if len(risks) + guards > kind.seats:
             problems.append(f"{sid}: {len(risks)} detainees + {guards} guards > {kind.seats} seats")
         prep[site.code, day] += len(risks)
-        intake[day] += len(risks)
-        route = sortie_leg_plan(op, kind, fields[plane.base], site)
+        if to_holding:
+            for pid in s["manifest"]:
+                arrived[pid] = (s["destination"], day)
+            onward_named.update({int(k): v for k, v in s.get("onward", {}).items()})
+        else:
+            intake[day] += len(risks)
+        route = leg_plan(op, kind, fields[plane.base], site, s["destination"])
         if route is None:
             problems.append(f"{sid}: {plane.tail} cannot fly {site.code} in a day")
             continue
@@ -82,6 +99,9 @@ def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
                 "flight": route.flight_hours,
             }
         )
+    problems += _check_holding(
+        op, trunks, arrived, onward_named, holds, planes, types, intake, days_of, seen
+    )
     for (code, day), n in prep.items():
         if n > sites[code].prep_per_day:
             problems.append(
@@ -113,9 +133,90 @@ def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _check_holding(
+    op: Operation,
+    trunks: list[dict[str, Any]],
+    arrived: dict[int, tuple[str, int]],
+    onward_named: dict[int, str],
+    holds: dict[str, int],
+    planes: dict[str, Any],
+    types: dict[str, Any],
+    intake: dict[int, int],
+    days_of: dict[tuple[str, int], list[dict[str, Any]]],
+    seen: dict[int, str],
+) -> list[str]:
+    """Trunks out of holding and the holding inventory: a trunk carries only detainees
+    shuttled into its holding area on an earlier day, each once, adults or minors only,
+    within seats and guards; the stock of the day before plus the day's arrivals never
+    exceeds the capacity; everyone shuttled leaves holding within the horizon, on the trunk
+    their shuttle's manifest names."""
+    problems: list[str] = []
+    people = {d.id: d for site in op.sites for d in site.detainees}
+    fields = op.airfields()
+    left: dict[int, tuple[str, int]] = {}
+    for s in trunks:
+        sid = s["id"]
+        plane = planes[s["aircraft"]]
+        kind = types[plane.type]
+        day = s["day"]
+        if not 0 <= day < op.horizon_days or day in plane.unavailable_days:
+            problems.append(f"{sid}: {plane.tail} is not available on day {day}")
+        risks, minors = [], set()
+        for pid in s["manifest"]:
+            where = arrived.get(pid)
+            if where is None or where[0] != s["origin"] or where[1] >= day:
+                problems.append(
+                    f"{sid}: person {pid} is not held at {s['origin']} before day {day}"
+                )
+            if pid in left:
+                problems.append(f"person {pid} leaves holding twice")
+            left[pid] = (s["origin"], day)
+            if onward_named.get(pid) != sid:
+                problems.append(f"{sid}: person {pid}'s shuttle names {onward_named.get(pid)}")
+            person = people.get(pid)
+            if person is not None:
+                risks.append(person.risk)
+                minors.add(person.minor)
+        if len(minors) > 1:
+            problems.append(f"{sid}: a minor is manifested with adult detainees")
+        guards = max(op.guards.min_guards, math.ceil(sum(op.guards.ratio(r) for r in risks) - _EPS))
+        if len(risks) + guards > kind.seats:
+            problems.append(f"{sid}: {len(risks)} detainees + {guards} guards > {kind.seats} seats")
+        intake[day] += len(risks)
+        route = leg_plan(op, kind, fields[plane.base], fields[s["origin"]], s["destination"])
+        if route is None:
+            problems.append(f"{sid}: {plane.tail} cannot fly {s['origin']} -> {s['destination']}")
+            continue
+        days_of[plane.tail, day].append(
+            {
+                "id": sid,
+                "start": s["depart_hour"],
+                "block": route.block_hours,
+                "flight": route.flight_hours,
+            }
+        )
+    stranded = sorted(set(arrived) - set(left))
+    if stranded:
+        problems.append(f"{len(stranded)} persons still in holding at the horizon: {stranded[:10]}")
+    coming = Counter(arrived.values())
+    going = Counter(left.values())
+    for h, capacity in holds.items():
+        stock = 0
+        for day in range(op.horizon_days):
+            if stock + coming[h, day] > capacity:
+                problems.append(
+                    f"{h} day {day}: {stock + coming[h, day]} held, capacity {capacity}"
+                )
+            stock += coming[h, day] - going[h, day]
+    return problems
+
+
 def recompute_exposure(op: Operation, moved_from: dict[int, str], plan: dict[str, Any]) -> float:
     """Exposure of every eligible detainee (assessed, not flagged) under the plan."""
-    leave = {pid: s["day"] for s in plan["sorties"] for pid in s["manifest"]}
+    sites = {s.code for s in op.sites}
+    leave = {
+        pid: s["day"] for s in plan["sorties"] if s["origin"] in sites for pid in s["manifest"]
+    }
     total = 0.0
     for site in op.sites:
         daily = [op.threat_on(site, d) for d in range(op.horizon_days)]

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from custodia.transfers.model import Instance
-from custodia.transfers.operation import Detainee, Operation
-from custodia.transfers.routes import Fleet, SortieRoute
+from custodia.transfers.operation import Detainee, Operation, Place
+from custodia.transfers.routes import Fleet, SortieRoute, day_fits
 
 
 def guards_needed(op: Operation, risks: list[int]) -> int:
@@ -30,15 +30,24 @@ class Sortie:
     day: int
     tail: str
     fleet: Fleet
-    point: str
+    point: str  # loading point key; a trunk's is its leg key ("^" or "^#minors")
     route: SortieRoute
     index: int  # the tail's n-th sortie of the day
     depart_hour: float
     people: list[Detainee] = field(default_factory=list)
+    # Shuttle into holding: person id -> the trunk sortie that takes them on.
+    onward: dict[int, Sortie] = field(default_factory=dict)
 
     @property
     def seats(self) -> int:
         return self.fleet.kind.seats
+
+    @property
+    def trunk(self) -> bool:
+        return self.route.kind == "trunk"
+
+    def sortie_id(self) -> str:
+        return f"D{self.day:02d}-{self.tail}-{self.index}"
 
     def fits(self, op: Operation, person: Detainee) -> bool:
         risks = [p.risk for p in self.people] + [person.risk]
@@ -46,19 +55,25 @@ class Sortie:
 
     def to_json(self, inst: Instance) -> dict[str, Any]:
         op = inst.op
-        site = next(s for s in op.sites if s.code == self.route.site)
+        fields = op.airfields()
+        origin: Place = (
+            next((s for s in op.sites if s.code == self.route.site), None)
+            or (fields[self.route.site])
+        )
+        destination = fields[self.route.destination or op.receiving.code]
         outbound = self.route.outbound_hours
         arrive = self.depart_hour + outbound + op.load_hours + self.route.loaded_hours
-        return {
-            "id": f"D{self.day:02d}-{self.tail}-{self.index}",
+        out = {
+            "id": self.sortie_id(),
+            "kind": self.route.kind,
             "day": self.day,
             "aircraft": self.tail,
             "aircraft_type": self.fleet.kind.code,
             "base": self.fleet.base,
-            "origin": site.code,
-            "origin_facility_id": site.facility_id,
-            "destination": op.receiving.code,
-            "destination_facility_id": op.receiving.facility_id,
+            "origin": origin.code,
+            "origin_facility_id": origin.facility_id,
+            "destination": destination.code,
+            "destination_facility_id": destination.facility_id,
             "refuel_stop": self.route.refuel_stop,
             "seats": self.seats,
             "guards": guards_needed(op, [p.risk for p in self.people]),
@@ -69,6 +84,9 @@ class Sortie:
             "flight_hours": round(self.route.flight_hours, 3),
             "manifest": [p.id for p in self.people],
         }
+        if self.route.kind == "shuttle":
+            out["onward"] = {str(pid): s.sortie_id() for pid, s in self.onward.items()}
+        return out
 
 
 def schedule_day(
@@ -97,8 +115,18 @@ def schedule_day(
 
 
 @dataclass
+class Held:
+    """A detainee in a holding area: since which day, and the shuttle that brought them."""
+
+    person: Detainee
+    day: int
+    shuttle: Sortie | None  # None: already held when the plan starts
+
+
+@dataclass
 class Loader:
-    """Who is still at each loading point, and what each day's limits have left."""
+    """Who is still at each loading point or in each holding area, and what each day's
+    limits have left."""
 
     inst: Instance
     remaining: dict[str, list[Detainee]]
@@ -107,28 +135,99 @@ class Loader:
     intake_used: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     moved_by_tier: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     boarded: set[int] = field(default_factory=set)
+    stock: dict[tuple[str, bool], list[Held]] = field(default_factory=lambda: defaultdict(list))
+    trunked: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
 
     @classmethod
     def start(cls, inst: Instance, moved: set[int] | None = None) -> Loader:
         gone = moved or set()
-        return cls(
+        loader = cls(
             inst,
             {k: [d for d in v if d.id not in gone] for k, v in inst.eligible.items()},
             {s.code: s.prep_per_day for s in inst.op.sites},
         )
+        for h, people in inst.held.items():
+            for person in people:
+                loader.stock[h, person.minor].append(Held(person, -1, None))
+        return loader
 
-    def room(self, site: str, day: int) -> bool:
-        return self.prep_used[site, day] < self.prep[site] and self.intake_used[
-            day
-        ] < self.inst.op.intake_on(day)
+    def held_now(self, h: str) -> int:
+        return len(self.stock[h, False]) + len(self.stock[h, True])
+
+    def room(self, route: SortieRoute, day: int) -> bool:
+        op = self.inst.op
+        intake = self.intake_used[day] < op.intake_on(day)
+        if route.kind == "trunk":
+            return intake
+        if self.prep_used[route.site, day] >= self.prep[route.site]:
+            return False
+        if route.kind == "direct":
+            return intake
+        h = route.destination or ""
+        # Held at the end of the day before + today's arrivals stay within the capacity;
+        # nobody is shuttled on the last day (no trunk could take them on in time).
+        return day < op.horizon_days - 1 and self.held_now(h) + self.trunked[
+            h, day
+        ] < self.inst.holding.get(h, 0)
+
+    def waiting(self, h: str, minor: bool, day: int) -> list[Held]:
+        """Held since an earlier day: who a trunk on ``day`` may take."""
+        return [held for held in self.stock[h, minor] if held.day < day]
 
     def board(self, sortie: Sortie, person: Detainee) -> None:
         sortie.people.append(person)
+        if sortie.trunk:
+            h = sortie.route.site
+            stock = self.stock[h, person.minor]
+            held = next(x for x in stock if x.person.id == person.id)
+            stock.remove(held)
+            if held.shuttle is not None:
+                held.shuttle.onward[person.id] = sortie
+            self.trunked[h, sortie.day] += 1
+            self.intake_used[sortie.day] += 1
+            return
         self.boarded.add(person.id)
         self.remaining[sortie.point].remove(person)
         self.prep_used[sortie.route.site, sortie.day] += 1
-        self.intake_used[sortie.day] += 1
         self.moved_by_tier[sortie.point, self.inst.op.guards.tier(person.risk)] += 1
+        if sortie.route.kind == "shuttle":
+            h = sortie.route.destination or ""
+            self.stock[h, person.minor].append(Held(person, sortie.day, sortie))
+        else:
+            self.intake_used[sortie.day] += 1
+
+
+def load_trunks(loader: Loader, sorties: list[Sortie]) -> None:
+    """Fill the day's trunk sorties from the holding areas: detainees held longest first
+    (then by priority), each where seats and guards allow, while the intake allows."""
+    op = loader.inst.op
+    for sortie in sorties:
+        if not sortie.trunk:
+            continue
+        minor = sortie.point.endswith("#minors")
+        queue = sorted(
+            loader.waiting(sortie.route.site, minor, sortie.day),
+            key=lambda held: (held.day, -held.person.risk, held.person.id),
+        )
+        for held in queue:
+            if not loader.room(sortie.route, sortie.day):
+                break
+            if sortie.fits(op, held.person):
+                loader.board(sortie, held.person)
+
+
+def unstrand(loader: Loader, sorties: list[Sortie]) -> list[Sortie]:
+    """Take anyone still in a holding area at the horizon off their shuttle (they stay at
+    their site): every plan delivers whoever it shuttles. Returns the sorties left."""
+    for stock in loader.stock.values():
+        for held in stock:
+            if held.shuttle is None:
+                continue
+            held.shuttle.people.remove(held.person)
+            loader.boarded.discard(held.person.id)
+            loader.remaining[held.shuttle.point].append(held.person)
+        stock[:] = [held for held in stock if held.shuttle is None]
+    return [s for s in sorties if s.people]
 
 
 def load_day(loader: Loader, sorties: list[Sortie], targets: dict[tuple[str, int], int]) -> None:
@@ -138,7 +237,8 @@ def load_day(loader: Loader, sorties: list[Sortie], targets: dict[tuple[str, int
     op = loader.inst.op
     by_point: dict[str, list[Sortie]] = defaultdict(list)
     for s in sorties:
-        by_point[s.point].append(s)
+        if not s.trunk:
+            by_point[s.point].append(s)
     candidates = []
     for key, group in by_point.items():
         group.sort(key=lambda s: -s.seats)
@@ -156,7 +256,7 @@ def load_day(loader: Loader, sorties: list[Sortie], targets: dict[tuple[str, int
         if key in closed or person.id in loader.boarded:
             continue
         if not _place(loader, by_point[key], person) and not any(
-            s.fits(op, lightest) and loader.room(s.route.site, s.day) for s in by_point[key]
+            s.fits(op, lightest) and loader.room(s.route, s.day) for s in by_point[key]
         ):
             closed.add(key)
 
@@ -180,8 +280,8 @@ def retime(op: Operation, sorties: list[Sortie]) -> list[Sortie]:
 
 def _place(loader: Loader, group: list[Sortie], person: Detainee) -> bool:
     for sortie in group:
-        if not loader.room(sortie.route.site, sortie.day):
-            return False
+        if not loader.room(sortie.route, sortie.day):
+            continue
         if sortie.fits(loader.inst.op, person):
             loader.board(sortie, person)
             return True
@@ -189,7 +289,9 @@ def _place(loader: Loader, group: list[Sortie], person: Detainee) -> bool:
 
 
 def integer_patterns(
-    inst: Instance, z: dict[tuple[int, int, int], float]
+    inst: Instance,
+    z: dict[tuple[int, int, int], float],
+    holding: dict[tuple[int, int], float] | None = None,
 ) -> dict[int, dict[tuple[int, int], int]]:
     """Round the airframe-day counts: floors first, then each fleet-day's free airframes
     round up its patterns with the largest fractions (airframes are rarely the binding
@@ -203,8 +305,12 @@ def integer_patterns(
         if value - whole > 1e-6:
             fractions[fi, day].append((value - whole, pi))
     for (fi, day), parts in fractions.items():
-        free = len(inst.avail[inst.fleets[fi].key, day]) - sum(
-            n for (f, _), n in by_day[day].items() if f == fi
+        # Airframes the model puts on holding duty are not free for rounding up.
+        duty = (holding or {}).get((fi, day), 0.0)
+        free = (
+            len(inst.avail[inst.fleets[fi].key, day])
+            - sum(n for (f, _), n in by_day[day].items() if f == fi)
+            - math.ceil(duty - 0.2)
         )
         for _, pi in sorted(parts, reverse=True)[: max(0, free)]:
             by_day[day][fi, pi] = by_day[day].get((fi, pi), 0) + 1
@@ -212,9 +318,11 @@ def integer_patterns(
 
 
 def tier_targets(
-    inst: Instance, y: dict[tuple[int, int, int], float]
+    inst: Instance,
+    y: dict[tuple[int, int, int], float],
 ) -> dict[int, dict[tuple[str, int], int]]:
-    """Cumulative moved-by-end-of-day targets per (point, tier), rounded."""
+    """Cumulative moved-by-end-of-day targets per (point, tier), rounded (direct and
+    shuttled alike: both leave the site)."""
     daily: dict[tuple[str, int, int], float] = defaultdict(float)
     days: set[int] = set()
     for (gi, ci, day), value in y.items():
@@ -228,4 +336,51 @@ def tier_targets(
             if d == day:
                 running[key, tier] += value
         out[day] = {k: round(v + 1e-6) for k, v in running.items()}
+    return out
+
+
+def integer_legs(
+    inst: Instance, x: dict[tuple[int, str, int], float]
+) -> dict[int, dict[tuple[int, str], int]]:
+    """Round the holding legs per fleet-day: floors, and up from a third of a sortie (the
+    packing onto airframes drops what does not fit; idle hours fly whoever is left)."""
+    by_day: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)
+    for (fi, key, day), value in x.items():
+        whole = math.floor(value + 1e-6)
+        if value - whole > 1 / 3:
+            whole += 1
+        if whole:
+            by_day[day][fi, key] = whole
+    return by_day
+
+
+def schedule_holding(
+    inst: Instance, day: int, counts: dict[tuple[int, str], int], taken: set[str]
+) -> list[Sortie]:
+    """Pack the day's holding legs onto the fleet's airframes left free by the patterns:
+    longest first, each onto the first airframe whose day it still fits (flight hours, duty
+    window, a refuel between legs); legs that fit nowhere are dropped."""
+    op = inst.op
+    out: list[Sortie] = []
+    by_fleet: dict[int, list[str]] = defaultdict(list)
+    for (fi, key), n in counts.items():
+        by_fleet[fi].extend([key] * n)
+    for fi, keys in sorted(by_fleet.items()):
+        fleet = inst.fleets[fi]
+        keys.sort(key=lambda k: (-fleet.hold_legs[k].block_hours, k))
+        days: dict[str, list[SortieRoute]] = {}
+        free = [t for t in inst.avail[fleet.key, day] if t not in taken]
+        for key in keys:
+            leg = fleet.hold_legs[key]
+            tail = next((t for t in days if day_fits(op, fleet.kind, [*days[t], leg])), None)
+            if tail is None:
+                if not free:
+                    continue
+                tail = free.pop(0)
+                taken.add(tail)
+                days[tail] = []
+            clock = op.duty_start_hour + sum(r.block_hours + op.refuel_hours for r in days[tail])
+            days[tail].append(leg)
+            point = key[:-1] if leg.kind == "shuttle" else key
+            out.append(Sortie(day, tail, fleet, point, leg, len(days[tail]), clock))
     return out

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from custodia.transfers.operation import Detainee, Operation, Site
-from custodia.transfers.routes import Fleet, fleets
+from custodia.transfers.routes import Fleet, fleets, shuttle_key, shuttle_to, trunk_key
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -58,13 +58,20 @@ class Instance:
     eligible: dict[str, list[Detainee]]  # point key -> detainees, priority order
     site_index: dict[str, int]
     held_back: list[dict[str, Any]] = field(default_factory=list)
+    holding: dict[str, int] = field(default_factory=dict)  # staging code -> capacity
+    # Detainees already in a holding area when the plan starts (a re-plan): by staging code.
+    held: dict[str, list[Detainee]] = field(default_factory=dict)
+
+    @property
+    def tiers(self) -> int:
+        return len(self.op.guards.tier_floors)
 
 
 def priority(d: Detainee) -> tuple[int, int]:
     return (-d.risk, d.id)
 
 
-def build_instance(op: Operation) -> Instance:
+def build_instance(op: Operation, *, held: dict[str, list[Detainee]] | None = None) -> Instance:
     horizon = op.horizon_days
     threat = np.array(
         [[op.threat_on(s, day) for day in range(horizon)] for s in op.sites], dtype=np.float64
@@ -103,8 +110,20 @@ def build_instance(op: Operation) -> Instance:
         for day in range(horizon):
             avail[f.key, day] = [t for t in f.tails if day not in planes[t].unavailable_days]
     site_index = {s.code: i for i, s in enumerate(op.sites)}
+    holding = {s.code: s.holding_capacity for s in op.staging if s.holding_capacity > 0}
     return Instance(
-        op, points, fleet_list, avail, threat, save, tail, eligible, site_index, held_back
+        op,
+        points,
+        fleet_list,
+        avail,
+        threat,
+        save,
+        tail,
+        eligible,
+        site_index,
+        held_back,
+        holding,
+        {h: list(people) for h, people in (held or {}).items() if people},
     )
 
 
@@ -125,6 +144,13 @@ class Layout:
     z_index: dict[tuple[int, int, int], int]  # (fleet, pattern, day) -> column
     y_index: dict[tuple[int, int, int], int]  # (point, risk slot, day) -> column
     n_cols: int
+    # Holding: airframes on holding duty, their legs, shuttled detainees, trunked detainees
+    # (staging, minor, tier, day) and the holding stock at the end of each day.
+    w_index: dict[tuple[int, int], int] = field(default_factory=dict)  # (fleet, day)
+    x_index: dict[tuple[int, str, int], int] = field(default_factory=dict)  # (fleet, leg, day)
+    s_index: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (point, tier, day)
+    t_index: dict[tuple[str, bool, int, int], int] = field(default_factory=dict)
+    i_index: dict[tuple[str, bool, int, int], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -135,6 +161,9 @@ class Solved:
     status: str
     seconds: float
     mip_bound: float | None = None
+    x: dict[tuple[int, str, int], float] = field(default_factory=dict)
+    s: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    w: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 def _layout(inst: Instance, days: range) -> Layout:
@@ -153,7 +182,38 @@ def _layout(inst: Instance, days: range) -> Layout:
             for day in days:
                 y_index[gi, ci, day] = col
                 col += 1
-    return Layout(z_index, y_index, col)
+    layout = Layout(z_index, y_index, col)
+    if not inst.holding:
+        return layout
+    shuttled = set()
+    for fi, f in enumerate(inst.fleets):
+        for day in days:
+            if not inst.avail[f.key, day] or not f.hold_legs:
+                continue
+            layout.w_index[fi, day] = col
+            col += 1
+            for key in f.hold_legs:
+                layout.x_index[fi, key, day] = col
+                col += 1
+                shuttled.add(key[:-1])
+    for gi, point in enumerate(inst.points):
+        if point.key not in shuttled:
+            continue
+        # The shuttled share of the detainees leaving, per security tier (guards go by
+        # tier, so the seat rows need no finer split; the risk values stay in y).
+        for tier in sorted({inst.op.guards.tier(r) for r in point.risks}):
+            for day in days:
+                layout.s_index[gi, tier, day] = col
+                col += 1
+    for h in inst.holding:
+        for minor in (False, True):
+            for tier in range(inst.tiers):
+                for day in days:
+                    layout.t_index[h, minor, tier, day] = col
+                    layout.i_index[h, minor, tier, day] = col + 1
+                    col += 2
+    layout.n_cols = col
+    return layout
 
 
 def _guard(inst: Instance, risk: int) -> float:
@@ -169,11 +229,16 @@ def build_model(
     intake_used: dict[int, int] | None = None,
     prep_used: dict[tuple[int, int], int] | None = None,
     last_day: int | None = None,
+    stock: dict[tuple[str, bool, int], int] | None = None,
+    packing: float = 1.0,
 ) -> tuple[highspy.HighsLp, Layout, float]:
     """The LP (all columns continuous) from ``first_day`` on; returns it, the layout and the
     objective constant. ``remaining`` replaces the supply (point key -> risk -> count) when
     re-planning from an executed state. ``last_day`` (exclusive) cuts the days modelled: a
-    window that guides a dive step, no longer a bound."""
+    window that guides a dive step, no longer a bound. ``stock`` replaces the holding areas'
+    initial stock: (staging, minor, tier) -> count. ``packing`` < 1 scales the pooled hours
+    of airframes on holding duty: a steering LP that expects the loss of packing whole legs
+    into airframe-days (the bound keeps 1)."""
     op = inst.op
     days = range(first_day, min(op.horizon_days, last_day or op.horizon_days))
     layout = _layout(inst, days)
@@ -202,6 +267,20 @@ def build_model(
             row = new_row(-inf, count)
             for pi in range(len(f.patterns)):
                 put(row, layout.z_index[fi, pi, day], 1.0)
+            w_col = layout.w_index.get((fi, day))
+            if w_col is not None:
+                put(row, w_col, 1.0)
+                # Airframes on holding duty fly their legs within their pooled hours: each
+                # airframe-day's legs fit its flight hours and duty window (with a refuel
+                # between legs), so the pooled rows relax the real days.
+                hours = new_row(-inf, 0.0)
+                duty = new_row(-inf, 0.0)
+                put(hours, w_col, -f.kind.max_flight_hours * packing)
+                put(duty, w_col, -(op.duty_hours + op.refuel_hours) * packing)
+                for key, leg in f.hold_legs.items():
+                    col = layout.x_index[fi, key, day]
+                    put(hours, col, leg.flight_hours)
+                    put(duty, col, leg.block_hours + op.refuel_hours)
     slack = 1 if conservative else 0
     visits: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # key -> (fleet, pat, n)
     for fi, f in enumerate(inst.fleets):
@@ -217,6 +296,12 @@ def build_model(
                 col = layout.y_index[gi, ci, day]
                 put(seats, col, 1.0 + _guard(inst, risk))
                 put(heads, col, 1.0)
+            # The direct sorties carry those leaving who are not shuttled.
+            for tier in range(inst.tiers):
+                col_s = layout.s_index.get((gi, tier, day))
+                if col_s is not None:
+                    put(seats, col_s, -(1.0 + op.guards.guards_per_detainee[tier]))
+                    put(heads, col_s, -1.0)
             for fi, pi, n in visits[point.key]:
                 col_z = layout.z_index.get((fi, pi, day))
                 if col_z is None:
@@ -224,6 +309,35 @@ def build_model(
                 kind = inst.fleets[fi].kind
                 put(seats, col_z, -n * (kind.seats - slack))
                 put(heads, col_z, -n * (kind.seats - op.guards.min_guards))
+    shuttles: dict[str, list[int]] = defaultdict(list)  # point key -> fleets shuttling it
+    for fi, f in enumerate(inst.fleets):
+        for key in f.hold_legs:
+            if key.endswith(">"):
+                shuttles[key[:-1]].append(fi)
+    for gi, point in enumerate(inst.points):
+        tiers = [k for k in range(inst.tiers) if (gi, k, days.start) in layout.s_index]
+        if not tiers:
+            continue
+        for day in days:
+            seats = new_row(-inf, 0.0)
+            heads = new_row(-inf, 0.0)
+            for tier in tiers:
+                col = layout.s_index[gi, tier, day]
+                put(seats, col, 1.0 + op.guards.guards_per_detainee[tier])
+                put(heads, col, 1.0)
+                # shuttled of a tier <= leaving of that tier
+                link = new_row(-inf, 0.0)
+                put(link, col, 1.0)
+                for ci, risk in enumerate(point.risks):
+                    if op.guards.tier(risk) == tier:
+                        put(link, layout.y_index[gi, ci, day], -1.0)
+            for fi in shuttles[point.key]:
+                col_x = layout.x_index.get((fi, shuttle_key(point.key), day))
+                if col_x is None:
+                    continue
+                kind = inst.fleets[fi].kind
+                put(seats, col_x, -(kind.seats - slack))
+                put(heads, col_x, -(kind.seats - op.guards.min_guards))
     by_site: dict[int, list[int]] = defaultdict(list)
     for gi, point in enumerate(inst.points):
         by_site[point.site_index].append(gi)
@@ -239,11 +353,21 @@ def build_model(
         for gi, point in enumerate(inst.points):
             for ci in range(len(point.risks)):
                 put(row, layout.y_index[gi, ci, day], 1.0)
+        for (_g, _k, d), col in layout.s_index.items():
+            if d == day:
+                put(row, col, -1.0)  # shuttled: not at the receiving facility today
+        for (_h, _minor, _tier, d), col in layout.t_index.items():
+            if d == day:
+                put(row, col, 1.0)
     for gi, point in enumerate(inst.points):
         for ci in range(len(point.risks)):
             row = new_row(-inf, supply[gi][ci])
             for day in days:
                 put(row, layout.y_index[gi, ci, day], 1.0)
+    col_upper = np.full(layout.n_cols, inf)
+    if layout.t_index:
+        to_the_end = days.stop >= op.horizon_days
+        _holding_rows(inst, layout, days, new_row, put, col_upper, slack, to_the_end, stock)
     cost = np.zeros(layout.n_cols)
     for (fi, pi, _day), col in layout.z_index.items():
         # A whisker of cost per flight hour: among equal-exposure plans, fly less.
@@ -253,6 +377,8 @@ def build_model(
     for (gi, ci, day), col in layout.y_index.items():
         point = inst.points[gi]
         cost[col] = -point.risks[ci] * inst.save[point.site_index, day]
+    for (fi, key, _day), col in layout.x_index.items():
+        cost[col] = 1e-6 * inst.fleets[fi].hold_legs[key].flight_hours
     for gi, point in enumerate(inst.points):
         per_unit = inst.threat[point.site_index, first_day:].sum() + inst.stay[point.site_index]
         constant += per_unit * sum(r * n for r, n in zip(point.risks, supply[gi], strict=True))
@@ -264,7 +390,7 @@ def build_model(
     lp.num_row_ = len(lower)
     lp.col_cost_ = cost
     lp.col_lower_ = np.zeros(layout.n_cols)
-    lp.col_upper_ = np.full(layout.n_cols, inf)
+    lp.col_upper_ = col_upper
     lp.row_lower_ = np.array(lower)
     lp.row_upper_ = np.array(upper)
     lp.offset_ = constant
@@ -273,6 +399,84 @@ def build_model(
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
     return lp, layout, constant
+
+
+def _holding_rows(
+    inst: Instance,
+    layout: Layout,
+    days: range,
+    new_row: Any,
+    put: Any,
+    col_upper: FloatArray,
+    slack: int,
+    to_the_end: bool,
+    stock: dict[tuple[str, bool, int], int] | None,
+) -> None:
+    """Flow through the holding areas, per (staging airfield, minors or adults, security
+    tier): the stock at the end of a day is the day before's plus the shuttled in minus the
+    trunked out; a trunk takes only detainees held since an earlier day; the stock of the
+    day before plus the day's arrivals never exceeds the capacity; trunk sorties carry adults
+    or minors (never both) with their guards; with the whole horizon modelled, the holding
+    areas are empty at its end (everyone shuttled reaches the receiving facility)."""
+    op = inst.op
+    inf = highspy.kHighsInf
+    initial: dict[tuple[str, bool, int], int] = defaultdict(int)
+    if stock is not None:
+        initial.update(stock)
+    else:
+        for h, people in inst.held.items():
+            for person in people:
+                initial[h, person.minor, op.guards.tier(person.risk)] += 1
+    into: dict[tuple[str, bool, int, int], list[int]] = defaultdict(list)
+    for (gi, tier, day), col in layout.s_index.items():
+        point = inst.points[gi]
+        goes_to = shuttle_to(op, point.site)
+        if goes_to is not None:
+            into[goes_to, point.minor, tier, day].append(col)
+    trunks: dict[str, list[int]] = defaultdict(list)  # staging -> fleets with trunk legs
+    for fi, f in enumerate(inst.fleets):
+        if trunk_key(False) in f.hold_legs:
+            trunks[f.base].append(fi)
+    ratios = op.guards.guards_per_detainee
+    for h, capacity in inst.holding.items():
+        held_total = sum(n for (place, _m, _t), n in initial.items() if place == h)
+        for day in days:
+            first = day == days.start
+            # room: stock of the day before + the day's arrivals <= capacity
+            room = new_row(-inf, float(capacity - held_total if first else capacity))
+            for minor in (False, True):
+                seats = new_row(-inf, 0.0)
+                heads = new_row(-inf, 0.0)
+                for fi in trunks[h]:
+                    col_x = layout.x_index.get((fi, trunk_key(minor), day))
+                    if col_x is None:
+                        continue
+                    kind = inst.fleets[fi].kind
+                    put(seats, col_x, -(kind.seats - slack))
+                    put(heads, col_x, -(kind.seats - op.guards.min_guards))
+                for tier in range(inst.tiers):
+                    t_col = layout.t_index[h, minor, tier, day]
+                    i_col = layout.i_index[h, minor, tier, day]
+                    put(seats, t_col, 1.0 + ratios[tier])
+                    put(heads, t_col, 1.0)
+                    start = float(initial[h, minor, tier]) if first else 0.0
+                    previous = None if first else layout.i_index[h, minor, tier, day - 1]
+                    # i[d] - i[d-1] - in[d] + t[d] = 0, with i[first - 1] the initial stock
+                    flow = new_row(start, start)
+                    put(flow, i_col, 1.0)
+                    put(flow, t_col, 1.0)
+                    # t[d] <= i[d-1]: a trunk takes only detainees held since an earlier day
+                    early = new_row(-inf, start)
+                    put(early, t_col, 1.0)
+                    if previous is not None:
+                        put(flow, previous, -1.0)
+                        put(early, previous, -1.0)
+                        put(room, previous, 1.0)
+                    for col in into[h, minor, tier, day]:
+                        put(flow, col, -1.0)
+                        put(room, col, 1.0)
+                    if to_the_end and day == days.stop - 1:
+                        col_upper[i_col] = 0.0
 
 
 def _supply(inst: Instance, remaining: dict[str, dict[int, int]] | None) -> list[list[int]]:
@@ -323,5 +527,18 @@ def read_solution(solver: highspy.Highs, layout: Layout, *, mip: bool = False) -
         return Solved(float("inf"), {}, {}, status, solver.getRunTime())
     z = {k: float(values[c]) for k, c in layout.z_index.items() if values[c] > 1e-7}
     y = {k: float(values[c]) for k, c in layout.y_index.items() if values[c] > 1e-7}
+    x = {k: float(values[c]) for k, c in layout.x_index.items() if values[c] > 1e-7}
+    shuttled = {k: float(values[c]) for k, c in layout.s_index.items() if values[c] > 1e-7}
+    holding = {k: float(values[c]) for k, c in layout.w_index.items() if values[c] > 1e-7}
     bound = float(info.mip_dual_bound) if mip else None
-    return Solved(float(info.objective_function_value), z, y, status, solver.getRunTime(), bound)
+    return Solved(
+        float(info.objective_function_value),
+        z,
+        y,
+        status,
+        solver.getRunTime(),
+        bound,
+        x,
+        shuttled,
+        holding,
+    )

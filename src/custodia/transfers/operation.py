@@ -29,6 +29,17 @@ class Place(BaseModel):
     facility_id: int | None = Field(default=None, description="the registry's facility id")
 
 
+class Staging(Place):
+    holding_capacity: int = Field(
+        default=0,
+        ge=0,
+        description="detainees its secure holding area can hold at once (0 = no holding: "
+        "aircraft only refuel and are based here). With holding, aircraft based here "
+        "shuttle detainees from the nearest sites into it, and trunk them on to the "
+        "receiving facility on a later day.",
+    )
+
+
 class Receiving(Place):
     intake_per_day: int = Field(ge=0, description="persons the receiving facility takes in a day")
     intake_changes: list[DayValue] = Field(
@@ -127,7 +138,7 @@ class Operation(BaseModel):
         default=10.0, ge=0, description="days of exposure charged for anyone left at the horizon"
     )
     receiving: Receiving
-    staging: list[Place] = Field(default_factory=list)
+    staging: list[Staging] = Field(default_factory=list)
     aircraft_types: list[AircraftType] = Field(min_length=1)
     aircraft: list[Aircraft] = Field(min_length=1)
     sites: list[Site] = Field(min_length=1)
@@ -219,6 +230,12 @@ def consistency_problems(op: Operation) -> list[str]:
                 f"site {site.code}: no aircraft can reach it and fly on to "
                 f"{op.receiving.code} within its range, duty window and flight hours "
                 "(add a staging airfield nearer, or a longer-range type)"
+            )
+    for stage in op.staging:
+        if stage.holding_capacity and stage.facility_id is None and op.receiving.facility_id:
+            problems.append(
+                f"staging airfield {stage.code}: a holding area needs the registry's "
+                "facility_id, so that custody at the airfield can be recorded"
             )
     for t in types.values():
         minimum = op.guards.min_guards + 1

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from custodia.errors import Invalid
 from custodia.transfers import model as m
 from custodia.transfers.greedy import greedy_sorties
-from custodia.transfers.operation import DayValue, Operation, ThreatStep, parse_operation
+from custodia.transfers.operation import DayValue, Detainee, Operation, ThreatStep, parse_operation
 from custodia.transfers.solver import _moves, exposure, optimise, plan_document
 
 
@@ -95,12 +95,29 @@ def replan(
     longer holds at their site (boarded, transferred, released...), left out of the plan."""
     started = time.perf_counter()
     op, first_day = apply_event(parse_operation(plan["operation"]), plan, event)
-    fixed = [s for s in plan["sorties"] if s["day"] < first_day]
+    fixed = [dict(s) for s in plan["sorties"] if s["day"] < first_day]
     moved = {pid for s in fixed for pid in s["manifest"]} | (moved_elsewhere or set())
-    inst = m.build_instance(op)
-    fixed_moves = {pid: s["day"] for s in fixed for pid in s["manifest"]}
+    # Shuttled before the event, not yet trunked on: in holding when the re-plan starts.
+    trunked = {pid for s in fixed if s.get("kind") == "trunk" for pid in s["manifest"]}
+    people = {d.id: d for site in op.sites for d in site.detainees}
+    held: dict[str, list[Detainee]] = {}
+    for s in fixed:
+        if s.get("kind") == "shuttle":
+            for pid in s["manifest"]:
+                if pid not in trunked:
+                    held.setdefault(s["destination"], []).append(people[pid])
+    inst = m.build_instance(op, held=held)
+    fixed_moves = {
+        pid: s["day"] for s in fixed if s.get("kind") != "trunk" for pid in s["manifest"]
+    }
     result = optimise(inst, time_limit=time_limit, first_day=first_day, moved=moved)
     new = [s.to_json(inst) for s in result["sorties"]]
+    onward = {pid: s["id"] for s in new if s.get("kind") == "trunk" for pid in s["manifest"]}
+    for s in fixed:
+        if s.get("kind") == "shuttle":
+            s["onward"] = {
+                str(pid): onward.get(pid, s["onward"].get(str(pid))) for pid in s["manifest"]
+            }
     moves = {**fixed_moves, **_moves(result["sorties"])}
     greedy = greedy_sorties(inst, first_day=first_day, moved=moved)
     bound = result["bound"] + _before(inst, first_day, fixed_moves, moved)

@@ -10,7 +10,7 @@ and the duty window.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
 
 from custodia.transfers.operation import AircraftType, Operation, Place, Site
@@ -35,6 +35,8 @@ class SortieRoute:
     loaded_hours: float  # from take-off at the site to landing at the receiving facility
     outbound_hours: float  # from base take-off to landing at the site
     refuel_stop: str | None
+    kind: str = "direct"  # direct (site -> receiving), shuttle (site -> holding), trunk
+    destination: str | None = None  # None: the receiving facility
 
 
 def sortie_leg_plan(
@@ -75,6 +77,63 @@ def sortie_leg_plan(
     )
 
 
+def holding_leg_plan(
+    op: Operation, kind: AircraftType, base: Place, origin: Place, *, trunk: bool
+) -> SortieRoute | None:
+    """A leg through a staging airfield's holding area, flown out and back from the
+    aircraft's own base (the staging airfield): a *shuttle* base -> site -> base that lands
+    its detainees in holding (no fuel at the site), or a *trunk* base -> receiving facility
+    -> base that takes held detainees on (refuel at the receiving facility). ``origin`` is
+    the site (shuttle) or the staging airfield itself (trunk). None if the base has no
+    holding area, or out of range or too long for one duty day."""
+    if not any(p.code == base.code and p.holding_capacity > 0 for p in op.staging):
+        return None
+    if trunk:
+        one_way = km(base, op.receiving)
+        if one_way > kind.range_km:
+            return None
+        flight = 2 * one_way / kind.speed_kmh
+        ground = op.load_hours + op.unload_hours + op.refuel_hours
+        loaded = one_way / kind.speed_kmh
+        outbound = 0.0
+        destination = None
+        site = base.code
+    else:
+        one_way = km(base, origin)
+        if 2 * one_way > kind.range_km:
+            return None
+        flight = 2 * one_way / kind.speed_kmh
+        ground = op.load_hours + op.unload_hours
+        loaded = outbound = one_way / kind.speed_kmh
+        destination = base.code
+        site = origin.code
+    if flight > kind.max_flight_hours or flight + ground > op.duty_hours:
+        return None
+    return SortieRoute(
+        site=site,
+        flight_hours=flight,
+        block_hours=flight + ground,
+        loaded_hours=loaded,
+        outbound_hours=outbound,
+        refuel_stop=None,
+        kind="trunk" if trunk else "shuttle",
+        destination=destination,
+    )
+
+
+def leg_plan(
+    op: Operation, kind: AircraftType, base: Place, origin: Place, destination: str
+) -> SortieRoute | None:
+    """The leg a sortie from ``origin`` to ``destination`` flies (the checker's entry)."""
+    if destination == op.receiving.code and isinstance(origin, Site):
+        return sortie_leg_plan(op, kind, base, origin)
+    if destination == op.receiving.code and origin.code == base.code:
+        return holding_leg_plan(op, kind, base, origin, trunk=True)
+    if destination == base.code and isinstance(origin, Site):
+        return holding_leg_plan(op, kind, base, origin, trunk=False)
+    return None
+
+
 @dataclass(frozen=True)
 class Fleet:
     """Aircraft of one type at one base: the unit the aggregate model counts."""
@@ -85,6 +144,17 @@ class Fleet:
     tails: tuple[str, ...]
     routes: dict[str, SortieRoute]  # by site code
     patterns: tuple[tuple[str, ...], ...]  # site codes, one entry per sortie
+    # Legs through the base's holding area, by leg key: "<point>>" shuttles a loading point
+    # into holding, "^" / "^#minors" trunks held adults / minors to the receiving facility.
+    hold_legs: dict[str, SortieRoute] = field(default_factory=dict)
+
+
+def shuttle_key(point: str) -> str:
+    return f"{point}>"
+
+
+def trunk_key(minor: bool) -> str:
+    return "^#minors" if minor else "^"
 
 
 def fleets(op: Operation, points: list[tuple[str, Site]], *, max_sorties: int = 3) -> list[Fleet]:
@@ -103,6 +173,17 @@ def fleets(op: Operation, points: list[tuple[str, Site]], *, max_sorties: int = 
             route = sortie_leg_plan(op, kind, fields[base], site)
             if route is not None:
                 routes[key] = route
+        hold: dict[str, SortieRoute] = {}
+        for key, site in points:
+            if shuttle_to(op, site) != base:
+                continue
+            leg = holding_leg_plan(op, kind, fields[base], site, trunk=False)
+            if leg is not None:
+                hold[shuttle_key(key)] = leg
+        trunk = holding_leg_plan(op, kind, fields[base], fields[base], trunk=True)
+        if trunk is not None and hold:
+            hold[trunk_key(False)] = trunk
+            hold[trunk_key(True)] = trunk
         out.append(
             Fleet(
                 key=f"{type_code}@{base}",
@@ -111,9 +192,23 @@ def fleets(op: Operation, points: list[tuple[str, Site]], *, max_sorties: int = 
                 tails=tuple(tails),
                 routes=routes,
                 patterns=_patterns(op, kind, routes, max_sorties),
+                hold_legs=hold,
             )
         )
     return out
+
+
+def shuttle_to(op: Operation, site: Site) -> str | None:
+    """The holding area a site's detainees are shuttled into: the nearest staging airfield
+    with holding capacity (one per site keeps the model small and the guards' routine
+    simple)."""
+    best: tuple[float, str] | None = None
+    for field_ in op.staging:
+        if field_.holding_capacity > 0:
+            distance = km(site, field_)
+            if best is None or distance < best[0]:
+                best = (distance, field_.code)
+    return best[1] if best else None
 
 
 def day_fits(op: Operation, kind: AircraftType, routes: list[SortieRoute]) -> bool:

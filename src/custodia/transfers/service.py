@@ -89,6 +89,11 @@ def record_assessments(
         for a in assessments
     ]
     if rows:
+        unknown = registry.missing_person_ids(
+            session, person_ids={a.person_id for a in assessments}
+        )
+        if unknown:
+            raise NotFound(f"no person with id {', '.join(map(str, unknown[:10]))}")
         refs = [r["ref"] for r in rows]
         taken = set(
             session.scalars(select(TransferAssessment.ref).where(TransferAssessment.ref.in_(refs)))
@@ -173,6 +178,15 @@ def store_plan(
     session.add(row)
     session.flush()
     now = utc_now()
+    started_in_parent: set[str] = set()
+    if parent_id is not None:
+        started_in_parent = set(
+            session.scalars(
+                select(TransferSortie.code).where(
+                    TransferSortie.plan_id == parent_id, TransferSortie.status != "planned"
+                )
+            )
+        )
     lines: list[dict[str, Any]] = []
     for s in document["sorties"]:
         sortie = TransferSortie(
@@ -183,7 +197,8 @@ def store_plan(
             origin_facility_id=s.get("origin_facility_id"),
             destination_facility_id=s.get("destination_facility_id"),
             movement_id=f"P{row.id}-{s['id']}",
-            status="planned" if s["day"] >= document.get("replanned_from_day", 0) else "fixed",
+            # A sortie under way or flown under the parent plan stays the parent's to finish.
+            status="superseded" if s["id"] in started_in_parent else "planned",
         )
         session.add(sortie)
         session.flush()
@@ -542,7 +557,11 @@ def executed_moves(session: Session, *, plan_id: int) -> dict[int, int]:
         .join(TransferSortie, TransferSortie.id == TransferManifestLine.sortie_id)
         .where(TransferSortie.plan_id == plan_id, TransferManifestLine.boarded_seq.is_not(None))
     )
-    return dict(rows.tuples().all())
+    out: dict[int, int] = {}
+    for pid, day in rows.tuples().all():
+        # Shuttled through holding: the person left the site on the earlier sortie.
+        out[pid] = min(day, out.get(pid, day))
+    return out
 
 
 # --- pictures and paper -----------------------------------------------------------------

@@ -24,11 +24,15 @@ from custodia.transfers.greedy import fly_tail, greedy_sorties
 from custodia.transfers.manifest import (
     Loader,
     Sortie,
+    integer_legs,
     integer_patterns,
     load_day,
+    load_trunks,
     retime,
     schedule_day,
+    schedule_holding,
     tier_targets,
+    unstrand,
 )
 from custodia.transfers.operation import Operation, dump_operation
 
@@ -65,12 +69,15 @@ def run_days(
     spare hours fly whoever is left."""
     inst = loader.inst
     patterns = integer_patterns(inst, solved.z)
+    legs = integer_legs(inst, solved.x)
     targets = tier_targets(inst, solved.y)
     loader.moved_by_tier.clear()  # targets count from the model's first day
     out: list[Sortie] = []
     for day in range(first_day, last_day):
         taken: set[str] = set()
         sorties = schedule_day(inst, day, patterns.get(day, {}), taken)
+        sorties += schedule_holding(inst, day, legs.get(day, {}), taken)
+        load_trunks(loader, sorties)
         load_day(loader, sorties, targets.get(day, {}))
         sorties = retime(inst.op, sorties)
         flying: dict[str, list[Sortie]] = defaultdict(list)
@@ -85,7 +92,8 @@ def run_days(
 
 
 def _moves(sorties: list[Sortie]) -> dict[int, int]:
-    return {p.id: s.day for s in sorties for p in s.people}
+    """Person id -> the day they leave their site (a trunk out of holding is not that)."""
+    return {p.id: s.day for s in sorties if not s.trunk for p in s.people}
 
 
 def _supply_left(loader: Loader) -> dict[str, dict[int, int]]:
@@ -98,6 +106,14 @@ def _supply_left(loader: Loader) -> dict[str, dict[int, int]]:
     return out
 
 
+def _stock(loader: Loader) -> dict[tuple[str, bool, int], int]:
+    out: dict[tuple[str, bool, int], int] = defaultdict(int)
+    for (h, minor), held in loader.stock.items():
+        for x in held:
+            out[h, minor, loader.inst.op.guards.tier(x.person.risk)] += 1
+    return dict(out)
+
+
 def optimise(
     inst: m.Instance,
     *,
@@ -106,6 +122,8 @@ def optimise(
     moved: set[int] | None = None,
     step: int = 4,
     window: int | None = 8,
+    packing: float = 1.0,
+    steer_first: bool = False,
 ) -> dict[str, Any]:
     """Bound and plan from ``first_day``. The plan is a rolling dive: solve the LP, commit
     ``step`` days of rounded sorties and manifests, re-solve from the state they leave (over
@@ -126,6 +144,19 @@ def optimise(
     sorties: list[Sortie] = []
     day = first_day
     horizon = inst.op.horizon_days
+    if steer_first and packing < 1.0 and layout.w_index:
+        # The bound's pooled hours promise more legs than whole airframe-days fly: steer the
+        # first step with the packing allowance too.
+        lp, layout, _ = m.build_model(
+            inst,
+            conservative=False,
+            first_day=first_day,
+            remaining=supply,
+            last_day=first_day + window if window else None,
+            packing=packing,
+        )
+        solved = m.solve(m.new_solver(), lp, layout)
+        stats["lp_solves"] += 1
     per_solve = time.perf_counter() - started
     if window:
         # A window LP covers a fraction of the days: expect a fraction of the time.
@@ -136,7 +167,7 @@ def optimise(
         last = horizon if out_of_time else min(horizon, day + step)
         sorties.extend(run_days(loader, solved, first_day=day, last_day=last))
         day = last
-        if day >= horizon or not any(loader.remaining.values()):
+        if day >= horizon or not (any(loader.remaining.values()) or any(loader.stock.values())):
             break
         tick = time.perf_counter()
         # Later steps only steer the next days: a window LP is a fraction of the size.
@@ -146,10 +177,13 @@ def optimise(
             first_day=day,
             remaining=_supply_left(loader),
             last_day=day + window if window else None,
+            stock=_stock(loader),
+            packing=packing,
         )
         solved = m.solve(m.new_solver(), lp, layout)
         stats["lp_solves"] += 1
         per_solve = time.perf_counter() - tick
+    sorties = unstrand(loader, sorties)
     stats["dive_step_days"] = step
     stats["window_days"] = window
     return {"sorties": sorties, "bound": bound, "method": "rolling-lp-dive", "stats": stats}
@@ -162,6 +196,10 @@ def plan_operation(op: Operation, *, time_limit: float = 20.0) -> dict[str, Any]
     greedy = greedy_sorties(inst)
     greedy_value = exposure(inst, _moves(greedy))
     result = optimise(inst, time_limit=time_limit, step=4)
+    kinds: dict[str, int] = defaultdict(int)
+    for s in greedy:
+        kinds[s.route.kind] += 1
+    result["stats"]["greedy_sorties_by_kind"] = dict(kinds)
     sorties = result["sorties"]
     objective = exposure(inst, _moves(sorties))
     seconds = time.perf_counter() - started

@@ -13,9 +13,9 @@ from custodia.transfers.operation import (
     AircraftType,
     Detainee,
     Operation,
-    Place,
     Receiving,
     Site,
+    Staging,
     ThreatStep,
 )
 
@@ -32,10 +32,12 @@ RECEIVING = Receiving(
     intake_per_day=450,
 )
 STAGING = (
-    Place(code="AF-QAM", name="Qamishli staging", lat=37.0209, lon=41.1914),
-    Place(code="AF-RML", name="Rmelan staging", lat=36.9870, lon=41.9330),
-    Place(code="AF-SHD", name="Shaddadi staging", lat=36.0850, lon=40.6950),
+    Staging(code="AF-QAM", name="Qamishli staging", lat=37.0209, lon=41.1914),
+    Staging(code="AF-RML", name="Rmelan staging", lat=36.9870, lon=41.9330),
+    Staging(code="AF-SHD", name="Shaddadi staging", lat=36.0850, lon=40.6950),
 )
+# Holding areas of the staging airfields, as in the scenario's gazetteer.
+HOLDING = {"AF-QAM": 400, "AF-RML": 300, "AF-SHD": 300}
 RISK_BANDS = ((1, 39), (40, 69), (70, 89), (90, 100))
 TIER_WEIGHTS = (0.25, 0.35, 0.28, 0.12)
 
@@ -97,7 +99,9 @@ def synthetic_operation(
     days: int = 30,
     intake_per_day: int | None = None,
     minors: float = 0.0,
+    holding: bool = False,
 ) -> Operation:
+    """``holding``: the staging airfields' holding areas are open (``HOLDING``)."""
     rng = random.Random(seed)  # noqa: S311 -- reproducible synthetic data, not secrets
     weights = [rng.lognormvariate(0, 1.1) for _ in range(sites)]
     total = sum(weights)
@@ -138,7 +142,10 @@ def synthetic_operation(
         start_date=dt.date(2026, 12, 1),
         horizon_days=days,
         receiving=RECEIVING.model_copy(update={"intake_per_day": intake}),
-        staging=list(STAGING),
+        staging=[
+            s.model_copy(update={"holding_capacity": HOLDING[s.code] if holding else 0})
+            for s in STAGING
+        ],
         aircraft_types=list(TYPES),
         aircraft=fleet(rng, aircraft, [s.code for s in STAGING]),
         sites=site_list,

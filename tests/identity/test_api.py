@@ -1,0 +1,69 @@
+"""The identity routes: search, compare, the queue with decisions by role, watchlists."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+from tests.identity.test_queue import XML
+
+
+def test_search_and_compare_routes(api: Api) -> None:
+    first = api.register("Khalid Hamza al-Jubouri")
+    api.register("Yusuf Bilal al-Tunisi", nationalities=("TN",))
+    found = api.get("monitor", "/identity/search", params={"name": "خالد حمزة الجبوري"})
+    assert found.status_code == 200, found.text
+    assert found.json()["candidates"][0]["person_id"] == first
+    compared = api.get(
+        "analyst", "/identity/compare", params={"name1": "Mohammed Ali", "name2": "Muhammad Aly"}
+    )
+    assert compared.status_code == 200 and compared.json()["match"] is True
+    bad = api.get("analyst", "/identity/search", params={"name": "Sheikh", "dob": "1990-13"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_queue_decisions_are_for_reviewers_and_recorded(api: Api) -> None:
+    a = api.register("Khalid Hamza al-Jubouri")
+    b = api.register("Khaled Hamzah Aljubouri")
+    from custodia.db import unit_of_work
+    from custodia.identity import service as identity
+
+    with unit_of_work(api.world.engine) as session:
+        item = identity.propose_pair(
+            session,
+            person_a_id=a,
+            person_b_id=b,
+            score=0.9,
+            source="biometrics",
+            evidence={"finger": "L1", "score": 0.9},
+        )
+    queue = api.get("monitor", "/identity/queue")
+    assert queue.status_code == 200 and queue.json()["total"] == 1
+    assert queue.json()["items"][0]["evidence"]["biometrics"]["finger"] == "L1"
+    url = f"/identity/queue/{item}/decisions"
+    denied = api.post("monitor", url, json={"decision": "same", "note": "x"})
+    assert denied.status_code == 403
+    done = api.post("analyst", url, json={"decision": "same", "note": "same photo"})
+    assert done.status_code == 201, done.text
+    body = done.json()
+    assert body["person_b"]["survivor_id"] == a
+    assert body["decisions"][0]["decided_by"] == api.world.users["analyst"]
+    again = api.post("analyst", url, json={"decision": "different"})
+    assert again.status_code == 409
+    split = api.post("analyst", f"/identity/queue/{item}/split", json={"note": "twins"})
+    assert split.status_code == 201 and split.json()["person_b"]["survivor_id"] == b
+
+
+def test_watchlist_import_and_screen_routes(api: Api) -> None:
+    api.register("Ibrahim Awad Ibrahim al-Badri")
+    imported = api.post(
+        "analyst",
+        "/watchlists/un-sc",
+        content=XML.encode(),
+        headers={"Content-Type": "application/xml"},
+    )
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["individuals"] == 1
+    screened = api.post("analyst", "/watchlists/screen")
+    assert screened.status_code == 200 and screened.json()["hits"] == 1
+    broken = api.post("admin", "/watchlists/un-sc", content=b"<nope", headers={})
+    assert broken.status_code == 422
