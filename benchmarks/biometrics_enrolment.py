@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -76,10 +77,20 @@ def queue_images(engine: Engine, person_ids: list[int], fingers: int) -> float:
     return generation_s
 
 
-def timed_run(engine: Engine) -> tuple[float, Any]:
-    t0 = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the worker's pool)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_run(engine: Engine) -> tuple[float, float, Any]:
+    """Wall and CPU seconds of one worker run (the pool ends with the run)."""
+    t0, c0 = time.perf_counter(), _cpu()
     status = worker.run(engine=engine, processes=2, batch=200)
-    return time.perf_counter() - t0, status
+    return time.perf_counter() - t0, _cpu() - c0, status
 
 
 def main() -> None:
@@ -94,7 +105,7 @@ def main() -> None:
         log(f"growing {args.fingers} images (not timed as enrolment)")
         generation_s = queue_images(engine, persons, args.fingers)
         log("worker on image jobs")
-        image_s, status = timed_run(engine)
+        image_s, image_cpu, status = timed_run(engine)
         done_images = status.done
         with unit_of_work(engine) as session:
             rest = persons[args.fingers // 10 + 1 :][: args.synthetic_fingers // 10]
@@ -115,7 +126,7 @@ def main() -> None:
                 ],
             )
         log("worker on synthetic jobs (grow + extract)")
-        synthetic_s, status2 = timed_run(engine)
+        synthetic_s, _, status2 = timed_run(engine)
     per_s = done_images / image_s
     synthetic_done = status2.done - done_images
     extrapolated_min = SCENARIO_FINGERS / per_s / 60
@@ -127,6 +138,10 @@ def main() -> None:
             "seconds": round(image_s, 1),
             "fingers_per_s": round(per_s, 1),
             "extrapolated_minutes_for_60000": round(extrapolated_min, 1),
+            "cpu_s_per_finger": round(image_cpu / max(done_images, 1), 4),
+            "extrapolated_minutes_for_60000_on_2_idle_cores": round(
+                SCENARIO_FINGERS * image_cpu / max(done_images, 1) / 2 / 60, 1
+            ),
             "what": "PNG decode, extraction, cylinders, LSH keys, template insert, job update; "
             "2 processes, batches of 200, one transaction per batch",
         },

@@ -54,7 +54,7 @@ def _figures(plan: dict[str, Any], seconds: float) -> dict[str, Any]:
     }
 
 
-def _default_operation(database: str | None) -> Operation:
+def _default_operation(database: str | None, holding: bool = True) -> Operation:
     if database is None:
         directory = Path(tempfile.mkdtemp(prefix="custodia-transfers-"))
         database = f"sqlite:///{directory / 'scenario.db'}"
@@ -63,13 +63,13 @@ def _default_operation(database: str | None) -> Operation:
         with unit_of_work(get_engine(database)) as session:
             scenario.generate(session=session, seed=1, detainees=6000, camp_residents=40000)
     with unit_of_work(get_engine(database)) as session:
-        operation = default_operation(session, seed=1)
+        operation = default_operation(session, seed=1, holding=holding)
     dispose_engines()
     return operation
 
 
-def run_default(database: str | None, time_limit: float) -> dict[str, Any]:
-    operation = _default_operation(database)
+def run_default(database: str | None, time_limit: float, holding: bool) -> dict[str, Any]:
+    operation = _default_operation(database, holding)
     log(f"planning {sum(len(s.detainees) for s in operation.sites):,} detainees")
     started = time.perf_counter()
     plan = service.create_plan_document(operation=operation, time_limit=time_limit)
@@ -107,9 +107,9 @@ def run_default(database: str | None, time_limit: float) -> dict[str, Any]:
     return result
 
 
-def run_large(time_limit: float) -> dict[str, Any]:
+def run_large(time_limit: float, holding: bool) -> dict[str, Any]:
     operation = synthetic_operation(
-        seed=1, detainees=60_000, sites=60, aircraft=40, days=60, holding=True
+        seed=1, detainees=60_000, sites=60, aircraft=40, days=60, holding=holding
     )
     log("planning 60,000 detainees / 60 sites / 40 aircraft / 60 days")
     started = time.perf_counter()
@@ -131,14 +131,21 @@ def main() -> None:
     parser.add_argument("--case", choices=("default", "large"), default="default")
     parser.add_argument("--database", help="a database already holding the scenario")
     parser.add_argument("--time-limit", type=float, default=None)
+    parser.add_argument(
+        "--direct-only",
+        action="store_true",
+        help="close the staging airfields' holding areas: direct sorties only, as before",
+    )
     args = parser.parse_args()
+    holding = not args.direct_only
     machine = machine_info()
     if args.case == "default":
-        result = run_default(args.database, args.time_limit or 20.0)
+        result = run_default(args.database, args.time_limit or 20.0, holding)
     else:
-        result = run_large(args.time_limit or 150.0)
+        result = run_large(args.time_limit or 150.0, holding)
     result["peak_memory_mb"] = _peak_mb()
-    emit({"benchmark": f"transfers_plan_{args.case}", "machine": machine, **result})
+    name = f"transfers_plan_{args.case}" + ("_direct_only" if args.direct_only else "")
+    emit({"benchmark": name, "machine": machine, "holding": holding, **result})
 
 
 if __name__ == "__main__":

@@ -163,7 +163,7 @@ def identify(body: IdentifyIn, actor: Searcher, session: WriteSession) -> Identi
 
 
 @router.post("/biometrics/verify", responses=problem_responses(404))
-def verify(body: VerifyIn, actor: Searcher, session: WriteSession) -> VerifyOut:
+def verify_finger(body: VerifyIn, actor: Searcher, session: WriteSession) -> VerifyOut:
     """1:1 at a checkpoint: person + one finger -> match or not, score, threshold FMR."""
     return biometrics.verify(
         session,
@@ -175,7 +175,7 @@ def verify(body: VerifyIn, actor: Searcher, session: WriteSession) -> VerifyOut:
 
 
 @router.post("/biometrics/compare")
-def compare(body: CompareIn, _actor: Searcher) -> CompareOut:
+def compare_fingers(body: CompareIn, _actor: Searcher) -> CompareOut:
     """1:1 of two captures; nothing is stored."""
     return biometrics.compare(a=body.a.to_finger(), b=body.b.to_finger())
 

@@ -61,6 +61,8 @@ def profile_of(
     nationalities: Sequence[str],
     mother_name: str | None,
     place_of_birth: str | None,
+    sex: str | None = None,
+    category: str | None = None,
 ) -> Profile:
     return Profile(
         ident=ident,
@@ -70,6 +72,8 @@ def profile_of(
         nationalities=tuple(nationalities),
         mother=mother_name,
         place_of_birth=place_of_birth,
+        sex=sex,
+        category=category,
     )
 
 
@@ -81,6 +85,8 @@ def profile_of_person(person: PersonOut) -> Profile:
         nationalities=person.nationalities,
         mother_name=person.mother_name,
         place_of_birth=person.place_of_birth,
+        sex=str(person.sex.value) if person.sex else None,
+        category=str(person.category.value) if person.category else None,
     )
 
 
@@ -92,6 +98,8 @@ def profile_of_input(person_id: int, person_in: PersonIn) -> Profile:
         nationalities=person_in.nationalities,
         mother_name=person_in.mother_name,
         place_of_birth=person_in.place_of_birth,
+        sex=str(person_in.sex.value) if person_in.sex else None,
+        category=str(person_in.category.value) if person_in.category else None,
     )
 
 

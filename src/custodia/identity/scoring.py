@@ -62,6 +62,8 @@ class Profile:
     nationalities: tuple[str, ...] = ()
     mother: str | None = None
     place_of_birth: str | None = None
+    sex: str | None = None  # side attributes for batch de-duplication (side.py)
+    category: str | None = None
     extra_dobs: list[tuple[int, int]] = field(default_factory=list)
     _keys: set[str] | None = field(default=None, repr=False, compare=False)
 
@@ -78,6 +80,8 @@ class Profile:
             "c": list(self.nationalities),
             "m": self.mother,
             "p": self.place_of_birth,
+            "s": self.sex,
+            "g": self.category,
         }
 
     @classmethod
@@ -107,6 +111,8 @@ class Profile:
             nationalities=tuple(data.get("c") or ()),
             mother=data.get("m"),
             place_of_birth=data.get("p"),
+            sex=data.get("s"),
+            category=data.get("g"),
         )
 
     @property

@@ -240,7 +240,7 @@ def dedupe(
             person_b_id=b,
             score=round(probability, 4),
             source="names",
-            evidence={"splink": evidence},
+            evidence=evidence,
         )
         proposed += item is not None
     groups = dedupe_engine.clusters([(a, b) for a, b, _, _ in pairs], ids)

@@ -49,7 +49,10 @@ def _remaining(
 def burndown_png(plan: dict[str, Any], actual: dict[int, int] | None = None) -> bytes:
     """PNG bytes: remaining detainees per day (planned; actual when given) and the
     risk-weighted exposure accrued each day."""
-    planned = {pid: s["day"] for s in plan["sorties"] for pid in s["manifest"]}
+    # The day each person leaves their site (a trunk out of holding is not that).
+    planned = {
+        pid: s["day"] for s in plan["sorties"] if s.get("kind") != "trunk" for pid in s["manifest"]
+    }
     counts, exposure, by_site = _remaining(plan, planned)
     days = list(range(len(counts)))
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), sharex=True)

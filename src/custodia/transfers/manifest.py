@@ -37,6 +37,8 @@ class Sortie:
     people: list[Detainee] = field(default_factory=list)
     # Shuttle into holding: person id -> the trunk sortie that takes them on.
     onward: dict[int, Sortie] = field(default_factory=dict)
+    _ratios: float = 0.0
+    _ratios_for: int = 0
 
     @property
     def seats(self) -> int:
@@ -50,8 +52,16 @@ class Sortie:
         return f"D{self.day:02d}-{self.tail}-{self.index}"
 
     def fits(self, op: Operation, person: Detainee) -> bool:
-        risks = [p.risk for p in self.people] + [person.risk]
-        return len(risks) + guards_needed(op, risks) <= self.seats
+        # The guard ratios of who is aboard, kept as people board (hot loop).
+        if self._ratios_for != len(self.people):
+            self._ratios = sum(op.guards.ratio(p.risk) for p in self.people)
+            self._ratios_for = len(self.people)
+        total = self._ratios + op.guards.ratio(person.risk)
+        guards = max(op.guards.min_guards, math.ceil(total - 1e-9))
+        return len(self.people) + 1 + guards <= self.seats
+
+    def full(self, op: Operation) -> bool:
+        return len(self.people) + 1 + op.guards.min_guards > self.seats
 
     def to_json(self, inst: Instance) -> dict[str, Any]:
         op = inst.op
@@ -210,7 +220,7 @@ def load_trunks(loader: Loader, sorties: list[Sortie]) -> None:
             key=lambda held: (held.day, -held.person.risk, held.person.id),
         )
         for held in queue:
-            if not loader.room(sortie.route, sortie.day):
+            if not loader.room(sortie.route, sortie.day) or sortie.full(op):
                 break
             if sortie.fits(op, held.person):
                 loader.board(sortie, held.person)
@@ -224,6 +234,7 @@ def unstrand(loader: Loader, sorties: list[Sortie]) -> list[Sortie]:
             if held.shuttle is None:
                 continue
             held.shuttle.people.remove(held.person)
+            held.shuttle._ratios_for = -1
             loader.boarded.discard(held.person.id)
             loader.remaining[held.shuttle.point].append(held.person)
         stock[:] = [held for held in stock if held.shuttle is None]

@@ -9,6 +9,7 @@ refuse a site no aircraft can reach.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -115,11 +116,16 @@ class GuardPolicy(BaseModel):
         return self
 
     def ratio(self, risk: int) -> float:
-        tier = sum(1 for floor in self.tier_floors if risk >= floor) - 1
-        return self.guards_per_detainee[tier]
+        return self.guards_per_detainee[self.tier(risk)]
 
     def tier(self, risk: int) -> int:
-        return sum(1 for floor in self.tier_floors if risk >= floor) - 1
+        # Called in the manifest step's hot loops: a table per policy, built once.
+        return _tier_table(tuple(self.tier_floors))[risk]
+
+
+@functools.lru_cache(maxsize=64)
+def _tier_table(floors: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sum(1 for floor in floors if risk >= floor) - 1 for risk in range(101))
 
 
 class Operation(BaseModel):

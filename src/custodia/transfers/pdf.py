@@ -70,6 +70,7 @@ def manifest_pdf(
         )
         return float(height - 38 * mm)
 
+    onward: dict[str, str] = sortie.get("onward") or {}
     y = header()
     for number, pid in enumerate(sortie["manifest"], start=1):
         if y - _ROW < 25 * mm:
@@ -86,7 +87,9 @@ def manifest_pdf(
         pdf.drawString(
             38 * mm,
             y - 16 * mm,
-            f"risk {person.get('risk', '?')} - assessment {person.get('assessment_ref') or '-'}",
+            f"risk {person.get('risk', '?')} - assessment {person.get('assessment_ref') or '-'}"
+            # Into holding: the trunk sortie that takes the person on.
+            + (f" - onward {onward[str(pid)]}" if str(pid) in onward else ""),
         )
         pdf.rect(150 * mm, y - 16 * mm, 6 * mm, 6 * mm)
         pdf.drawString(158 * mm, y - 14 * mm, "boarded")

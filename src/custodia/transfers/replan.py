@@ -93,6 +93,20 @@ def replan(
 ) -> dict[str, Any]:
     """A new plan document after ``event``. ``moved_elsewhere``: persons the ledger no
     longer holds at their site (boarded, transferred, released...), left out of the plan."""
+    return replan_with_operation(
+        plan, event, time_limit=time_limit, moved_elsewhere=moved_elsewhere
+    )[0]
+
+
+def replan_with_operation(
+    plan: dict[str, Any],
+    event: PlanEvent,
+    *,
+    time_limit: float = 5.0,
+    moved_elsewhere: set[int] | None = None,
+) -> tuple[dict[str, Any], Operation]:
+    """``replan``, and the description after the event (for the checker: validating it
+    again costs seconds on the default operation)."""
     started = time.perf_counter()
     op, first_day = apply_event(parse_operation(plan["operation"]), plan, event)
     fixed = [dict(s) for s in plan["sorties"] if s["day"] < first_day]
@@ -134,7 +148,7 @@ def replan(
     doc["replanned_from_day"] = first_day
     doc["event"] = event.model_dump(mode="json")
     doc["changes"] = changes(plan, doc, first_day)
-    return doc
+    return doc, op
 
 
 def _before(inst: m.Instance, first_day: int, fixed: dict[int, int], moved: set[int]) -> float:
@@ -156,8 +170,13 @@ def _before(inst: m.Instance, first_day: int, fixed: dict[int, int], moved: set[
 def changes(old: dict[str, Any], new: dict[str, Any], first_day: int) -> dict[str, Any]:
     before = {s["id"]: s for s in old["sorties"] if s["day"] >= first_day}
     after = {s["id"]: s for s in new["sorties"] if s["day"] >= first_day}
-    leave_old = {p: s["day"] for s in before.values() for p in s["manifest"]}
-    leave_new = {p: s["day"] for s in after.values() for p in s["manifest"]}
+    # The day each person leaves their site (a trunk out of holding is not that).
+    leave_old = {
+        p: s["day"] for s in before.values() if s.get("kind") != "trunk" for p in s["manifest"]
+    }
+    leave_new = {
+        p: s["day"] for s in after.values() if s.get("kind") != "trunk" for p in s["manifest"]
+    }
     moved_people = {
         p for p in leave_old.keys() | leave_new.keys() if leave_old.get(p) != leave_new.get(p)
     }

@@ -56,8 +56,9 @@ def replan_document(
     time_limit: float = 5.0,
     moved_elsewhere: set[int] | None = None,
 ) -> dict[str, Any]:
-    document = replan.replan(plan, event, time_limit=time_limit, moved_elsewhere=moved_elsewhere)
-    operation, _ = replan.apply_event(parse_operation(plan["operation"]), plan, event)
+    document, operation = replan.replan_with_operation(
+        plan, event, time_limit=time_limit, moved_elsewhere=moved_elsewhere
+    )
     document["checker"] = checker.check_plan(operation, document)
     return document
 

@@ -1,0 +1,240 @@
+"""Side-attribute evidence for batch de-duplication, Fellegi-Sunter style.
+
+A man recorded a second time under his nom de guerre shares no name with his first record,
+but he keeps his date and place of birth, nationality, often his mother's name and
+sometimes his kunya. An analyst links such records when those agree and are rare together.
+The weight of an agreement is ``log2(m / u)`` bits: ``u`` is the chance that a record drawn
+from this registry holds the same value (its frequency: a common place of birth or a bare
+year weighs less than a day of birth), ``m`` the chance that two records of one man agree,
+measured on the pairs the names already linked (with a pseudo-count toward a default, so a
+small registry still has an estimate). A disagreement weighs ``log2((1 - m) / (1 - u))``:
+brothers share mother, place and nationality, but a date of birth that differs by years
+costs about ten bits.
+
+Two records that both carry a real name were compared by name already; when their names
+disagree the side attributes do not link them (brothers, sisters and twins share mother,
+place, nationality and sometimes the day of birth). Side evidence decides only when one
+record is known by a kunya or nom de guerre alone; the nisba of that nom de guerre found
+among the other record's names counts too, its u being its frequency among records of the
+same nationality (so "al-Iraqi" for an Iraqi proves little).
+
+The prior is the chance that two records drawn at random are one man: the rate of
+duplicates found by name, over the registry size. A record known only by kunya or nom de
+guerre has no real name to compare; for such a record the prior is even odds that it
+duplicates someone, over the registry size. The posterior probability is the pair's score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from custodia.identity.scoring import Profile
+
+# Default m (chance two records of one man agree) and the weight of that default, in pairs.
+M_DEFAULT = {
+    "dob_day": 0.9,
+    "dob_overlap": 0.99,
+    "pob": 0.95,
+    "nationality": 0.9,
+    "mother": 0.95,
+    "kunya": 0.3,
+    "nisba": 0.5,
+    "sex": 0.99,
+    "category": 0.99,
+}
+PSEUDO_PAIRS = 2.0
+M_RANGE = (0.01, 0.999)
+WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is a duplicate
+
+
+def _bits(x: float) -> float:
+    return math.log2(x)
+
+
+class SideModel:
+    """u from value frequencies of ``rows`` (see dedupe.features), m from ``linked`` pairs."""
+
+    def __init__(
+        self,
+        rows: Sequence[dict[str, Any]],
+        linked: Iterable[tuple[int, int]],
+        profiles: Sequence[Profile],
+    ) -> None:
+        self.rows = {r["unique_id"]: r for r in rows}
+        # every skeleton of a record's names, its kunyas, and the nisba of a nom de guerre
+        self.skeletons: dict[int, frozenset[str]] = {}
+        self.kunyas: dict[int, frozenset[str]] = {}
+        self.nisba: dict[int, str] = {}
+        nisba_freq: Counter[tuple[str | None, str]] = Counter()
+        for p in profiles:
+            tokens = [t for n in p.names for t in n.parsed.tokens]
+            skels = frozenset(t.skeleton for t in tokens if t.role == "name")
+            self.skeletons[p.ident] = skels
+            self.kunyas[p.ident] = frozenset(t.skeleton for t in tokens if t.role == "kunya")
+            nat = self.rows[p.ident]["nationality"]
+            for skel in skels:
+                nisba_freq[nat, skel] += 1
+            if self.rows[p.ident]["weak_only"]:
+                last = [t.skeleton for t in p.names[0].parsed.tokens if t.role == "name"]
+                if last:
+                    self.nisba[p.ident] = last[-1]
+        self.nisba_freq = nisba_freq
+        n = max(len(self.rows), 2)
+        self.n = n
+        self.freq: dict[str, Counter[Any]] = {
+            "dob_day": Counter(r["dob"] for r in rows if r["dob"]),
+            "year": Counter(r["year_lo"] for r in rows if r["year_lo"] is not None),
+            "pob": Counter(r["pob"] for r in rows if r["pob"]),
+            "nationality": Counter(r["nationality"] for r in rows if r["nationality"]),
+            "mother": Counter(r["mother_full"] for r in rows if r["mother_full"]),
+            "kunya": Counter(k for ks in self.kunyas.values() for k in ks),
+            "sex": Counter(r["sex"] for r in rows if r["sex"]),
+            "category": Counter(r["category"] for r in rows if r["category"]),
+            "nationality_all": Counter(r["nationality"] for r in rows),
+        }
+        self.present = {k: max(sum(c.values()), 1) for k, c in self.freq.items()}
+        linked = list(linked)
+        agree: Counter[str] = Counter()
+        seen: Counter[str] = Counter()
+        for a, b in linked:
+            for field, level in self._levels(a, b):
+                seen[field] += 1
+                agree[field] += level
+        self.m = {
+            field: min(
+                M_RANGE[1],
+                max(
+                    M_RANGE[0],
+                    (agree[field] + PSEUDO_PAIRS * default) / (seen[field] + PSEUDO_PAIRS),
+                ),
+            )
+            for field, default in M_DEFAULT.items()
+        }
+        # two records drawn at random are born the same year this often
+        self.u_overlap = sum((c / self.present["year"]) ** 2 for c in self.freq["year"].values())
+        # odds that a given record is the one a nom-de-guerre record duplicates
+        self.weak_prior_bits = _bits(WEAK_ONLY_PRIOR / (1 - WEAK_ONLY_PRIOR) / n)
+
+    def _levels(self, a_id: int, b_id: int) -> list[tuple[str, bool]]:
+        """(field, agrees) for each field both records hold."""
+        a, b = self.rows[a_id], self.rows[b_id]
+        out: list[tuple[str, bool]] = []
+        if a["year_lo"] is not None and b["year_lo"] is not None:
+            overlap = a["year_lo"] <= b["year_hi"] and b["year_lo"] <= a["year_hi"]
+            if a["dob"] and b["dob"]:
+                out.append(("dob_day", a["dob"] == b["dob"]))
+            out.append(("dob_overlap", overlap))
+        for field, key in (
+            ("pob", "pob"),
+            ("nationality", "nationality"),
+            ("mother", "mother_full"),
+            ("sex", "sex"),
+            ("category", "category"),
+        ):
+            if a[key] and b[key]:
+                out.append((field, a[key] == b[key]))
+        ka, kb = self.kunyas[a_id], self.kunyas[b_id]
+        if ka and kb:
+            out.append(("kunya", not ka.isdisjoint(kb)))
+        for x, y in ((a_id, b_id), (b_id, a_id)):
+            if x in self.nisba:
+                out.append(("nisba", self.nisba[x] in self.skeletons[y]))
+                break
+        return out
+
+    def _nisba_u(self, nisba: str, other: int) -> float:
+        nat = self.rows[other]["nationality"]
+        return max(self.nisba_freq[nat, nisba], 1) / max(self.freq["nationality_all"][nat], 1)
+
+    def _u(self, field: str, value: Any) -> float:
+        return max(self.freq[field][value], 1) / self.present[field]
+
+    def link(
+        self, pairs: Iterable[tuple[int, int]]
+    ) -> list[tuple[int, int, float, list[str], float]]:
+        """(a, b, probability, reasons, log-odds bits) of each pair with a record known only
+        by a nom de guerre. Such a record is one man recorded at most once more, so its
+        candidates compete: P(same as j) = odds_j / (1 + sum of the odds of all its
+        candidates), and two equally likely candidates each get under one half."""
+        scored: list[tuple[int, int, list[str], float]] = []
+        mass: dict[int, float] = {}
+        for a, b in pairs:
+            notes, bits = self.bits(a, b)
+            if bits == float("-inf"):
+                continue
+            scored.append((a, b, notes, bits))
+            for x in (a, b):
+                if self.rows[x]["weak_only"]:
+                    mass[x] = mass.get(x, 0.0) + 2.0 ** min(bits, 60.0)
+        out: list[tuple[int, int, float, list[str], float]] = []
+        for a, b, notes, bits in scored:
+            total = max(mass.get(x, 0.0) for x in (a, b))
+            odds = 2.0 ** min(bits, 60.0)
+            probability = odds / (1.0 + total)
+            if total > odds:
+                notes = [*notes, f"{total / odds - 1:.2f} times as much evidence for other records"]
+            out.append((a, b, probability, notes, round(bits, 2)))
+        return out
+
+    def bits(self, a_id: int, b_id: int) -> tuple[list[str], float]:
+        """(reasons, log2 odds that the records are one man) from the side attributes."""
+        a, b = self.rows[a_id], self.rows[b_id]
+        if not (a["weak_only"] or b["weak_only"]):
+            return ["both records carry a real name and the names disagree"], float("-inf")
+        prior = self.weak_prior_bits
+        total = prior
+        notes: list[str] = []
+        levels = dict(self._levels(a_id, b_id))
+        if "dob_overlap" in levels:
+            if not levels["dob_overlap"]:
+                w = _bits((1 - self.m["dob_overlap"]) / (1 - self.u_overlap))
+                notes.append(f"date of birth differs ({w:+.1f} bits)")
+            elif levels.get("dob_day"):
+                w = _bits(self.m["dob_day"] / self._u("dob_day", a["dob"]))
+                notes.append(
+                    f"same day of birth {a['dob']}, "
+                    f"{self.freq['dob_day'][a['dob']]} records share it ({w:+.1f} bits)"
+                )
+            elif "dob_day" in levels:
+                w = _bits((1 - self.m["dob_day"]) / (1 - self._u("dob_day", a["dob"])))
+                notes.append(f"same year but another day of birth ({w:+.1f} bits)")
+            else:
+                year = a["year_lo"] if a["dob"] is None else b["year_lo"]
+                w = _bits(self.m["dob_overlap"] / self._u("year", year))
+                notes.append(f"date of birth agrees to the year {year} ({w:+.1f} bits)")
+            total += w
+        for field, key, label in (
+            ("pob", "pob", "place of birth"),
+            ("nationality", "nationality", "nationality"),
+            ("mother", "mother_full", "mother's name"),
+            ("sex", "sex", "sex"),
+            ("category", "category", "category"),
+            ("kunya", "kunya", "kunya"),
+            ("nisba", "nisba", "nisba of the nom de guerre"),
+        ):
+            if field not in levels:
+                continue
+            if field == "kunya":
+                shared = sorted(self.kunyas[a_id] & self.kunyas[b_id]) or sorted(self.kunyas[a_id])
+                u = self._u(field, shared[0])
+            elif field == "nisba":
+                x, y = (a_id, b_id) if a_id in self.nisba else (b_id, a_id)
+                u = self._nisba_u(self.nisba[x], y)
+            else:
+                u = self._u(field, a[key])
+            if levels[field]:
+                w = _bits(self.m[field] / u)
+                notes.append(f"{label} agrees, 1 record in {1 / u:.0f} holds it ({w:+.1f} bits)")
+            else:
+                w = _bits((1 - self.m[field]) / (1 - u))
+                notes.append(f"{label} differs ({w:+.1f} bits)")
+            total += w
+        notes.insert(
+            0,
+            f"side attributes: {total - prior:+.1f} bits over a prior of {prior:.1f} bits "
+            "(one record is known only by a kunya/nom de guerre)",
+        )
+        return notes, total
