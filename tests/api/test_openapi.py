@@ -39,6 +39,38 @@ EXPECTED = {
     ("get", "/audit"),
     ("get", "/reports/population"),
     ("get", "/reports/population.png"),
+    ("get", "/identity/search"),
+    ("get", "/identity/compare"),
+    ("get", "/identity/queue"),
+    ("get", "/identity/queue/{item_id}"),
+    ("post", "/identity/queue/{item_id}/decisions"),
+    ("post", "/identity/queue/{item_id}/split"),
+    ("post", "/identity/dedupe"),
+    ("post", "/watchlists/un-sc"),
+    ("post", "/watchlists/screen"),
+    ("get", "/transfers/operation-schema"),
+    ("post", "/transfers/plans"),
+    ("get", "/transfers/plans"),
+    ("get", "/transfers/plans/{plan_id}"),
+    ("post", "/transfers/plans/{plan_id}/replan"),
+    ("get", "/transfers/plans/{plan_id}/sorties/{sortie}/manifest.pdf"),
+    ("get", "/transfers/plans/{plan_id}/chart.png"),
+    ("get", "/transfers/plans/{plan_id}/notifications"),
+    ("post", "/transfers/assessments"),
+    ("get", "/transfers/plans/{plan_id}/sorties/{sortie}"),
+    ("post", "/transfers/plans/{plan_id}/sorties/{sortie}/board"),
+    ("post", "/transfers/plans/{plan_id}/sorties/{sortie}/depart"),
+    ("post", "/transfers/plans/{plan_id}/sorties/{sortie}/arrive"),
+    ("post", "/transfers/plans/{plan_id}/sorties/{sortie}/intake"),
+    ("post", "/biometrics/persons/{person_id}/fingers"),
+    ("get", "/biometrics/persons/{person_id}"),
+    ("get", "/biometrics/persons/{person_id}/iso19794"),
+    ("get", "/biometrics/persons/{person_id}/fingers/{position}/image"),
+    ("post", "/biometrics/identify"),
+    ("post", "/biometrics/verify"),
+    ("post", "/biometrics/compare"),
+    ("get", "/biometrics/synthetic/{finger}/{impression}.png"),
+    ("get", "/biometrics/worker"),
 }
 
 
@@ -52,6 +84,8 @@ def test_openapi_lists_every_route_each_behind_a_bearer_token(api: Api) -> None:
         for method, operation in item.items()
     }
     assert set(operations) == EXPECTED
+    operation_ids = [operation["operationId"] for operation in operations.values()]
+    assert len(operation_ids) == len(set(operation_ids)), "operation ids must be unique"
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     for (method, path), operation in operations.items():
         if path == "/health":

@@ -156,3 +156,54 @@ def test_dedupe_queues_a_spelling_variant_but_not_a_namesake(engine: Engine) -> 
         page = identity.list_queue(session, kind="duplicate")
     pairs = {(i.person_a.person_id, i.person_b.person_id) for i in page.items if i.person_b}
     assert pairs == {(a, b)}
+
+
+def _filler(i: int) -> PersonIn:
+    """Unrelated men, so that each side attribute has a frequency to be weighed against."""
+    places = ("Mosul", "Raqqa", "Homs", "Baiji", "Tikrit")
+    firsts = ("Omar", "Tariq", "Salim", "Yasir", "Nabil", "Fadi", "Hamid", "Ziad")
+    lasts = ("al-Dulaimi", "al-Obaidi", "al-Tai", "al-Zubaidi", "al-Qaisi", "al-Rawi")
+    return PersonIn(
+        category=PersonCategory.DETAINEE,
+        sex=Sex.MALE,
+        date_of_birth=f"{1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 27:02d}",
+        nationalities=["IQ" if i % 3 else "SY"],
+        place_of_birth=places[i % len(places)],
+        mother_name=f"{('Amina', 'Huda', 'Salma', 'Rima')[i % 4]} {lasts[(i + 1) % len(lasts)]}",
+        names=[NameIn(full_name=f"{firsts[i % 8]} {firsts[(i * 3 + 1) % 8]} {lasts[i % 6]}")],
+    )
+
+
+def test_dedupe_links_a_nom_de_guerre_on_side_attributes_but_not_brothers(
+    engine: Engine,
+) -> None:
+    def man(name: str, dob: str, kind: NameKind = NameKind.PRIMARY) -> PersonIn:
+        return PersonIn(
+            category=PersonCategory.DETAINEE,
+            sex=Sex.MALE,
+            date_of_birth=dob,
+            nationalities=["IQ"],
+            place_of_birth="Hawija",
+            mother_name="Khadija Saleh al-Jumaili",
+            names=[NameIn(full_name=name, kind=kind)],
+        )
+
+    with unit_of_work(engine) as session:
+        ids = registry.register_persons(
+            session,
+            persons_in=[
+                man("Musa Ammar Muhammad al-Ani", "1967-08-30"),
+                # the same man, recorded only under a nom de guerre: no name in common
+                man("Abu Hafs al-Jazrawi", "1967-08-30", NameKind.NOM_DE_GUERRE),
+                # his brothers: same mother, place and father's line, born other years
+                man("Harun Ammar Muhammad al-Ani", "1971-02-11"),
+                man("Idris Ammar Muhammad al-Ani", "1975-06-03"),
+                *(_filler(i) for i in range(40)),
+            ],
+        )
+        identity.dedupe(session)
+        page = identity.list_queue(session, kind="duplicate")
+    items = {(i.person_a.person_id, i.person_b.person_id): i for i in page.items if i.person_b}
+    assert set(items) == {(ids[0], ids[1])}
+    evidence = str(items[ids[0], ids[1]].model_dump())
+    assert "mother's name agrees" in evidence and "same day of birth" in evidence

@@ -100,9 +100,7 @@ BLOCKING_RULES = (
 )
 # A record known only by a nom de guerre against every record of its birth year and place;
 # the filter keeps the block to the few such records.
-WEAK_ONLY_RULE = (
-    "l.pob = r.pob AND l.year_lo = r.year_lo AND (l.weak_only OR r.weak_only)"
-)
+WEAK_ONLY_RULE = "l.pob = r.pob AND l.year_lo = r.year_lo AND (l.weak_only OR r.weak_only)"
 
 
 def candidate_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
@@ -110,6 +108,7 @@ def candidate_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
     import duckdb
     import pandas as pd  # type: ignore[import-untyped]
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink.blocking_rule_library import CustomRule
 
     frame = pd.DataFrame(features(profiles))
     if len(frame) < 2:
@@ -119,7 +118,7 @@ def candidate_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
         comparisons=[],
         blocking_rules_to_generate_predictions=[
             *(block_on(*rule) for rule in BLOCKING_RULES),
-            WEAK_ONLY_RULE,
+            CustomRule(WEAK_ONLY_RULE),
         ],
     )
     connection = duckdb.connect()
@@ -153,6 +152,7 @@ def predict_pairs(
     if progress:
         progress(0, len(pairs), "scoring candidate pairs")
     by_id = {p.ident: p for p in profiles}
+    rows = features(profiles)
     out: list[tuple[int, int, float, dict[str, Any]]] = []
     rest: list[tuple[int, int, float, dict[str, Any]]] = []
     for n, (a, b) in enumerate(pairs, 1):
@@ -167,7 +167,7 @@ def predict_pairs(
     # Second pass: the side attributes (date and place of birth, nationality, mother's
     # name, kunya), weighed Fellegi-Sunter style with u from each value's frequency in this
     # registry and m from the pairs the names already linked.
-    side = SideModel(features(profiles), [(a, b) for a, b, _, _ in out], profiles)
+    side = SideModel(rows, [(a, b) for a, b, _, _ in out], profiles)
     by_pair = {(a, b): (score, evidence) for a, b, score, evidence in rest}
     for a, b, probability, notes, bits in side.link(by_pair):
         name_score, evidence = by_pair[a, b]

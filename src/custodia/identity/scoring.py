@@ -304,11 +304,15 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
             delta -= 0.05
             notes.append("nationality differs")
     if query.mother and cand.mother:
-        m = compare_parsed(parse_name(query.mother), parse_name(cand.mother), default_weight)
+        qm, cm = parse_name(query.mother), parse_name(cand.mother)
+        m = compare_parsed(qm, cm, default_weight)
+        # both written in full (given and family name) yet only one part agrees: two
+        # mothers ("Aysel Quliyeva", "Nigar Quliyeva"), not one written shorter
+        both_full = len(qm.tokens) >= 2 and len(cm.tokens) >= 2
         if m.score >= 0.85:
             delta += 0.06
             notes.append("mother's name agrees")
-        elif m.score < 0.5:
+        elif m.score < 0.5 or both_full:
             # the mother's name is how the region's registers tell namesakes apart
             delta -= 0.3
             notes.append("mother's name differs")

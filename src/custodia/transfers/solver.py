@@ -122,13 +122,12 @@ def optimise(
     moved: set[int] | None = None,
     step: int = 4,
     window: int | None = 8,
-    packing: float = 1.0,
-    steer_first: bool = False,
 ) -> dict[str, Any]:
     """Bound and plan from ``first_day``. The plan is a rolling dive: solve the LP, commit
     ``step`` days of rounded sorties and manifests, re-solve from the state they leave (over
     a ``window`` of days: it only steers the next step), and so on; when the time is nearly
-    spent the last LP's solution plans the rest."""
+    spent the last LP's solution plans the rest (its window, then the bound LP's solution
+    the days after)."""
     started = time.perf_counter()
     loader = Loader.start(inst, moved)
     supply = _supply_left(loader)
@@ -144,33 +143,22 @@ def optimise(
     sorties: list[Sortie] = []
     day = first_day
     horizon = inst.op.horizon_days
-    if steer_first and packing < 1.0 and layout.w_index:
-        # The bound's pooled hours promise more legs than whole airframe-days fly: steer the
-        # first step with the packing allowance too.
-        lp, layout, _ = m.build_model(
-            inst,
-            conservative=False,
-            first_day=first_day,
-            remaining=supply,
-            last_day=first_day + window if window else None,
-            packing=packing,
-        )
-        solved = m.solve(m.new_solver(), lp, layout)
-        stats["lp_solves"] += 1
     per_solve = time.perf_counter() - started
     if window:
         # A window LP covers a fraction of the days: expect a fraction of the time.
         per_solve *= min(1.0, window / max(1, horizon - first_day))
-    # On a long run (a budget of a minute or more) where the bound LP alone took half of
-    # it, the window LPs left steer only part of the horizon: such a partial dive of myopic
-    # windows measured worse than rounding the full-horizon LP on the large instance
-    # (455.7 M vs 423.8 M exposure, 42,899 vs 46,869 moved); short runs dive as before.
-    slow_bound = time_limit >= 60 and time.perf_counter() - started > time_limit / 2
+    full = solved  # the bound LP's solution covers the whole horizon
+    covered = horizon  # the last day (exclusive) the current solution plans
     while day < horizon:
         elapsed = time.perf_counter() - started
-        out_of_time = slow_bound or elapsed + per_solve * 1.2 > time_limit
+        out_of_time = elapsed + per_solve * 1.2 > time_limit
         last = horizon if out_of_time else min(horizon, day + step)
-        sorties.extend(run_days(loader, solved, first_day=day, last_day=last))
+        sorties.extend(run_days(loader, solved, first_day=day, last_day=min(last, covered)))
+        if last > covered:
+            # A window LP plans its window only: past it, the full-horizon solution steers
+            # (without it a truncated dive left those days to the idle-airframe fill, and
+            # measured 5-10 % worse on the large instance).
+            sorties.extend(run_days(loader, full, first_day=covered, last_day=last))
         day = last
         if day >= horizon or not (any(loader.remaining.values()) or any(loader.stock.values())):
             break
@@ -183,9 +171,9 @@ def optimise(
             remaining=_supply_left(loader),
             last_day=day + window if window else None,
             stock=_stock(loader),
-            packing=packing,
         )
         solved = m.solve(m.new_solver(), lp, layout)
+        covered = min(horizon, day + window) if window else horizon
         stats["lp_solves"] += 1
         per_solve = time.perf_counter() - tick
     sorties = unstrand(loader, sorties)
