@@ -23,7 +23,7 @@ from sqlalchemy import insert
 
 import biometrics_data as data
 from custodia.biometrics import extract, iso19794, lsh, mcc, service
-from custodia.biometrics.gallery import Gallery, Probe
+from custodia.biometrics.gallery import SINGLE_SHORTLIST, Gallery, Probe
 from custodia.biometrics.models import BiometricTemplate
 from custodia.biometrics.schemas import FingerIn
 from custodia.db import unit_of_work, utc_now
@@ -106,7 +106,7 @@ def single_finger(
         "lsh_keys_s_for_all_templates_2_processes": round(keys_s, 1),
         "index_memory_mb": round(gallery.memory_bytes() / 1e6, 1),
         "process_rss_growth_mb_during_build": round((rss1 - rss0) / 1024, 1),
-        "lsh": {"tables": lsh.TABLES, "bits": lsh.BITS, "shortlist": 200},
+        "lsh": {"tables": lsh.TABLES, "bits": lsh.BITS, "shortlist": SINGLE_SHORTLIST},
     }
     if exhaustive_ranks:
         sub = ranks[:exhaustive]

@@ -6,9 +6,16 @@ cylinders agree on most bits and so fall in the same bucket of several tables. B
 cylinders are sparse (about 8 % of cells set), so the positions are drawn from the 300
 cells most often set (measured once on 2,000 synthetic impressions: frequencies 14-31 %),
 and keys with fewer than two bits set are ignored (they say "nothing here"). A candidate's
-score is the cosine of TF-IDF vectors: each colliding (query cylinder, table) pair counts
-log(entries / bucket size), so rare buckets weigh more, divided by the norm of the
-candidate's own keys, so prints with many minutiae do not win by volume.
+score follows the paper's cylinder-to-cylinder vote: for each query cylinder, the largest
+number of tables in which it collides with one and the same cylinder of the candidate
+(a true mate cylinder agrees in many tables, chance collisions are spread over many
+cylinders), summed over the query cylinders and divided by the square root of the
+candidate's number of hashed cylinders, so prints with many minutiae do not win by
+volume. Measured on 200 probes against 20,000 fingers (2,000 mates): a TF-IDF cosine of
+all collisions (used before) put the mate in the top 10 / 200 for 73.5 % / 89 % of probes,
+a count of distinct colliding probe cylinders for 32 % / 65 %, this vote for 97.5 % /
+98.5 %; most collisions are chance ones, and only the cylinder-to-cylinder count tells
+them apart.
 
 The keys of each template are computed once at enrolment and persisted; the in-memory
 index is a compressed bucket table per hash function plus an append buffer, so enrolment
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -356,48 +364,103 @@ def keys(t: Template) -> npt.NDArray[np.uint32]:
     return np.ascontiguousarray(packed)
 
 
-def _idf(counts: npt.NDArray[np.int64], total: int) -> npt.NDArray[np.float64]:
-    return np.asarray(np.log((total + 1) / np.maximum(counts, 1)), dtype=np.float64)
+@numba.njit(cache=True)
+def _votes(
+    offsets: npt.NDArray[np.int64],
+    members: npt.NDArray[np.int32],
+    query: npt.NDArray[np.int64],
+    pending_keys: npt.NDArray[np.int64],
+    pending_cyl: npt.NDArray[np.int32],
+    cyl_owner: npt.NDArray[np.int32],
+    owners: int,
+) -> npt.NDArray[np.float64]:  # pragma: no cover - jit
+    """Per owner: sum over query cylinders of the most tables in which that query cylinder
+    collides with one cylinder of the owner. Linear in the number of collisions."""
+    tables, n = query.shape
+    hits = np.zeros(cyl_owner.shape[0], dtype=np.int32)
+    best = np.zeros(owners, dtype=np.int32)
+    votes = np.zeros(owners, dtype=np.float64)
+    touched = np.empty(1024, dtype=np.int32)
+    for p in range(n):
+        count = 0
+        for t in range(tables):
+            key = query[t, p]
+            if key == NO_KEY:
+                continue
+            for e in range(offsets[t, key], offsets[t, key + 1]):
+                c = members[e]
+                if hits[c] == 0:
+                    if count == touched.shape[0]:
+                        grown = np.empty(2 * count, dtype=np.int32)
+                        grown[:count] = touched
+                        touched = grown
+                    touched[count] = c
+                    count += 1
+                hits[c] += 1
+            for e in range(pending_keys.shape[1]):
+                if pending_keys[t, e] == key:
+                    c = pending_cyl[e]
+                    if hits[c] == 0:
+                        if count == touched.shape[0]:
+                            grown = np.empty(2 * count, dtype=np.int32)
+                            grown[:count] = touched
+                            touched = grown
+                        touched[count] = c
+                        count += 1
+                    hits[c] += 1
+        for i in range(count):
+            c = touched[i]
+            o = cyl_owner[c]
+            if hits[c] > best[o]:
+                best[o] = hits[c]
+        for i in range(count):
+            c = touched[i]
+            o = cyl_owner[c]
+            votes[o] += best[o]
+            best[o] = 0
+            hits[c] = 0
+    return votes
 
 
 @dataclass
 class Index:
-    """TF-IDF collision index; owners are caller-chosen int ids (e.g. template ids)."""
+    """Collision index; owners are caller-chosen int ids (e.g. template ids). Every hashed
+    cylinder gets a dense id; bucket entries hold it, ``cyl_owner`` maps it to its owner."""
 
-    offsets: list[npt.NDArray[np.int64]] = field(default_factory=list)
-    members: list[npt.NDArray[np.int32]] = field(default_factory=list)
+    offsets: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros((TABLES, (1 << BITS) + 1), dtype=np.int64)
+    )
+    members: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     pending_keys: list[npt.NDArray[np.uint32]] = field(default_factory=list)
-    pending_owner: list[npt.NDArray[np.int32]] = field(default_factory=list)
-    norms: dict[int, float] = field(default_factory=dict)  # owner -> norm of its key vector
+    pending_cyl: list[npt.NDArray[np.int32]] = field(default_factory=list)
+    owner_cyls: list[npt.NDArray[np.int32]] = field(default_factory=list)
+    owner_ids: list[int] = field(default_factory=list)  # dense owner -> caller's id
+    norm_list: list[float] = field(default_factory=list)  # dense owner -> sqrt(hashed cyls)
+    norms: dict[int, int] = field(default_factory=dict)  # caller's id -> dense owner
+    cylinders: int = 0
     base_entries: int = 0
+    _cyl_owner: npt.NDArray[np.int32] | None = None
 
     @property
     def owners(self) -> int:
         return len(self.norms)
 
-    def _counts(self, table: int, q: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        if not self.offsets:
-            return np.zeros(q.shape, dtype=np.int64)
-        offs = self.offsets[table]
-        return np.asarray(offs[q + 1] - offs[q], dtype=np.int64)
-
-    def _norm(self, template_keys: npt.NDArray[np.uint32]) -> float:
-        total = max(self.base_entries, 1)
-        acc = 0.0
-        for table in range(TABLES):
-            k = template_keys[table].astype(np.int64)
-            k = k[k != NO_KEY]
-            acc += float((_idf(self._counts(table, k) + 1, total) ** 2).sum())
-        return float(np.sqrt(acc)) + 1e-9
-
     def add(self, owner: int, template_keys: npt.NDArray[np.uint32], *, bulk: bool = False) -> None:
-        """Index one template; ``bulk``: many follow, so leave the norm and the folding to
-        one ``compact()`` at the end (loading a whole gallery)."""
+        """Index one template; ``bulk``: many follow, so leave the folding to one
+        ``compact()`` at the end (loading a whole gallery)."""
         if owner in self.norms:
             return
-        self.norms[owner] = 1.0 if bulk else self._norm(template_keys)
+        dense = len(self.owner_ids)
+        self.norms[owner] = dense
+        self.owner_ids.append(owner)
+        hashed = int((template_keys != NO_KEY).any(axis=0).sum())
+        self.norm_list.append(float(np.sqrt(max(hashed, 1))))
+        n = template_keys.shape[1]
         self.pending_keys.append(template_keys)
-        self.pending_owner.append(np.full(template_keys.shape[1], owner, dtype=np.int32))
+        self.pending_cyl.append(np.arange(self.cylinders, self.cylinders + n, dtype=np.int32))
+        self.owner_cyls.append(np.full(n, dense, dtype=np.int32))
+        self.cylinders += n
+        self._cyl_owner = None
         # Small appends are scanned linearly at query time; fold them in once they grow.
         if bulk:
             return
@@ -406,84 +469,59 @@ class Index:
             self.compact()
 
     def compact(self) -> None:
-        """Fold the append buffer into the bucket tables and refresh the norms."""
+        """Fold the append buffer into the bucket tables."""
         if not self.pending_keys:
             return
-        new_keys = np.concatenate(self.pending_keys, axis=1)
-        new_owner = np.concatenate(self.pending_owner)
-        offsets, members = [], []
-        for table in range(TABLES):
-            old_keys, old_owner = self._table_entries(table)
-            all_keys = np.concatenate([old_keys, new_keys[table].astype(np.int64)])
-            all_owner = np.concatenate([old_owner, new_owner])
-            keep = all_keys != NO_KEY
-            all_keys, all_owner = all_keys[keep], all_owner[keep]
-            order = np.argsort(all_keys, kind="stable")
-            counts = np.bincount(all_keys, minlength=1 << BITS)
-            offs = np.zeros((1 << BITS) + 1, dtype=np.int64)
-            np.cumsum(counts, out=offs[1:])
-            offsets.append(offs)
-            members.append(all_owner[order].astype(np.int32))
-        self.offsets, self.members = offsets, members
-        self.base_entries = int(sum(m.shape[0] for m in members) // TABLES)
-        self.pending_keys, self.pending_owner = [], []
-        self._refresh_norms()
-
-    def _refresh_norms(self) -> None:
-        owners = np.fromiter(self.norms, dtype=np.int64, count=len(self.norms))
-        owners.sort()
-        acc = np.zeros(len(owners))
-        total = max(self.base_entries, 1)
+        new_keys = np.concatenate(self.pending_keys, axis=1).astype(np.int64)
+        new_cyl = np.concatenate(self.pending_cyl)
+        offsets = np.zeros_like(self.offsets)
+        parts = []
+        base = 0
         for table in range(TABLES):
             counts = np.diff(self.offsets[table])
-            member_idf2 = np.repeat(_idf(counts, total) ** 2, counts)
-            where = np.searchsorted(owners, self.members[table])
-            acc += np.bincount(where, weights=member_idf2, minlength=len(owners))
-        self.norms = {int(o): float(np.sqrt(a)) + 1e-9 for o, a in zip(owners, acc, strict=True)}
-
-    def _table_entries(self, table: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-        if not self.offsets:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-        counts = np.diff(self.offsets[table])
-        return np.repeat(np.arange(1 << BITS, dtype=np.int64), counts), self.members[table]
+            old_keys = np.repeat(np.arange(1 << BITS, dtype=np.int64), counts)
+            old_cyl = self.members[self.offsets[table, 0] : self.offsets[table, -1]]
+            all_keys = np.concatenate([old_keys, new_keys[table]])
+            all_cyl = np.concatenate([old_cyl, new_cyl])
+            keep = all_keys != NO_KEY
+            all_keys, all_cyl = all_keys[keep], all_cyl[keep]
+            order = np.argsort(all_keys, kind="stable")
+            offsets[table, 1:] = np.cumsum(np.bincount(all_keys, minlength=1 << BITS))
+            offsets[table] += base
+            base += all_keys.shape[0]
+            parts.append(all_cyl[order].astype(np.int32))
+        self.offsets, self.members = offsets, np.concatenate(parts)
+        self.base_entries = int(self.members.shape[0] // TABLES)
+        self.pending_keys, self.pending_cyl = [], []
 
     def memory_bytes(self) -> int:
-        return sum(o.nbytes + m.nbytes for o, m in zip(self.offsets, self.members, strict=True))
+        return self.offsets.nbytes + self.members.nbytes + 4 * self.cylinders
 
     def shortlist(self, query_keys: npt.NDArray[np.uint32], limit: int) -> list[tuple[int, float]]:
-        """Owners ranked by the TF-IDF cosine of their collisions, best first."""
+        """Owners ranked by their cylinder-to-cylinder collision vote, best first."""
         if query_keys.shape[1] == 0 or not self.norms:
             return []
-        hits: list[npt.NDArray[np.int32]] = []
-        weights: list[npt.NDArray[np.float64]] = []
-        total = max(self.base_entries, 1)
+        if self._cyl_owner is None:
+            self._cyl_owner = np.concatenate(self.owner_cyls)
+            self.owner_cyls = [self._cyl_owner]
         if self.pending_keys:
-            pending_keys = np.concatenate(self.pending_keys, axis=1)
-            pending_owner = np.concatenate(self.pending_owner)
-        for table in range(TABLES):
-            q = query_keys[table].astype(np.int64)
-            q = q[q != NO_KEY]
-            if q.size == 0:
-                continue
-            counts = self._counts(table, q)
-            idf = _idf(counts + 1, total)
-            size = int(counts.sum())
-            if size:
-                # Gather every bucket's members at once (start..end of each bucket).
-                shift = np.repeat(self.offsets[table][q] - np.cumsum(counts) + counts, counts)
-                hits.append(self.members[table][shift + np.arange(size)])
-                weights.append(np.repeat(idf, counts))
-            if self.pending_keys:
-                match = np.isin(pending_keys[table], q)
-                if match.any():
-                    found = pending_keys[table][match].astype(np.int64)
-                    hits.append(pending_owner[match])
-                    weights.append(_idf(self._counts(table, found) + 1, total))
-        if not hits:
-            return []
-        owners, where = np.unique(np.concatenate(hits), return_inverse=True)
-        votes = np.bincount(where, weights=np.concatenate(weights))
-        norms = np.fromiter((self.norms[int(o)] for o in owners), np.float64, len(owners))
-        score = votes / norms
-        top = np.argsort(-score)[:limit]
-        return [(int(owners[i]), float(score[i])) for i in top]
+            pending_keys = np.concatenate(self.pending_keys, axis=1).astype(np.int64)
+            pending_cyl = np.concatenate(self.pending_cyl)
+        else:
+            pending_keys = np.zeros((TABLES, 0), dtype=np.int64)
+            pending_cyl = np.zeros(0, dtype=np.int32)
+        votes = _votes(
+            self.offsets,
+            self.members,
+            np.ascontiguousarray(query_keys.astype(np.int64)),
+            pending_keys,
+            pending_cyl,
+            self._cyl_owner,
+            len(self.owner_ids),
+        )
+        score = votes / np.asarray(self.norm_list)
+        hit = np.flatnonzero(votes > 0)
+        if hit.size > limit:
+            hit = hit[np.argpartition(-score[hit], limit - 1)[:limit]]
+        hit = hit[np.argsort(-score[hit], kind="stable")]
+        return [(self.owner_ids[int(i)], float(score[i])) for i in hit]

@@ -179,6 +179,26 @@ class SideModel:
             out.append((a, b, probability, notes, round(bits, 2)))
         return out
 
+    def conflict(self, a_id: int, b_id: int) -> tuple[float, list[str]]:
+        """Bits against two records being one man from attributes a man keeps when
+        recorded again (nationality, sex, category, a birth date years apart), with reasons:
+        the update a name match gets in the batch job."""
+        total = 0.0
+        notes: list[str] = []
+        for field, agrees in self._levels(a_id, b_id):
+            if agrees or field not in ("nationality", "sex", "category", "dob_overlap"):
+                continue
+            if field == "dob_overlap":
+                u = self.u_overlap
+            else:
+                key = "nationality" if field == "nationality" else field
+                u = self._u(field, self.rows[a_id][key])
+            w = _bits((1 - self.m[field]) / (1 - u))
+            total += w
+            label = "date of birth" if field == "dob_overlap" else field
+            notes.append(f"{label} differs ({w:+.1f} bits)")
+        return total, notes
+
     def bits(self, a_id: int, b_id: int) -> tuple[list[str], float]:
         """(reasons, log2 odds that the records are one man) from the side attributes."""
         a, b = self.rows[a_id], self.rows[b_id]
