@@ -65,3 +65,9 @@ def test_packed_un_aliases_split_but_transliterations_in_parentheses_stay_whole(
         "Mohammad Sabet",
         "M. Javad Sabet",
     ]
+
+
+def test_mahmud_is_not_muhammad_in_any_script() -> None:
+    assert not compare_names("Muhammad Ali", "Mahmud Ali").match
+    assert compare_names("محمود علي", "Mahmoud Ali").match
+    assert compare_names("Mohammed Ali", "Muhammad Ali").match

@@ -143,6 +143,8 @@ _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 _WORD = re.compile(r"[a-z0-9]+|-")
+# Mahmoud, Mahmood, Mehmud, Mahmut, Somali Mohamud, Arabic-script محمود (romanized "mhmud").
+_MAHMUD = re.compile(r"m[aeiou]?h?a?m(?:u|oo|ou)[dt]")
 
 # Name-part equivalences the skeleton alone does not reach: ث written th or s, Turkish and
 # Persian forms of Arabic names, common short forms. Keys and values are skeletons.
@@ -239,6 +241,8 @@ def skeleton(word: str) -> str:
     out = re.sub(r"(.)\1+", r"\1", out)
     if not out:
         out = word[:1]
+    if _MAHMUD.fullmatch(word):
+        return "mhmwd"  # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
     return EQUIVALENT.get(out, out)
 
 

@@ -176,8 +176,15 @@ def idf_weigher(df: dict[str, int], total: int) -> Weigher:
     return weigh
 
 
+# Different names whose skeletons are one letter apart: near spellings of one of them are
+# not evidence for the other.
+DISTINCT_NAMES = frozenset({frozenset({"mhmd", "mhmwd"})})  # Muhammad, Mahmud
+
+
 def token_similarity(a: NameToken, b: NameToken, cross_script: bool) -> float:
     """0..1: the same skeleton is strong evidence, a near spelling weaker."""
+    if frozenset({a.skeleton, b.skeleton}) in DISTINCT_NAMES:
+        return 0.0
     if a.skeleton == b.skeleton:
         if cross_script:
             return 0.92
@@ -293,8 +300,12 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
         elif gap <= 400:
             delta -= 0.02
             notes.append("date of birth: about a year apart")
-        else:
+        elif gap <= 5 * 365:
             delta -= 0.12
+            notes.append(f"date of birth: {gap // 365} years apart or more")
+        else:
+            # beyond a clerk's slip of a digit or two: another generation, another man
+            delta -= 0.3
             notes.append(f"date of birth: {gap // 365} years apart or more")
     if query.nationalities and cand.nationalities:
         if set(query.nationalities) & set(cand.nationalities):
