@@ -8,6 +8,7 @@ from tests.api.conftest import Api, assert_problem
 
 # The api fixture, re-exported so pytest finds it here.
 from tests.api.conftest import api as api
+from tests.biometrics.test_api import _upload
 from tests.transfers.test_execution import _operation, _populate
 
 
@@ -75,3 +76,49 @@ def test_schema_and_assessments(api: Api) -> None:
     assert_problem(api.post("planner", "/transfers/assessments", json=body), 409)
     ghost = [{"person_id": 987_654, "ref": "RA-78", "outcome": "cleared"}]
     assert_problem(api.post("planner", "/transfers/assessments", json=ghost), 404)
+
+
+def test_a_finger_taken_at_the_aircraft_must_match_the_enrolment(api: Api) -> None:
+    world = api.world
+    held = _populate(world, per_site=2)
+    body = dump_operation(_operation(world, held))
+    plan_id = api.post("planner", "/transfers/plans?time_limit=3", json=body).json()["id"]
+    sortie = api.get("analyst", f"/transfers/plans/{plan_id}").json()["sorties"][0]
+    people = sortie["manifest"][:2]
+    for finger_id, person in enumerate(people):
+        enrolled = api.post(
+            "custody_officer",
+            f"/biometrics/persons/{person}/fingers",
+            json={"fingers": [_upload(2, finger_id, 0)], "search": False},
+        )
+        assert enrolled.status_code == 201, enrolled.text
+    base = f"/transfers/plans/{plan_id}/sorties/{sortie['id']}"
+
+    # The second man presents the first man's finger: nobody boards.
+    swapped = [
+        {"person_id": people[0], "finger": _upload(2, 0, 1)},
+        {"person_id": people[1], "finger": _upload(2, 0, 2)},
+    ]
+    refused = api.post(
+        "custody_officer", f"{base}/board", json={"person_ids": people, "fingerprints": swapped}
+    )
+    assert_problem(refused, 409)
+    assert str(people[1]) in refused.json()["detail"]
+    assert api.get("analyst", base).json()["boarded"] == []
+
+    missing = api.post(
+        "custody_officer",
+        f"{base}/board",
+        json={"person_ids": people, "fingerprints": swapped[:1]},
+    )
+    assert_problem(missing, 422)
+
+    right = [
+        {"person_id": people[0], "finger": _upload(2, 0, 1)},
+        {"person_id": people[1], "finger": _upload(2, 1, 1)},
+    ]
+    boarded = api.post(
+        "custody_officer", f"{base}/board", json={"person_ids": people, "fingerprints": right}
+    )
+    assert boarded.status_code == 200, boarded.text
+    assert boarded.json()["boarded"] == sorted(people)

@@ -5,8 +5,6 @@ administrators; templates and scores for those who search and verify."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -18,14 +16,12 @@ from custodia.biometrics import service as biometrics
 from custodia.biometrics.schemas import (
     CompareOut,
     EnrolmentOut,
-    FingerIn,
+    FingerUpload,
     IdentifyOut,
     PersonBiometrics,
-    TemplateFormat,
     VerifyOut,
     WorkerStatus,
 )
-from custodia.errors import Invalid
 from custodia.registry.models import Role
 from custodia.registry.schemas import Actor
 
@@ -65,19 +61,6 @@ TemplateReader = Annotated[
         )
     ),
 ]
-
-
-class FingerUpload(BaseModel):
-    position: int = Field(ge=0, le=10, description="ANSI/NIST 1-10; 0: unknown / from record")
-    format: TemplateFormat = "image"
-    data_base64: str = Field(description="the image (PNG) or template bytes, base64")
-
-    def to_finger(self) -> FingerIn:
-        try:
-            data = base64.b64decode(self.data_base64, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise Invalid(f"finger {self.position}: data_base64 is not base64") from exc
-        return FingerIn(position=self.position, format=self.format, data=data)
 
 
 class EnrolIn(BaseModel):

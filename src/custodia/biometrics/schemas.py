@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from custodia.errors import Invalid
 
 TemplateFormat = Literal["image", "iso19794", "xyt"]
 
@@ -101,3 +105,18 @@ class WorkerStatus(BaseModel):
     done: int
     failed: int
     enrolled_fingers: int
+
+
+class FingerUpload(BaseModel):
+    """One capture as it travels in JSON."""
+
+    position: int = Field(ge=0, le=10, description="ANSI/NIST 1-10; 0: unknown / from record")
+    format: TemplateFormat = "image"
+    data_base64: str = Field(description="the image (PNG) or template bytes, base64")
+
+    def to_finger(self) -> FingerIn:
+        try:
+            data = base64.b64decode(self.data_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise Invalid(f"finger {self.position}: data_base64 is not base64") from exc
+        return FingerIn(position=self.position, format=self.format, data=data)

@@ -135,7 +135,8 @@ async def sortie_status(plan_id: int, sortie: str, read: Read) -> SortieStatus:
 def board(
     plan_id: int, sortie: str, boarding: BoardingIn, actor: CustodyWriter, session: WriteSession
 ) -> SortieStatus:
-    """Board persons, each checked against the manifest and their assessment."""
+    """Board persons, each checked against the manifest, their assessment and (when fingers
+    are taken) their enrolled fingerprint."""
     return service.board(
         session,
         plan_id=plan_id,
@@ -143,6 +144,7 @@ def board(
         person_ids=boarding.person_ids,
         actor_id=actor.user_id,
         occurred_at=boarding.occurred_at,
+        fingerprints=boarding.fingerprints,
     )
 
 
@@ -164,6 +166,8 @@ def arrive(
         sortie=sortie,
         received=arrival.received,
         occurred_at=arrival.occurred_at,
+        fingerprints=arrival.fingerprints,
+        actor_id=actor.user_id,
     )
 
 

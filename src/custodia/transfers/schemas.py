@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from custodia.biometrics.schemas import FingerUpload
+
 
 class PlanSummary(BaseModel):
     id: int
@@ -32,14 +34,31 @@ class AssessmentIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+class FingerCheck(BaseModel):
+    """One finger taken from a person at the aircraft, checked 1:1 against their enrolment."""
+
+    person_id: int
+    finger: FingerUpload
+
+
 class BoardingIn(BaseModel):
     person_ids: list[int] = Field(min_length=1, description="persons checked at the aircraft")
     occurred_at: dt.datetime | None = None
+    fingerprints: list[FingerCheck] = Field(
+        default_factory=list,
+        description="when given, one per person boarded; anyone whose finger does not match "
+        "their enrolment is refused and nobody boards",
+    )
 
 
 class ArrivalIn(BaseModel):
     received: list[int] = Field(description="persons counted off the aircraft")
     occurred_at: dt.datetime | None = None
+    fingerprints: list[FingerCheck] = Field(
+        default_factory=list,
+        description="when given, one per person received; anyone whose finger does not "
+        "match their enrolment counts as unexpected (a discrepancy), not as received",
+    )
 
 
 class TimeIn(BaseModel):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from custodia.biometrics import service as biometrics
 from custodia.custody import service as custody
 from custodia.custody.rules import EventType, Status
 from custodia.custody.schemas import EventRequest
@@ -30,12 +31,38 @@ from custodia.transfers.models import (
 from custodia.transfers.operation import Operation, parse_operation
 from custodia.transfers.schemas import (
     AssessmentIn,
+    FingerCheck,
     Notification,
     PlanSummary,
     SortieStatus,
 )
 
 Verifier = Callable[[int], bool]
+
+
+def fingerprint_verifier(
+    session: Session, *, checks: Sequence[FingerCheck], actor_id: int | None
+) -> Verifier | None:
+    """A verifier that checks each person's finger 1:1 against their enrolment (audited by
+    the biometrics room); None when no finger was taken at all."""
+    if not checks:
+        return None
+    captures = {check.person_id: check.finger.to_finger() for check in checks}
+
+    def verify(person_id: int) -> bool:
+        finger = captures.get(person_id)
+        if finger is None:
+            raise Invalid(
+                f"no finger taken from person {person_id}: take one from everyone, or from no one"
+            )
+        result = biometrics.verify(
+            session, person_id=person_id, position=finger.position, finger=finger, actor_id=actor_id
+        )
+        return result.match
+
+    return verify
+
+
 """A 1:1 identity check at the aircraft (e.g. biometric): person id -> verified."""
 
 
@@ -367,6 +394,7 @@ def board(
     actor_id: int | None,
     occurred_at: dt.datetime | None = None,
     verifier: Verifier | None = None,
+    fingerprints: Sequence[FingerCheck] = (),
     everyone_left: bool = False,
 ) -> SortieStatus:
     """Board persons (``everyone_left``: all on the manifest not yet boarded): each is
@@ -393,6 +421,7 @@ def board(
             f"no clear pre-transfer risk assessment, do not board: {unclear[:10]} "
             "(record one, or re-plan without them)"
         )
+    verifier = verifier or fingerprint_verifier(session, checks=fingerprints, actor_id=actor_id)
     if verifier is not None:
         failed = [p for p in wanted if not verifier(p)]
         if failed:
@@ -445,6 +474,8 @@ def arrive(
     received: Collection[int],
     occurred_at: dt.datetime | None = None,
     verifier: Verifier | None = None,
+    fingerprints: Sequence[FingerCheck] = (),
+    actor_id: int | None = None,
 ) -> SortieStatus:
     """Reconcile who came off the aircraft with who the ledger has in transit on this
     sortie; a discrepancy opens for each one missing or unexpected, in this transaction."""
@@ -455,6 +486,7 @@ def arrive(
     if unknown:
         raise NotFound(f"no person with id {', '.join(map(str, unknown[:10]))}: check the count")
     counted = set(received)
+    verifier = verifier or fingerprint_verifier(session, checks=fingerprints, actor_id=actor_id)
     if verifier is not None:
         counted = {p for p in counted if verifier(p)}
     states = custody.custody_states(session, person_ids=set(lines) | counted)
