@@ -484,3 +484,23 @@ def household_of(session: Session, *, person_id: int) -> dict[str, Any] | None:
         "relation": row.relation,
         "members": [{"person_id": p, "relation": r} for p, r in members],
     }
+
+
+def relatives_of(session: Session, *, person_ids: Collection[int]) -> dict[int, list[int]]:
+    """For each of ``person_ids``, the persons recorded as their relatives (either direction
+    of a family link)."""
+    ids = sorted(set(person_ids))
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+        chunk = set(ids[start : start + 900])
+        rows = session.execute(
+            select(m.FamilyLink.person_id, m.FamilyLink.relative_id).where(
+                m.FamilyLink.relative_id.in_(chunk) | m.FamilyLink.person_id.in_(chunk)
+            )
+        )
+        for a, b in rows:
+            if b in chunk:
+                out.setdefault(b, []).append(a)
+            if a in chunk:
+                out.setdefault(a, []).append(b)
+    return out

@@ -14,13 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from custodia.custody import service as custody
 from custodia.errors import Invalid
 from custodia.registry import service as registry
-from custodia.registry.models import FamilyLink
 from custodia.transfers import service as transfers
 from custodia.transfers.operation import (
     Detainee,
@@ -49,21 +47,10 @@ def _latest_birth_year(text: str | None) -> int | None:
 
 
 def _relatives_staying(session: Session, person_ids: set[int]) -> dict[int, list[int]]:
-    # The registry has no bulk reader of family links yet (asked for in the report): read the
-    # links naming a detainee whose relative is not one of the detainees moved.
-    ids = sorted(person_ids)
-    out: dict[int, list[int]] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        rows = session.execute(
-            select(FamilyLink.person_id, FamilyLink.relative_id).where(
-                FamilyLink.relative_id.in_(chunk)
-            )
-        )
-        for relative, detainee in rows:
-            if relative not in person_ids:
-                out.setdefault(detainee, []).append(relative)
-    return out
+    """Each detainee's relatives who are not among the detainees moved."""
+    relatives = registry.relatives_of(session, person_ids=person_ids)
+    staying = {p: sorted({r for r in rs if r not in person_ids}) for p, rs in relatives.items()}
+    return {p: rs for p, rs in staying.items() if rs}
 
 
 def default_operation(
