@@ -78,3 +78,10 @@ def test_an_impossible_description_is_one_red_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "prep_per_day is 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_finger_at_boarding_is_one_red_line(tmp_path: Path) -> None:
+    result = _run(tmp_path, "plan", "board", "1", "S1", "--person", "7", "--finger", "7-index")
+    assert result.returncode == 1
+    assert "write PERSON:POS:IMAGE" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,9 +11,11 @@ import typer
 import yaml
 from rich.table import Table
 
+from custodia.biometrics.schemas import FingerUpload
 from custodia.clikit import console, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Invalid
+from custodia.transfers.schemas import FingerCheck
 
 app = typer.Typer(help="Airlift transfer plans: create, re-plan, execute.", no_args_is_help=True)
 
@@ -186,6 +189,29 @@ def _render_status(status: Any) -> None:
         )
 
 
+FingerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--finger",
+        help="PERSON:POS:IMAGE, a finger taken at the aircraft and checked against the "
+        "person's enrolment (repeat; when given, one for everyone)",
+    ),
+]
+
+
+def _finger_checks(specs: list[str] | None) -> list[FingerCheck]:
+    checks = []
+    for spec in specs or []:
+        person, _, rest = spec.partition(":")
+        position, _, path = rest.partition(":")
+        if not (person.isdigit() and position.isdigit() and path):
+            raise Invalid(f"--finger {spec!r}: write PERSON:POS:IMAGE, e.g. 42:2:index.png")
+        data = base64.b64encode(Path(path).read_bytes()).decode()
+        upload = FingerUpload(position=int(position), data_base64=data)
+        checks.append(FingerCheck(person_id=int(person), finger=upload))
+    return checks
+
+
 @app.command("board")
 def board(
     plan_id: int,
@@ -194,6 +220,7 @@ def board(
     everyone: Annotated[
         bool, typer.Option("--all", help="everyone on the manifest not yet boarded")
     ] = False,
+    finger: FingerOption = None,
 ) -> None:
     """Board persons onto a stored plan's sortie (TRANSFER_OUT each)."""
     from custodia.transfers import service
@@ -206,6 +233,7 @@ def board(
             person_ids=_ids(person),
             actor_id=None,
             everyone_left=everyone,
+            fingerprints=_finger_checks(finger),
         )
     _render_status(status)
 
@@ -227,12 +255,19 @@ def arrive(
     received: Annotated[
         list[int] | None, typer.Option(help="person id counted off (repeat)")
     ] = None,
+    finger: FingerOption = None,
 ) -> None:
     """Record an arrival: reconcile who came off against who boarded."""
     from custodia.transfers import service
 
     with unit_of_work() as session:
-        status = service.arrive(session, plan_id=plan_id, sortie=sortie, received=_ids(received))
+        status = service.arrive(
+            session,
+            plan_id=plan_id,
+            sortie=sortie,
+            received=_ids(received),
+            fingerprints=_finger_checks(finger),
+        )
     _render_status(status)
 
 
