@@ -4,9 +4,7 @@ the service tests cover both)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,21 +12,13 @@ import pytest
 from custodia.db import unit_of_work
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameIn, PersonIn
+from tests.clirun import run_cli
 from tests.conftest import World
 
 
 def _run(world: World | None, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CUSTODIA_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
-    if world is not None:
-        env["CUSTODIA_DATABASE_URL"] = world.engine.url.render_as_string(hide_password=False)
-    return subprocess.run(  # noqa: S603 -- our own interpreter and CLI
-        [sys.executable, "-c", "from custodia.cli import main; main()", "biometrics", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    url = world.engine.url.render_as_string(hide_password=False) if world else None
+    return run_cli(tmp_path, "biometrics", *args, database_url=url)
 
 
 def test_synth_then_compare_prints_score_and_match(tmp_path: Path) -> None:

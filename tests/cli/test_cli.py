@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,25 +11,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from custodia.db import alembic_config, upgrade_database
+from tests.clirun import run_cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _run(engine: Engine, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "CUSTODIA_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "CUSTODIA_DATA_DIR": str(tmp_path / "data"),
-        "COLUMNS": "200",
-    }
-    return subprocess.run(  # noqa: S603 -- our own interpreter and CLI
-        [sys.executable, "-c", "from custodia.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    url = engine.url.render_as_string(hide_password=False)
+    return run_cli(tmp_path, *args, database_url=url)
 
 
 @pytest.fixture

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from custodia.transfers.operation import dump_operation
 from custodia.transfers.synthetic import synthetic_operation
+from tests.clirun import run_cli
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "CUSTODIA_DATA_DIR": str(tmp_path / "data"),
-        "CUSTODIA_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
-        "COLUMNS": "200",
-    }
-    return subprocess.run(  # noqa: S603 -- our own interpreter and CLI
-        [sys.executable, "-c", "from custodia.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(tmp_path, *args, database_url=f"sqlite:///{tmp_path / 'unused.db'}")
 
 
 def test_plan_files_from_create_to_manifest_chart_and_replan(tmp_path: Path) -> None:
