@@ -71,3 +71,34 @@ def test_mahmud_is_not_muhammad_in_any_script() -> None:
     assert not compare_names("Muhammad Ali", "Mahmud Ali").match
     assert compare_names("محمود علي", "Mahmoud Ali").match
     assert compare_names("Mohammed Ali", "Muhammad Ali").match
+
+
+def test_mahdi_is_not_muhammad_but_a_written_abbreviation_is() -> None:
+    assert not compare_names("Mahdi al-Salih", "Muhammad al-Salih").match
+    assert compare_names("Mohd. Iqbal Rahman", "Muhammad Iqbal Rahman").match
+
+
+@pytest.mark.parametrize(
+    ("joined", "apart"),
+    [
+        ("Hamid-Reza Mohajerani", "Hamid Reza Mohajerani"),
+        ("Allahdad Matin", "Allah Dad Matin"),
+        ("Abulabbas Khaled", "Abul Abbas Khaled"),
+    ],
+)
+def test_two_parts_written_as_one_still_match(joined: str, apart: str) -> None:
+    result = compare_names(joined, apart)
+    assert result.match, result
+
+
+def test_a_name_written_without_its_abd_is_partial_evidence() -> None:
+    with_abd = compare_names("Rahman, Mohamad Iqbal", "Mohamad Iqbal Abdurrahman")
+    unrelated = compare_names("Rahman, Mohamad Iqbal", "Mohamad Iqbal Sukarno")
+    assert with_abd.score > unrelated.score
+    assert with_abd.match
+
+
+def test_arabic_dad_and_dhal_meet_a_latin_z_across_scripts_only() -> None:
+    assert compare_names("فضل ربيع", "Fazl Rabi").match
+    assert compare_names("ذاکر", "Zakir").score > compare_names("ذاکر", "Sabir").score
+    assert not compare_names("Fadl Karim", "Fazl Karim").score >= 0.99

@@ -20,7 +20,12 @@ COMMON_KEY_SHARE = 0.2  # a key held by more than this share of persons only cor
 
 
 def query_keys(profile: Profile) -> set[str]:
-    return profile.keys
+    """The profile's keys, and what a clerk's spacing hides: two adjacent parts written as one
+    (Hamid Reza = Hamid-Reza) and the name after Abd (Abdul Chaudhry, Chaudhry)."""
+    keys = set(profile.keys)
+    for name in profile.names:
+        keys |= name.parsed.link_keys
+    return keys
 
 
 def near_keys(

@@ -146,6 +146,9 @@ _WORD = re.compile(r"[a-z0-9]+|-")
 # Mahmoud, Mahmood, Mehmud, Mahmut, Somali Mohamud, Arabic-script محمود (romanized "mhmud").
 _MAHMUD = re.compile(r"m[aeiou]?h?a?m(?:u|oo|ou)[dt]")
 
+# Written abbreviations of Muhammad; "mhd" as a skeleton is also Mahdi (مهدي), a name of its own.
+_MUHAMMAD_SHORT = frozenset({"mhd", "mohd", "muhd", "mhmd", "md"})
+
 # Name-part equivalences the skeleton alone does not reach: ث written th or s, Turkish and
 # Persian forms of Arabic names, common short forms. Keys and values are skeletons.
 EQUIVALENT: dict[str, str] = {
@@ -153,7 +156,6 @@ EQUIVALENT: dict[str, str] = {
     "mhmt": "mhmd",  # Mehmet = Muhammad
     "mhmmd": "mhmd",
     "mmd": "mhmd",  # Mohd., Mamad
-    "mhd": "mhmd",
     "hsyn": "hsn",
     "ykf": "ysf",  # Youcef (c before e read as k)
     "yskf": "ysf",
@@ -184,16 +186,39 @@ class ParsedName:
     titles: tuple[str, ...]
     keyset: frozenset[str] = frozenset()
     has_kunya: bool = False
+    # Two adjacent parts written as one (Hamid-Reza = Hamidreza, Allah Dad = Allahdad, Abul
+    # Abbas = Abulabbas): spacing is a clerk's habit. Latin only: Arabic script spaces its
+    # words one way (the letters join or not). Each with the indexes of the parts it joins.
+    joined: tuple[tuple[tuple[int, int], NameToken], ...] = ()
+    # What else this name may be written as: its parts joined, and Abd names without Abd.
+    link_keys: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role != "kunya_marker")
         object.__setattr__(self, "keyset", keys)
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
+        joined = () if self.arabic else _joined_parts(self.tokens)
+        object.__setattr__(self, "joined", joined)
+        links = {t.skeleton for _, t in joined}
+        links.update(k[2:] for k in keys if k.startswith("bd") and len(k) >= 5)
+        object.__setattr__(self, "link_keys", frozenset(links))
 
     @property
     def keys(self) -> set[str]:
         return set(self.keyset)
+
+
+def _joined_parts(
+    tokens: tuple[NameToken, ...],
+) -> tuple[tuple[tuple[int, int], NameToken], ...]:
+    out: list[tuple[tuple[int, int], NameToken]] = []
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if a.role == b.role == "name" or (a.role == "kunya_marker" and b.role == "kunya"):
+            spelling = a.spelling + b.spelling
+            out.append(((i, i + 1), NameToken(skeleton(spelling), spelling, b.role)))
+    return tuple(out)
 
 
 def latin_words(text: str) -> list[str]:
@@ -241,6 +266,8 @@ def skeleton(word: str) -> str:
     out = re.sub(r"(.)\1+", r"\1", out)
     if not out:
         out = word[:1]
+    if word in _MUHAMMAD_SHORT:
+        return "mhmd"
     if _MAHMUD.fullmatch(word):
         return "mhmwd"  # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
     return EQUIVALENT.get(out, out)

@@ -25,7 +25,15 @@ WEAK_KINDS = frozenset({"kunya", "nom_de_guerre", "low"})
 QUERY_SHARE = 0.65  # how much of the score is the query's coverage (the rest: the name's)
 MARKER_WEIGHT = 0.15  # "Abu"/"Umm" alone say little
 ORDER_FACTOR = 0.85  # matched parts in another order
-MIN_COVER = 0.4  # share of a query name's weight a candidate must hold before it is scored
+# A candidate's parts left unmatched after the last matched one (the grandfather's name, the
+# family name) are what a shorter writing of the same name drops; they count this much.
+TRAILING_WEIGHT = 1.0
+ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
+SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
+MIN_COVER = 0.2  # share of a query name's weight a candidate must hold before it is scored
+# A query whose parts are spread over several of a person's names ("Kawa Omar Ahmad" against
+# "Farhad Kanabi Ahmad" and "Kawa Hamawandi") is evidence, weaker than one name holding them.
+UNION_FACTOR = 0.8
 
 # Weights of very common name parts when no registry statistics are at hand (compare):
 # the skeletons of names that prove almost nothing on their own.
@@ -178,17 +186,46 @@ def idf_weigher(df: dict[str, int], total: int) -> Weigher:
 
 # Different names whose skeletons are one letter apart: near spellings of one of them are
 # not evidence for the other.
-DISTINCT_NAMES = frozenset({frozenset({"mhmd", "mhmwd"})})  # Muhammad, Mahmud
+DISTINCT_NAMES = frozenset(
+    {frozenset({"mhmd", "mhmwd"}), frozenset({"mhmd", "mhd"})}  # Muhammad, Mahmud, Mahdi
+)
+_DISTINCT_PARTS = frozenset().union(*DISTINCT_NAMES)
+
+
+# Arabic ض ظ ذ are written d, dh, z or th in Latin (Persian and Urdu say z): Fazl = فضل,
+# Zakir = ذاکر, Zia = ضیا. Only across scripts; in Latin, d and z are different letters.
+_CROSS_FOLD = str.maketrans({"z": "d"})
+
+
+def _cross_fold(skel: str) -> str:
+    return skel.translate(_CROSS_FOLD)
+
+
+def _abd_of(compound: str, bare: str) -> bool:
+    """``Abd al-Rahman`` written without its Abd (``Rahman, Mohamad Iqbal``), or an Abd that
+    a list put before another part (``MAJEED ABDUL CHAUDHRY``)."""
+    return len(bare) >= 3 and compound == "bd" + bare
 
 
 def token_similarity(a: NameToken, b: NameToken, cross_script: bool) -> float:
     """0..1: the same skeleton is strong evidence, a near spelling weaker."""
-    if frozenset({a.skeleton, b.skeleton}) in DISTINCT_NAMES:
+    if (
+        a.skeleton in _DISTINCT_PARTS
+        and b.skeleton in _DISTINCT_PARTS
+        and frozenset({a.skeleton, b.skeleton}) in DISTINCT_NAMES
+    ):
         return 0.0
     if a.skeleton == b.skeleton:
         if cross_script:
             return 0.92
-        return 0.8 + 0.2 * Levenshtein.normalized_similarity(a.spelling, b.spelling)
+        return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
+            a.spelling, b.spelling
+        )
+    x, y = a.skeleton, b.skeleton
+    if cross_script and ("z" in x or "z" in y) and _cross_fold(x) == _cross_fold(y):
+        return 0.88
+    if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
+        return ABD_BARE_SIMILARITY
     best = 0.0
     if len(a.skeleton) >= 3 and len(b.skeleton) >= 3:
         jw = JaroWinkler.similarity(a.skeleton, b.skeleton)
@@ -208,10 +245,14 @@ class NameMatch:
     unmatched: tuple[str, ...]
 
 
-def _related(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Do two names share a part, or parts one letter apart? Names that do not cannot
-    score, and this test is a hundred times cheaper than the alignment."""
+def _related(q: ParsedName, c: ParsedName) -> bool:
+    """Do two names share a part, parts one letter apart, a name with and without its Abd,
+    or two parts one side writes joined? Names that do not cannot score, and this test is a
+    hundred times cheaper than the alignment."""
+    a, b = q.keyset, c.keyset
     if not a.isdisjoint(b):
+        return True
+    if not q.link_keys.isdisjoint(b) or not c.link_keys.isdisjoint(a):
         return True
     return any(
         Levenshtein.distance(x, y, score_cutoff=1) <= 1
@@ -222,44 +263,120 @@ def _related(a: frozenset[str], b: frozenset[str]) -> bool:
     )
 
 
-def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
-    """Weighted, aligned comparison of two parsed names (each part used once)."""
-    if not q.tokens or not c.tokens or not _related(q.keyset, c.keyset):
-        return NameMatch(0.0, (), ())
+Span = tuple[int, ...]  # indexes of the parts one side of an aligned pair covers
+
+
+def _similarity(a: NameToken, b: NameToken, cross: bool) -> float:
+    if (a.role == "kunya_marker") != (b.role == "kunya_marker"):
+        return 0.0
+    return token_similarity(a, b, cross)
+
+
+def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
+    """Greedy one-to-one alignment of parts, best first; two adjacent parts of one side may
+    match one part of the other when they spell the same name joined."""
     cross = q.arabic != c.arabic
-    sims: list[tuple[float, int, int]] = []
+    sims: list[tuple[float, int, Span, Span]] = []
     for i, qt in enumerate(q.tokens):
         for j, ct in enumerate(c.tokens):
-            if (qt.role == "kunya_marker") != (ct.role == "kunya_marker"):
-                continue
-            s = token_similarity(qt, ct, cross)
+            s = _similarity(qt, ct, cross)
             if s > 0:
-                sims.append((s, i, j))
+                sims.append((s, -2, (i,), (j,)))
+    # a joined pair must beat its parts matched alone: it covers two parts
+    for joined, singles, flip in ((q.joined, c.tokens, False), (c.joined, q.tokens, True)):
+        for span, jt in joined:
+            for k, t in enumerate(singles):
+                if t.skeleton == jt.skeleton:
+                    s = _similarity(t, jt, cross) if flip else _similarity(jt, t, cross)
+                    sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
     sims.sort(reverse=True)
-    used_q: dict[int, tuple[int, float]] = {}
+    used_q: set[int] = set()
     used_c: set[int] = set()
-    for s, i, j in sims:
-        if i in used_q or j in used_c:
+    out: list[tuple[Span, Span, float]] = []
+    for s, _, qi, cj in sims:
+        if used_q.intersection(qi) or used_c.intersection(cj):
             continue
-        used_q[i] = (j, s)
-        used_c.add(j)
+        used_q.update(qi)
+        used_c.update(cj)
+        out.append((qi, cj, s))
+    return out
+
+
+def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
+    """Weighted, aligned comparison of two parsed names (each part used once)."""
+    if not q.tokens or not c.tokens or not _related(q, c):
+        return NameMatch(0.0, (), ())
+    aligned = _aligned(q, c)
     wq = [weigh(t.skeleton) for t in q.tokens]
     wc = [weigh(t.skeleton) for t in c.tokens]
-    got_q = sum(wq[i] * s for i, (_, s) in used_q.items())
-    got_c = sum(wc[j] * s for _, (j, s) in used_q.items())
+    used_c = {j for _, cj, _ in aligned for j in cj}
+    if used_c:
+        last = max(used_c)
+        wc = [w * TRAILING_WEIGHT if j > last else w for j, w in enumerate(wc)]
+    got_q = sum(wq[i] * s for qi, _, s in aligned for i in qi)
+    got_c = sum(wc[j] * s for _, cj, s in aligned for j in cj)
     score = QUERY_SHARE * got_q / sum(wq) + (1 - QUERY_SHARE) * got_c / sum(wc)
-    order = [j for _, (j, _) in sorted(used_q.items())]
+    order = [cj[0] for _, cj, _ in sorted(aligned)]
     if any(b < a for a, b in itertools.pairwise(order)):
         # "Ali Ahmad" is not "Ahmad Ali": in a nasab chain the order is who is whose son
         score *= ORDER_FACTOR
-    if all(t.role == "kunya_marker" for i, t in enumerate(q.tokens) if i in used_q):
+    matched_q = {i for qi, _, _ in aligned for i in qi}
+    if all(q.tokens[i].role == "kunya_marker" for i in matched_q):
         score = min(score, 0.3)  # "Abu" matching "Abu" is no evidence
     pairs = tuple(
-        (q.tokens[i].spelling, c.tokens[j].spelling, round(s, 3))
-        for i, (j, s) in sorted(used_q.items())
+        (
+            " ".join(q.tokens[i].spelling for i in qi),
+            " ".join(c.tokens[j].spelling for j in cj),
+            round(s, 3),
+        )
+        for qi, cj, s in sorted(aligned)
     )
-    unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in used_q)
+    unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched_q)
     return NameMatch(score, pairs, unmatched)
+
+
+def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> NameMatch:
+    """The query's parts each matched in whichever of the person's names holds them (each
+    distinct part once), scored by the query's weighted coverage alone: there is no one
+    candidate name to cover."""
+    parts = [t for t in q.tokens if t.role != "kunya_marker"]
+    if len(parts) < 2 or len(names) < 2:
+        return NameMatch(0.0, (), ())
+    if all(q.keyset.isdisjoint(n.keyset) for n in names):
+        return NameMatch(0.0, (), ())  # cheap: no part held exactly, nothing to spread
+    pool: dict[str, NameToken] = {}
+    arabic: dict[str, bool] = {}
+    for name in names:
+        for t in name.tokens:
+            if t.role != "kunya_marker" and t.skeleton not in pool:
+                pool[t.skeleton] = t
+                arabic[t.skeleton] = name.arabic
+    sims = sorted(
+        (
+            (_similarity(qt, ct, q.arabic != arabic[key]), i, key)
+            for i, qt in enumerate(parts)
+            for key, ct in pool.items()
+        ),
+        reverse=True,
+    )
+    used: dict[int, tuple[str, float]] = {}
+    taken: set[str] = set()
+    for s, i, key in sims:
+        if s <= 0:
+            break
+        if i in used or key in taken:
+            continue
+        used[i] = (key, s)
+        taken.add(key)
+    if len(used) < 2:
+        return NameMatch(0.0, (), ())
+    weights = [weigh(t.skeleton) for t in parts]
+    score = sum(weights[i] * s for i, (_, s) in used.items()) / sum(weights)
+    pairs = tuple(
+        (parts[i].spelling, pool[key].spelling, round(s, 3)) for i, (key, s) in sorted(used.items())
+    )
+    unmatched = tuple(t.spelling for i, t in enumerate(parts) if i not in used)
+    return NameMatch(score * UNION_FACTOR, pairs, unmatched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +485,13 @@ def score_profiles(
             elif match.score > strong.score:
                 strong, strong_name = match, (cn.parsed.text, cn.kind)
     notes: list[str] = []
+    strong_names = [cn.parsed for cn, c_weak in c_names if not c_weak]
+    for qn, q_weak in q_names:
+        if q_weak or strong.score >= UNION_FACTOR:
+            continue  # a spread match scores at most UNION_FACTOR
+        spread = union_match(qn.parsed, strong_names, weigh)
+        if spread.score > strong.score:
+            strong, strong_name = spread, ("; ".join(n.text for n in strong_names), "names")
     if both_full:
         best, (best_name, best_kind) = strong, strong_name
         name_score = strong.score
