@@ -207,3 +207,24 @@ def test_dedupe_links_a_nom_de_guerre_on_side_attributes_but_not_brothers(
     assert set(items) == {(ids[0], ids[1])}
     evidence = str(items[ids[0], ids[1]].model_dump())
     assert "mother's name agrees" in evidence and "same day of birth" in evidence
+
+
+def test_batch_screening_finds_the_listed_man_among_many_namesakes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.xml"
+    path.write_text(XML, encoding="utf-8")
+    namesakes = [
+        person("Ebrahim Awad Ibraheem al-Badry", dob=str(1940 + i % 25)) for i in range(150)
+    ]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=namesakes)
+        (target,) = registry.register_persons(
+            session, persons_in=[person("Ibrahim Awwad Ibrahim al-Badri", dob="1971")]
+        )
+        identity.import_un_sc_list(session, path=path)
+        identity.screen_all_persons(session)
+    with read_session(engine) as session:
+        hits = identity.list_queue(session, kind="watchlist", limit=500)
+    hit_persons = {i.person_a.person_id for i in hits.items}
+    assert target in hit_persons

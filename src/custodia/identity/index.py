@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from custodia.db import insert_rows
 from custodia.identity import models as m
-from custodia.identity.keys import MAX_CANDIDATES, near_keys, rank_candidates, within_budget
+from custodia.identity.keys import (
+    MAX_CANDIDATES,
+    near_keys,
+    query_keys,
+    rank_candidates,
+    within_budget,
+)
 from custodia.identity.names import parse_name
 from custodia.identity.scoring import (
     KnownName,
@@ -37,6 +43,7 @@ _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
 _POSTINGS = select(_KEY.c.key, _KEY.c.person_id).where(
     _KEY.c.key.in_(bindparam("keys", expanding=True))
 )
+_POSTINGS_AMONG = _POSTINGS.where(_KEY.c.person_id.in_(bindparam("ids", expanding=True)))
 _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
     _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
 )
@@ -113,7 +120,7 @@ def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool =
             session.execute(delete(m.NameKey).where(m.NameKey.person_id.in_(chunk)))
             session.execute(delete(m.Profile).where(m.Profile.person_id.in_(chunk)))
     rows = [(p.ident, json.dumps(p.to_json(), ensure_ascii=False)) for p in profiles]
-    keys = [(k[:64], p.ident) for p in profiles for k in sorted(p.keys)]
+    keys = [(k[:64], p.ident) for p in profiles for k in sorted(p.keys | p.rank_keys)]
     insert_rows(session, _PROFILE, ("person_id", "data"), rows)
     insert_rows(session, _KEY, ("key", "person_id"), keys)
     _STATS.clear()
@@ -211,14 +218,25 @@ def search(
     """Score the query against the persons that share a (near) key with it."""
     stats = _STATS.get(session)
     total = max(stats.state[0], 1)
-    exact = query.keys
+    exact = query_keys(query)
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
-    fetch = within_budget(known)
+    fetch = within_budget(known, exact)
     postings: dict[str, list[int]] = {}
     for key, person_id in session.execute(_POSTINGS, {"keys": sorted(fetch)}).tuples():
         postings.setdefault(key, []).append(person_id)
-    ids = rank_candidates(postings, known, total, limit=candidates, exact=exact)
+    # The common keys left out of the fetch still rank the persons found: "Mohammad Islami"
+    # must put the Mohammad among the Islamis first.
+    attributes = {k: stats.df[k] for k in query.rank_keys if k in stats.df}
+    rest = sorted((set(known) - set(fetch)) | set(attributes))
+    found = sorted({i for ids in postings.values() for i in ids})
+    for start in range(0, len(found) if rest else 0, CHUNK):
+        chunk = {"keys": rest, "ids": found[start : start + CHUNK]}
+        for key, person_id in session.execute(_POSTINGS_AMONG, chunk).tuples():
+            postings.setdefault(key, []).append(person_id)
+    ids = rank_candidates(
+        postings, known | attributes, total, limit=candidates, exact=exact | set(attributes)
+    )
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from custodia.identity.scoring import Profile, Weigher, idf_weigher, plausible
+from custodia.identity.scoring import MIN_COVER, Profile, Weigher, idf_weigher, plausible
 
 POSTINGS_BUDGET = 3000  # index rows one query reads at most (beyond its rarest key)
 MAX_CANDIDATES = 150  # profiles scored per query, the best by shared key weight
@@ -54,14 +54,15 @@ def near_keys(
     return out
 
 
-def within_budget(df: dict[str, int]) -> list[str]:
+def within_budget(df: dict[str, int], exact: Collection[str] = ()) -> list[str]:
     """The rarest keys first, until their postings reach ``POSTINGS_BUDGET`` (at least one
     key): a common key (Muhammad) would cost thousands of candidates and says little."""
     chosen: list[str] = []
     spent = 0
-    for key in sorted(df, key=lambda k: (df[k], k)):
+    # the query's own keys before the keys one letter away, each rarest first
+    for key in sorted(df, key=lambda k: (k not in exact, df[k], k)):
         if chosen and spent + df[key] > POSTINGS_BUDGET:
-            break
+            continue
         chosen.append(key)
         spent += df[key]
     return chosen
@@ -91,6 +92,9 @@ class MemoryIndex:
     def __init__(self) -> None:
         self.profiles: dict[int, Profile] = {}
         self.postings: dict[str, set[int]] = defaultdict(set)
+        self.rank_postings: dict[str, set[int]] = defaultdict(
+            set
+        )  # spellings, birth year, nationality
         self._near: dict[str, list[str]] = {}
         self._weigher: Weigher | None = None
 
@@ -100,11 +104,15 @@ class MemoryIndex:
         if old is not None:
             for key in old.keys:
                 self.postings[key].discard(profile.ident)
+            for key in old.rank_keys:
+                self.rank_postings[key].discard(profile.ident)
         self.profiles[profile.ident] = profile
         self._near.clear()
         self._weigher = None
         for key in profile.keys:
             self.postings[key].add(profile.ident)
+        for key in profile.rank_keys:
+            self.rank_postings[key].add(profile.ident)
 
     def df(self) -> dict[str, int]:
         return {k: len(v) for k, v in self.postings.items()}
@@ -114,17 +122,44 @@ class MemoryIndex:
             self._weigher = idf_weigher(self.df(), len(self.profiles))
         return self._weigher
 
-    def candidates(self, query: Profile, *, limit: int = MAX_CANDIDATES) -> list[Profile]:
+    def candidates(
+        self,
+        query: Profile,
+        *,
+        limit: int = MAX_CANDIDATES,
+        min_cover: float = MIN_COVER,
+        weigh: Weigher | None = None,
+    ) -> list[Profile]:
+        """The persons worth scoring against ``query``; ``weigh`` is the weigher the scores
+        will use (by default this index's term frequencies)."""
         keys = near_keys(query_keys(query), self.postings.keys(), self._near)
         total = len(self.profiles)
         known = {k: len(self.postings[k]) for k in keys if k in self.postings}
-        found = {k: self.postings[k] for k in within_budget(known)}
-        df = {k: len(v) for k, v in found.items()}
-        ids = rank_candidates(found, df, total, limit=limit, exact=query_keys(query))
-        weigh = self.weigher()
+        fetched = within_budget(known, query_keys(query))
+        found: dict[str, Collection[int]] = {k: self.postings[k] for k in fetched}
+        # the common keys left out, and birth year and nationality, still rank the persons
+        # found (see index.search)
+        rest = set(known) - set(fetched)
+        attributes = {
+            k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()
+        }
+        if rest or attributes:
+            fetched_persons: set[int] = set().union(*found.values())
+            for key in rest:
+                found[key] = self.postings[key] & fetched_persons
+            for key in attributes:
+                found[key] = self.rank_postings[key] & fetched_persons
+        ids = rank_candidates(
+            found, known | attributes, total, limit=limit, exact=query_keys(query) | set(attributes)
+        )
+        weigh = weigh or self.weigher()
         vocab = self.postings.keys()
 
         def near(key: str) -> set[str]:
             return near_keys({key}, vocab, self._near)
 
-        return [p for p in (self.profiles[i] for i in ids) if plausible(query, p, weigh, near)]
+        return [
+            p
+            for p in (self.profiles[i] for i in ids)
+            if plausible(query, p, weigh, near, min_cover)
+        ]

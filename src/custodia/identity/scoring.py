@@ -8,6 +8,8 @@ constants below.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +32,16 @@ ORDER_FACTOR = 0.85  # matched parts in another order
 TRAILING_WEIGHT = 1.0
 ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
-MIN_COVER = 0.2  # share of a query name's weight a candidate must hold before it is scored
+ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
+# Share of a query name's weight a candidate must hold before it is scored: search shows the
+# best candidates whatever their score; screening and de-duplication want only pairs that can
+# reach REVIEW_THRESHOLD.
+MIN_COVER = 0.2
+MIN_COVER_REVIEW = 0.5
+# The most side evidence (date of birth, nationality, mother, place of birth) and an agreeing
+# kunya add to a name score: a pair whose best name score is below REVIEW_THRESHOLD minus
+# this cannot reach review.
+MAX_SIDE_GAIN = 0.08 + 0.03 + 0.06 + 0.02 + 0.03
 # A query whose parts are spread over several of a person's names ("Kawa Omar Ahmad" against
 # "Farhad Kanabi Ahmad" and "Kawa Hamawandi") is evidence, weaker than one name holding them.
 UNION_FACTOR = 0.8
@@ -74,6 +85,7 @@ class Profile:
     category: str | None = None
     extra_dobs: list[tuple[int, int]] = field(default_factory=list)
     _keys: set[str] | None = field(default=None, repr=False, compare=False)
+    _rank_keys: set[str] | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +136,28 @@ class Profile:
         )
 
     @property
+    def rank_keys(self) -> set[str]:
+        """Index keys of each name part's own spelling, the birth year (each year of a range
+        up to ``ATTRIBUTE_YEARS``) and nationality. They never fetch candidates; they rank
+        the namesakes a name fetched: "Islami" before the "Salim"s that share its skeleton,
+        and "Abdelrahman, born 1975" the Abdelrahmans born in 1975 first."""
+        if self._rank_keys is not None:
+            return self._rank_keys
+        out = {
+            f"={t.spelling}"
+            for n in self.names
+            for t in n.parsed.tokens
+            if t.role != "kunya_marker"
+        }
+        out.update(f"#c{c}" for c in self.nationalities)
+        for lo, hi in ([self.dob] if self.dob else []) + self.extra_dobs:
+            first, last = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year
+            if last - first < ATTRIBUTE_YEARS:
+                out.update(f"#y{y}" for y in range(first, last + 1))
+        self._rank_keys = out
+        return out
+
+    @property
     def keys(self) -> set[str]:
         if self._keys is None:
             out: set[str] = set()
@@ -134,9 +168,13 @@ class Profile:
 
 
 def plausible(
-    query: Profile, cand: Profile, weigh: Callable[[str], float], near: Callable[[str], set[str]]
+    query: Profile,
+    cand: Profile,
+    weigh: Callable[[str], float],
+    near: Callable[[str], set[str]],
+    min_cover: float = MIN_COVER,
 ) -> bool:
-    """Cheap gate before scoring: some name of the query has at least ``MIN_COVER`` of its
+    """Cheap gate before scoring: some name of the query has at least ``min_cover`` of its
     weight in parts whose key (or a key one letter away) the candidate holds. A candidate
     sharing only "Muhammad" with a query never reaches a review score, and screening a
     registry scores millions of such pairs otherwise."""
@@ -150,7 +188,7 @@ def plausible(
             total += w
             if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
                 got += w
-        if total and got / total >= MIN_COVER:
+        if total and got / total >= min_cover:
             return True
     return False
 
@@ -209,30 +247,31 @@ def _abd_of(compound: str, bare: str) -> bool:
 
 def token_similarity(a: NameToken, b: NameToken, cross_script: bool) -> float:
     """0..1: the same skeleton is strong evidence, a near spelling weaker."""
-    if (
-        a.skeleton in _DISTINCT_PARTS
-        and b.skeleton in _DISTINCT_PARTS
-        and frozenset({a.skeleton, b.skeleton}) in DISTINCT_NAMES
-    ):
+    return _part_similarity(a.skeleton, a.spelling, b.skeleton, b.spelling, cross_script)
+
+
+# Registries repeat their names: a batch compares the same two parts millions of times.
+@functools.lru_cache(maxsize=1 << 18)
+def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
+    if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0
-    if a.skeleton == b.skeleton:
+    if x == y:
         if cross_script:
             return 0.92
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
-            a.spelling, b.spelling
+            x_spelling, y_spelling
         )
-    x, y = a.skeleton, b.skeleton
     if cross_script and ("z" in x or "z" in y) and _cross_fold(x) == _cross_fold(y):
         return 0.88
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
     best = 0.0
-    if len(a.skeleton) >= 3 and len(b.skeleton) >= 3:
-        jw = JaroWinkler.similarity(a.skeleton, b.skeleton)
+    if len(x) >= 3 and len(y) >= 3:
+        jw = JaroWinkler.similarity(x, y)
         if jw >= 0.88:
             best = 0.75 * jw
-    if not cross_script and len(a.spelling) >= 4 and len(b.spelling) >= 4:
-        lev = Levenshtein.normalized_similarity(a.spelling, b.spelling)
+    if not cross_script and len(x_spelling) >= 4 and len(y_spelling) >= 4:
+        lev = Levenshtein.normalized_similarity(x_spelling, y_spelling)
         if lev >= 0.75:
             best = max(best, 0.85 * lev)
     return best

@@ -22,10 +22,14 @@ from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import parse_name
 from custodia.identity.schemas import ScreenResult, WatchlistImportResult
 from custodia.identity.scoring import (
+    MAX_SIDE_GAIN,
+    MIN_COVER_REVIEW,
     REVIEW_THRESHOLD,
     KnownName,
     Profile,
     Scored,
+    Weigher,
+    compare_parsed,
     rank,
     score_profiles,
 )
@@ -33,7 +37,7 @@ from custodia.identity.watchlist import ListedIndividual, read_un_xml
 
 UN_SC = "un-sc"
 _KIND = {"primary": "primary", "original_script": "primary", "good": "alias", "low": "low"}
-SCREEN_CANDIDATES = 300  # persons scored per listed entry (entries per person at intake)
+SCREEN_CANDIDATES = 100  # persons scored per listed name (entries per person at intake)
 HITS_PER_PERSON = 3  # the strongest listed entries queued for one person
 _STATE = select(func.count(m.WatchlistEntry.id), func.max(m.WatchlistEntry.id))
 
@@ -133,6 +137,11 @@ def watchlist_loaded(session: Session) -> bool:
     return _CACHE.get(session) is not None
 
 
+def watchlist_index(session: Session) -> MemoryIndex | None:
+    """Every loaded watchlist entry in memory (cached until the list changes), or None."""
+    return _CACHE.get(session)
+
+
 def screen_profiles(
     session: Session, profiles: Sequence[Profile], mem: MemoryIndex
 ) -> tuple[int, int]:
@@ -140,7 +149,7 @@ def screen_profiles(
     weigh = mem.weigher()
     hits = proposed = 0
     for profile in profiles:
-        candidates = mem.candidates(profile, limit=SCREEN_CANDIDATES)
+        candidates = mem.candidates(profile, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW)
         for s in rank(profile, candidates, weigh, limit=HITS_PER_PERSON):
             if s.score < REVIEW_THRESHOLD:
                 break
@@ -165,35 +174,77 @@ def screen_new(session: Session, profiles: Sequence[Profile]) -> int:
     return screen_profiles(session, profiles, mem)[0]
 
 
-def screen_all(
-    session: Session, *, progress: Callable[[int, int], None] | None = None
-) -> ScreenResult:
-    """Every person against every listed entry. The search runs from the list's side (a few
-    hundred entries, each a query over an in-memory index of all persons) while each pair is
-    scored exactly as at intake (the person as the query, the entry as the candidate)."""
-    started = time.perf_counter()
-    mem = _CACHE.get(session)
-    if mem is None:
-        raise Conflict("no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml'")
+def _may_reach_review(person: Profile, name: KnownName, weigh: Weigher) -> bool:
+    """Can this person reach the review threshold against an entry through ``name``? Only if
+    one of the person's names scores ``REVIEW_THRESHOLD - MAX_SIDE_GAIN`` against it: a few
+    name comparisons instead of every name of the person against every name of the entry."""
+    floor = REVIEW_THRESHOLD - MAX_SIDE_GAIN
+    return any(compare_parsed(n.parsed, name.parsed, weigh).score >= floor for n in person.names)
+
+
+def find_hits(
+    people: MemoryIndex,
+    mem: MemoryIndex,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, list[Scored]]:
+    """Person id -> the listed entries it scores at least ``REVIEW_THRESHOLD`` against, the
+    strongest first (at most ``HITS_PER_PERSON``).
+
+    The search runs from the list's side, one query per listed name: an entry's names pooled
+    into one query would spend the candidate budget on its commonest parts, and a man
+    registered under one alias would drown among the namesakes of the others. Each pair is
+    scored as at intake (the person as the query, the entry as the candidate)."""
+    weigh = mem.weigher()
+    found: dict[int, dict[int, Scored]] = {}
+    entries = list(mem.profiles.values())
+    for n, entry in enumerate(entries, 1):
+        seen: set[int] = set()
+        for name in entry.names:
+            query = Profile(
+                ident=entry.ident, names=[name], dob=entry.dob, nationalities=entry.nationalities
+            )
+            for person in people.candidates(
+                query, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW, weigh=weigh
+            ):
+                if person.ident in seen or not _may_reach_review(person, name, weigh):
+                    continue
+                seen.add(person.ident)
+                scored = score_profiles(person, entry, weigh)
+                if scored.score >= REVIEW_THRESHOLD:
+                    found.setdefault(person.ident, {})[entry.ident] = scored
+        if progress and (n % 25 == 0 or n == len(entries)):
+            progress(n, len(entries))
+    return {
+        person_id: sorted(hits.values(), key=lambda x: (-x.score, x.ident))[:HITS_PER_PERSON]
+        for person_id, hits in found.items()
+    }
+
+
+def people_index(session: Session) -> MemoryIndex:
+    """Every registered person's profile in memory (indexing any not yet indexed)."""
     index.ensure_indexed(session)
     ids = index.all_person_ids(session)
     people = MemoryIndex()
     for start in range(0, len(ids), 5000):
         for profile in index.load_profiles(session, ids[start : start + 5000]).values():
             people.add(profile)
-    weigh = mem.weigher()
-    found: dict[int, list[Scored]] = {}
-    entries = list(mem.profiles.values())
-    for n, entry in enumerate(entries, 1):
-        for person in people.candidates(entry, limit=SCREEN_CANDIDATES):
-            scored = score_profiles(person, entry, weigh)
-            if scored.score >= REVIEW_THRESHOLD:
-                found.setdefault(person.ident, []).append(scored)
-        if progress and (n % 25 == 0 or n == len(entries)):
-            progress(n, len(entries))
+    return people
+
+
+def screen_all(
+    session: Session, *, progress: Callable[[int, int], None] | None = None
+) -> ScreenResult:
+    """Every person against every listed entry; hits go to the review queue."""
+    started = time.perf_counter()
+    mem = _CACHE.get(session)
+    if mem is None:
+        raise Conflict("no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml'")
+    people = people_index(session)
+    found = find_hits(people, mem, progress=progress)
     hits = proposed = 0
     for person_id, scores in sorted(found.items()):
-        for s in sorted(scores, key=lambda x: -x.score)[:HITS_PER_PERSON]:
+        for s in scores:
             hits += 1
             item = queue.propose_hit(
                 session,
@@ -204,7 +255,7 @@ def screen_all(
             )
             proposed += item is not None
     return ScreenResult(
-        persons=len(ids),
+        persons=len(people.profiles),
         entries=len(mem.profiles),
         hits=hits,
         proposed=proposed,
