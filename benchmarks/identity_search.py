@@ -16,6 +16,7 @@ The screening step writes hits to the review queue of that database.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -96,7 +97,8 @@ def main() -> None:
         planted = _plant(engine, rng)
         t0 = time.perf_counter()
         with unit_of_work(engine) as session:
-            result = identity.screen_all_persons(session)
+            # as `custodia watchlist screen` runs it: one process per core
+            result = identity.screen_all_persons(session, workers=os.cpu_count() or 1)
         screen = {**result.model_dump(), "wall_seconds": round(time.perf_counter() - t0, 2)}
         with read_session(engine) as session:
             found = {

@@ -228,3 +228,26 @@ def test_batch_screening_finds_the_listed_man_among_many_namesakes(
         hits = identity.list_queue(session, kind="watchlist", limit=500)
     hit_persons = {i.person_a.person_id for i in hits.items}
     assert target in hit_persons
+
+
+def test_batch_screening_in_two_processes_finds_what_one_finds(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.xml"
+    path.write_text(XML, encoding="utf-8")
+    with unit_of_work(engine) as session:
+        registry.register_persons(
+            session,
+            persons_in=[
+                person("Ibrahim Awwad Ibrahim al-Badri"),
+                person("Abu Duaa", dob="1971"),
+                person("Yusuf Bilal al-Tunisi", nationality="TN"),
+            ],
+        )
+        identity.import_un_sc_list(session, path=path)
+        serial = identity.screen_all_persons(session)
+        forked = identity.screen_all_persons(session, workers=2)
+    assert serial.hits >= 1
+    assert (forked.hits, forked.persons) == (serial.hits, serial.persons)
+    with read_session(engine) as session:
+        assert identity.list_queue(session, kind="watchlist").total == serial.hits

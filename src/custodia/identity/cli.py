@@ -3,6 +3,7 @@ render."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -206,11 +207,16 @@ def watchlist_import(
 
 
 @watchlist_app.command("screen")
-def watchlist_screen(as_json: JsonFlag = False) -> None:
+def watchlist_screen(
+    as_json: JsonFlag = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="processes sharing the list (default: one per core)")
+    ] = os.cpu_count() or 1,
+) -> None:
     """Screen every person against the loaded watchlists; hits go to the review queue."""
     with progress_bar("screening") as advance, unit_of_work() as session:
         result = identity.screen_all_persons(
-            session, progress=lambda done, total: advance(done, total)
+            session, progress=lambda done, total: advance(done, total), workers=workers
         )
     if as_json:
         print_json(result.model_dump(mode="json"))

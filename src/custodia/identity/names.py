@@ -14,7 +14,7 @@ Arabic goes through our own letter map and anyascii only folds the rest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -186,23 +186,39 @@ class ParsedName:
     titles: tuple[str, ...]
     keyset: frozenset[str] = frozenset()
     has_kunya: bool = False
-    # Two adjacent parts written as one (Hamid-Reza = Hamidreza, Allah Dad = Allahdad, Abul
-    # Abbas = Abulabbas): spacing is a clerk's habit. Latin only: Arabic script spaces its
-    # words one way (the letters join or not). Each with the indexes of the parts it joins.
-    joined: tuple[tuple[tuple[int, int], NameToken], ...] = ()
-    # What else this name may be written as: its parts joined, and Abd names without Abd.
-    link_keys: frozenset[str] = frozenset()
+    _joined: tuple[tuple[tuple[int, int], NameToken], ...] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _link_keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role != "kunya_marker")
         object.__setattr__(self, "keyset", keys)
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
-        joined = () if self.arabic else _joined_parts(self.tokens)
-        object.__setattr__(self, "joined", joined)
-        links = {t.skeleton for _, t in joined}
-        links.update(k[2:] for k in keys if k.startswith("bd") and len(k) >= 5)
-        object.__setattr__(self, "link_keys", frozenset(links))
+
+    @property
+    def joined(self) -> tuple[tuple[tuple[int, int], NameToken], ...]:
+        """Two adjacent parts written as one (Hamid-Reza = Hamidreza, Allah Dad = Allahdad,
+        Abul Abbas = Abulabbas), each with the indexes of the parts it joins: spacing is a
+        clerk's habit. Latin only: Arabic script spaces its words one way (the letters join
+        or not). Computed on first use: loading a registry builds every name."""
+        joined = self._joined
+        if joined is None:
+            joined = () if self.arabic else _joined_parts(self.tokens)
+            object.__setattr__(self, "_joined", joined)
+        return joined
+
+    @property
+    def link_keys(self) -> frozenset[str]:
+        """What else this name may be written as: its parts joined, and Abd names without Abd."""
+        links = self._link_keys
+        if links is None:
+            found = {t.skeleton for _, t in self.joined}
+            found.update(k[2:] for k in self.keyset if k.startswith("bd") and len(k) >= 5)
+            links = frozenset(found)
+            object.__setattr__(self, "_link_keys", links)
+        return links
 
     @property
     def keys(self) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -182,23 +183,13 @@ def _may_reach_review(person: Profile, name: KnownName, weigh: Weigher) -> bool:
     return any(compare_parsed(n.parsed, name.parsed, weigh).score >= floor for n in person.names)
 
 
-def find_hits(
-    people: MemoryIndex,
-    mem: MemoryIndex,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[int, list[Scored]]:
-    """Person id -> the listed entries it scores at least ``REVIEW_THRESHOLD`` against, the
-    strongest first (at most ``HITS_PER_PERSON``).
-
-    The search runs from the list's side, one query per listed name: an entry's names pooled
-    into one query would spend the candidate budget on its commonest parts, and a man
-    registered under one alias would drown among the namesakes of the others. Each pair is
-    scored as at intake (the person as the query, the entry as the candidate)."""
+def _hits_of_entries(
+    people: MemoryIndex, mem: MemoryIndex, entry_ids: Sequence[int]
+) -> dict[int, dict[int, Scored]]:
+    """Person id -> entry id -> score, for the pairs of these entries that reach review."""
     weigh = mem.weigher()
     found: dict[int, dict[int, Scored]] = {}
-    entries = list(mem.profiles.values())
-    for n, entry in enumerate(entries, 1):
+    for entry in (mem.profiles[i] for i in entry_ids):
         seen: set[int] = set()
         for name in entry.names:
             query = Profile(
@@ -213,8 +204,61 @@ def find_hits(
                 scored = score_profiles(person, entry, weigh)
                 if scored.score >= REVIEW_THRESHOLD:
                     found.setdefault(person.ident, {})[entry.ident] = scored
-        if progress and (n % 25 == 0 or n == len(entries)):
-            progress(n, len(entries))
+    return found
+
+
+# The two indexes a forked worker reads (copy-on-write), set just before the fork.
+_FORKED: tuple[MemoryIndex, MemoryIndex] | None = None
+
+
+def _forked_hits(entry_ids: Sequence[int]) -> dict[int, dict[int, Scored]]:
+    if _FORKED is None:
+        raise RuntimeError("screening worker started without its indexes")
+    return _hits_of_entries(*_FORKED, entry_ids)
+
+
+def find_hits(
+    people: MemoryIndex,
+    mem: MemoryIndex,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+) -> dict[int, list[Scored]]:
+    """Person id -> the listed entries it scores at least ``REVIEW_THRESHOLD`` against, the
+    strongest first (at most ``HITS_PER_PERSON``).
+
+    The search runs from the list's side, one query per listed name: an entry's names pooled
+    into one query would spend the candidate budget on its commonest parts, and a man
+    registered under one alias would drown among the namesakes of the others. Each pair is
+    scored as at intake (the person as the query, the entry as the candidate). With
+    ``workers`` > 1 the entries are shared among forked processes (the batch job's CLI; a
+    server screens in its own process)."""
+    global _FORKED
+    mem.weigher()  # computed once, before any fork
+    ids = sorted(mem.profiles)
+    chunks = [ids[i : i + 25] for i in range(0, len(ids), 25)]
+    found: dict[int, dict[int, Scored]] = {}
+
+    def merge(part: dict[int, dict[int, Scored]], done: int) -> None:
+        for person_id, hits in part.items():
+            found.setdefault(person_id, {}).update(hits)
+        if progress:
+            progress(done, len(ids))
+
+    done = 0
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = (people, mem)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk, part in zip(chunks, pool.imap(_forked_hits, chunks), strict=True):
+                    done += len(chunk)
+                    merge(part, done)
+        finally:
+            _FORKED = None
+    else:
+        for chunk in chunks:
+            done += len(chunk)
+            merge(_hits_of_entries(people, mem, chunk), done)
     return {
         person_id: sorted(hits.values(), key=lambda x: (-x.score, x.ident))[:HITS_PER_PERSON]
         for person_id, hits in found.items()
@@ -233,7 +277,7 @@ def people_index(session: Session) -> MemoryIndex:
 
 
 def screen_all(
-    session: Session, *, progress: Callable[[int, int], None] | None = None
+    session: Session, *, progress: Callable[[int, int], None] | None = None, workers: int = 1
 ) -> ScreenResult:
     """Every person against every listed entry; hits go to the review queue."""
     started = time.perf_counter()
@@ -241,7 +285,7 @@ def screen_all(
     if mem is None:
         raise Conflict("no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml'")
     people = people_index(session)
-    found = find_hits(people, mem, progress=progress)
+    found = find_hits(people, mem, progress=progress, workers=workers)
     hits = proposed = 0
     for person_id, scores in sorted(found.items()):
         for s in scores:

@@ -205,10 +205,11 @@ def import_un_sc_list(session: Session, *, path: Path) -> WatchlistImportResult:
 
 
 def screen_all_persons(
-    session: Session, *, progress: Callable[[int, int], None] | None = None
+    session: Session, *, progress: Callable[[int, int], None] | None = None, workers: int = 1
 ) -> ScreenResult:
-    """Screen every registered person against the loaded watchlists; hits are queued."""
-    return screening.screen_all(session, progress=progress)
+    """Screen every registered person against the loaded watchlists; hits are queued.
+    ``workers`` > 1 shares the list among forked processes (for the batch CLI)."""
+    return screening.screen_all(session, progress=progress, workers=workers)
 
 
 # --- batch de-duplication ---------------------------------------------------------------
