@@ -215,7 +215,7 @@ def test_batch_screening_finds_the_listed_man_among_many_namesakes(
     path = tmp_path / "list.xml"
     path.write_text(XML, encoding="utf-8")
     namesakes = [
-        person("Ebrahim Awad Ibraheem al-Badry", dob=str(1940 + i % 25)) for i in range(150)
+        person("Ebrahim Awad Ibraheem al-Badry", dob=str(1940 + i % 25)) for i in range(320)
     ]
     with unit_of_work(engine) as session:
         registry.register_persons(session, persons_in=namesakes)
@@ -251,3 +251,15 @@ def test_batch_screening_in_two_processes_finds_what_one_finds(
     assert (forked.hits, forked.persons) == (serial.hits, serial.persons)
     with read_session(engine) as session:
         assert identity.list_queue(session, kind="watchlist").total == serial.hits
+
+
+def test_search_with_a_birth_year_finds_the_one_namesake_born_then(engine: Engine) -> None:
+    namesakes = [person("Abd al-Rahman Hassan", dob=str(1950 + i % 20)) for i in range(200)]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=namesakes)
+        (target,) = registry.register_persons(
+            session, persons_in=[person("Abdulrahman Hasan", dob="1985-03-02")]
+        )
+    with read_session(engine) as session:
+        found = identity.search_persons(session, name="Abdelrahman Hassan", date_of_birth="1985")
+    assert found.candidates[0].person_id == target

@@ -23,6 +23,7 @@ from custodia.identity.keys import (
 )
 from custodia.identity.names import parse_name
 from custodia.identity.scoring import (
+    RANK_KEY_MARKS,
     KnownName,
     Profile,
     Scored,
@@ -160,7 +161,8 @@ def ensure_indexed(
 @dataclass
 class _Stats:
     state: tuple[int, int]
-    df: dict[str, int]
+    df: dict[str, int]  # name keys (skeletons)
+    rank_df: dict[str, int]  # spelling, birth-year and nationality keys (Profile.rank_keys)
     weigh: Weigher
     near: dict[str, list[str]]
 
@@ -185,8 +187,11 @@ class _StatsCache:
             stats = self._by_db.get(url)
         if stats is None or stats.state[1] != top:
             count = int(session.execute(_COUNT).scalar() or 0)
-            df = {key: int(n) for key, n in session.execute(_DF).tuples()}
-            stats = _Stats((count, top), df, idf_weigher(df, count), {})
+            df: dict[str, int] = {}
+            rank_df: dict[str, int] = {}
+            for key, n in session.execute(_DF).tuples():
+                (rank_df if key[:1] in RANK_KEY_MARKS else df)[key] = int(n)
+            stats = _Stats((count, top), df, rank_df, idf_weigher(df, count), {})
             with self._lock:
                 self._by_db[url] = stats
         return stats
@@ -227,7 +232,7 @@ def search(
         postings.setdefault(key, []).append(person_id)
     # The common keys left out of the fetch still rank the persons found: "Mohammad Islami"
     # must put the Mohammad among the Islamis first.
-    attributes = {k: stats.df[k] for k in query.rank_keys if k in stats.df}
+    attributes = {k: stats.rank_df[k] for k in query.rank_keys if k in stats.rank_df}
     rest = sorted((set(known) - set(fetch)) | set(attributes))
     found = sorted({i for ids in postings.values() for i in ids})
     for start in range(0, len(found) if rest else 0, CHUNK):

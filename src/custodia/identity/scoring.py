@@ -32,6 +32,7 @@ ORDER_FACTOR = 0.85  # matched parts in another order
 TRAILING_WEIGHT = 1.0
 ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
+RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
 ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
 # Share of a query name's weight a candidate must hold before it is scored: search shows the
 # best candidates whatever their score; screening and de-duplication want only pairs that can
