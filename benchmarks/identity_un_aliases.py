@@ -18,6 +18,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from rapidfuzz.distance import Levenshtein
+
 from custodia.identity.arabic import has_arabic
 from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import parse_name
@@ -44,6 +46,16 @@ def _rank_of(index: MemoryIndex, query: Profile, truth: int) -> int | None:
     return position if position <= 10 else None
 
 
+def _shares_a_part(query: str, others: list[str]) -> bool:
+    """Does the query share a name part (the same skeleton, or one a letter away) with any
+    other name of its individual? If not, no name matcher can find the individual."""
+    mine = {k for k in parse_name(query).keys if k not in ("abu", "umm")}
+    theirs = set().union(*(parse_name(o).keys for o in others)) if others else set()
+    return bool(mine & theirs) or any(
+        Levenshtein.distance(a, b) <= 1 for a in mine if len(a) >= 3 for b in theirs if len(b) >= 3
+    )
+
+
 def _summary(ranks: list[int | None]) -> dict[str, Any]:
     n = len(ranks)
     top1 = sum(1 for r in ranks if r == 1) / n if n else 0.0
@@ -59,7 +71,14 @@ def main() -> None:
     index = MemoryIndex()
     for i, e in enumerate(entries):
         index.add(_profile(i, e, all_names[i]))
-    ranks: dict[str, list[int | None]] = {"good": [], "low": [], "qdi_good": [], "qdi_low": []}
+    ranks: dict[str, list[int | None]] = {
+        "good": [],
+        "low": [],
+        "qdi_good": [],
+        "qdi_low": [],
+        "good_sharing": [],
+        "low_sharing": [],
+    }
     for i, e in enumerate(entries):
         for pos, (name, quality) in enumerate(all_names[i]):
             if quality not in ("good", "low"):
@@ -69,6 +88,8 @@ def main() -> None:
             query = Profile(ident=-1, names=[KnownName(parse_name(name), "alias")])
             r = _rank_of(index, query, i)
             ranks[quality].append(r)
+            if _shares_a_part(name, [n for n, _ in rest]):
+                ranks[f"{quality}_sharing"].append(r)
             if e.reference.startswith("QDi"):
                 ranks[f"qdi_{quality}"].append(r)
             index.add(_profile(i, e, all_names[i]))
@@ -103,6 +124,10 @@ def main() -> None:
             "low": low,
             "qdi_good": _summary(ranks["qdi_good"]),
             "qdi_low": _summary(ranks["qdi_low"]),
+            # context, not a target: the queries that share at least one name part with
+            # another name of their individual (the rest no name matcher can answer)
+            "good_sharing_a_part": _summary(ranks["good_sharing"]),
+            "low_sharing_a_part": _summary(ranks["low_sharing"]),
             "cross_script_vs_latin_primary": xs,
             "cross_script_vs_all_latin_names": _summary(cross["latin"]),
             "seconds": round(seconds, 2),
