@@ -6,19 +6,31 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from custodia.db import insert_rows
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
+    key_weight,
     near_keys,
     query_keys,
-    rank_candidates,
+    ranking_keys,
     within_budget,
 )
 from custodia.identity.names import parse_name
@@ -41,10 +53,6 @@ _PROFILE = m.Profile.__table__
 _TOP = select(func.max(_PROFILE.c.person_id))
 _COUNT = select(func.count()).select_from(_PROFILE)
 _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
-_POSTINGS = select(_KEY.c.key, _KEY.c.person_id).where(
-    _KEY.c.key.in_(bindparam("keys", expanding=True))
-)
-_POSTINGS_AMONG = _POSTINGS.where(_KEY.c.person_id.in_(bindparam("ids", expanding=True)))
 _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
     _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
 )
@@ -217,6 +225,28 @@ def load_profiles(session: Session, ids: Sequence[int]) -> dict[int, Profile]:
     return out
 
 
+def _ranked(fetch: Collection[str], weights: dict[str, float], limit: int) -> Select[tuple[int]]:
+    """Persons holding a fetched key, best first by the summed weight of every key they
+    share with the query (the weights joined in as a small table: one index range per key)."""
+    rows = [
+        select(
+            literal(k, String).label("key"),
+            literal(w, Float).label("weight"),
+            literal(int(k in fetch), Integer).label("fetched"),
+        )
+        for k, w in sorted(weights.items())
+    ]
+    table = union_all(*rows).cte("w")
+    return (
+        select(_KEY.c.person_id)
+        .join(table, table.c.key == _KEY.c.key)
+        .group_by(_KEY.c.person_id)
+        .having(func.max(table.c.fetched) == 1)
+        .order_by(func.sum(table.c.weight).desc(), _KEY.c.person_id)
+        .limit(limit)
+    )
+
+
 def search(
     session: Session, query: Profile, *, limit: int, candidates: int = MAX_CANDIDATES
 ) -> list[Scored]:
@@ -227,21 +257,14 @@ def search(
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
     fetch = within_budget(known, exact)
-    postings: dict[str, list[int]] = {}
-    for key, person_id in session.execute(_POSTINGS, {"keys": sorted(fetch)}).tuples():
-        postings.setdefault(key, []).append(person_id)
-    # The common keys left out of the fetch still rank the persons found: "Mohammad Islami"
-    # must put the Mohammad among the Islamis first.
-    attributes = {k: stats.rank_df[k] for k in query.rank_keys if k in stats.rank_df}
-    rest = sorted((set(known) - set(fetch)) | set(attributes))
-    found = sorted({i for ids in postings.values() for i in ids})
-    for start in range(0, len(found) if rest else 0, CHUNK):
-        chunk = {"keys": rest, "ids": found[start : start + CHUNK]}
-        for key, person_id in session.execute(_POSTINGS_AMONG, chunk).tuples():
-            postings.setdefault(key, []).append(person_id)
-    ids = rank_candidates(
-        postings, known | attributes, total, limit=candidates, exact=exact | set(attributes)
-    )
+    # The ranking runs in the database, so only the best ``candidates`` ids come back.
+    held = {k: stats.rank_df[k] for k in query.rank_keys if k in stats.rank_df}
+    ranking = ranking_keys(query, known, fetch, held)
+    frequency = known | ranking
+    weights = {
+        k: key_weight(k, frequency, total, exact | set(ranking)) for k in set(fetch) | set(ranking)
+    }
+    ids = list(session.scalars(_ranked(fetch, weights, candidates))) if fetch else []
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 

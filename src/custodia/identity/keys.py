@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from custodia.identity.scoring import MIN_COVER, Profile, Weigher, idf_weigher, plausible
 
 POSTINGS_BUDGET = 3000  # index rows one query reads at most (beyond its rarest key)
-MAX_CANDIDATES = 150  # profiles scored per query, the best by shared key weight
+MAX_CANDIDATES = 50  # profiles scored per query, the best by shared key weight
 COMMON_KEY_SHARE = 0.2  # a key held by more than this share of persons only corroborates
 
 
@@ -68,6 +68,25 @@ def within_budget(df: dict[str, int], exact: Collection[str] = ()) -> list[str]:
     return chosen
 
 
+def ranking_keys(
+    query: Profile, known: Mapping[str, int], fetched: Collection[str], rank_df: Mapping[str, int]
+) -> dict[str, int]:
+    """Keys that rank the persons a query fetched without fetching any: the query's own keys
+    left out of the fetch ("Mohammad Islami" puts the Mohammad among the Islamis first) and
+    its rank keys (spellings, birth years), each with its frequency. Only keys held by at
+    most ``POSTINGS_BUDGET`` records: a commoner one costs more to read than it tells."""
+    out = {k: known[k] for k in query_keys(query) & known.keys() if k not in fetched}
+    out.update((k, n) for k, n in rank_df.items() if k in query.rank_keys)
+    return {k: n for k, n in out.items() if n <= POSTINGS_BUDGET}
+
+
+def key_weight(key: str, df: Mapping[str, int], total: int, exact: Collection[str]) -> float:
+    """What sharing ``key`` with the query says: its rarity, halved for a key one letter
+    away from the query's."""
+    w = math.log((total + 1) / (df.get(key, 0) + 0.5))
+    return w if key in exact else w * 0.5
+
+
 def rank_candidates(
     postings: Mapping[str, Iterable[int]],
     df: dict[str, int],
@@ -79,9 +98,9 @@ def rank_candidates(
     """Persons ordered by the summed rarity of the keys they share with the query."""
     weight: dict[int, float] = defaultdict(float)
     for key, persons in postings.items():
-        w = math.log((total + 1) / (df.get(key, 0) + 0.5))
+        w = key_weight(key, df, total, exact)
         for person in persons:
-            weight[person] += w if key in exact else w * 0.5
+            weight[person] += w
     best = heapq.nsmallest(limit, weight.items(), key=lambda kv: (-kv[1], kv[0]))
     return [person for person, _ in best]
 
@@ -137,21 +156,15 @@ class MemoryIndex:
         known = {k: len(self.postings[k]) for k in keys if k in self.postings}
         fetched = within_budget(known, query_keys(query))
         found: dict[str, Collection[int]] = {k: self.postings[k] for k in fetched}
-        # the common keys left out, and birth year and nationality, still rank the persons
-        # found (see index.search)
-        rest = set(known) - set(fetched)
-        attributes = {
-            k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()
-        }
-        if rest or attributes:
+        held = {k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()}
+        ranking = ranking_keys(query, known, fetched, held)
+        if ranking:
             fetched_persons: set[int] = set().union(*found.values())
-            for key in rest:
-                found[key] = self.postings[key] & fetched_persons
-            for key in attributes:
-                found[key] = self.rank_postings[key] & fetched_persons
-        ids = rank_candidates(
-            found, known | attributes, total, limit=limit, exact=query_keys(query) | set(attributes)
-        )
+            for key in ranking:
+                postings = self.postings if key in known else self.rank_postings
+                found[key] = postings[key] & fetched_persons
+        exact = query_keys(query) | set(ranking)
+        ids = rank_candidates(found, known | ranking, total, limit=limit, exact=exact)
         weigh = weigh or self.weigher()
         vocab = self.postings.keys()
 

@@ -138,8 +138,9 @@ class Profile:
 
     @property
     def rank_keys(self) -> set[str]:
-        """Index keys of each name part's own spelling, the birth year (each year of a range
-        up to ``ATTRIBUTE_YEARS``) and nationality. They never fetch candidates; they rank
+        """Index keys of each name part's own spelling and the birth year (each year of a
+        range up to ``ATTRIBUTE_YEARS``); not nationality, which half a registry shares and
+        which would cost more to read than it tells. They never fetch candidates; they rank
         the namesakes a name fetched: "Islami" before the "Salim"s that share its skeleton,
         and "Abdelrahman, born 1975" the Abdelrahmans born in 1975 first."""
         if self._rank_keys is not None:
@@ -150,7 +151,6 @@ class Profile:
             for t in n.parsed.tokens
             if t.role != "kunya_marker"
         }
-        out.update(f"#c{c}" for c in self.nationalities)
         for lo, hi in ([self.dob] if self.dob else []) + self.extra_dobs:
             first, last = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year
             if last - first < ATTRIBUTE_YEARS:
