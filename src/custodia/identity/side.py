@@ -22,6 +22,12 @@ The prior is the chance that two records drawn at random are one man: the rate o
 duplicates found by name, over the registry size. A record known only by kunya or nom de
 guerre has no real name to compare; for such a record the prior is even odds that it
 duplicates someone, over the registry size. The posterior probability is the pair's score.
+Such a record's candidates compete, and a record its nom de guerre already matched by name
+(another man's kunya) is one of them.
+
+The same weights update a name match (``conflict``): each attribute a man keeps when
+recorded again (``KEPT``) that differs costs ``log2((1 - m) / (1 - u))`` bits: two
+"Islam Hasanov" born in Grozny and in Khasavyurt, or on two different days, are two men.
 """
 
 from __future__ import annotations
@@ -45,6 +51,17 @@ M_DEFAULT = {
     "sex": 0.99,
     "category": 0.99,
 }
+# Attributes a man keeps when recorded again (field -> row key): one that differs weighs
+# against a name match.
+KEPT = {
+    "nationality": "nationality",
+    "sex": "sex",
+    "category": "category",
+    "pob": "pob",
+    "dob_overlap": "year_lo",
+    "dob_day": "dob",
+}
+LABELS = {"dob_overlap": "date of birth", "dob_day": "day of birth", "pob": "place of birth"}
 PSEUDO_PAIRS = 2.0
 M_RANGE = (0.01, 0.999)
 WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is a duplicate
@@ -153,14 +170,23 @@ class SideModel:
         return max(self.freq[field][value], 1) / self.present[field]
 
     def link(
-        self, pairs: Iterable[tuple[int, int]]
+        self,
+        pairs: Iterable[tuple[int, int]],
+        named: Iterable[tuple[int, int, float]] = (),
     ) -> list[tuple[int, int, float, list[str], float]]:
         """(a, b, probability, reasons, log-odds bits) of each pair with a record known only
         by a nom de guerre. Such a record is one man recorded at most once more, so its
         candidates compete: P(same as j) = odds_j / (1 + sum of the odds of all its
-        candidates), and two equally likely candidates each get under one half."""
+        candidates), and two equally likely candidates each get under one half. The pairs
+        the names linked, ``named`` (a, b, probability), compete too: a nom de guerre that
+        matched another record's kunya already points to that record."""
         scored: list[tuple[int, int, list[str], float]] = []
         mass: dict[int, float] = {}
+        for a, b, probability in named:
+            odds = probability / max(1.0 - probability, 1e-9)
+            for x in (a, b):
+                if self.rows[x]["weak_only"]:
+                    mass[x] = mass.get(x, 0.0) + odds
         for a, b in pairs:
             notes, bits = self.bits(a, b)
             if bits == float("-inf"):
@@ -181,22 +207,26 @@ class SideModel:
 
     def conflict(self, a_id: int, b_id: int) -> tuple[float, list[str]]:
         """Bits against two records being one man from attributes a man keeps when
-        recorded again (nationality, sex, category, a birth date years apart), with reasons:
-        the update a name match gets in the batch job."""
+        recorded again (nationality, sex, category, place of birth, a birth date years
+        apart or two different days), with reasons: the update a name match gets in the
+        batch job."""
         total = 0.0
         notes: list[str] = []
-        for field, agrees in self._levels(a_id, b_id):
-            if agrees or field not in ("nationality", "sex", "category", "dob_overlap"):
+        levels = dict(self._levels(a_id, b_id))
+        if levels.get("dob_overlap"):
+            levels.pop("dob_overlap")
+        else:
+            levels.pop("dob_day", None)  # years apart: counted once, as the overlap
+        for field, agrees in levels.items():
+            if agrees or field not in KEPT:
                 continue
             if field == "dob_overlap":
                 u = self.u_overlap
             else:
-                key = "nationality" if field == "nationality" else field
-                u = self._u(field, self.rows[a_id][key])
+                u = self._u(field, self.rows[a_id][KEPT[field]])
             w = _bits((1 - self.m[field]) / (1 - u))
             total += w
-            label = "date of birth" if field == "dob_overlap" else field
-            notes.append(f"{label} differs ({w:+.1f} bits)")
+            notes.append(f"{LABELS.get(field, field)} differs ({w:+.1f} bits)")
         return total, notes
 
     def bits(self, a_id: int, b_id: int) -> tuple[list[str], float]:
