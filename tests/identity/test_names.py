@@ -102,3 +102,11 @@ def test_arabic_dad_and_dhal_meet_a_latin_z_across_scripts_only() -> None:
     assert compare_names("فضل ربيع", "Fazl Rabi").match
     assert compare_names("ذاکر", "Zakir").score > compare_names("ذاکر", "Sabir").score
     assert not compare_names("Fadl Karim", "Fazl Karim").score >= 0.99
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Gaber Ali Hassan", "Jaber Ali Hassan"), ("Halil Ibrahim", "Khaleel Ibrahim")],
+)
+def test_letters_one_transliteration_writes_for_another_match(one: str, other: str) -> None:
+    assert compare_names(one, other).match

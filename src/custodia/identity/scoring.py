@@ -27,10 +27,8 @@ WEAK_KINDS = frozenset({"kunya", "nom_de_guerre", "low"})
 QUERY_SHARE = 0.65  # how much of the score is the query's coverage (the rest: the name's)
 MARKER_WEIGHT = 0.15  # "Abu"/"Umm" alone say little
 ORDER_FACTOR = 0.85  # matched parts in another order
-# A candidate's parts left unmatched after the last matched one (the grandfather's name, the
-# family name) are what a shorter writing of the same name drops; they count this much.
-TRAILING_WEIGHT = 1.0
 ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
+LOOSE_SIMILARITY = 0.85  # skeletons equal but for letters transliterations swap (_LOOSE)
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
 ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
@@ -236,6 +234,11 @@ _DISTINCT_PARTS = frozenset().union(*DISTINCT_NAMES)
 _CROSS_FOLD = str.maketrans({"z": "d"})
 
 
+# Letters one transliteration writes for another's: Egyptian g for j (Gamal = Jamal, Gaber
+# = Jaber), Turkish and Central Asian h for kh (Halil = Khalil), th for dh (Thiab = Dhiyab).
+_LOOSE = str.maketrans({"j": "g", "x": "h", "d": "t"})
+
+
 def _cross_fold(skel: str) -> str:
     return skel.translate(_CROSS_FOLD)
 
@@ -266,6 +269,8 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         return 0.88
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
+    if len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE):
+        return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
         jw = JaroWinkler.similarity(x, y)
@@ -349,10 +354,6 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
     aligned = _aligned(q, c)
     wq = [weigh(t.skeleton) for t in q.tokens]
     wc = [weigh(t.skeleton) for t in c.tokens]
-    used_c = {j for _, cj, _ in aligned for j in cj}
-    if used_c:
-        last = max(used_c)
-        wc = [w * TRAILING_WEIGHT if j > last else w for j, w in enumerate(wc)]
     got_q = sum(wq[i] * s for qi, _, s in aligned for i in qi)
     got_c = sum(wc[j] * s for _, cj, s in aligned for j in cj)
     score = QUERY_SHARE * got_q / sum(wq) + (1 - QUERY_SHARE) * got_c / sum(wc)
