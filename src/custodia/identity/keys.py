@@ -111,9 +111,8 @@ class MemoryIndex:
     def __init__(self) -> None:
         self.profiles: dict[int, Profile] = {}
         self.postings: dict[str, set[int]] = defaultdict(set)
-        self.rank_postings: dict[str, set[int]] = defaultdict(
-            set
-        )  # spellings, birth year, nationality
+        # spellings and birth years (Profile.rank_keys): they rank, never fetch
+        self.rank_postings: dict[str, set[int]] = defaultdict(set)
         self._near: dict[str, list[str]] = {}
         self._weigher: Weigher | None = None
 
