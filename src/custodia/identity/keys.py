@@ -150,10 +150,11 @@ class MemoryIndex:
     ) -> list[Profile]:
         """The persons worth scoring against ``query``; ``weigh`` is the weigher the scores
         will use (by default this index's term frequencies)."""
-        keys = near_keys(query_keys(query), self.postings.keys(), self._near)
+        own = query_keys(query)
+        keys = near_keys(own, self.postings.keys(), self._near)
         total = len(self.profiles)
         known = {k: len(self.postings[k]) for k in keys if k in self.postings}
-        fetched = within_budget(known, query_keys(query))
+        fetched = within_budget(known, own)
         found: dict[str, Collection[int]] = {k: self.postings[k] for k in fetched}
         held = {k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()}
         ranking = ranking_keys(query, known, fetched, held)
@@ -162,7 +163,7 @@ class MemoryIndex:
             for key in ranking:
                 postings = self.postings if key in known else self.rank_postings
                 found[key] = postings[key] & fetched_persons
-        exact = query_keys(query) | set(ranking)
+        exact = own | set(ranking)
         ids = rank_candidates(found, known | ranking, total, limit=limit, exact=exact)
         weigh = weigh or self.weigher()
         vocab = self.postings.keys()
