@@ -174,3 +174,32 @@ def _person_in(name: str, dob: str) -> PersonIn:
         nationalities=["IQ"],
         names=[NameIn(full_name=name, kind=NameKind.PRIMARY, script=Script.LATIN)],
     )
+
+
+def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthplace() -> None:
+    # foreigners' records seldom hold a place of birth: nationality and birth year find him
+    def norwegian(ident: int, name: str, kind: str, dob: str) -> Profile:
+        return profile_of(
+            ident,
+            names=[(name, kind)],
+            date_of_birth=dob,
+            nationalities=["NO"],
+            mother_name=None,
+            place_of_birth=None,
+            sex="M",
+            category="detainee",
+        )
+
+    profiles = [
+        norwegian(1, "Abdulmalik Abdulwahid al-Haddad", "primary", "1992-05"),
+        norwegian(2, "Abu Musab al-Norwiji", "nom_de_guerre", "1992-05"),
+        *synthetic_registry(300),
+    ]
+    for p in profiles[2:]:
+        p.ident += 2
+    found = dedupe.predict_pairs(
+        profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD, workers=1
+    )
+    (evidence,) = [e for a, b, _, e in found if (a, b) == (1, 2)]
+    assert any("nationality agrees" in line for line in evidence["explanation"])
+    assert any("same month of birth" in line for line in evidence["explanation"])

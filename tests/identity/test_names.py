@@ -110,3 +110,18 @@ def test_arabic_dad_and_dhal_meet_a_latin_z_across_scripts_only() -> None:
 )
 def test_letters_one_transliteration_writes_for_another_match(one: str, other: str) -> None:
     assert compare_names(one, other).match
+
+
+def test_husayn_is_not_hasan_in_any_script() -> None:
+    assert not compare_names("Hussein Ali", "Hassan Ali").match
+    # brothers' names: never strong enough to queue on their own
+    assert compare_names("Hussein Ali al-Obaidi", "Hassan Ali al-Obaidi").score < 0.85
+    assert compare_names("Husayn Ali al-Obaidi", "Hussein Ali al-Obaidi").match
+    assert compare_names("حسين علي العبيدي", "Hussein Ali al-Obaidi").match
+    assert compare_names("Tural Guseinov", "Tural Huseynov").score >= 0.85
+
+
+def test_russian_and_turkish_renderings_meet_their_latin_forms() -> None:
+    assert compare_names("Abdurakhmon Zhumabaev", "Abdurahmon Jumabayev").score >= 0.85
+    assert compare_names("Dzhamal Aliev", "Jamal Aliev").match
+    assert compare_names("Eyup Reshid al-Shazly", "Ayoub Rasheed al-Shazly").score >= 0.85

@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict
 from custodia.identity import service as identity
+from custodia.identity.models import IndexState
+from custodia.identity.names import NAME_MODEL
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind, PersonCategory, Script, Sex
 from custodia.registry.schemas import NameIn, PersonIn
@@ -263,3 +265,19 @@ def test_search_with_a_birth_year_finds_the_one_namesake_born_then(engine: Engin
     with read_session(engine) as session:
         found = identity.search_persons(session, name="Abdelrahman Hassan", date_of_birth="1985")
     assert found.candidates[0].person_id == target
+
+
+def test_an_index_built_by_an_older_name_model_warns_and_is_rebuilt(
+    engine: Engine, three: list[int]
+) -> None:
+    with unit_of_work(engine) as session:
+        session.get(IndexState, 1).name_model = NAME_MODEL - 1  # type: ignore[union-attr]
+    with read_session(engine) as session:
+        stale = identity.search_persons(session, name="Khalid Hamza al-Jubouri")
+    assert stale.warnings and "reindex" in stale.warnings[0]
+    with unit_of_work(engine) as session:
+        assert identity.reindex(session) == len(three)  # everyone, not only the unindexed
+    with read_session(engine) as session:
+        fresh = identity.search_persons(session, name="Khalid Hamza al-Jubouri")
+    assert not fresh.warnings
+    assert fresh.candidates[0].person_id in three[:2]

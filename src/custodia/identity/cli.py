@@ -57,6 +57,8 @@ def search(
             "\n".join(c.explanation),
         )
     console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
 
 
 @app.command("compare")
@@ -76,7 +78,8 @@ def compare(name1: str, name2: str, as_json: JsonFlag = False) -> None:
 def reindex(
     rebuild: Annotated[bool, typer.Option(help="re-index every person")] = False,
 ) -> None:
-    """Index the names of persons registered before identity resolution was installed."""
+    """Index the names of persons not indexed yet; every person when the index was built by
+    an older name model, or with --rebuild."""
     with progress_bar("indexing names") as advance, unit_of_work() as session:
 
         def step(done: int, total: int) -> None:

@@ -33,7 +33,7 @@ from custodia.identity.keys import (
     ranking_keys,
     within_budget,
 )
-from custodia.identity.names import parse_name
+from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.scoring import (
     RANK_KEY_MARKS,
     KnownName,
@@ -130,9 +130,27 @@ def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool =
             session.execute(delete(m.Profile).where(m.Profile.person_id.in_(chunk)))
     rows = [(p.ident, json.dumps(p.to_json(), ensure_ascii=False)) for p in profiles]
     keys = [(k[:64], p.ident) for p in profiles for k in sorted(p.keys | p.rank_keys)]
+    _index_state(session)
     insert_rows(session, _PROFILE, ("person_id", "data"), rows)
     insert_rows(session, _KEY, ("key", "person_id"), keys)
     _STATS.clear()
+
+
+def _index_state(session: Session) -> m.IndexState:
+    """The index's version row, made on first use (migration 0007 made it, as version 1, in
+    a database indexed before versions were kept)."""
+    state = session.get(m.IndexState, 1)
+    if state is None:
+        state = m.IndexState(id=1, name_model=NAME_MODEL)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def index_is_current(session: Session) -> bool:
+    """Was the index built by this version of the name model?"""
+    state = session.get(m.IndexState, 1)
+    return state is None or state.name_model == NAME_MODEL
 
 
 def unindexed_person_ids(session: Session) -> list[int]:
@@ -150,11 +168,14 @@ def unindexed_person_ids(session: Session) -> list[int]:
 def ensure_indexed(
     session: Session, progress: Callable[[int, int], None] | None = None, *, rebuild: bool = False
 ) -> int:
-    """Index every registered person not indexed yet (with ``rebuild``, every person, after
-    the name model changed); returns how many were indexed."""
-    if rebuild:
+    """Index every registered person not indexed yet; every person with ``rebuild`` or when
+    the index was built by another version of the name model (``NAME_MODEL``). Returns how
+    many were indexed."""
+    state = _index_state(session)
+    if rebuild or state.name_model != NAME_MODEL:
         session.execute(delete(m.NameKey))
         session.execute(delete(m.Profile))
+        state.name_model = NAME_MODEL
         _STATS.clear()
     missing = unindexed_person_ids(session)
     for start in range(0, len(missing), CHUNK):

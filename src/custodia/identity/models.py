@@ -31,6 +31,16 @@ class Profile(Base):
     data: Mapped[str] = mapped_column(Text)
 
 
+class IndexState(Base):
+    """One row: the version of the name model (names.NAME_MODEL) that built the index. Keys
+    and stored tokens of another version are rebuilt before a batch job reads them."""
+
+    __tablename__ = "identity_index_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_model: Mapped[int] = mapped_column()
+
+
 class ReviewItem(Base):
     """A candidate same-person pair (``person_b_id``) or watchlist hit (``watchlist_entry_id``)
     waiting for, or having had, a decision. ``person_a_id < person_b_id`` for pairs."""

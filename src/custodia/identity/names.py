@@ -142,9 +142,17 @@ _DIN_SUFFIXES = ("eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin"
 _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
+# Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
+# (index.ensure_indexed). 2: Husayn kept apart from Hasan, zh and dzh read as j.
+NAME_MODEL = 2
+
 _WORD = re.compile(r"[a-z0-9]+|-")
 # Mahmoud, Mahmood, Mehmud, Mahmut, Somali Mohamud, Arabic-script محمود (romanized "mhmud").
 _MAHMUD = re.compile(r"m[aeiou]?h?a?m(?:u|oo|ou)[dt]")
+# Husayn keeps its long vowel (ay, ei, ai, i): without it, Husayn, Husseini and Huseynov read
+# as Hasan, Hasani and Hasanov. Husain, Hussein, Huseyin, Hossein, Husin, Russian Gusein,
+# Arabic-script حسين (romanized "hsin"); what follows is a nisba or a family ending.
+_HUSAYN = re.compile(r"[hg][aeiou]?s{1,2}[aeou]?[iy][aeiy]?n(?P<rest>[a-z]*)")
 
 # Written abbreviations of Muhammad; "mhd" as a skeleton is also Mahdi (مهدي), a name of its own.
 _MUHAMMAD_SHORT = frozenset({"mhd", "mohd", "muhd", "mhmd", "md"})
@@ -156,7 +164,6 @@ EQUIVALENT: dict[str, str] = {
     "mhmt": "mhmd",  # Mehmet = Muhammad
     "mhmmd": "mhmd",
     "mmd": "mhmd",  # Mohd., Mamad
-    "hsyn": "hsn",
     "ykf": "ysf",  # Youcef (c before e read as k)
     "yskf": "ysf",
     "gsm": "jsm",  # Egyptian g for j
@@ -259,7 +266,8 @@ def skeleton(word: str) -> str:
         ("ch", "s"),
         ("th", "t"),
         ("dh", "d"),
-        ("zh", "z"),
+        ("dzh", "j"),  # Russian дж: Dzhamal = Jamal
+        ("zh", "j"),  # Russian ж where Central Asian Latin writes j: Zhumabaev = Jumabayev
         ("ph", "f"),
         ("dj", "j"),
         ("ck", "k"),
@@ -286,6 +294,9 @@ def skeleton(word: str) -> str:
         return "mhmd"
     if _MAHMUD.fullmatch(word):
         return "mhmwd"  # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
+    husayn = _HUSAYN.fullmatch(word)
+    if husayn:
+        return "hsyn" + re.sub(r"[aeiouyw]", "", husayn["rest"]).replace("h", "")
     return EQUIVALENT.get(out, out)
 
 

@@ -83,6 +83,9 @@ class Candidate(BaseModel):
 class SearchResult(BaseModel):
     query: str
     candidates: list[Candidate]
+    warnings: list[str] = Field(
+        default_factory=list, description="what may make this result incomplete"
+    )
 
 
 class Comparison(BaseModel):

@@ -54,6 +54,7 @@ COMMON_PARTS = {
     "bdl": 0.4,
     "mr": 0.45,
     "hsn": 0.45,
+    "hsyn": 0.5,
     "brhm": 0.5,
     "xld": 0.5,
     "ysf": 0.5,
@@ -224,7 +225,11 @@ def idf_weigher(df: dict[str, int], total: int) -> Weigher:
 # Different names whose skeletons are one letter apart: near spellings of one of them are
 # not evidence for the other.
 DISTINCT_NAMES = frozenset(
-    {frozenset({"mhmd", "mhmwd"}), frozenset({"mhmd", "mhd"})}  # Muhammad, Mahmud, Mahdi
+    {
+        frozenset({"mhmd", "mhmwd"}),  # Muhammad, Mahmud
+        frozenset({"mhmd", "mhd"}),  # Muhammad, Mahdi
+        frozenset({"hsn", "hsyn"}),  # Hasan, Husayn: two brothers' names
+    }
 )
 _DISTINCT_PARTS = frozenset().union(*DISTINCT_NAMES)
 
@@ -235,8 +240,14 @@ _CROSS_FOLD = str.maketrans({"z": "d"})
 
 
 # Letters one transliteration writes for another's: Egyptian g for j (Gamal = Jamal, Gaber
-# = Jaber), Turkish and Central Asian h for kh (Halil = Khalil), th for dh (Thiab = Dhiyab).
-_LOOSE = str.maketrans({"j": "g", "x": "h", "d": "t"})
+# = Jaber), Turkish and Central Asian h for kh (Halil = Khalil), th for dh (Thiab = Dhiyab),
+# Turkish and Persian p for a final b (Eyup = Ayyub, Recep = Rajab).
+_LOOSE = str.maketrans({"j": "g", "x": "h", "d": "t", "p": "b"})
+
+
+def loose_fold(skel: str) -> str:
+    """A skeleton with the letters transliterations swap (``_LOOSE``) folded together."""
+    return skel.translate(_LOOSE)
 
 
 def _cross_fold(skel: str) -> str:

@@ -153,7 +153,13 @@ def search_persons(
         )
         if len(out) == limit:
             break
-    return SearchResult(query=name, candidates=out)
+    warnings = []
+    if not index.index_is_current(session):
+        warnings.append(
+            "the name index was built by an older name model and may miss spellings: "
+            "run `custodia identity reindex` (or any batch job) to rebuild it"
+        )
+    return SearchResult(query=name, candidates=out, warnings=warnings)
 
 
 def compare_names(name1: str, name2: str) -> Comparison:

@@ -42,6 +42,7 @@ from custodia.identity.scoring import Profile
 # Default m (chance two records of one man agree) and the weight of that default, in pairs.
 M_DEFAULT = {
     "dob_day": 0.9,
+    "dob_month": 0.95,
     "dob_overlap": 0.99,
     "pob": 0.95,
     "nationality": 0.9,
@@ -60,8 +61,14 @@ KEPT = {
     "pob": "pob",
     "dob_overlap": "year_lo",
     "dob_day": "dob",
+    "dob_month": "month",
 }
-LABELS = {"dob_overlap": "date of birth", "dob_day": "day of birth", "pob": "place of birth"}
+LABELS = {
+    "dob_overlap": "date of birth",
+    "dob_day": "day of birth",
+    "dob_month": "month of birth",
+    "pob": "place of birth",
+}
 PSEUDO_PAIRS = 2.0
 M_RANGE = (0.01, 0.999)
 WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is a duplicate
@@ -103,6 +110,7 @@ class SideModel:
         self.n = n
         self.freq: dict[str, Counter[Any]] = {
             "dob_day": Counter(r["dob"] for r in rows if r["dob"]),
+            "dob_month": Counter(r["month"] for r in rows if r["month"]),
             "year": Counter(r["year_lo"] for r in rows if r["year_lo"] is not None),
             "pob": Counter(r["pob"] for r in rows if r["pob"]),
             "nationality": Counter(r["nationality"] for r in rows if r["nationality"]),
@@ -143,6 +151,8 @@ class SideModel:
             overlap = a["year_lo"] <= b["year_hi"] and b["year_lo"] <= a["year_hi"]
             if a["dob"] and b["dob"]:
                 out.append(("dob_day", a["dob"] == b["dob"]))
+            elif a["month"] and b["month"]:
+                out.append(("dob_month", a["month"] == b["month"]))
             out.append(("dob_overlap", overlap))
         for field, key in (
             ("pob", "pob"),
@@ -215,8 +225,9 @@ class SideModel:
         levels = dict(self._levels(a_id, b_id))
         if levels.get("dob_overlap"):
             levels.pop("dob_overlap")
-        else:
-            levels.pop("dob_day", None)  # years apart: counted once, as the overlap
+        else:  # years apart: counted once, as the overlap
+            levels.pop("dob_day", None)
+            levels.pop("dob_month", None)
         for field, agrees in levels.items():
             if agrees or field not in KEPT:
                 continue
@@ -251,6 +262,15 @@ class SideModel:
             elif "dob_day" in levels:
                 w = _bits((1 - self.m["dob_day"]) / (1 - self._u("dob_day", a["dob"])))
                 notes.append(f"same year but another day of birth ({w:+.1f} bits)")
+            elif levels.get("dob_month"):
+                w = _bits(self.m["dob_month"] / self._u("dob_month", a["month"]))
+                notes.append(
+                    f"same month of birth {a['month']}, "
+                    f"{self.freq['dob_month'][a['month']]} records share it ({w:+.1f} bits)"
+                )
+            elif "dob_month" in levels:
+                w = _bits((1 - self.m["dob_month"]) / (1 - self._u("dob_month", a["month"])))
+                notes.append(f"same year but another month of birth ({w:+.1f} bits)")
             else:
                 year = a["year_lo"] if a["dob"] is None else b["year_lo"]
                 w = _bits(self.m["dob_overlap"] / self._u("year", year))
