@@ -49,7 +49,6 @@ from typing import Any
 
 from custodia.identity.names import parse_name
 from custodia.identity.scoring import Profile, Weigher, _weak, loose_fold, score_profiles
-from custodia.identity.scoring import Scored as ScoredCandidate
 from custodia.identity.side import SideModel
 
 Progress = Callable[[int, int, str | None], None]
@@ -115,12 +114,23 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
                 "pob_year": pob_year,
                 "weak_pob_year": pob_year if weak_only else None,
                 "nat_year": nat_year,
-                "weak_nat_year": nat_year if weak_only and not pob else None,
+                "weak_nat_year": nat_year if weak_only and not pob else None,  # see below
                 "sex": p.sex if p.sex in ("M", "F") else None,
                 "category": p.category,
             }
         )
+    _keep_small_nationality_blocks(rows)
     return rows
+
+
+def _keep_small_nationality_blocks(rows: list[dict[str, Any]]) -> None:
+    """Drop the nationality-and-year key of nom-de-guerre records whose block is large: among
+    ``NAT_YEAR_BLOCK`` men, agreeing nationality and year cannot single one out (the side
+    model would not link him), and an Iraqi born in 1980 would join tens of thousands."""
+    sizes = Counter(r["nat_year"] for r in rows if r["nat_year"])
+    for r in rows:
+        if r["weak_nat_year"] and sizes[r["weak_nat_year"]] > NAT_YEAR_BLOCK:
+            r["weak_nat_year"] = None
 
 
 # Each rule is an equality join; a rule's pairs grow with the square of its block size, so
@@ -146,7 +156,9 @@ BLOCKING_RULES = (
 # rest instead of building the whole year's block and filtering it; both directions, as
 # Splink keeps a pair once (left id below right).
 # Foreigners' records seldom hold a place of birth: such a record is joined by nationality
-# and birth year instead (a Norwegian born in 1992 has few namesakes in a Syrian prison).
+# and birth year instead (a Norwegian born in 1992 has few namesakes in a Syrian prison),
+# where at most NAT_YEAR_BLOCK records share them.
+NAT_YEAR_BLOCK = 200
 WEAK_ONLY_RULES = (
     "l.weak_pob_year = r.pob_year",
     "l.pob_year = r.weak_pob_year",
@@ -277,10 +289,6 @@ _SHARED: tuple[dict[int, Profile], Weigher, float, frozenset[int]] | None = None
 Scored = tuple[int, int, float, dict[str, Any]]
 
 
-def _score_of(scored: ScoredCandidate) -> float:
-    return scored.score
-
-
 def _score_batch(pairs: list[tuple[int, int]]) -> list[Scored]:
     """The pairs of a batch at or above the threshold, and every pair with a record known
     only by a nom de guerre (the side pass weighs those)."""
@@ -288,12 +296,17 @@ def _score_batch(pairs: list[tuple[int, int]]) -> list[Scored]:
     by_id, weigh, threshold, weak = _SHARED
     out: list[Scored] = []
     for a, b in pairs:
-        scored = score_profiles(by_id[a], by_id[b], weigh)
-        if threshold - REVERSE_BAND <= scored.score < threshold:
+        query, cand = by_id[a], by_id[b]
+        score = score_profiles(query, cand, weigh, explain=False).score
+        if threshold - REVERSE_BAND <= score < threshold:
             # The scorer weighs the query's parts most; the record that holds more parts (a
             # grandfather one clerk left out) is the fairer query.
-            scored = max(scored, score_profiles(by_id[b], by_id[a], weigh), key=_score_of)
-        if scored.score >= threshold or a in weak or b in weak:
+            reverse = score_profiles(cand, query, weigh, explain=False).score
+            if reverse > score:
+                score, query, cand = reverse, cand, query
+        if score >= threshold or a in weak or b in weak:
+            # explained only when kept: most candidate pairs are not
+            scored = score_profiles(query, cand, weigh)
             evidence = {**scored.evidence, "explanation": list(scored.explanation)}
             out.append((a, b, scored.score, evidence))
     return out

@@ -294,11 +294,53 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     return best
 
 
-@dataclass(frozen=True, slots=True)
+Span = tuple[int, ...]  # indexes of the parts one side of an aligned pair covers
+
+
 class NameMatch:
-    score: float
-    pairs: tuple[tuple[str, str, float], ...]  # query part, matched part, similarity
-    unmatched: tuple[str, ...]
+    """A name comparison's score and, built only when read, its evidence: the matched parts
+    (query part, matched part, similarity) and the query's unmatched parts. A batch compares
+    millions of names and explains only the few it keeps."""
+
+    __slots__ = ("_pairs", "_source", "_unmatched", "score")
+
+    def __init__(
+        self,
+        score: float,
+        pairs: tuple[tuple[str, str, float], ...] = (),
+        unmatched: tuple[str, ...] = (),
+        source: tuple[ParsedName, ParsedName, list[tuple[Span, Span, float]]] | None = None,
+    ) -> None:
+        self.score = score
+        self._pairs = pairs
+        self._unmatched = unmatched
+        self._source = source
+
+    def _explain(self) -> None:
+        if self._source is None:
+            return
+        q, c, aligned = self._source
+        self._source = None
+        self._pairs = tuple(
+            (
+                " ".join(q.tokens[i].spelling for i in qi),
+                " ".join(c.tokens[j].spelling for j in cj),
+                round(s, 3),
+            )
+            for qi, cj, s in sorted(aligned)
+        )
+        matched = {i for qi, _, _ in aligned for i in qi}
+        self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str, float], ...]:
+        self._explain()
+        return self._pairs
+
+    @property
+    def unmatched(self) -> tuple[str, ...]:
+        self._explain()
+        return self._unmatched
 
 
 def _related(q: ParsedName, c: ParsedName) -> bool:
@@ -317,9 +359,6 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         for y in b
         if len(y) >= 3
     )
-
-
-Span = tuple[int, ...]  # indexes of the parts one side of an aligned pair covers
 
 
 def _similarity(a: NameToken, b: NameToken, cross: bool) -> float:
@@ -375,16 +414,7 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
     matched_q = {i for qi, _, _ in aligned for i in qi}
     if all(q.tokens[i].role == "kunya_marker" for i in matched_q):
         score = min(score, 0.3)  # "Abu" matching "Abu" is no evidence
-    pairs = tuple(
-        (
-            " ".join(q.tokens[i].spelling for i in qi),
-            " ".join(c.tokens[j].spelling for j in cj),
-            round(s, 3),
-        )
-        for qi, cj, s in sorted(aligned)
-    )
-    unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched_q)
-    return NameMatch(score, pairs, unmatched)
+    return NameMatch(score, source=(q, c, aligned))
 
 
 def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> NameMatch:
@@ -511,9 +541,15 @@ def _weak(name: KnownName) -> bool:
 
 
 def score_profiles(
-    query: Profile, cand: Profile, weigh: Weigher, *, skip: Iterable[str] = ()
+    query: Profile,
+    cand: Profile,
+    weigh: Weigher,
+    *,
+    skip: Iterable[str] = (),
+    explain: bool = True,
 ) -> Scored:
-    """The best name match over every pair of names, then the side evidence.
+    """The best name match over every pair of names, then the side evidence; without
+    ``explain`` the score alone (no explanation or evidence), for a batch that keeps few.
 
     A kunya, nom de guerre or low-quality alias is corroboration: when both sides are known
     by a real name and by a kunya, their real names decide and an agreeing kunya only adds
@@ -559,6 +595,10 @@ def score_profiles(
     else:
         best, (best_name, best_kind) = strong, strong_name
         name_score = strong.score
+    if not explain:
+        delta = side_evidence(query, cand)[0]
+        score = min(1.0, max(0.0, name_score + delta if name_score > 0 else 0.0))
+        return Scored(cand.ident, score, name_score, best_name, best_kind, (), {})
     notes.insert(
         0,
         f"name {best_name!r} ({best_kind or 'none'}): "
@@ -587,6 +627,12 @@ def rank(
     limit: int = 10,
     skip: Iterable[str] = (),
 ) -> list[Scored]:
-    scored = [score_profiles(query, c, weigh, skip=skip) for c in candidates]
-    scored.sort(key=lambda s: (-s.score, s.ident))
-    return scored[:limit]
+    if len(candidates) <= limit:
+        scored = [score_profiles(query, c, weigh, skip=skip) for c in candidates]
+        scored.sort(key=lambda s: (-s.score, s.ident))
+        return scored
+    # Score all, explain the few shown.
+    quick = [score_profiles(query, c, weigh, skip=skip, explain=False) for c in candidates]
+    quick.sort(key=lambda s: (-s.score, s.ident))
+    by_id = {c.ident: c for c in candidates}
+    return [score_profiles(query, by_id[s.ident], weigh, skip=skip) for s in quick[:limit]]
