@@ -6,15 +6,20 @@ value c leaving on day d. Exposure is linear in y: moving a detainee of risk r f
 day d saves r * (threat of s from day d to the horizon, plus the tail charge), so the model
 needs no inventory variables.
 
-Two versions share the code. The *bound* model relaxes a sortie's capacity to exactly what
+Two versions share the code. The *exact* model relaxes a sortie's capacity to exactly what
 seats and guard ratios allow (sum of (1 + guard ratio) <= seats, detainees <= seats - minimum
-guards): its LP optimum is a proven lower bound on the exposure of any feasible plan. The
-*plan* model reserves one more seat per sortie for the rounding up of guards, so that its
-counts can always be packed into real manifests.
+guards); the *conservative* one reserves one more seat per sortie for the rounding up of
+guards, so that its counts can always be packed into real manifests. The exact model in its
+``bound`` form (airframe hours pooled over whole days, see ``build_model``) is a relaxation
+of every plan the scheduler can fly: its LP optimum is a proven lower bound on the exposure
+of any feasible plan. Without ``bound`` an airframe-day is either a pattern of direct
+sorties or holding duty: closer to what the rounding can pack, so it steers the dive, but
+stricter than real days (which mix the two) and so no bound.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections import defaultdict
@@ -151,6 +156,12 @@ class Layout:
     s_index: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (point, tier, day)
     t_index: dict[tuple[str, bool, int, int], int] = field(default_factory=dict)
     i_index: dict[tuple[str, bool, int, int], int] = field(default_factory=dict)
+    # Bound model only: direct sorties an airframe-day flies past its enumerated pattern
+    # (fleet, point, day), where its hours could hold more sorties than the longest pattern.
+    e_index: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    # The most the flight-hour whiskers of the objective can add for any plan: subtracted
+    # from the LP optimum, the bound stays a bound.
+    whisker_max: float = 0.0
 
 
 @dataclass
@@ -166,23 +177,43 @@ class Solved:
     w: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
-def _layout(inst: Instance, days: range) -> Layout:
+def beyond_patterns(op: Operation, f: Fleet) -> bool:
+    """Whether one airframe-day of the fleet might fit more direct sorties than its longest
+    enumerated pattern (the enumeration stops at a fixed number of sorties, the idle-hours
+    fill of the scheduler does not): a necessary condition, on the shortest route's hours."""
+    if not f.routes:
+        return False
+    n = max((len(p) for p in f.patterns), default=0) + 1
+    flight = min(r.flight_hours for r in f.routes.values())
+    block = min(r.block_hours for r in f.routes.values())
+    return (
+        n * flight <= f.kind.max_flight_hours + 1e-9
+        and n * block + op.refuel_hours * (n - 1) <= op.duty_hours + 1e-9
+    )
+
+
+def _layout(inst: Instance, days: range, bound: bool = False) -> Layout:
     z_index: dict[tuple[int, int, int], int] = {}
     y_index: dict[tuple[int, int, int], int] = {}
+    e_index: dict[tuple[int, str, int], int] = {}
     col = 0
     for fi, f in enumerate(inst.fleets):
+        extra = bound and beyond_patterns(inst.op, f)
         for day in days:
             if not inst.avail[f.key, day]:
                 continue
             for pi in range(len(f.patterns)):
                 z_index[fi, pi, day] = col
                 col += 1
+            for key in sorted(f.routes) if extra else ():
+                e_index[fi, key, day] = col
+                col += 1
     for gi, point in enumerate(inst.points):
         for ci in range(len(point.risks)):
             for day in days:
                 y_index[gi, ci, day] = col
                 col += 1
-    layout = Layout(z_index, y_index, col)
+    layout = Layout(z_index, y_index, col, e_index=e_index)
     if not inst.holding:
         return layout
     shuttled = set()
@@ -190,8 +221,9 @@ def _layout(inst: Instance, days: range) -> Layout:
         for day in days:
             if not inst.avail[f.key, day] or not f.hold_legs:
                 continue
-            layout.w_index[fi, day] = col
-            col += 1
+            if not bound:  # the bound pools an airframe's hours over its whole day
+                layout.w_index[fi, day] = col
+                col += 1
             for key in f.hold_legs:
                 layout.x_index[fi, key, day] = col
                 col += 1
@@ -231,6 +263,7 @@ def build_model(
     last_day: int | None = None,
     stock: dict[tuple[str, bool, int], int] | None = None,
     packing: float = 1.0,
+    bound: bool = False,
 ) -> tuple[highspy.HighsLp, Layout, float]:
     """The LP (all columns continuous) from ``first_day`` on; returns it, the layout and the
     objective constant. ``remaining`` replaces the supply (point key -> risk -> count) when
@@ -238,10 +271,25 @@ def build_model(
     window that guides a dive step, no longer a bound. ``stock`` replaces the holding areas'
     initial stock: (staging, minor, tier) -> count. ``packing`` < 1 scales the pooled hours
     of airframes on holding duty: a steering LP that expects the loss of packing whole legs
-    into airframe-days (the bound keeps 1)."""
+    into airframe-days.
+
+    Without ``bound`` (the steering model) an airframe-day is either a pattern of direct
+    sorties or holding duty. The scheduler mixes them (the spare hours of an airframe flying
+    a pattern fly shuttles, trunks or more direct sorties), so only ``bound=True`` (with
+    ``conservative=False``, the whole horizon and ``packing`` 1) gives a lower bound on any
+    plan it can fly: there an airframe-day is a pattern (or none) plus any holding legs and,
+    where the hours could hold more sorties than the longest pattern, extra direct sorties,
+    with the flight hours and the duty (blocks plus a refuel between legs) of all of them
+    pooled per fleet-day, and the legs of each kind at most the whole legs that fit beside
+    each airframe's pattern. Every real airframe-day maps onto that: its direct sorties (the
+    first ones, if more than the longest pattern) are an enumerated pattern, as each
+    multiset that fits a day up to that size is one; each airframe flies within its own
+    hours and duty window, so the fleet within their sum, and no airframe flies more legs
+    of a kind than fit beside its pattern. Subtract ``layout.whisker_max`` from its
+    optimum: the flight-hour whiskers of the objective are no exposure."""
     op = inst.op
     days = range(first_day, min(op.horizon_days, last_day or op.horizon_days))
-    layout = _layout(inst, days)
+    layout = _layout(inst, days, bound)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -267,12 +315,16 @@ def build_model(
             row = new_row(-inf, count)
             for pi in range(len(f.patterns)):
                 put(row, layout.z_index[fi, pi, day], 1.0)
+            if bound:
+                _pooled_rows(inst, layout, fi, day, count, new_row, put)
+                continue
             w_col = layout.w_index.get((fi, day))
             if w_col is not None:
                 put(row, w_col, 1.0)
                 # Airframes on holding duty fly their legs within their pooled hours: each
                 # airframe-day's legs fit its flight hours and duty window (with a refuel
-                # between legs), so the pooled rows relax the real days.
+                # between legs). Whole airframe-days on duty: stricter than the scheduler,
+                # which also flies legs in the spare hours of pattern airframes (see bound).
                 hours = new_row(-inf, 0.0)
                 duty = new_row(-inf, 0.0)
                 put(hours, w_col, -f.kind.max_flight_hours * packing)
@@ -309,6 +361,11 @@ def build_model(
                 kind = inst.fleets[fi].kind
                 put(seats, col_z, -n * (kind.seats - slack))
                 put(heads, col_z, -n * (kind.seats - op.guards.min_guards))
+            for fi, f in enumerate(inst.fleets if layout.e_index else ()):
+                col_e = layout.e_index.get((fi, point.key, day))
+                if col_e is not None:
+                    put(seats, col_e, -(f.kind.seats - slack))
+                    put(heads, col_e, -(f.kind.seats - op.guards.min_guards))
     shuttles: dict[str, list[int]] = defaultdict(list)  # point key -> fleets shuttling it
     for fi, f in enumerate(inst.fleets):
         for key in f.hold_legs:
@@ -379,6 +436,15 @@ def build_model(
         cost[col] = -point.risks[ci] * inst.save[point.site_index, day]
     for (fi, key, _day), col in layout.x_index.items():
         cost[col] = 1e-6 * inst.fleets[fi].hold_legs[key].flight_hours
+    for (fi, key, _day), col in layout.e_index.items():
+        cost[col] = 1e-6 * inst.fleets[fi].routes[key].flight_hours
+    if bound:
+        # Any plan's whiskers: at most 1e-6 per flight hour of every airframe-day.
+        layout.whisker_max = 1e-6 * sum(
+            len(inst.avail[f.key, day]) * f.kind.max_flight_hours
+            for f in inst.fleets
+            for day in days
+        )
     for gi, point in enumerate(inst.points):
         per_unit = inst.threat[point.site_index, first_day:].sum() + inst.stay[point.site_index]
         constant += per_unit * sum(r * n for r, n in zip(point.risks, supply[gi], strict=True))
@@ -399,6 +465,72 @@ def build_model(
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
     return lp, layout, constant
+
+
+def _pooled_rows(
+    inst: Instance, layout: Layout, fi: int, day: int, count: int, new_row: Any, put: Any
+) -> None:
+    """The bound model's hours of one fleet-day: patterns, holding legs and sorties past the
+    patterns within the fleet's pooled flight hours and duty (each leg's block plus the
+    refuel before the next; an airframe's day has one refuel fewer than legs, hence the
+    duty + refuel per airframe)."""
+    op = inst.op
+    f = inst.fleets[fi]
+    found = [(layout.x_index.get((fi, key, day)), leg) for key, leg in f.hold_legs.items()]
+    found += [(layout.e_index.get((fi, key, day)), route) for key, route in f.routes.items()]
+    legs = [(col, leg) for col, leg in found if col is not None]
+    if not legs:
+        return  # each pattern fits an airframe-day: the airframe row is enough
+    inf = highspy.kHighsInf
+    hours = new_row(-inf, count * f.kind.max_flight_hours)
+    duty = new_row(-inf, count * (op.duty_hours + op.refuel_hours))
+    for pi, pattern in enumerate(f.patterns):
+        col_z = layout.z_index[fi, pi, day]
+        put(hours, col_z, sum(f.routes[k].flight_hours for k in pattern))
+        put(duty, col_z, sum(f.routes[k].block_hours + op.refuel_hours for k in pattern))
+    for col, leg in legs:
+        put(hours, col, leg.flight_hours)
+        put(duty, col, leg.block_hours + op.refuel_hours)
+    # Whole legs: an airframe flying pattern p fits at most cap(p) more legs of a kind (and
+    # of all kinds together, at the shortest leg's hours), where pooled hours would allow a
+    # fraction more. Per fleet-day, sum of the kind's legs <= sum over airframes of their
+    # cap: count * cap(no pattern) - sum_p z_p * (cap(no pattern) - cap(p)).
+    kinds: dict[tuple[float, float], list[int]] = defaultdict(list)
+    for key, leg in f.hold_legs.items():
+        col_x = layout.x_index.get((fi, key, day))
+        if col_x is not None:
+            kinds[leg.flight_hours, leg.block_hours + op.refuel_hours].append(col_x)
+    if not kinds:
+        return
+    shortest = (min(h for h, _ in kinds), min(b for _, b in kinds))
+    every = [col for cols in kinds.values() for col in cols]
+    used = [
+        (
+            sum(f.routes[k].flight_hours for k in pattern),
+            sum(f.routes[k].block_hours + op.refuel_hours for k in pattern),
+        )
+        for pattern in f.patterns
+    ]
+    for (flight, block), cols in [*kinds.items(), (shortest, every)]:
+        idle = _cap(op, f, 0.0, 0.0, flight, block)
+        if idle >= 1e6:
+            continue
+        row = new_row(-inf, count * idle)
+        for col in cols:
+            put(row, col, 1.0)
+        for pi, (p_flight, p_block) in enumerate(used):
+            cut = idle - _cap(op, f, p_flight, p_block, flight, block)
+            if cut:
+                put(row, layout.z_index[fi, pi, day], float(cut))
+
+
+def _cap(op: Operation, f: Fleet, flight: float, block: float, leg: float, leg_block: float) -> int:
+    """How many legs of ``leg`` flight hours and ``leg_block`` block + refuel hours fit an
+    airframe-day that already has ``flight`` and ``block`` (+ refuels) hours (rounding
+    generously: a cap too high keeps the bound a bound)."""
+    by_duty = (op.duty_hours + op.refuel_hours - block + 1e-6) / leg_block
+    by_hours = (f.kind.max_flight_hours - flight + 1e-6) / leg if leg > 0 else 1e6
+    return max(0, math.floor(min(by_duty, by_hours, 1e6)))
 
 
 def _holding_rows(

@@ -1,8 +1,10 @@
 """The planner: proven lower bound, primal plan, manifests, the greedy comparison, and the
 plan document.
 
-1. Bound: the LP relaxation of the aggregate model with exact capacities (HiGHS, interior
-   point). Any feasible plan's exposure is at least this.
+1. Bound: the LP relaxation of the aggregate model with exact capacities, in its bound form
+   (each airframe's flight hours and duty pooled over its whole day, so a day that mixes
+   direct sorties and holding legs, as the scheduler's spare-hours fill does, is in it)
+   (HiGHS, interior point). Any feasible plan's exposure is at least this.
 2. Primal: the LP of the conservative model, airframe-day counts rounded (floors, then
    largest fractions on the free airframes), detainee counts re-optimised with the counts
    fixed, then a time-limited MIP on the conservative model started from that rounding
@@ -123,31 +125,57 @@ def optimise(
     step: int = 4,
     window: int | None = 8,
 ) -> dict[str, Any]:
-    """Bound and plan from ``first_day``. The plan is a rolling dive: solve the LP, commit
+    """Bound and plan from ``first_day``. The bound is the optimum of the bound LP (airframe
+    hours pooled over whole days: a relaxation of whatever the scheduler flies). The plan is
+    a rolling dive: solve the steering LP (an airframe-day is a pattern or holding duty,
+    closer to what the rounding packs; the same LP as the bound without holding), commit
     ``step`` days of rounded sorties and manifests, re-solve from the state they leave (over
     a ``window`` of days: it only steers the next step), and so on; when the time is nearly
-    spent the last LP's solution plans the rest (its window, then the bound LP's solution
-    the days after)."""
+    spent the last LP's solution plans the rest (its window, then the first full-horizon
+    steering solution the days after)."""
     started = time.perf_counter()
     loader = Loader.start(inst, moved)
     supply = _supply_left(loader)
-    lp, layout, _ = m.build_model(inst, conservative=False, first_day=first_day, remaining=supply)
-    solved = m.solve(m.new_solver(), lp, layout)
-    bound = solved.objective
+    lp, layout, _ = m.build_model(
+        inst, conservative=False, first_day=first_day, remaining=supply, bound=True
+    )
+    # With holding (or sorties past the patterns) the bound LP only bounds: its solution
+    # steers nothing, so no crossover to a vertex (a third faster on the default operation,
+    # same optimum to 1e-9).
+    steered = not (inst.holding or layout.e_index)
+    solver = m.new_solver()
+    if not steered:
+        solver.setOptionValue("run_crossover", "off")
+    solved = m.solve(solver, lp, layout)
+    if solved.status != "Optimal" and not steered:  # IPM alone did not finish: cross over
+        solved = m.solve(m.new_solver(), lp, layout)
+    bound = solved.objective - layout.whisker_max
     stats: dict[str, Any] = {
         "bound_lp_seconds": round(solved.seconds, 2),
         "columns": layout.n_cols,
         "rows": int(lp.num_row_),
         "lp_solves": 1,
     }
+    per_solve = time.perf_counter() - started
+    if not steered:
+        # The bound LP's airframes mix patterns and holding legs (or fly past the patterns):
+        # steered by it, the dive packed measurably worse (+3.8 % exposure on 40 random
+        # instances), so the dive starts from the steering LP over the whole horizon.
+        tick = time.perf_counter()
+        lp, layout, _ = m.build_model(
+            inst, conservative=False, first_day=first_day, remaining=supply
+        )
+        solved = m.solve(m.new_solver(), lp, layout)
+        stats["steering_lp_seconds"] = round(solved.seconds, 2)
+        stats["lp_solves"] += 1
+        per_solve = time.perf_counter() - tick
     sorties: list[Sortie] = []
     day = first_day
     horizon = inst.op.horizon_days
-    per_solve = time.perf_counter() - started
     if window:
         # A window LP covers a fraction of the days: expect a fraction of the time.
         per_solve *= min(1.0, window / max(1, horizon - first_day))
-    full = solved  # the bound LP's solution covers the whole horizon
+    full = solved  # the first steering solution covers the whole horizon
     covered = horizon  # the last day (exclusive) the current solution plans
     while day < horizon:
         elapsed = time.perf_counter() - started
