@@ -203,3 +203,29 @@ def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthpl
     (evidence,) = [e for a, b, _, e in found if (a, b) == (1, 2)]
     assert any("nationality agrees" in line for line in evidence["explanation"])
     assert any("same month of birth" in line for line in evidence["explanation"])
+
+
+def test_a_crowd_of_namesakes_born_the_same_year_is_not_proposed_as_one_man() -> None:
+    def man(ident: int, name: str) -> Profile:
+        return profile_of(
+            ident,
+            names=[(name, "primary")],
+            date_of_birth="1980",
+            nationalities=["IQ"],
+            mother_name=None,
+            place_of_birth=None,
+            sex="M",
+            category="detainee",
+        )
+
+    crowd = [man(i, "Muhammad Ahmad Hassan") for i in range(1, 31)]
+    twice = [man(31, "Sufyan Ghazwan al-Mashhadani"), man(32, "Sufian Ghazwan al-Mashhadani")]
+    profiles = [*crowd, *twice, *synthetic_registry(200)]
+    for p in profiles[32:]:
+        p.ident += 32
+    found = dedupe.predict_pairs(
+        profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD, workers=1
+    )
+    queued = {(a, b) for a, b, _, _ in found}
+    assert (31, 32) in queued
+    assert not any(b <= 30 for _, b in queued)

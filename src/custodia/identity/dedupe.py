@@ -408,6 +408,8 @@ def _side_pass(
     kept: list[Scored] = []
     for a, b, score, evidence in out:
         against, why = side.conflict(a, b)
+        crowded, crowd_why = side.crowd(a, b)
+        against, why = against + crowded, why + crowd_why
         if against < 0:
             odds = math.log2(min(score, NAME_CERTAINTY) / (1 - min(score, NAME_CERTAINTY)))
             score = 1.0 / (1.0 + 2.0 ** -(odds + against))

@@ -143,7 +143,7 @@ _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
-# (index.ensure_indexed). 2: Husayn kept apart from Hasan, zh and dzh read as j.
+# (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
 NAME_MODEL = 2
 
 _WORD = re.compile(r"[a-z0-9]+|-")
@@ -280,6 +280,7 @@ def skeleton(word: str) -> str:
         if a in w:
             w = w.replace(a, b)
     w = w.replace("ks", "x") if "kh" in word else w
+    husayn = _HUSAYN.fullmatch(w)  # after the digraphs: Houssaini = Hussaini
     w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")
     if len(w) > 2 and w.endswith("h") and w[-2] in "aeiouy":
         w = w[:-1]  # Fatimah = Fatima, Abdullah = Abdulla
@@ -294,7 +295,6 @@ def skeleton(word: str) -> str:
         return "mhmd"
     if _MAHMUD.fullmatch(word):
         return "mhmwd"  # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
-    husayn = _HUSAYN.fullmatch(word)
     if husayn:
         return "hsyn" + re.sub(r"[aeiouyw]", "", husayn["rest"]).replace("h", "")
     return EQUIVALENT.get(out, out)

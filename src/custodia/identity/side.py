@@ -121,6 +121,8 @@ class SideModel:
             "nationality_all": Counter(r["nationality"] for r in rows),
         }
         self.present = {k: max(sum(c.values()), 1) for k, c in self.freq.items()}
+        # records holding each primary name (skeletons) with each birth year
+        self.namesakes = Counter((r["name"], r["year_lo"]) for r in rows if r["name"])
         linked = list(linked)
         agree: Counter[str] = Counter()
         seen: Counter[str] = Counter()
@@ -214,6 +216,21 @@ class SideModel:
                 notes = [*notes, f"{total / odds - 1:.2f} times as much evidence for other records"]
             out.append((a, b, probability, notes, round(bits, 2)))
         return out
+
+    def crowd(self, a_id: int, b_id: int) -> tuple[float, list[str]]:
+        """Bits against two records of one name and birth year that ``k`` records share: a
+        man is recorded once or twice, so the other holders compete as other candidates do
+        for a nom de guerre (odds / (k - 1)); a name the registry holds twice costs nothing.
+        Name scores weigh parts by rarity but read a full match of two common parts as
+        1.0: among a million records, hundreds of "Muhammad Ahmad Hassan" share a year."""
+        a, b = self.rows[a_id], self.rows[b_id]
+        if not a["name"] or a["name"] != b["name"] or a["year_lo"] != b["year_lo"]:
+            return 0.0, []
+        k = self.namesakes[a["name"], a["year_lo"]]
+        if k <= 2:
+            return 0.0, []
+        w = -_bits(k - 1)
+        return w, [f"{k} records share this name and birth year ({w:+.1f} bits)"]
 
     def conflict(self, a_id: int, b_id: int) -> tuple[float, list[str]]:
         """Bits against two records being one man from attributes a man keeps when
