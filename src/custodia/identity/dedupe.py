@@ -23,16 +23,15 @@ table of deterministic_link()), after a Jaro-Winkler cut on the names' skeletons
 each rule, as two int64 arrays; DuckDB is closed before the scoring, which runs in this
 process or in forked workers (``workers``).
 
-Measured (benchmarks/results/identity_dedupe*.json, 2 cores shared with another job, load
-1 to 2): the 46,000 scenario records, P 0.982 / R 0.896 / F1 0.937 (recall 0.956 on
-spelling variants, 0.702 on nom-de-guerre-only records; was P 0.935 / R 0.904 / F1 0.920)
-in 11 to 26 s by load, 0.56 GB. F1 0.97 is still missed: most remaining misses are
-nom-de-guerre records whose birth year, town and nationality a dozen other men share
-(nothing in the records tells them apart), the rest spellings the name scorer rates under
-0.85. A million synthetic records: 3.82 million candidate pairs (18.4 million before the
-name cut) in 87 s, job 1,066 s in one process, peak 5.1 GB (was > 21 min and 9.97 GB,
-stopped); P 0.819 / R 0.883 / F1 0.849 (200,000 records: P 0.964 / R 0.877): at that size
-namesakes born the same year abound.
+Measured (benchmarks/results/identity_dedupe*.json, 2 cores): the 46,000 scenario
+records, P 0.982 / R 0.933 / F1 0.957 (recall 0.995 on spelling variants, 0.737 on
+nom-de-guerre-only records) in 9.6 s, 0.58 GB. F1 0.97 is still missed: the remaining
+misses are nom-de-guerre records whose birth year, town and nationality several other men
+share (nothing in the records tells them apart). A million synthetic records: 3.89 million
+candidate pairs (18.4 million before the name cut), job 536 s in one process (pairs are
+scored without explanations; the kept ones are explained), peak 5.8 GB; P 0.803 /
+R 0.933 (200,000 records: P 0.961 / R 0.930): at that size namesakes born the same year
+abound.
 """
 
 from __future__ import annotations
