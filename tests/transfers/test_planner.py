@@ -14,7 +14,7 @@ from custodia.errors import Invalid
 from custodia.transfers import checker, replan, service
 from custodia.transfers.greedy import greedy_sorties
 from custodia.transfers.model import build_instance
-from custodia.transfers.operation import dump_operation, parse_operation
+from custodia.transfers.operation import Operation, dump_operation, parse_operation
 from custodia.transfers.solver import exposure
 from custodia.transfers.synthetic import synthetic_operation
 
@@ -156,15 +156,22 @@ def test_replan_keeps_flown_sorties_and_says_what_changed(
         assert not any(s["aircraft"] in lost for s in new["sorties"] if s["day"] >= day)
 
 
+def _checked_plan(**instance: Any) -> tuple[Operation, dict[str, Any]]:
+    """A synthetic operation and its plan, accepted by the checker and above its bound."""
+    op = synthetic_operation(**instance)
+    plan = service.create_plan_document(operation=op, time_limit=2)
+    assert plan["checker"]["ok"], plan["checker"]["violations"]
+    assert plan["lower_bound"] <= plan["objective"] + 1e-6
+    return op, plan
+
+
 def test_bound_holds_when_an_airframe_mixes_direct_sorties_and_holding_legs() -> None:
     # Day 1: H16-01 flies a direct sortie and then two shuttles into holding in its spare
     # hours. A bound LP whose airframe-days were either direct patterns or holding duty
     # reported 40,348.6 above this plan's 39,317.4.
-    op = synthetic_operation(
+    _, plan = _checked_plan(
         seed=187, detainees=102, sites=4, aircraft=2, days=9, minors=0.0, holding=True
     )
-    plan = service.create_plan_document(operation=op, time_limit=2)
-    assert plan["checker"]["ok"], plan["checker"]["violations"]
     mixed = {
         (s["aircraft"], s["day"])
         for s in plan["sorties"]
@@ -173,7 +180,6 @@ def test_bound_holds_when_an_airframe_mixes_direct_sorties_and_holding_legs() ->
         if t["kind"] != "direct" and (t["aircraft"], t["day"]) == (s["aircraft"], s["day"])
     }
     assert mixed  # the case still exercises a mixed airframe-day
-    assert plan["lower_bound"] <= plan["objective"] + 1e-6
     assert plan["gap"] >= 0
 
 
@@ -185,7 +191,7 @@ def test_bound_holds_on_other_instances_it_once_exceeded(
     seed: int, detainees: int, sites: int, aircraft: int, days: int, minors: float
 ) -> None:
     # Found by looping random instances: the former bound was above the plan here too.
-    op = synthetic_operation(
+    _checked_plan(
         seed=seed,
         detainees=detainees,
         sites=sites,
@@ -194,9 +200,6 @@ def test_bound_holds_on_other_instances_it_once_exceeded(
         minors=minors,
         holding=True,
     )
-    plan = service.create_plan_document(operation=op, time_limit=2)
-    assert plan["checker"]["ok"], plan["checker"]["violations"]
-    assert plan["lower_bound"] <= plan["objective"] + 1e-6
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -212,18 +215,16 @@ def test_bound_holds_on_other_instances_it_once_exceeded(
 def test_random_instances_give_feasible_plans(
     seed: int, detainees: int, sites: int, aircraft: int, days: int, minors: float, holding: bool
 ) -> None:
-    op = synthetic_operation(
-        seed=seed,
-        detainees=detainees,
-        sites=sites,
-        aircraft=aircraft,
-        days=days,
-        minors=minors,
-        holding=holding,
-    )
-    plan = service.create_plan_document(operation=op, time_limit=2)
-    assert plan["checker"]["ok"], plan["checker"]["violations"]
-    assert plan["lower_bound"] <= plan["objective"] + 1e-6
+    instance = {
+        "seed": seed,
+        "detainees": detainees,
+        "sites": sites,
+        "aircraft": aircraft,
+        "days": days,
+        "minors": minors,
+        "holding": holding,
+    }
+    op, plan = _checked_plan(**instance)
     inst = build_instance(op)
     greedy = greedy_sorties(inst)
     greedy_plan = {

@@ -257,6 +257,22 @@ class SideModel:
             notes.append(f"{LABELS.get(field, field)} differs ({w:+.1f} bits)")
         return total, notes
 
+    def _finer_date(self, levels: dict[str, bool], a: dict[str, Any]) -> tuple[float, str] | None:
+        """Bits and reason from the day, or else the month, of birth when both records hold
+        it (the year agrees); None when neither does."""
+        for field, key, unit in (("dob_day", "dob", "day"), ("dob_month", "month", "month")):
+            if field not in levels:
+                continue
+            value = a[key]
+            u = self._u(field, value)
+            if levels[field]:
+                w = _bits(self.m[field] / u)
+                shared = self.freq[field][value]
+                return w, f"same {unit} of birth {value}, {shared} records share it ({w:+.1f} bits)"
+            w = _bits((1 - self.m[field]) / (1 - u))
+            return w, f"same year but another {unit} of birth ({w:+.1f} bits)"
+        return None
+
     def bits(self, a_id: int, b_id: int) -> tuple[list[str], float]:
         """(reasons, log2 odds that the records are one man) from the side attributes."""
         a, b = self.rows[a_id], self.rows[b_id]
@@ -270,24 +286,9 @@ class SideModel:
             if not levels["dob_overlap"]:
                 w = _bits((1 - self.m["dob_overlap"]) / (1 - self.u_overlap))
                 notes.append(f"date of birth differs ({w:+.1f} bits)")
-            elif levels.get("dob_day"):
-                w = _bits(self.m["dob_day"] / self._u("dob_day", a["dob"]))
-                notes.append(
-                    f"same day of birth {a['dob']}, "
-                    f"{self.freq['dob_day'][a['dob']]} records share it ({w:+.1f} bits)"
-                )
-            elif "dob_day" in levels:
-                w = _bits((1 - self.m["dob_day"]) / (1 - self._u("dob_day", a["dob"])))
-                notes.append(f"same year but another day of birth ({w:+.1f} bits)")
-            elif levels.get("dob_month"):
-                w = _bits(self.m["dob_month"] / self._u("dob_month", a["month"]))
-                notes.append(
-                    f"same month of birth {a['month']}, "
-                    f"{self.freq['dob_month'][a['month']]} records share it ({w:+.1f} bits)"
-                )
-            elif "dob_month" in levels:
-                w = _bits((1 - self.m["dob_month"]) / (1 - self._u("dob_month", a["month"])))
-                notes.append(f"same year but another month of birth ({w:+.1f} bits)")
+            elif finer := self._finer_date(levels, a):
+                w, note = finer
+                notes.append(note)
             else:
                 year = a["year_lo"] if a["dob"] is None else b["year_lo"]
                 w = _bits(self.m["dob_overlap"] / self._u("year", year))
