@@ -152,7 +152,7 @@ _MAHMUD = re.compile(r"m[aeiou]?h?a?m(?:u|oo|ou)[dt]")
 # Husayn keeps its long vowel (ay, ei, ai, i): without it, Husayn, Husseini and Huseynov read
 # as Hasan, Hasani and Hasanov. Husain, Hussein, Huseyin, Hossein, Husin, Russian Gusein,
 # Arabic-script حسين (romanized "hsin"); what follows is a nisba or a family ending.
-_HUSAYN = re.compile(r"[hg][aeiou]?s{1,2}[aeou]?[iy][aeiy]?n(?P<rest>[a-z]*)")
+_HUSAYN = re.compile(r"[hg][aeiou]?s{1,2}[aeou]?[iy][aeiy]?n[a-z]*")
 
 # Written abbreviations of Muhammad; "mhd" as a skeleton is also Mahdi (مهدي), a name of its own.
 _MUHAMMAD_SHORT = frozenset({"mhd", "mohd", "muhd", "mhmd", "md"})
@@ -296,7 +296,7 @@ def skeleton(word: str) -> str:
     if _MAHMUD.fullmatch(word):
         return "mhmwd"  # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
     if husayn:
-        return "hsyn" + re.sub(r"[aeiouyw]", "", husayn["rest"]).replace("h", "")
+        return "hsyn" + out[3:]  # out is h/g, s, n and the ending's skeleton
     return EQUIVALENT.get(out, out)
 
 

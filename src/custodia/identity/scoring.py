@@ -595,9 +595,9 @@ def score_profiles(
     else:
         best, (best_name, best_kind) = strong, strong_name
         name_score = strong.score
+    delta, side = side_evidence(query, cand)
+    score = min(1.0, max(0.0, name_score + delta if name_score > 0 else 0.0))
     if not explain:
-        delta = side_evidence(query, cand)[0]
-        score = min(1.0, max(0.0, name_score + delta if name_score > 0 else 0.0))
         return Scored(cand.ident, score, name_score, best_name, best_kind, (), {})
     notes.insert(
         0,
@@ -605,8 +605,6 @@ def score_profiles(
         + (", ".join(f"{a}~{b} {s:.2f}" for a, b, s in best.pairs) or "no part agrees")
         + (f"; unmatched: {' '.join(best.unmatched)}" if best.unmatched else ""),
     )
-    delta, side = side_evidence(query, cand)
-    score = min(1.0, max(0.0, name_score + delta if name_score > 0 else 0.0))
     evidence = {
         "name_score": round(name_score, 4),
         "matched_name": best_name,

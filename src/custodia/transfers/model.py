@@ -482,12 +482,20 @@ def _pooled_rows(
     if not legs:
         return  # each pattern fits an airframe-day: the airframe row is enough
     inf = highspy.kHighsInf
+    # each pattern's flight hours and duty (blocks plus a refuel after each)
+    used = [
+        (
+            sum(f.routes[k].flight_hours for k in pattern),
+            sum(f.routes[k].block_hours + op.refuel_hours for k in pattern),
+        )
+        for pattern in f.patterns
+    ]
     hours = new_row(-inf, count * f.kind.max_flight_hours)
     duty = new_row(-inf, count * (op.duty_hours + op.refuel_hours))
-    for pi, pattern in enumerate(f.patterns):
+    for pi, (p_flight, p_block) in enumerate(used):
         col_z = layout.z_index[fi, pi, day]
-        put(hours, col_z, sum(f.routes[k].flight_hours for k in pattern))
-        put(duty, col_z, sum(f.routes[k].block_hours + op.refuel_hours for k in pattern))
+        put(hours, col_z, p_flight)
+        put(duty, col_z, p_block)
     for col, leg in legs:
         put(hours, col, leg.flight_hours)
         put(duty, col, leg.block_hours + op.refuel_hours)
@@ -504,13 +512,6 @@ def _pooled_rows(
         return
     shortest = (min(h for h, _ in kinds), min(b for _, b in kinds))
     every = [col for cols in kinds.values() for col in cols]
-    used = [
-        (
-            sum(f.routes[k].flight_hours for k in pattern),
-            sum(f.routes[k].block_hours + op.refuel_hours for k in pattern),
-        )
-        for pattern in f.patterns
-    ]
     for (flight, block), cols in [*kinds.items(), (shortest, every)]:
         idle = _cap(op, f, 0.0, 0.0, flight, block)
         if idle >= 1e6:
