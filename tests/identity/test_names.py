@@ -125,3 +125,15 @@ def test_russian_and_turkish_renderings_meet_their_latin_forms() -> None:
     assert compare_names("Abdurakhmon Zhumabaev", "Abdurahmon Jumabayev").score >= 0.85
     assert compare_names("Dzhamal Aliev", "Jamal Aliev").match
     assert compare_names("Eyup Reshid al-Shazly", "Ayoub Rasheed al-Shazly").score >= 0.85
+
+
+def test_an_initial_stands_for_a_name_with_its_letter_and_proves_little() -> None:
+    assert [t.role for t in parse_name("Haji M. Ashraf").tokens] == ["initial", "name"]
+    assert compare_names("Haji M. Ashraf", "HAJI MUHAMMAD ASHRAF").score >= 0.85
+    # a one-letter part is not a rare name: "S" meets neither "Aweys" nor "Sayed" as a name
+    assert not compare_names("Taher, Abdul Rahman S", "Ali, Sheikh Hassan Dahir Aweys").match
+    # nor does an initial prove a full name it happens to start: only its one letter counts
+    assert not compare_names(
+        "Hicac Fehid Hicac Muhammed Sebib al-Acmi", "Fahad H. A. Khashayban"
+    ).match
+    assert compare_names("KHALAF M. M. AL-DULAYMI", "خلف م. م. الدليمي").score >= 0.85

@@ -144,7 +144,9 @@ _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
-NAME_MODEL = 2
+# 3: one-letter words are initials, not name parts.
+NAME_MODEL = 3
+KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 
 _WORD = re.compile(r"[a-z0-9]+|-")
 # Mahmoud, Mahmood, Mehmud, Mahmut, Somali Mohamud, Arabic-script محمود (romanized "mhmud").
@@ -182,7 +184,7 @@ class NameToken:
 
     skeleton: str
     spelling: str
-    role: str  # name | kunya | kunya_marker
+    role: str  # name | kunya | kunya_marker | initial
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +201,8 @@ class ParsedName:
     _link_keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role != "kunya_marker")
+        # an initial fetches no candidates: every name starting with its letter would do
+        keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role in KEY_ROLES)
         object.__setattr__(self, "keyset", keys)
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
@@ -382,6 +385,12 @@ def parse_name(text: str) -> ParsedName:
         if word in _DIN_WORDS and tokens and tokens[-1].role != "kunya_marker":
             last = tokens.pop()
             tokens.append(NameToken(last.skeleton + "dn", last.spelling + "din", last.role))
+            continue
+        if len(word) == 1 and word.isalpha() and not pending_abd:
+            # "Haji M. Ashraf", "Taha, Abdul Rahman S", "خلف م. م. الدليمي": a father's or
+            # grandfather's name cut to its first letter
+            tokens.append(NameToken(word, word, "initial"))
+            after_marker = False
             continue
         pieces = _split_glued(word)
         for spelling, skel in pieces:

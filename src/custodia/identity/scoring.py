@@ -29,6 +29,8 @@ MARKER_WEIGHT = 0.15  # "Abu"/"Umm" alone say little
 ORDER_FACTOR = 0.85  # matched parts in another order
 ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
 LOOSE_SIMILARITY = 0.85  # skeletons equal but for letters transliterations swap (_LOOSE)
+INITIAL_SIMILARITY = 0.75  # "M." against a name starting with M: Muhammad, or Mahmud
+INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
 ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
@@ -184,7 +186,7 @@ def plausible(
         for t in name.parsed.tokens:
             if t.role == "kunya_marker":
                 continue
-            w = weigh(t.skeleton)
+            w = part_weight(t, weigh)
             total += w
             if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
                 got += w
@@ -198,6 +200,11 @@ Weigher = Callable[[str], float]
 
 def default_weight(skeleton: str) -> float:
     return COMMON_PARTS.get(skeleton, 1.0)
+
+
+def part_weight(token: NameToken, weigh: Weigher) -> float:
+    """How much a part of a name tells: its rarity, or little for an initial."""
+    return INITIAL_WEIGHT if token.role == "initial" else weigh(token.skeleton)
 
 
 def idf_weigher(df: dict[str, int], total: int) -> Weigher:
@@ -364,7 +371,16 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
 def _similarity(a: NameToken, b: NameToken, cross: bool) -> float:
     if (a.role == "kunya_marker") != (b.role == "kunya_marker"):
         return 0.0
+    if a.role == "initial" or b.role == "initial":
+        return _initial_similarity(a, b)
     return token_similarity(a, b, cross)
+
+
+def _initial_similarity(a: NameToken, b: NameToken) -> float:
+    """An initial stands for any name starting with its letter, and only for those."""
+    if a.role == b.role:
+        return 1.0 if a.spelling == b.spelling else 0.0
+    return INITIAL_SIMILARITY if a.spelling[:1] == b.spelling[:1] else 0.0
 
 
 def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
@@ -397,15 +413,25 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     return out
 
 
+def _by_initial(q: ParsedName, qi: Span, c: ParsedName, cj: Span) -> bool:
+    return any(q.tokens[i].role == "initial" for i in qi) or any(
+        c.tokens[j].role == "initial" for j in cj
+    )
+
+
 def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
     """Weighted, aligned comparison of two parsed names (each part used once)."""
     if not q.tokens or not c.tokens or not _related(q, c):
         return NameMatch(0.0, (), ())
     aligned = _aligned(q, c)
-    wq = [weigh(t.skeleton) for t in q.tokens]
-    wc = [weigh(t.skeleton) for t in c.tokens]
-    got_q = sum(wq[i] * s for qi, _, s in aligned for i in qi)
-    got_c = sum(wc[j] * s for _, cj, s in aligned for j in cj)
+    wq = [part_weight(t, weigh) for t in q.tokens]
+    wc = [part_weight(t, weigh) for t in c.tokens]
+    got_q = got_c = 0.0
+    for qi, cj, s in aligned:
+        # a name matched by an initial is proven only as far as one letter proves it
+        cap = INITIAL_WEIGHT if _by_initial(q, qi, c, cj) else 1.0
+        got_q += s * sum(min(wq[i], cap) for i in qi)
+        got_c += s * sum(min(wc[j], cap) for j in cj)
     score = QUERY_SHARE * got_q / sum(wq) + (1 - QUERY_SHARE) * got_c / sum(wc)
     order = [cj[0] for _, cj, _ in sorted(aligned)]
     if any(b < a for a, b in itertools.pairwise(order)):
@@ -452,8 +478,12 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
         taken.add(key)
     if len(used) < 2:
         return NameMatch(0.0, (), ())
-    weights = [weigh(t.skeleton) for t in parts]
-    score = sum(weights[i] * s for i, (_, s) in used.items()) / sum(weights)
+    weights = [part_weight(t, weigh) for t in parts]
+    got = sum(
+        s * (min(w, INITIAL_WEIGHT) if "initial" in (parts[i].role, pool[key].role) else w)
+        for (i, (key, s)), w in ((u, weights[u[0]]) for u in used.items())
+    )
+    score = got / sum(weights)
     pairs = tuple(
         (parts[i].spelling, pool[key].spelling, round(s, 3)) for i, (key, s) in sorted(used.items())
     )
