@@ -3,6 +3,7 @@ screening, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,47 @@ def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: l
             is None
         )
         assert identity.list_queue(session, status="open").total == 0
+
+
+def test_two_reviewers_merging_one_person_at_once_give_it_one_survivor(
+    engine: Engine, three: list[int]
+) -> None:
+    a, b, c = three
+    with unit_of_work(engine) as session:
+        first = identity.propose_pair(
+            session, person_a_id=a, person_b_id=c, score=0.9, source="names", evidence={}
+        )
+        second = identity.propose_pair(
+            session, person_a_id=b, person_b_id=c, score=0.9, source="names", evidence={}
+        )
+    decided, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def reviewer(item: int, hold: bool) -> None:
+        try:
+            with unit_of_work(engine) as session:
+                identity.decide(session, item_id=item, decision="same", note="", actor_id=None)
+                if hold:  # the first reviewer's transaction stays open while the second decides
+                    decided.set()
+                    release.wait(10)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    one = threading.Thread(target=reviewer, args=(first, True))
+    two = threading.Thread(target=reviewer, args=(second, False))
+    one.start()
+    assert decided.wait(10)
+    two.start()
+    two.join(0.5)  # the second reviewer waits for the first, or (unserialised) goes ahead
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert errors == []
+    with read_session(engine) as session:
+        items = [identity.get_review_item(session, item_id=i) for i in (first, second) if i]
+    sides = [x.person_a for x in items] + [x.person_b for x in items if x.person_b]
+    assert len(items) == 2
+    assert {side.survivor_id for side in sides} == {a}  # three records, one person
 
 
 def test_watchlist_import_screen_and_intake(engine: Engine, tmp_path: Path) -> None:

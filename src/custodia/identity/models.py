@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from custodia.db import Base, UTCDateTime
@@ -91,6 +91,17 @@ class MergeLink(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("identity_decision.id"))
     split_decision_id: Mapped[int | None] = mapped_column(ForeignKey("identity_decision.id"))
     split_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    # a person links to one survivor at a time, whatever two reviewers decide at once
+    __table_args__ = (
+        Index(
+            "uq_identity_merge_link_active",
+            "person_id",
+            unique=True,
+            sqlite_where=text("split_at IS NULL"),
+            postgresql_where=text("split_at IS NULL"),
+        ),
+    )
 
 
 class WatchlistEntry(Base):

@@ -7,7 +7,7 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from custodia.db import utc_now
@@ -23,6 +23,7 @@ from custodia.identity.schemas import (
 from custodia.registry import service as registry
 
 _LINK = m.MergeLink.__table__
+_MERGE_LOCK_KEY = 0x1D3E7A11  # PostgreSQL advisory lock serialising merges and splits
 
 
 def pair_key(person_a_id: int, person_b_id: int) -> str:
@@ -32,6 +33,13 @@ def pair_key(person_a_id: int, person_b_id: int) -> str:
 
 def hit_key(person_id: int, entry_id: int) -> str:
     return f"w:{person_id}:{entry_id}"
+
+
+def _serialize_merges(session: Session) -> None:
+    """Two "same" decisions on pairs that share a person, made at once, would each link it
+    to a different survivor: merges and splits take turns. (SQLite writers already do.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MERGE_LOCK_KEY})
 
 
 def survivors(session: Session, person_ids: Collection[int]) -> dict[int, int]:
@@ -301,6 +309,7 @@ def decide(
     session.add(row)
     session.flush()
     if decision == "same" and item.person_b_id is not None:
+        _serialize_merges(session)
         roots = survivors(session, [item.person_a_id, item.person_b_id])
         root_a, root_b = roots[item.person_a_id], roots[item.person_b_id]
         if root_a != root_b:
@@ -333,6 +342,7 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     )
     session.add(row)
     session.flush()
+    _serialize_merges(session)
     same_ids = select(m.Decision.id).where(
         m.Decision.item_id == item.id, m.Decision.decision == "same"
     )
