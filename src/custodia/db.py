@@ -208,6 +208,24 @@ def iso_utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
+def insert_if_absent(session: Session, model: Any, key: str, **values: Any) -> bool:
+    """INSERT a row unless one with the same unique ``key`` exists, in one statement
+    (ON CONFLICT DO NOTHING): two transactions making the same row at once do not fail, the
+    second waits for the first's row and leaves it. Returns whether this call inserted it."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    dialect = session.get_bind().dialect.name
+    insert_row = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert_row(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[key])
+        .returning(getattr(model, key))
+    )
+    return session.execute(statement).first() is not None
+
+
 def insert_rows(
     session: Session,
     table: Any,

@@ -4,10 +4,12 @@ screening, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict
@@ -123,6 +125,37 @@ def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: l
         assert identity.list_queue(session, status="open").total == 0
 
 
+def at_once(
+    engine: Engine, first: Callable[[Session], object], second: Callable[[Session], object]
+) -> list[BaseException]:
+    """Run ``first`` in a transaction held open while ``second`` runs in another, then let
+    both finish; the errors either raised."""
+    done, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[Session], object], hold: bool) -> None:
+        try:
+            with unit_of_work(engine) as session:
+                work(session)
+                if hold:
+                    done.set()
+                    release.wait(10)
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+            done.set()
+
+    one = threading.Thread(target=run, args=(first, True))
+    two = threading.Thread(target=run, args=(second, False))
+    one.start()
+    assert done.wait(10)
+    two.start()
+    two.join(0.5)  # the second waits for the first, or (unserialised) goes ahead
+    release.set()
+    one.join(10)
+    two.join(10)
+    return errors
+
+
 def test_two_reviewers_merging_one_person_at_once_give_it_one_survivor(
     engine: Engine, three: list[int]
 ) -> None:
@@ -134,34 +167,34 @@ def test_two_reviewers_merging_one_person_at_once_give_it_one_survivor(
         second = identity.propose_pair(
             session, person_a_id=b, person_b_id=c, score=0.9, source="names", evidence={}
         )
-    decided, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def reviewer(item: int, hold: bool) -> None:
-        try:
-            with unit_of_work(engine) as session:
-                identity.decide(session, item_id=item, decision="same", note="", actor_id=None)
-                if hold:  # the first reviewer's transaction stays open while the second decides
-                    decided.set()
-                    release.wait(10)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
-
-    one = threading.Thread(target=reviewer, args=(first, True))
-    two = threading.Thread(target=reviewer, args=(second, False))
-    one.start()
-    assert decided.wait(10)
-    two.start()
-    two.join(0.5)  # the second reviewer waits for the first, or (unserialised) goes ahead
-    release.set()
-    one.join(10)
-    two.join(10)
+    errors = at_once(
+        engine,
+        lambda s: identity.decide(s, item_id=first or 0, decision="same", note="", actor_id=None),
+        lambda s: identity.decide(s, item_id=second or 0, decision="same", note="", actor_id=None),
+    )
     assert errors == []
     with read_session(engine) as session:
         items = [identity.get_review_item(session, item_id=i) for i in (first, second) if i]
     sides = [x.person_a for x in items] + [x.person_b for x in items if x.person_b]
     assert len(items) == 2
     assert {side.survivor_id for side in sides} == {a}  # three records, one person
+
+
+def test_one_pair_proposed_by_two_jobs_at_once_is_one_item_with_both_evidences(
+    engine: Engine, three: list[int]
+) -> None:
+    a, b, _ = three
+
+    def propose(source: str) -> Callable[[Session], object]:
+        return lambda s: identity.propose_pair(
+            s, person_a_id=a, person_b_id=b, score=0.9, source=source, evidence={}
+        )
+
+    assert at_once(engine, propose("names"), propose("biometrics")) == []
+    with read_session(engine) as session:
+        queue = identity.list_queue(session, status="open")
+    assert queue.total == 1
+    assert queue.items[0].sources == ["biometrics", "names"]
 
 
 def test_watchlist_import_screen_and_intake(engine: Engine, tmp_path: Path) -> None:

@@ -21,11 +21,9 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from custodia.db import insert_rows
+from custodia.db import insert_if_absent, insert_rows
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
@@ -143,15 +141,8 @@ def _index_state(session: Session) -> m.IndexState:
     a database indexed before versions were kept)."""
     state = session.get(m.IndexState, 1)
     if state is None:
-        # Two intakes on a fresh database may both get here: the second waits for the
-        # first's row and leaves it (ON CONFLICT DO NOTHING), instead of failing.
-        dialect = session.get_bind().dialect.name
-        insert_row = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        session.execute(
-            insert_row(m.IndexState)
-            .values(id=1, name_model=NAME_MODEL)
-            .on_conflict_do_nothing(index_elements=["id"])
-        )
+        # two intakes on a fresh database may both get here
+        insert_if_absent(session, m.IndexState, "id", id=1, name_model=NAME_MODEL)
         state = session.get(m.IndexState, 1)
         assert state is not None  # noqa: S101 -- inserted or left by another transaction
     return state

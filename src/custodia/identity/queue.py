@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from custodia.db import utc_now
+from custodia.db import insert_if_absent, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
 from custodia.identity.schemas import (
@@ -92,15 +92,13 @@ def _propose(
         raise Invalid(f"a candidate score must be between 0 and 1, not {score}")
     if not source or len(source) > 32:
         raise Invalid("a candidate needs a source name of 1 to 32 characters, e.g. 'names'")
-    item = session.scalar(select(m.ReviewItem).where(m.ReviewItem.pair_key == key))
-    if item is not None:
-        if item.status == "different":
-            return None
-        _merge_evidence(item, score, source, evidence)
-        session.flush()
-        return item.id
     now = utc_now()
-    item = m.ReviewItem(
+    # Intake screening and a batch job may propose one pair at once: the row is made once,
+    # and evidence is added under the row's lock, so neither proposal is lost.
+    created = insert_if_absent(
+        session,
+        m.ReviewItem,
+        "pair_key",
         kind=kind,
         pair_key=key,
         person_a_id=person_a_id,
@@ -113,7 +111,17 @@ def _propose(
         created_at=now,
         updated_at=now,
     )
-    session.add(item)
+    item = session.scalars(
+        select(m.ReviewItem)
+        .where(m.ReviewItem.pair_key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if created:
+        return item.id
+    if item.status == "different":
+        return None
+    _merge_evidence(item, score, source, evidence)
     session.flush()
     return item.id
 
