@@ -22,6 +22,33 @@ def test_search_and_compare_routes(api: Api) -> None:
     assert bad.headers["content-type"].startswith("application/problem+json")
 
 
+def test_search_route_weighs_the_mother_and_the_birthplace(api: Api) -> None:
+    response = api.post(
+        "custody_officer",
+        "/persons",
+        json={
+            "category": "detainee",
+            "sex": "M",
+            "nationalities": ["IQ"],
+            "names": [{"full_name": "Khalid Hamza al-Jubouri"}],
+            "mother_name": "Khadija Hussein",
+            "place_of_birth": "Samarra",
+        },
+    )
+    assert response.status_code == 201, response.text
+    found = api.get(
+        "monitor",
+        "/identity/search",
+        params={"name": "Khaled Hamza", "mother": "Khadija", "place_of_birth": "Samarra"},
+    )
+    assert found.status_code == 200, found.text
+    why = found.json()["candidates"][0]["explanation"]
+    assert "mother's name agrees" in why and "place of birth agrees" in why
+    blank = api.get("monitor", "/identity/search", params={"name": "Khaled", "mother": "--"})
+    assert blank.status_code == 422
+    assert "mother's name" in blank.json()["detail"]
+
+
 def test_queue_decisions_are_for_reviewers_and_recorded(api: Api) -> None:
     a = api.register("Khalid Hamza al-Jubouri")
     b = api.register("Khaled Hamzah Aljubouri")

@@ -22,6 +22,12 @@ def test_compare_json_and_search_and_a_readable_failure(engine: Engine, tmp_path
     searched = _run(engine, tmp_path, "identity", "search", "Muhammad", "--dob", "1990", "--json")
     assert searched.returncode == 0, searched.stderr
     assert json.loads(searched.stdout)["candidates"] == []
+    options = ("--mother", "Khadija", "--born-in", "Mosul")
+    narrowed = _run(engine, tmp_path, "identity", "search", "Muhammad", *options)
+    assert narrowed.returncode == 0, narrowed.stderr
+    blank = _run(engine, tmp_path, "identity", "search", "Muhammad", "--mother", "  ")
+    assert blank.returncode == 1
+    assert "mother's name" in blank.stderr and "Traceback" not in blank.stderr
     bad = tmp_path / "bad.xml"
     bad.write_text("<OTHER/>", encoding="utf-8")
     failed = _run(engine, tmp_path, "watchlist", "import", "un-sc", str(bad))

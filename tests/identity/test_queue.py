@@ -76,6 +76,35 @@ def test_search_finds_a_person_across_scripts_with_explanations(
     assert any("date of birth" in line for line in found.candidates[0].explanation)
 
 
+def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:
+    mothers = ["Fatima", "Aisha", "Zainab", "Maryam", "Amina", "Hana", "Samira", "Layla"]
+    namesakes = [
+        person("Muhammad Ahmad al-Jubouri", dob="1985").model_copy(
+            update={"mother_name": f"{mothers[i % 8]} Ali", "place_of_birth": "Mosul"}
+        )
+        for i in range(80)
+    ]
+    target = person("Muhammad Ahmad al-Jubouri", dob="1985").model_copy(
+        update={"mother_name": "Khadija Hussein", "place_of_birth": "Samarra"}
+    )
+    with unit_of_work(engine) as session:
+        ids = registry.register_persons(session, persons_in=[*namesakes, target])
+    with read_session(engine) as session:
+        plain = identity.search_persons(session, name="Mohammed Ahmed al-Jubouri", limit=5)
+        found = identity.search_persons(
+            session,
+            name="Mohammed Ahmed al-Jubouri",
+            mother_name="Khadija",
+            place_of_birth="Samarra",
+            limit=5,
+        )
+    assert ids[-1] not in [c.person_id for c in plain.candidates]  # one of 81 alike
+    best = found.candidates[0]
+    assert best.person_id == ids[-1]
+    assert "mother's name agrees" in best.explanation
+    assert "place of birth agrees" in best.explanation
+
+
 def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: list[int]) -> None:
     a, b, c = three
     with unit_of_work(engine) as session:

@@ -49,11 +49,20 @@ async def identity_search(
     name: Annotated[str, Query(min_length=1, max_length=300)],
     dob: Annotated[str | None, Query(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")] = None,
     nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    mother: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    place_of_birth: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchResult:
-    """Candidate persons for a name in any script, best first, with the evidence."""
+    """Candidate persons for a name in any script, best first, with the evidence; the
+    mother's name and the place of birth, when given, tell namesakes apart."""
     return await read(
-        identity.search_persons, name=name, date_of_birth=dob, nationality=nationality, limit=limit
+        identity.search_persons,
+        name=name,
+        date_of_birth=dob,
+        nationality=nationality,
+        mother_name=mother,
+        place_of_birth=place_of_birth,
+        limit=limit,
     )
 
 

@@ -30,13 +30,21 @@ def search(
         str | None, typer.Option("--dob", help="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")
     ] = None,
     nationality: Annotated[str | None, typer.Option("--nationality", help="ISO alpha-2")] = None,
+    mother: Annotated[str | None, typer.Option("--mother", help="the mother's name")] = None,
+    born_in: Annotated[str | None, typer.Option("--born-in", help="the place of birth")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
     as_json: JsonFlag = False,
 ) -> None:
     """Ranked candidate persons for a name, with the evidence."""
     with read_session() as session:
         result = identity.search_persons(
-            session, name=name, date_of_birth=dob, nationality=nationality, limit=limit
+            session,
+            name=name,
+            date_of_birth=dob,
+            nationality=nationality,
+            mother_name=mother,
+            place_of_birth=born_in,
+            limit=limit,
         )
     if as_json:
         print_json(result.model_dump(mode="json"))

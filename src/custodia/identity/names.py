@@ -144,8 +144,9 @@ _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
-# 3: one-letter words are initials, not name parts.
-NAME_MODEL = 3
+# 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
+# the place of birth.
+NAME_MODEL = 4
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 
 _WORD = re.compile(r"[a-z0-9]+|-")

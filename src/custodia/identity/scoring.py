@@ -139,11 +139,13 @@ class Profile:
 
     @property
     def rank_keys(self) -> set[str]:
-        """Index keys of each name part's own spelling and the birth year (each year of a
-        range up to ``ATTRIBUTE_YEARS``); not nationality, which half a registry shares and
-        which would cost more to read than it tells. They never fetch candidates; they rank
-        the namesakes a name fetched: "Islami" before the "Salim"s that share its skeleton,
-        and "Abdelrahman, born 1975" the Abdelrahmans born in 1975 first."""
+        """Index keys of each name part's own spelling, the birth year (each year of a range
+        up to ``ATTRIBUTE_YEARS``), the parts of the mother's name and of the place of birth;
+        not nationality, which half a registry shares and which would cost more to read than
+        it tells. They never fetch candidates; they rank the namesakes a name fetched:
+        "Islami" before the "Salim"s that share its skeleton, "Abdelrahman, born 1975" the
+        Abdelrahmans born in 1975 first, and the one whose mother is Khadija before the
+        Muhammad Ahmads whose mothers are not."""
         if self._rank_keys is not None:
             return self._rank_keys
         out = {
@@ -156,6 +158,11 @@ class Profile:
             first, last = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year
             if last - first < ATTRIBUTE_YEARS:
                 out.update(f"#y{y}" for y in range(first, last + 1))
+        # the mother's name and the birthplace: how the region's registers tell namesakes apart
+        if self.mother:
+            out.update(f"#m{k}" for k in parse_name(self.mother).keyset)
+        if self.place_of_birth:
+            out.update(f"#p{k}" for k in parse_name(self.place_of_birth).keyset)
         self._rank_keys = out
         return out
 

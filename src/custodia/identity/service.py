@@ -94,10 +94,17 @@ def split(
 
 
 def _query_profile(
-    name: str, date_of_birth: str | None, nationality: str | None, mother_name: str | None = None
+    name: str,
+    date_of_birth: str | None,
+    nationality: str | None,
+    mother_name: str | None = None,
+    place_of_birth: str | None = None,
 ) -> Profile:
     if not name.strip() or not parse_name(name).tokens:
         raise Invalid(f"the name {name!r} has no name parts to search for")
+    for label, value in (("mother's name", mother_name), ("place of birth", place_of_birth)):
+        if value is not None and not parse_name(value).tokens:
+            raise Invalid(f"the {label} {value!r} has no letters to compare")
     if nationality:
         check_country_codes([nationality])
     if date_of_birth:
@@ -108,7 +115,7 @@ def _query_profile(
         date_of_birth=date_of_birth,
         nationalities=[nationality] if nationality else [],
         mother_name=mother_name,
-        place_of_birth=None,
+        place_of_birth=place_of_birth,
     )
 
 
@@ -119,13 +126,15 @@ def search_persons(
     date_of_birth: str | None = None,
     nationality: str | None = None,
     mother_name: str | None = None,
+    place_of_birth: str | None = None,
     limit: int = 10,
 ) -> SearchResult:
     """Candidate persons for a name in any script, best first, one per surviving identity,
-    each with a score and the evidence in plain words."""
+    each with a score and the evidence in plain words (the mother's name and the place of
+    birth, when given, count as they do in de-duplication)."""
     if not 1 <= limit <= 100:
         raise Invalid("limit must be between 1 and 100")
-    query = _query_profile(name, date_of_birth, nationality, mother_name)
+    query = _query_profile(name, date_of_birth, nationality, mother_name, place_of_birth)
     scored = index.search(session, query, limit=limit * 3)
     roots = queue.survivors(session, [s.ident for s in scored])
     profiles = index.load_profiles(session, [s.ident for s in scored])
