@@ -42,7 +42,12 @@ class Api:
         return int(self.client.get("/health").json()["ledger_size"])
 
     def register(
-        self, name: str, *, nationalities: tuple[str, ...] = ("IQ",), category: str = "detainee"
+        self,
+        name: str,
+        *,
+        nationalities: tuple[str, ...] = ("IQ",),
+        category: str = "detainee",
+        **fields: Any,
     ) -> int:
         response = self.post(
             "custody_officer",
@@ -52,6 +57,7 @@ class Api:
                 "sex": "M",
                 "nationalities": list(nationalities),
                 "names": [{"full_name": name}],
+                **fields,
             },
         )
         assert response.status_code == 201, response.text

@@ -23,19 +23,7 @@ def test_search_and_compare_routes(api: Api) -> None:
 
 
 def test_search_route_weighs_the_mother_and_the_birthplace(api: Api) -> None:
-    response = api.post(
-        "custody_officer",
-        "/persons",
-        json={
-            "category": "detainee",
-            "sex": "M",
-            "nationalities": ["IQ"],
-            "names": [{"full_name": "Khalid Hamza al-Jubouri"}],
-            "mother_name": "Khadija Hussein",
-            "place_of_birth": "Samarra",
-        },
-    )
-    assert response.status_code == 201, response.text
+    api.register("Khalid Hamza al-Jubouri", mother_name="Khadija Hussein", place_of_birth="Samarra")
     found = api.get(
         "monitor",
         "/identity/search",
