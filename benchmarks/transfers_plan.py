@@ -33,10 +33,18 @@ def _peak_mb() -> float:
 
 
 def _figures(plan: dict[str, Any], seconds: float) -> dict[str, Any]:
+    stats = plan["solver_stats"]
+    raised = None
+    if stats.get("bound_mip") is not None:
+        raised = round(max(0.0, stats["bound_mip"] - stats["bound_lp"]), 3)
     return {
         "plan_seconds": round(seconds, 2),
         "objective": plan["objective"],
         "lower_bound": plan["lower_bound"],
+        # The bound from the LP alone, and how much the integral model's dual bound raised
+        # it (None: the model is above the size the MIP runs at).
+        "lp_bound": round(plan["lower_bound"] - (raised or 0.0), 3),
+        "mip_bound_raise": raised,
         "gap": plan["gap"],
         "greedy_objective": plan["greedy_objective"],
         "improvement_vs_greedy": plan["improvement_vs_greedy"],
