@@ -99,8 +99,12 @@ def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
                 "flight": route.flight_hours,
             }
         )
+    excused, wrong = _declared_stranded(
+        plan, arrived, {pid for s in trunks for pid in s["manifest"]}
+    )
+    problems += wrong
     problems += _check_holding(
-        op, trunks, arrived, onward_named, holds, planes, types, intake, days_of, seen
+        op, trunks, arrived, onward_named, holds, planes, types, intake, days_of, seen, excused
     )
     for (code, day), n in prep.items():
         if n > sites[code].prep_per_day:
@@ -129,8 +133,32 @@ def check_plan(op: Operation, plan: dict[str, Any]) -> dict[str, Any]:
         "violation_count": len(problems),
         "sorties": len(plan["sorties"]),
         "persons_moved": len(seen),
+        "stranded": len(excused),
         "exposure": round(exposure, 3),
     }
+
+
+def _declared_stranded(
+    plan: dict[str, Any], arrived: dict[int, tuple[str, int]], trunked: set[int]
+) -> tuple[set[int], list[str]]:
+    """The persons a re-plan declares left in holding at the horizon (``stranded``), and
+    what is wrong with the declaration: only someone shuttled into that holding area
+    before the re-plan's first day (a flown shuttle), and not trunked out, can be."""
+    first_day = plan.get("replanned_from_day")
+    excused: set[int] = set()
+    problems: list[str] = []
+    for entry in plan.get("stranded", []):
+        pid = entry["person_id"]
+        where = arrived.get(pid)
+        if first_day is None or where is None or where[0] != entry["holding"]:
+            problems.append(f"stranded person {pid} was not shuttled into {entry['holding']}")
+        elif where[1] >= first_day:
+            problems.append(f"stranded person {pid} was shuttled on day {where[1]}, re-planned")
+        elif pid in trunked:
+            problems.append(f"stranded person {pid} is trunked out")
+        else:
+            excused.add(pid)
+    return excused, problems
 
 
 def _check_holding(
@@ -144,12 +172,13 @@ def _check_holding(
     intake: dict[int, int],
     days_of: dict[tuple[str, int], list[dict[str, Any]]],
     seen: dict[int, str],
+    excused: set[int],
 ) -> list[str]:
     """Trunks out of holding and the holding inventory: a trunk carries only detainees
     shuttled into its holding area on an earlier day, each once, adults or minors only,
     within seats and guards; the stock of the day before plus the day's arrivals never
     exceeds the capacity; everyone shuttled leaves holding within the horizon, on the trunk
-    their shuttle's manifest names."""
+    their shuttle's manifest names, but for those ``excused`` (declared stranded)."""
     problems: list[str] = []
     people = {d.id: d for site in op.sites for d in site.detainees}
     fields = op.airfields()
@@ -195,7 +224,7 @@ def _check_holding(
                 "flight": route.flight_hours,
             }
         )
-    stranded = sorted(set(arrived) - set(left))
+    stranded = sorted(set(arrived) - set(left) - excused)
     if stranded:
         problems.append(f"{len(stranded)} persons still in holding at the horizon: {stranded[:10]}")
     coming = Counter(arrived.values())

@@ -53,6 +53,8 @@ def _render(plan: dict[str, Any]) -> None:
         ("better than greedy by", f"{plan['improvement_vs_greedy']:.1%}"),
         ("moved / in scope", f"{plan['moved']:,} / {plan['in_scope']:,}"),
         ("held back (assessment)", f"{len(plan['held_back']):,}"),
+        # Older plan documents have no stranded list.
+        ("stranded in holding (no trunk left)", f"{len(plan.get('stranded', [])):,}"),
         ("last arrival day", str(plan["last_arrival_day"])),
         ("sorties", f"{len(plan['sorties']):,}"),
         ("family separation records", f"{len(plan['family_records']):,}"),

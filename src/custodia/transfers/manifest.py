@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from custodia.transfers.model import Instance
-from custodia.transfers.operation import Detainee, Operation, Place
-from custodia.transfers.routes import Fleet, SortieRoute, day_fits
+from custodia.transfers.operation import AircraftType, Detainee, Operation, Place
+from custodia.transfers.routes import Fleet, SortieRoute, day_fits, trunk_key
 
 
 def guards_needed(op: Operation, risks: list[int]) -> int:
@@ -239,6 +239,140 @@ def unstrand(loader: Loader, sorties: list[Sortie]) -> list[Sortie]:
             loader.remaining[held.shuttle.point].append(held.person)
         stock[:] = [held for held in stock if held.shuttle is None]
     return [s for s in sorties if s.people]
+
+
+def fly_out_held(loader: Loader, sorties: list[Sortie], first_day: int) -> list[Sortie]:
+    """Trunk out whoever was already in holding when the plan started (a re-plan) and is
+    still there: their shuttles are flown, so unlike ``unstrand`` nothing can undo them.
+    Each extra trunk goes on the airframe-day of a fleet based at the staging airfield that
+    costs least: spare hours first, else after taking off that airframe-day's cheapest
+    direct sorties (their detainees stay at their site) or trunks of persons shuttled in
+    this plan (``unstrand`` takes them off their shuttles). Returns the sorties kept."""
+    inst = loader.inst
+    for h, minor in [key for key, stock in loader.stock.items() if _held_at_start(stock)]:
+        while _held_at_start(loader.stock[h, minor]):
+            brought = {pid: s for s in sorties if s.route.kind == "shuttle" for pid in s.onward}
+            found = _cheapest_trunk_day(loader, sorties, brought, h, minor, first_day)
+            if found is None:
+                break  # no airframe-day can fly it: the re-plan reports them stranded
+            fleet, tail, day, bumped = found
+            for sortie in bumped:
+                _unload(loader, sortie, brought)
+            mine = [s for s in sorties if s.tail == tail and s.day == day and s.people]
+            leg = fleet.hold_legs[trunk_key(minor)]
+            clock = inst.op.duty_start_hour + sum(
+                s.route.block_hours + inst.op.refuel_hours for s in mine
+            )
+            trunk = Sortie(day, tail, fleet, trunk_key(minor), leg, len(mine) + 1, clock)
+            load_trunks(loader, [trunk])
+            if not trunk.people:
+                break  # defensive: the day was checked to have room
+            sorties = [s for s in sorties if s.people] + [trunk]
+            retime(inst.op, [*mine, trunk])
+    return [s for s in sorties if s.people]
+
+
+def _held_at_start(stock: list[Held]) -> list[Held]:
+    return [held for held in stock if held.shuttle is None]
+
+
+def _cheapest_trunk_day(
+    loader: Loader,
+    sorties: list[Sortie],
+    brought: dict[int, Sortie],
+    h: str,
+    minor: bool,
+    first_day: int,
+) -> tuple[Fleet, str, int, list[Sortie]] | None:
+    """The airframe-day (fleet, tail, day) that can fly one more trunk out of ``h`` at the
+    least exposure lost, and the sorties it must drop for it (cheapest first)."""
+    inst = loader.inst
+    op = inst.op
+    best: tuple[float, int, Fleet, str, list[Sortie]] | None = None
+    for fleet in inst.fleets:
+        leg = fleet.hold_legs.get(trunk_key(minor))
+        if leg is None or leg.site != h:
+            continue
+        for day in range(max(first_day, 0), op.horizon_days):
+            for tail in inst.avail[fleet.key, day]:
+                mine = [s for s in sorties if s.tail == tail and s.day == day and s.people]
+                bumped = _make_room(loader, mine, brought, leg, fleet.kind)
+                if bumped is None:
+                    continue
+                freed = sum(len(s.people) for s in bumped)
+                if op.intake_on(day) - loader.intake_used[day] + freed <= 0:
+                    continue
+                lost = sum(_exposure_saved(loader, s, brought) for s in bumped)
+                if best is None or (lost, -day) < (best[0], -best[1]):
+                    best = (lost, day, fleet, tail, bumped)
+    if best is None:
+        return None
+    _, day, fleet, tail, bumped = best
+    return fleet, tail, day, bumped
+
+
+def _make_room(
+    loader: Loader,
+    mine: list[Sortie],
+    brought: dict[int, Sortie],
+    leg: SortieRoute,
+    kind: AircraftType,
+) -> list[Sortie] | None:
+    """The sorties of an airframe-day to drop (cheapest first) so that ``leg`` fits beside
+    the rest; None if it cannot fit even then. Droppable: direct sorties, and trunks of
+    persons shuttled in this plan only (never shuttles: their detainees may be trunked)."""
+    op = loader.inst.op
+    kept = list(mine)
+    bumped: list[Sortie] = []
+    droppable = sorted(
+        (
+            s
+            for s in mine
+            if s.route.kind == "direct" or (s.trunk and all(p.id in brought for p in s.people))
+        ),
+        key=lambda s: _exposure_saved(loader, s, brought),
+    )
+    while not day_fits(op, kind, [*(s.route for s in kept), leg]):
+        if not droppable:
+            return None
+        drop = droppable.pop(0)
+        kept.remove(drop)
+        bumped.append(drop)
+    return bumped
+
+
+def _exposure_saved(loader: Loader, sortie: Sortie, brought: dict[int, Sortie]) -> float:
+    """What the sortie's detainees save by leaving their site (a trunk's: by the shuttles
+    that brought them, which ``unstrand`` would undo)."""
+    inst = loader.inst
+    total = 0.0
+    for person in sortie.people:
+        via = brought[person.id] if sortie.trunk else sortie
+        total += person.risk * float(inst.save[inst.site_index[via.route.site], via.day])
+    return total
+
+
+def _unload(loader: Loader, sortie: Sortie, brought: dict[int, Sortie]) -> None:
+    """Take a sortie's detainees off: a direct sortie's stay at their site, a trunk's go
+    back to holding (where a later trunk may take them, or ``unstrand`` undoes their
+    shuttle)."""
+    op = loader.inst.op
+    for person in sortie.people:
+        loader.intake_used[sortie.day] -= 1
+        if sortie.trunk:
+            shuttle = brought[person.id]
+            del shuttle.onward[person.id]
+            loader.trunked[sortie.route.site, sortie.day] -= 1
+            loader.stock[sortie.route.site, person.minor].append(Held(person, shuttle.day, shuttle))
+            continue
+        loader.boarded.discard(person.id)
+        loader.remaining[sortie.point].append(person)
+        loader.prep_used[sortie.route.site, sortie.day] -= 1
+        loader.moved_by_tier[sortie.point, op.guards.tier(person.risk)] -= 1
+    if not sortie.trunk:
+        loader.remaining[sortie.point].sort(key=lambda d: (-d.risk, d.id))
+    sortie.people = []
+    sortie._ratios_for = -1
 
 
 def load_day(loader: Loader, sorties: list[Sortie], targets: dict[tuple[str, int], int]) -> None:

@@ -268,6 +268,8 @@ def build_model(
     stock: dict[tuple[str, bool, int], int] | None = None,
     packing: float = 1.0,
     bound: bool = False,
+    strand: dict[tuple[str, bool, int], int] | None = None,
+    strand_cost: float = 0.0,
 ) -> tuple[highspy.HighsLp, Layout, float]:
     """The LP (all columns continuous) from ``first_day`` on; returns it, the layout and the
     objective constant. ``remaining`` replaces the supply (point key -> risk -> count) when
@@ -275,7 +277,10 @@ def build_model(
     window that guides a dive step, no longer a bound. ``stock`` replaces the holding areas'
     initial stock: (staging, minor, tier) -> count. ``packing`` < 1 scales the pooled hours
     of airframes on holding duty: a steering LP that expects the loss of packing whole legs
-    into airframe-days.
+    into airframe-days. ``strand``: (staging, minor, tier) -> how many of those already held
+    when the plan starts may still be in holding at the horizon, each at ``strand_cost`` (a
+    re-plan whose remaining trunk capacity cannot empty the holding areas: without it the
+    model is infeasible; with a zero cost the bound covers plans that strand any of them).
 
     Without ``bound`` (the steering model) an airframe-day is either a pattern of direct
     sorties or holding duty. The scheduler mixes them (the spare hours of an airframe flying
@@ -426,10 +431,12 @@ def build_model(
             for day in days:
                 put(row, layout.y_index[gi, ci, day], 1.0)
     col_upper = np.full(layout.n_cols, inf)
+    cost = np.zeros(layout.n_cols)
     if layout.t_index:
         to_the_end = days.stop >= op.horizon_days
         _holding_rows(inst, layout, days, new_row, put, col_upper, slack, to_the_end, stock)
-    cost = np.zeros(layout.n_cols)
+        if to_the_end and strand:
+            _strand_columns(layout, days.stop - 1, strand, strand_cost, col_upper, cost)
     for (fi, pi, _day), col in layout.z_index.items():
         # A whisker of cost per flight hour: among equal-exposure plans, fly less.
         f = inst.fleets[fi]
@@ -614,6 +621,41 @@ def _holding_rows(
                         put(room, col, 1.0)
                     if to_the_end and day == days.stop - 1:
                         col_upper[i_col] = 0.0
+
+
+def _strand_columns(
+    layout: Layout,
+    last: int,
+    strand: dict[tuple[str, bool, int], int],
+    strand_cost: float,
+    col_upper: FloatArray,
+    cost: FloatArray,
+) -> None:
+    """Let the holding stock at the horizon's last day be up to ``strand`` (rather than
+    empty), each person left at ``strand_cost``."""
+    for (h, minor, tier), n in strand.items():
+        col = layout.i_index.get((h, minor, tier, last))
+        if col is not None and n > 0:
+            col_upper[col] = float(n)
+            cost[col] = strand_cost
+
+
+def strand_penalty(inst: Instance) -> float:
+    """The steering models' cost of leaving one held person in holding: far above the
+    exposure any use of a trunk seat's hours could save elsewhere, so a model strands
+    only whom no trunk can take."""
+    risk = max((max(p.risks) for p in inst.points), default=1)
+    save = float(inst.save.max()) if inst.save.size else 1.0
+    return 100.0 * max(1.0, risk * save)
+
+
+def held_counts(held: dict[str, list[Detainee]], op: Operation) -> dict[tuple[str, bool, int], int]:
+    """(staging, minor, tier) -> persons in holding."""
+    out: dict[tuple[str, bool, int], int] = defaultdict(int)
+    for h, people in held.items():
+        for person in people:
+            out[h, person.minor, op.guards.tier(person.risk)] += 1
+    return dict(out)
 
 
 def _supply(inst: Instance, remaining: dict[str, dict[int, int]] | None) -> list[list[int]]:

@@ -127,10 +127,14 @@ def replan_with_operation(
     result = optimise(inst, time_limit=time_limit, first_day=first_day, moved=moved)
     new = [s.to_json(inst) for s in result["sorties"]]
     onward = {pid: s["id"] for s in new if s.get("kind") == "trunk" for pid in s["manifest"]}
+    stranded = _stranded(result["stranded"], first_day)
+    left_behind = {entry["person_id"] for entry in stranded}
     for s in fixed:
         if s.get("kind") == "shuttle":
+            # Those trunked before the event keep their trunk; the stranded have none.
             s["onward"] = {
-                str(pid): onward.get(pid, s["onward"].get(str(pid))) for pid in s["manifest"]
+                str(pid): None if pid in left_behind else onward.get(pid, s["onward"].get(str(pid)))
+                for pid in s["manifest"]
             }
     moves = {**fixed_moves, **_moves(result["sorties"])}
     greedy = greedy_sorties(inst, first_day=first_day, moved=moved)
@@ -144,11 +148,25 @@ def replan_with_operation(
         seconds=time.perf_counter() - started,
         method=result["method"],
         stats=result["stats"],
+        stranded=stranded,
     )
     doc["replanned_from_day"] = first_day
     doc["event"] = event.model_dump(mode="json")
     doc["changes"] = changes(plan, doc, first_day)
     return doc, op
+
+
+def _stranded(found: list[tuple[str, Detainee]], first_day: int) -> list[dict[str, Any]]:
+    """Persons in holding when the re-plan starts whom no trunk left can take out before
+    the horizon (their shuttles are flown): listed, never dropped silently."""
+    return [
+        {
+            "person_id": person.id,
+            "holding": h,
+            "reason": f"no trunk out of {h} can take them from day {first_day} to the horizon",
+        }
+        for h, person in sorted(found, key=lambda hp: (hp[0], hp[1].id))
+    ]
 
 
 def _before(inst: m.Instance, first_day: int, fixed: dict[int, int], moved: set[int]) -> float:

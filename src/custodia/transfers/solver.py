@@ -34,6 +34,7 @@ from custodia.transfers.greedy import fly_tail, greedy_sorties
 from custodia.transfers.manifest import (
     Loader,
     Sortie,
+    fly_out_held,
     integer_legs,
     integer_patterns,
     load_day,
@@ -146,56 +147,21 @@ def optimise(
     started = time.perf_counter()
     loader = Loader.start(inst, moved)
     supply = _supply_left(loader)
-    lp, layout, _ = m.build_model(
-        inst, conservative=False, first_day=first_day, remaining=supply, bound=True
-    )
-    # With holding (or sorties past the patterns) the bound LP only bounds: its solution
-    # steers nothing, so no crossover to a vertex (a third faster on the default operation,
-    # same optimum to 1e-9).
-    steered = not (inst.holding or layout.e_index)
-    solver = m.new_solver()
-    if not steered:
-        solver.setOptionValue("run_crossover", "off")
-    solved = m.solve(solver, lp, layout)
-    if solved.status != "Optimal" and not steered:  # IPM alone did not finish: cross over
-        solved = m.solve(m.new_solver(), lp, layout)
-    bound = solved.objective - layout.whisker_max
-    stats: dict[str, Any] = {
-        "bound_lp_seconds": round(solved.seconds, 2),
-        "bound_lp": round(bound, 3),
-        "columns": layout.n_cols,
-        "rows": int(lp.num_row_),
-        "lp_solves": 1,
-    }
-    per_solve = time.perf_counter() - started  # the LP's: the dive's steps are LPs
-    if layout.n_cols <= m.BOUND_MIP_MAX_COLUMNS:
-        # The same model with the airframe and leg counts integral: HiGHS's dual bound is
-        # proven whether or not it reaches optimality, and often far above the LP's on small
-        # operations (few airframes: fractional ones carry fractional loads). Larger models
-        # skip it: on the default operation its root LP alone takes ~25 s and the root cuts
-        # added 0.26 % in 130 s.
-        value, status, seconds, nodes = m.solve_bound_mip(
-            lp,
-            layout,
-            time_limit=min(m.BOUND_MIP_MAX_SECONDS, 0.3 * time_limit),
-            max_nodes=m.BOUND_MIP_MAX_NODES,
+    # A re-plan may start with more people in holding than the trunks left can take out
+    # (aircraft lost): then the models may leave those held at the start there.
+    strand = m.held_counts(inst.held, inst.op)
+    bound, stats, solved, layout, per_solve = _bound(inst, first_day, supply, time_limit)
+    if solved.status != "Optimal" and any(strand.values()):
+        bound, stats, solved, layout, per_solve = _bound(
+            inst, first_day, supply, time_limit, strand
         )
-        stats["bound_mip_status"] = status
-        stats["bound_mip_seconds"] = round(seconds, 2)
-        stats["bound_mip_nodes"] = nodes
-        if value is not None:
-            integral = value - layout.whisker_max - m.BOUND_MIP_MARGIN * max(1.0, abs(value))
-            stats["bound_mip"] = round(integral, 3)
-            bound = max(bound, integral)
+    steered = not (inst.holding or layout.e_index)
     if not steered:
         # The bound LP's airframes mix patterns and holding legs (or fly past the patterns):
         # steered by it, the dive packed measurably worse (+3.8 % exposure on 40 random
         # instances), so the dive starts from the steering LP over the whole horizon.
         tick = time.perf_counter()
-        lp, layout, _ = m.build_model(
-            inst, conservative=False, first_day=first_day, remaining=supply
-        )
-        solved = m.solve(m.new_solver(), lp, layout)
+        solved = _steer(inst, strand, first_day=first_day, remaining=supply)
         stats["steering_lp_seconds"] = round(solved.seconds, 2)
         stats["lp_solves"] += 1
         per_solve = time.perf_counter() - tick
@@ -222,22 +188,123 @@ def optimise(
             break
         tick = time.perf_counter()
         # Later steps only steer the next days: a window LP is a fraction of the size.
-        lp, layout, _ = m.build_model(
+        solved = _steer(
             inst,
-            conservative=False,
+            _held_left(loader),
             first_day=day,
             remaining=_supply_left(loader),
             last_day=day + window if window else None,
             stock=_stock(loader),
         )
-        solved = m.solve(m.new_solver(), lp, layout)
         covered = min(horizon, day + window) if window else horizon
         stats["lp_solves"] += 1
         per_solve = time.perf_counter() - tick
-    sorties = unstrand(loader, sorties)
+    sorties = unstrand(loader, fly_out_held(loader, sorties, first_day))
+    stranded = [(h, held.person) for (h, _), stock in loader.stock.items() for held in stock]
+    if stranded and "bound_strands" not in stats:
+        # The bound assumed holding emptied by the horizon; this plan cannot: bound the
+        # plans that may leave those held at the start there.
+        bound, more, _, _, _ = _bound(inst, first_day, supply, time_limit, strand)
+        stats.update(more, lp_solves=stats["lp_solves"] + more["lp_solves"])
     stats["dive_step_days"] = step
     stats["window_days"] = window
-    return {"sorties": sorties, "bound": bound, "method": "rolling-lp-dive", "stats": stats}
+    return {
+        "sorties": sorties,
+        "bound": bound,
+        "method": "rolling-lp-dive",
+        "stats": stats,
+        "stranded": stranded,
+    }
+
+
+def _bound(
+    inst: m.Instance,
+    first_day: int,
+    supply: dict[str, dict[int, int]],
+    time_limit: float,
+    strand: dict[tuple[str, bool, int], int] | None = None,
+) -> tuple[float, dict[str, Any], m.Solved, m.Layout, float]:
+    """The lower bound from ``first_day`` (see ``optimise``): the bound, its stats, the bound
+    LP's solution and layout, and the seconds it took. With ``strand`` (at no cost: any
+    plan may leave those in holding) it bounds plans that do not empty the holding areas."""
+    started = time.perf_counter()
+    lp, layout, _ = m.build_model(
+        inst, conservative=False, first_day=first_day, remaining=supply, bound=True, strand=strand
+    )
+    # With holding (or sorties past the patterns) the bound LP only bounds: its solution
+    # steers nothing, so no crossover to a vertex (a third faster on the default operation,
+    # same optimum to 1e-9).
+    steered = not (inst.holding or layout.e_index)
+    solver = m.new_solver()
+    if not steered:
+        solver.setOptionValue("run_crossover", "off")
+    solved = m.solve(solver, lp, layout)
+    if solved.status != "Optimal" and not steered:  # IPM alone did not finish: cross over
+        solved = m.solve(m.new_solver(), lp, layout)
+    bound = solved.objective - layout.whisker_max
+    stats: dict[str, Any] = {
+        "bound_lp_seconds": round(solved.seconds, 2),
+        "bound_lp": round(bound, 3),
+        "columns": layout.n_cols,
+        "rows": int(lp.num_row_),
+        "lp_solves": 1,
+    }
+    if strand:
+        stats["bound_strands"] = True
+    if solved.status != "Optimal":
+        # No proven optimum (an infeasible model): exposure is never negative, so 0 is the
+        # bound on what is still to come (the caller adds the exposure already fixed).
+        bound = 0.0
+        stats["bound_lp_status"] = solved.status
+    per_solve = time.perf_counter() - started  # the LP's: the dive's steps are LPs
+    if layout.n_cols <= m.BOUND_MIP_MAX_COLUMNS and solved.status == "Optimal":
+        # The same model with the airframe and leg counts integral: HiGHS's dual bound is
+        # proven whether or not it reaches optimality, and often far above the LP's on small
+        # operations (few airframes: fractional ones carry fractional loads). Larger models
+        # skip it: on the default operation its root LP alone takes ~25 s and the root cuts
+        # added 0.26 % in 130 s.
+        value, status, seconds, nodes = m.solve_bound_mip(
+            lp,
+            layout,
+            time_limit=min(m.BOUND_MIP_MAX_SECONDS, 0.3 * time_limit),
+            max_nodes=m.BOUND_MIP_MAX_NODES,
+        )
+        stats["bound_mip_status"] = status
+        stats["bound_mip_seconds"] = round(seconds, 2)
+        stats["bound_mip_nodes"] = nodes
+        if value is not None:
+            integral = value - layout.whisker_max - m.BOUND_MIP_MARGIN * max(1.0, abs(value))
+            stats["bound_mip"] = round(integral, 3)
+            bound = max(bound, integral)
+    return bound, stats, solved, layout, per_solve
+
+
+def _steer(inst: m.Instance, strand: dict[tuple[str, bool, int], int], **kwargs: Any) -> m.Solved:
+    """A steering LP's solution; if it has none and persons held at the start are left,
+    the same LP letting them stay in holding at a high cost (only those no trunk can take
+    stay), so that the dive is still steered."""
+    lp, layout, _ = m.build_model(inst, conservative=False, **kwargs)
+    solved = m.solve(m.new_solver(), lp, layout)
+    if solved.status == "Optimal" or not any(strand.values()):
+        return solved
+    lp, layout, _ = m.build_model(
+        inst,
+        conservative=False,
+        strand=strand,
+        strand_cost=m.strand_penalty(inst),
+        **kwargs,
+    )
+    return m.solve(m.new_solver(), lp, layout)
+
+
+def _held_left(loader: Loader) -> dict[tuple[str, bool, int], int]:
+    """(staging, minor, tier) -> persons still in holding who were there at the start."""
+    out: dict[tuple[str, bool, int], int] = defaultdict(int)
+    for (h, minor), stock in loader.stock.items():
+        for held in stock:
+            if held.shuttle is None:
+                out[h, minor, loader.inst.op.guards.tier(held.person.risk)] += 1
+    return dict(out)
 
 
 def plan_operation(op: Operation, *, time_limit: float = 20.0) -> dict[str, Any]:
@@ -276,7 +343,9 @@ def plan_document(
     seconds: float,
     method: str,
     stats: dict[str, Any],
+    stranded: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``stranded``: persons a re-plan leaves in holding at the horizon (see ``replan``)."""
     op = inst.op
     sorties.sort(key=lambda s: (s["day"], s["depart_hour"], s["aircraft"], s["id"]))
     moved = {pid for s in sorties for pid in s["manifest"]}
@@ -305,6 +374,7 @@ def plan_document(
         "in_scope": len(moved) + len(unmoved),
         "unmoved": unmoved,
         "held_back": inst.held_back,
+        "stranded": stranded or [],
         "plan_seconds": round(seconds, 3),
         "method": method,
         "solver": solver_version(),
