@@ -196,6 +196,7 @@ class ParsedName:
     titles: tuple[str, ...]
     keyset: frozenset[str] = frozenset()
     has_kunya: bool = False
+    has_initial: bool = False
     _joined: tuple[tuple[tuple[int, int], NameToken], ...] | None = field(
         default=None, repr=False, compare=False
     )
@@ -207,6 +208,8 @@ class ParsedName:
         object.__setattr__(self, "keyset", keys)
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
+        initial = any(t.role == "initial" for t in self.tokens)
+        object.__setattr__(self, "has_initial", initial)
 
     @property
     def joined(self) -> tuple[tuple[tuple[int, int], NameToken], ...]:

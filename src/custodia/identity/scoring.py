@@ -431,14 +431,20 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
     if not q.tokens or not c.tokens or not _related(q, c):
         return NameMatch(0.0, (), ())
     aligned = _aligned(q, c)
-    wq = [part_weight(t, weigh) for t in q.tokens]
-    wc = [part_weight(t, weigh) for t in c.tokens]
-    got_q = got_c = 0.0
-    for qi, cj, s in aligned:
-        # a name matched by an initial is proven only as far as one letter proves it
-        cap = INITIAL_WEIGHT if _by_initial(q, qi, c, cj) else 1.0
-        got_q += s * sum(min(wq[i], cap) for i in qi)
-        got_c += s * sum(min(wc[j], cap) for j in cj)
+    if q.has_initial or c.has_initial:
+        wq = [part_weight(t, weigh) for t in q.tokens]
+        wc = [part_weight(t, weigh) for t in c.tokens]
+        got_q = got_c = 0.0
+        for qi, cj, s in aligned:
+            # a name matched by an initial is proven only as far as one letter proves it
+            cap = INITIAL_WEIGHT if _by_initial(q, qi, c, cj) else 1.0
+            got_q += s * sum(min(wq[i], cap) for i in qi)
+            got_c += s * sum(min(wc[j], cap) for j in cj)
+    else:  # the common case, and the hot path of a batch: no initials
+        wq = [weigh(t.skeleton) for t in q.tokens]
+        wc = [weigh(t.skeleton) for t in c.tokens]
+        got_q = sum(wq[i] * s for qi, _, s in aligned for i in qi)
+        got_c = sum(wc[j] * s for _, cj, s in aligned for j in cj)
     score = QUERY_SHARE * got_q / sum(wq) + (1 - QUERY_SHARE) * got_c / sum(wc)
     order = [cj[0] for _, cj, _ in sorted(aligned)]
     if any(b < a for a, b in itertools.pairwise(order)):
