@@ -137,3 +137,9 @@ def test_an_initial_stands_for_a_name_with_its_letter_and_proves_little() -> Non
         "Hicac Fehid Hicac Muhammed Sebib al-Acmi", "Fahad H. A. Khashayban"
     ).match
     assert compare_names("KHALAF M. M. AL-DULAYMI", "خلف م. م. الدليمي").score >= 0.85
+
+
+def test_a_glued_article_is_out_of_the_spelling_as_a_hyphenated_one_is() -> None:
+    assert [t.spelling for t in parse_name("Mohammed Ahmed Alshammari").tokens][-1] == "shammari"
+    glued = compare_names("Mohammed Ahmed Alshammari", "Mohammed Ahmed al-Shammari")
+    assert glued.score == 1.0  # the same spelling, so the same rank key (=shammari) too

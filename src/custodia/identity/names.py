@@ -145,7 +145,7 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
 # 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
-# the place of birth.
+# the place of birth; a glued article is out of the spelling too (Alshammari = al-Shammari).
 NAME_MODEL = 4
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 
@@ -328,7 +328,9 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
             stem = re.sub(r"(?:al|el|ad|ed|ud)$", "", stem) or stem
             return ((word, skeleton(stem) + "dn"),)
-    return ((word, skeleton(_GLUED_ARTICLE.sub("", word))),)
+    # the spelling without its glued article too: "Alshammari" is spelt as "al-Shammari" is
+    bare = _GLUED_ARTICLE.sub("", word)
+    return ((bare, skeleton(bare)),)
 
 
 _NOT_JOINED = ARTICLES | CONNECTORS | TITLES | _ABD_WORDS | frozenset(KUNYA_MARKERS)
