@@ -22,6 +22,8 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -212,9 +214,6 @@ def insert_if_absent(session: Session, model: Any, key: str, **values: Any) -> b
     """INSERT a row unless one with the same unique ``key`` exists, in one statement
     (ON CONFLICT DO NOTHING): two transactions making the same row at once do not fail, the
     second waits for the first's row and leaves it. Returns whether this call inserted it."""
-    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
     dialect = session.get_bind().dialect.name
     insert_row = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (

@@ -492,10 +492,11 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
     if len(used) < 2:
         return NameMatch(0.0, (), ())
     weights = [part_weight(t, weigh) for t in parts]
-    got = sum(
-        s * (min(w, INITIAL_WEIGHT) if "initial" in (parts[i].role, pool[key].role) else w)
-        for (i, (key, s)), w in ((u, weights[u[0]]) for u in used.items())
-    )
+    got = 0.0
+    for i, (key, s) in used.items():
+        # as in compare_parsed: a part matched by an initial proves one letter's worth
+        initial = "initial" in (parts[i].role, pool[key].role)
+        got += s * (min(weights[i], INITIAL_WEIGHT) if initial else weights[i])
     score = got / sum(weights)
     pairs = tuple(
         (parts[i].spelling, pool[key].spelling, round(s, 3)) for i, (key, s) in sorted(used.items())

@@ -249,16 +249,17 @@ def fly_out_held(loader: Loader, sorties: list[Sortie], first_day: int) -> list[
     direct sorties (their detainees stay at their site) or trunks of persons shuttled in
     this plan (``unstrand`` takes them off their shuttles). Returns the sorties kept."""
     inst = loader.inst
-    for h, minor in [key for key, stock in loader.stock.items() if _held_at_start(stock)]:
-        while _held_at_start(loader.stock[h, minor]):
+    for h, minor in [key for key, stock in loader.stock.items() if held_at_start(stock)]:
+        while held_at_start(loader.stock[h, minor]):
             brought = {pid: s for s in sorties if s.route.kind == "shuttle" for pid in s.onward}
-            found = _cheapest_trunk_day(loader, sorties, brought, h, minor, first_day)
+            flying = _by_airframe_day(sorties)
+            found = _cheapest_trunk_day(loader, flying, brought, h, minor, first_day)
             if found is None:
                 break  # no airframe-day can fly it: the re-plan reports them stranded
             fleet, tail, day, bumped = found
             for sortie in bumped:
                 _unload(loader, sortie, brought)
-            mine = [s for s in sorties if s.tail == tail and s.day == day and s.people]
+            mine = [s for s in flying.get((tail, day), []) if s.people]
             leg = fleet.hold_legs[trunk_key(minor)]
             clock = inst.op.duty_start_hour + sum(
                 s.route.block_hours + inst.op.refuel_hours for s in mine
@@ -272,13 +273,23 @@ def fly_out_held(loader: Loader, sorties: list[Sortie], first_day: int) -> list[
     return [s for s in sorties if s.people]
 
 
-def _held_at_start(stock: list[Held]) -> list[Held]:
+def held_at_start(stock: list[Held]) -> list[Held]:
+    """Those in a holding area's stock since before the plan (their shuttle flown earlier)."""
     return [held for held in stock if held.shuttle is None]
+
+
+def _by_airframe_day(sorties: list[Sortie]) -> dict[tuple[str, int], list[Sortie]]:
+    """The sorties carrying someone, by (tail, day)."""
+    out: dict[tuple[str, int], list[Sortie]] = defaultdict(list)
+    for s in sorties:
+        if s.people:
+            out[s.tail, s.day].append(s)
+    return out
 
 
 def _cheapest_trunk_day(
     loader: Loader,
-    sorties: list[Sortie],
+    flying: dict[tuple[str, int], list[Sortie]],
     brought: dict[int, Sortie],
     h: str,
     minor: bool,
@@ -295,7 +306,7 @@ def _cheapest_trunk_day(
             continue
         for day in range(max(first_day, 0), op.horizon_days):
             for tail in inst.avail[fleet.key, day]:
-                mine = [s for s in sorties if s.tail == tail and s.day == day and s.people]
+                mine = flying.get((tail, day), [])
                 bumped = _make_room(loader, mine, brought, leg, fleet.kind)
                 if bumped is None:
                     continue

@@ -35,6 +35,7 @@ from custodia.transfers.manifest import (
     Loader,
     Sortie,
     fly_out_held,
+    held_at_start,
     integer_legs,
     integer_patterns,
     load_day,
@@ -45,7 +46,7 @@ from custodia.transfers.manifest import (
     tier_targets,
     unstrand,
 )
-from custodia.transfers.operation import Operation, dump_operation
+from custodia.transfers.operation import Detainee, Operation, dump_operation
 
 
 def solver_version() -> str:
@@ -299,12 +300,10 @@ def _steer(inst: m.Instance, strand: dict[tuple[str, bool, int], int], **kwargs:
 
 def _held_left(loader: Loader) -> dict[tuple[str, bool, int], int]:
     """(staging, minor, tier) -> persons still in holding who were there at the start."""
-    out: dict[tuple[str, bool, int], int] = defaultdict(int)
-    for (h, minor), stock in loader.stock.items():
-        for held in stock:
-            if held.shuttle is None:
-                out[h, minor, loader.inst.op.guards.tier(held.person.risk)] += 1
-    return dict(out)
+    held: dict[str, list[Detainee]] = defaultdict(list)
+    for (h, _), stock in loader.stock.items():
+        held[h].extend(x.person for x in held_at_start(stock))
+    return m.held_counts(held, loader.inst.op)
 
 
 def plan_operation(op: Operation, *, time_limit: float = 20.0) -> dict[str, Any]:
