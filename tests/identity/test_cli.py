@@ -33,3 +33,25 @@ def test_compare_json_and_search_and_a_readable_failure(engine: Engine, tmp_path
     failed = _run(engine, tmp_path, "watchlist", "import", "un-sc", str(bad))
     assert failed.returncode == 1
     assert "CONSOLIDATED_LIST" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_queue_list_for_one_person_shows_what_intake_raised(engine: Engine, tmp_path: Path) -> None:
+    from custodia.db import unit_of_work
+    from custodia.registry import service as registry
+    from tests.identity.test_queue import person
+
+    with unit_of_work(engine) as session:
+        held, new, other = registry.register_persons(
+            session,
+            persons_in=[
+                person("Musa Ammar Muhammad al-Ani", dob="1967-08-30"),
+                person("Mousa Ammaar Mohammed Alaani", dob="1967"),
+                person("Yusuf Bilal al-Tunisi", dob="1990", nationality="TN"),
+            ],
+        )
+    listed = _run(engine, tmp_path, "identity", "queue", "list", "--person", str(new), "--json")
+    assert listed.returncode == 0, listed.stderr
+    (item,) = json.loads(listed.stdout)["items"]
+    assert {item["person_a"]["person_id"], item["person_b"]["person_id"]} == {held, new}
+    none = _run(engine, tmp_path, "identity", "queue", "list", "--person", str(other), "--json")
+    assert json.loads(none.stdout)["total"] == 0

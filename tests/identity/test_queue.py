@@ -108,6 +108,7 @@ def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Eng
 def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: list[int]) -> None:
     a, b, c = three
     with unit_of_work(engine) as session:
+        (at_intake,) = identity.list_queue(session, person_id=b).items  # b's intake found a
         item = identity.propose_pair(
             session, person_a_id=b, person_b_id=a, score=0.8, source="names", evidence={"x": 1}
         )
@@ -119,9 +120,11 @@ def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: l
             source="biometrics",
             evidence={"finger": "R2"},
         )
-        assert item is not None and again == item
+        assert item is not None and item == again == at_intake.id
         shown = identity.get_review_item(session, item_id=item)
-        assert shown.score == 0.95 and shown.sources == ["biometrics", "names"]
+        assert shown.sources == ["biometrics", "intake", "names"]
+        assert shown.score == max(0.95, at_intake.score)
+        assert shown.evidence["biometrics"] == {"score": 0.95, "finger": "R2"}
         merged = identity.decide(
             session, item_id=item, decision="same", note="photo", actor_id=None
         )
@@ -212,16 +215,16 @@ def test_two_reviewers_merging_one_person_at_once_give_it_one_survivor(
 def test_one_pair_proposed_by_two_jobs_at_once_is_one_item_with_both_evidences(
     engine: Engine, three: list[int]
 ) -> None:
-    a, b, _ = three
+    a, _, c = three  # a pair intake did not queue: the item is made by one of the two
 
     def propose(source: str) -> Callable[[Session], object]:
         return lambda s: identity.propose_pair(
-            s, person_a_id=a, person_b_id=b, score=0.9, source=source, evidence={}
+            s, person_a_id=a, person_b_id=c, score=0.9, source=source, evidence={}
         )
 
     assert at_once(engine, propose("names"), propose("biometrics")) == []
     with read_session(engine) as session:
-        queue = identity.list_queue(session, status="open")
+        queue = identity.list_queue(session, status="open", person_id=c)
     assert queue.total == 1
     assert queue.items[0].sources == ["biometrics", "names"]
 

@@ -80,11 +80,19 @@ async def identity_queue(
     read: Read,
     status: Annotated[str | None, Query(pattern="^(open|same|different|unsure)$")] = "open",
     kind: Annotated[str | None, Query(pattern="^(duplicate|watchlist)$")] = None,
+    person_id: Annotated[int | None, Query(ge=1, description="items naming this record")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QueuePage:
     """Candidate pairs and watchlist hits, strongest first, both sides and all evidence."""
-    return await read(identity.list_queue, status=status, kind=kind, limit=limit, offset=offset)
+    return await read(
+        identity.list_queue,
+        status=status,
+        kind=kind,
+        person_id=person_id,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/identity/queue/{item_id}")

@@ -155,13 +155,18 @@ def _render_item(item: ReviewItemOut) -> None:
 def queue_list(
     status: Annotated[str, typer.Option(help="open, same, different, unsure or all")] = "open",
     kind: Annotated[str | None, typer.Option(help="duplicate or watchlist")] = None,
+    person: Annotated[int | None, typer.Option(help="only items naming this person id")] = None,
     limit: int = 20,
     as_json: JsonFlag = False,
 ) -> None:
     """Review items, the strongest first."""
     with read_session() as session:
         page = identity.list_queue(
-            session, status=None if status == "all" else status, kind=kind, limit=limit
+            session,
+            status=None if status == "all" else status,
+            kind=kind,
+            person_id=person,
+            limit=limit,
         )
     if as_json:
         print_json(page.model_dump(mode="json"))

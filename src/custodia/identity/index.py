@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,11 @@ _PROFILE = m.Profile.__table__
 _TOP = select(func.max(_PROFILE.c.person_id))
 _COUNT = select(func.count()).select_from(_PROFILE)
 _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
+# the keys row by row (an index range on person_id), counted here: grouped by key, SQLite
+# would read the whole key index
+_KEYS_SINCE = select(_KEY.c.key).where(_KEY.c.person_id > bindparam("top"))
+_COUNT_SINCE = _COUNT.where(_PROFILE.c.person_id > bindparam("top"))
+GROWN_MAX = 5000  # persons indexed since the last count that are added to it, not recounted
 _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
     _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
 )
@@ -133,7 +139,8 @@ def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool =
     _index_state(session)
     insert_rows(session, _PROFILE, ("person_id", "data"), rows)
     insert_rows(session, _KEY, ("key", "person_id"), keys)
-    _STATS.clear()
+    if not new:
+        _STATS.clear()  # new persons only grow the index: the statistics add their keys
 
 
 def _index_state(session: Session) -> m.IndexState:
@@ -198,7 +205,9 @@ class _Stats:
 
 
 class _StatsCache:
-    """Key frequencies per database, recounted when the index grows or changes."""
+    """Key frequencies per database: counted once, then grown by the keys of the persons
+    indexed since (an intake adds a few; recounting 700,000 keys for each would cost more
+    than the intake's own search), and recounted when the index changed otherwise."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -216,15 +225,40 @@ class _StatsCache:
         with self._lock:
             stats = self._by_db.get(url)
         if stats is None or stats.state[1] != top:
-            count = int(session.execute(_COUNT).scalar() or 0)
-            df: dict[str, int] = {}
-            rank_df: dict[str, int] = {}
-            for key, n in session.execute(_DF).tuples():
-                (rank_df if key[:1] in RANK_KEY_MARKS else df)[key] = int(n)
-            stats = _Stats((count, top), df, rank_df, idf_weigher(df, count), {})
+            stats = _grown(session, stats, top) or _counted(session, top)
             with self._lock:
                 self._by_db[url] = stats
         return stats
+
+
+def _counted(session: Session, top: int) -> _Stats:
+    count = int(session.execute(_COUNT).scalar() or 0)
+    df: dict[str, int] = {}
+    rank_df: dict[str, int] = {}
+    for key, n in session.execute(_DF).tuples():
+        (rank_df if key[:1] in RANK_KEY_MARKS else df)[key] = int(n)
+    return _Stats((count, top), df, rank_df, idf_weigher(df, count), {})
+
+
+def _grown(session: Session, stats: _Stats | None, top: int) -> _Stats | None:
+    """``stats`` plus the keys of the persons indexed after its highest id (ids only grow;
+    a rewrite clears the cache), or None when there are too many of them to add."""
+    if stats is None or top < stats.state[1]:
+        return None
+    since = {"top": stats.state[1]}
+    added = int(session.execute(_COUNT_SINCE, since).scalar() or 0)
+    if added > GROWN_MAX:
+        return None
+    df, rank_df = dict(stats.df), dict(stats.rank_df)
+    new_vocabulary = False
+    for key, n in Counter(session.scalars(_KEYS_SINCE, since)).items():
+        target = rank_df if key[:1] in RANK_KEY_MARKS else df
+        new_vocabulary |= target is df and key not in df
+        target[key] = target.get(key, 0) + n
+    # near spellings are remembered per key over the vocabulary: a new key may be one
+    near = {} if new_vocabulary else stats.near
+    count = stats.state[0] + added
+    return _Stats((count, top), df, rank_df, idf_weigher(df, count), near)
 
 
 _STATS = _StatsCache()

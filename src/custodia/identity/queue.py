@@ -267,15 +267,20 @@ def list_queue(
     *,
     status: str | None = "open",
     kind: str | None = None,
+    person_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> QueuePage:
-    """Review items, the strongest first."""
+    """Review items, the strongest first; ``person_id``: only those naming that record."""
     query = select(m.ReviewItem)
     if status:
         query = query.where(m.ReviewItem.status == status)
     if kind:
         query = query.where(m.ReviewItem.kind == kind)
+    if person_id is not None:
+        query = query.where(
+            (m.ReviewItem.person_a_id == person_id) | (m.ReviewItem.person_b_id == person_id)
+        )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(
         session.scalars(

@@ -145,16 +145,16 @@ def watchlist_index(session: Session) -> MemoryIndex | None:
 
 def screen_profiles(
     session: Session, profiles: Sequence[Profile], mem: MemoryIndex
-) -> tuple[int, int]:
-    """Screen ``profiles`` against the watchlist; returns (hits, newly proposed or updated)."""
+) -> dict[int, list[int]]:
+    """Screen ``profiles`` against the watchlist: the review items of their hits, by person
+    (a hit decided 'different' before is not queued again)."""
     weigh = mem.weigher()
-    hits = proposed = 0
+    out: dict[int, list[int]] = {}
     for profile in profiles:
         candidates = mem.candidates(profile, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW)
         for s in rank(profile, candidates, weigh, limit=HITS_PER_PERSON):
             if s.score < REVIEW_THRESHOLD:
                 break
-            hits += 1
             item = queue.propose_hit(
                 session,
                 person_id=profile.ident,
@@ -163,16 +163,16 @@ def screen_profiles(
                 evidence={**s.evidence, "explanation": list(s.explanation)},
             )
             if item is not None:
-                proposed += 1
-    return hits, proposed
+                out.setdefault(profile.ident, []).append(item)
+    return out
 
 
-def screen_new(session: Session, profiles: Sequence[Profile]) -> int:
+def screen_new(session: Session, profiles: Sequence[Profile]) -> dict[int, list[int]]:
     """Intake screening: a no-op costing one small query when no watchlist is loaded."""
     mem = _CACHE.get(session)
     if mem is None:
-        return 0
-    return screen_profiles(session, profiles, mem)[0]
+        return {}
+    return screen_profiles(session, profiles, mem)
 
 
 def _may_reach_review(person: Profile, name: KnownName, weigh: Weigher) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
-from custodia.identity import index, queue, screening
+from custodia.identity import index, intake, queue, screening
 from custodia.identity.names import parse_name
 from custodia.identity.schemas import (
     Candidate,
@@ -65,11 +65,15 @@ def list_queue(
     *,
     status: str | None = "open",
     kind: str | None = None,
+    person_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> QueuePage:
-    """Review items (candidate pairs and watchlist hits), the strongest first."""
-    return queue.list_queue(session, status=status, kind=kind, limit=limit, offset=offset)
+    """Review items (candidate pairs and watchlist hits), the strongest first; with
+    ``person_id`` only those naming that record (what intake raised for a new arrival)."""
+    return queue.list_queue(
+        session, status=status, kind=kind, person_id=person_id, limit=limit, offset=offset
+    )
 
 
 def get_review_item(session: Session, *, item_id: int) -> ReviewItemOut:
@@ -202,16 +206,15 @@ def reindex(
 
 def on_persons_registered(
     session: Session, *, person_ids: Sequence[int], persons_in: Sequence[PersonIn]
-) -> int:
+) -> intake.IntakeResult:
     """Called by the registry for each batch of NEW person records: index their names for
-    search and de-duplication, and screen them against loaded watchlists (intake
-    screening). Returns the number of watchlist hits queued."""
+    search and de-duplication, screen them against loaded watchlists and, for a small
+    intake, queue their likely duplicates in the registry (see identity.intake)."""
     profiles = [
         index.profile_of_input(pid, person_in)
         for pid, person_in in zip(person_ids, persons_in, strict=True)
     ]
-    index.store_profiles(session, profiles, new=True)
-    return screening.screen_new(session, profiles)
+    return intake.register(session, profiles)
 
 
 def import_un_sc_list(session: Session, *, path: Path) -> WatchlistImportResult:

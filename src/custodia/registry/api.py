@@ -28,6 +28,7 @@ from custodia.registry.schemas import (
     PersonIn,
     PersonOut,
     PersonQuery,
+    RegisteredPersonOut,
     ThreatLevelIn,
     ThreatLevelOut,
     TokenIn,
@@ -139,5 +140,7 @@ async def find_persons(query: Annotated[PersonQuery, Query()], read: Read) -> Pe
 
 
 @router.post("/persons", status_code=201, responses=WRITE)
-def register_person(person_in: PersonIn, actor: CustodyWriter, session: WriteSession) -> PersonOut:
+def register_person(
+    person_in: PersonIn, actor: CustodyWriter, session: WriteSession
+) -> RegisteredPersonOut:
     return registry.register_person(session, person_in=person_in, actor_id=actor.user_id)

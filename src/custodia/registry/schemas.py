@@ -142,6 +142,14 @@ class PersonOut(BaseModel):
         return self.names[0].full_name if self.names else ""
 
 
+class RegisteredPersonOut(PersonOut):
+    review_items: list[int] = Field(
+        default=[],
+        description="review queue items intake raised for this record: watchlist hits and "
+        "likely duplicates already in the registry (GET /identity/queue/{id})",
+    )
+
+
 class PersonQuery(BaseModel):
     name: str | None = None
     nationality: str | None = Field(default=None, description="ISO 3166-1 alpha-2")

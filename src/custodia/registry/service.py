@@ -29,6 +29,7 @@ from custodia.registry.schemas import (
     PersonMatches,
     PersonOut,
     PersonQuery,
+    RegisteredPersonOut,
     ThreatLevelIn,
     UserIn,
     UserOut,
@@ -283,8 +284,15 @@ def register_persons(
     session: Session, *, persons_in: Sequence[PersonIn], actor_id: int | None = None
 ) -> list[int]:
     """Register many persons in bulk (Core inserts); returns their ids in input order."""
+    return _register(session, persons_in, actor_id)[0]
+
+
+def _register(
+    session: Session, persons_in: Sequence[PersonIn], actor_id: int | None
+) -> tuple[list[int], dict[int, list[int]]]:
+    """The new ids in input order, and the review items intake raised, by new id."""
     if not persons_in:
-        return []
+        return [], {}
     for person_in in persons_in:
         check_country_codes(person_in.nationalities)
         check_country_codes([d.issuing_country for d in person_in.documents])
@@ -322,7 +330,7 @@ def register_persons(
     # Identity indexes the new names and screens them against loaded watchlists (intake).
     from custodia.identity import service as identity
 
-    identity.on_persons_registered(session, person_ids=ids, persons_in=persons_in)
+    raised = identity.on_persons_registered(session, person_ids=ids, persons_in=persons_in)
     subject = f"person:{ids[0]}" if len(ids) == 1 else f"person:{ids[0]}..{ids[-1]}"
     access.record_action(
         session,
@@ -331,14 +339,17 @@ def register_persons(
         subject=subject,
         detail=f"{len(ids)} registered",
     )
-    return ids
+    return ids, raised.review_items
 
 
 def register_person(
     session: Session, *, person_in: PersonIn, actor_id: int | None = None
-) -> PersonOut:
-    (person_id,) = register_persons(session, persons_in=[person_in], actor_id=actor_id)
-    return get_person(session, person_id=person_id)
+) -> RegisteredPersonOut:
+    """Register one person; the answer names the review items intake raised for him
+    (watchlist hits, likely duplicates already in the registry)."""
+    (person_id,), raised = _register(session, [person_in], actor_id)
+    person = get_person(session, person_id=person_id)
+    return RegisteredPersonOut(**person.model_dump(), review_items=raised.get(person_id, []))
 
 
 def get_person(session: Session, *, person_id: int) -> PersonOut:

@@ -1,0 +1,149 @@
+"""Intake: a new record already in the registry under another spelling is queued for review
+the moment it is registered, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from custodia.db import read_session, unit_of_work
+from custodia.identity import intake
+from custodia.identity import service as identity
+from custodia.registry import service as registry
+from tests.api.conftest import Api
+from tests.identity.test_queue import person
+
+
+def test_a_spelling_variant_at_intake_is_queued_against_the_record_already_held(
+    engine: Engine,
+) -> None:
+    with unit_of_work(engine) as session:
+        (held,) = registry.register_persons(
+            session, persons_in=[person("Musa Ammar Muhammad al-Ani", dob="1967-08-30")]
+        )
+    with unit_of_work(engine) as session:
+        new = registry.register_person(
+            session, person_in=person("Mousa Ammaar Mohammed Alaani", dob="1967")
+        )
+    with read_session(engine) as session:
+        (item,) = identity.list_queue(session, person_id=new.id).items
+    assert new.review_items == [item.id]
+    assert item.kind == "duplicate" and item.sources == ["intake"]
+    assert {item.person_a.person_id, item.person_b and item.person_b.person_id} == {held, new.id}
+    assert any("date of birth" in line for line in item.evidence["intake"]["explanation"])
+
+
+def test_a_namesake_born_a_generation_later_is_not_queued(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        registry.register_persons(
+            session, persons_in=[person("Musa Ammar Muhammad al-Ani", dob="1967-08-30")]
+        )
+        other = registry.register_person(
+            session, person_in=person("Musa Ammar Muhammad al-Ani", dob="1995-02-11")
+        )
+    assert other.review_items == []
+    with read_session(engine) as session:
+        assert identity.list_queue(session).total == 0
+
+
+def test_a_record_merged_into_another_counts_once(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        a, b = registry.register_persons(
+            session,
+            persons_in=[
+                person("Khalid Hamza al-Jubouri", dob="1971-03-02"),
+                person("خالد حمزة الجبوري", dob="1971-03-02"),
+            ],
+        )
+        (pair,) = identity.list_queue(session, person_id=b).items
+        identity.decide(session, item_id=pair.id, decision="same", note="", actor_id=None)
+    with unit_of_work(engine) as session:
+        third = registry.register_person(
+            session, person_in=person("Khaled Hamzah Aljubouri", dob="1971-03-02")
+        )
+    with read_session(engine) as session:
+        (item,) = identity.list_queue(session, person_id=third.id).items
+    assert third.review_items == [item.id]
+    sides = [item.person_a, item.person_b]
+    assert [x.survivor_id for x in sides if x is not None and x.person_id != third.id] == [a]
+
+
+def test_namesakes_share_the_evidence_and_a_crowd_of_them_is_not_queued(engine: Engine) -> None:
+    namesake = person("Muhammad Ahmad al-Jubouri", dob="1985")
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[namesake] * 3)
+        (first, *_) = identity.list_queue(session).items
+    assert any(
+        "2 registry records match" in line for line in first.evidence["intake"]["explanation"]
+    )
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[namesake] * 30)
+        queued = identity.list_queue(session).total
+        again = registry.register_person(session, person_in=namesake)
+    assert again.review_items == []  # one of 33 alike: nothing to tell them apart
+    with read_session(engine) as session:
+        assert identity.list_queue(session).total == queued
+
+
+def test_a_bulk_load_is_left_to_the_batch_job(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "DUPLICATE_CHECK_MAX", 2)
+    variants = [
+        person("Musa Ammar Muhammad al-Ani", dob="1967-08-30"),
+        person("Mousa Ammaar Mohammed Alaani", dob="1967"),
+        person("Yusuf Bilal al-Tunisi", dob="1990", nationality="TN"),
+    ]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=variants)
+    with read_session(engine) as session:
+        assert identity.list_queue(session).total == 0
+    with unit_of_work(engine) as session:
+        found = identity.dedupe(session)
+    assert found.pairs_proposed == 1
+
+
+def test_the_registration_route_names_what_intake_raised(api: Api) -> None:
+    held = api.register("Khalid Hamza al-Jubouri", date_of_birth="1971-03-02")
+    response = api.post(
+        "custody_officer",
+        "/persons",
+        json={
+            "category": "detainee",
+            "sex": "M",
+            "nationalities": ["IQ"],
+            "date_of_birth": "1971",
+            "names": [{"full_name": "Khaled Hamzah Aljubouri"}],
+        },
+    )
+    assert response.status_code == 201, response.text
+    new, (item_id,) = response.json()["id"], response.json()["review_items"]
+    queue = api.get("monitor", "/identity/queue", params={"person_id": new})
+    assert queue.status_code == 200, queue.text
+    (item,) = queue.json()["items"]
+    assert item["id"] == item_id and item["sources"] == ["intake"]
+    assert {item["person_a"]["person_id"], item["person_b"]["person_id"]} == {held, new}
+    assert api.get("monitor", "/identity/queue", params={"person_id": held}).json()["total"] == 1
+
+
+def test_search_after_intakes_scores_as_after_a_full_recount(engine: Engine) -> None:
+    from custodia.identity import index
+
+    arrivals = [
+        person("Musa Ammar Muhammad al-Ani", dob="1967-08-30"),
+        person("Yusuf Bilal al-Tunisi", dob="1990", nationality="TN"),
+        person("Zhumabaev Dzhamal", dob="1988", nationality="KZ"),
+        person("Musa Bilal Zhumabaev", dob="1990", nationality="KZ"),
+    ]
+    for arrival in arrivals:  # one intake each: the statistics grow by each new record
+        with unit_of_work(engine) as session:
+            registry.register_person(session, person_in=arrival)
+
+    def scores() -> list[tuple[int, float]]:
+        with read_session(engine) as session:
+            found = identity.search_persons(session, name="Musa Zhumabaev", limit=10)
+        return [(c.person_id, c.score) for c in found.candidates]
+
+    grown = scores()
+    index._STATS.clear()  # counted afresh from the database
+    assert grown == scores() and len(grown) >= 2
