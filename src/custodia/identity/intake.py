@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -34,37 +34,19 @@ CROWD = 20  # registry candidates looked at to tell a likely duplicate from a cr
 SOURCE = "intake"  # the review queue's name for evidence found at intake
 
 
-@dataclass
-class IntakeResult:
-    """What intake raised: review item ids by new record (watchlist hits and duplicates)."""
-
-    watchlist_hits: int = 0
-    duplicates: int = 0
-    review_items: dict[int, list[int]] = field(default_factory=dict)
-
-    def add(self, person_id: int, item_id: int | None) -> None:
-        if item_id is not None:
-            self.review_items.setdefault(person_id, []).append(item_id)
-
-
-def register(session: Session, profiles: Sequence[Profile]) -> IntakeResult:
+def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[int]]:
     """Index the new records, screen them against the watchlists and, for a small intake,
-    queue the registry's likely duplicates of each."""
+    queue the registry's likely duplicates of each; returns the review items raised, by
+    record (a pair of two new records is one item, raised for both)."""
     index.store_profiles(session, profiles, new=True)
-    result = IntakeResult()
-    for person_id, items in screening.screen_new(session, profiles).items():
-        result.watchlist_hits += len(items)
-        for item_id in items:
-            result.add(person_id, item_id)
+    raised = screening.screen_new(session, profiles)
     if len(profiles) <= DUPLICATE_CHECK_MAX:
-        rejected = queue.decided_different(session)
         for profile in profiles:
             for s in likely_duplicates(session, profile):
-                if queue.pair_key(profile.ident, s.ident) in rejected:
-                    continue
-                result.duplicates += 1
-                result.add(profile.ident, _propose(session, profile.ident, s))
-    return result
+                item = _propose(session, profile.ident, s)  # None: decided 'different'
+                if item is not None:
+                    raised.setdefault(profile.ident, []).append(item)
+    return raised
 
 
 def likely_duplicates(session: Session, profile: Profile) -> list[Scored]:

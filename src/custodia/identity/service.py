@@ -206,10 +206,11 @@ def reindex(
 
 def on_persons_registered(
     session: Session, *, person_ids: Sequence[int], persons_in: Sequence[PersonIn]
-) -> intake.IntakeResult:
+) -> dict[int, list[int]]:
     """Called by the registry for each batch of NEW person records: index their names for
     search and de-duplication, screen them against loaded watchlists and, for a small
-    intake, queue their likely duplicates in the registry (see identity.intake)."""
+    intake, queue their likely duplicates in the registry (see identity.intake). Returns
+    the review items raised, by new record."""
     profiles = [
         index.profile_of_input(pid, person_in)
         for pid, person_in in zip(person_ids, persons_in, strict=True)

@@ -327,7 +327,8 @@ def _register(
     ):
         for start in range(0, len(values), 10_000):
             session.execute(insert(table), values[start : start + 10_000])
-    # Identity indexes the new names and screens them against loaded watchlists (intake).
+    # Identity indexes the new names, screens them against loaded watchlists and, for a
+    # small intake, queues the registry's likely duplicates of each (identity.intake).
     from custodia.identity import service as identity
 
     raised = identity.on_persons_registered(session, person_ids=ids, persons_in=persons_in)
@@ -339,7 +340,7 @@ def _register(
         subject=subject,
         detail=f"{len(ids)} registered",
     )
-    return ids, raised.review_items
+    return ids, raised
 
 
 def register_person(
