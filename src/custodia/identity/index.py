@@ -58,7 +58,7 @@ _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
 # would read the whole key index
 _KEYS_SINCE = select(_KEY.c.key).where(_KEY.c.person_id > bindparam("top"))
 _COUNT_SINCE = _COUNT.where(_PROFILE.c.person_id > bindparam("top"))
-GROWN_MAX = 5000  # persons indexed since the last count that are added to it, not recounted
+GROWN_MAX = 5000  # persons added to the key counts before they are counted afresh
 _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
     _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
 )
@@ -202,12 +202,15 @@ class _Stats:
     rank_df: dict[str, int]  # spelling, birth-year and nationality keys (Profile.rank_keys)
     weigh: Weigher
     near: dict[str, list[str]]
+    grown: int = 0  # persons added to the counts since they were last read in full
 
 
 class _StatsCache:
     """Key frequencies per database: counted once, then grown by the keys of the persons
     indexed since (an intake adds a few; recounting 700,000 keys for each would cost more
-    than the intake's own search), and recounted when the index changed otherwise."""
+    than the intake's own search), and counted afresh when the index changed otherwise or
+    has grown by ``GROWN_MAX`` persons (so the keys of an intake whose transaction was
+    rolled back after it grew the counts are not kept for long)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -242,12 +245,12 @@ def _counted(session: Session, top: int) -> _Stats:
 
 def _grown(session: Session, stats: _Stats | None, top: int) -> _Stats | None:
     """``stats`` plus the keys of the persons indexed after its highest id (ids only grow;
-    a rewrite clears the cache), or None when there are too many of them to add."""
+    a rewrite clears the cache), or None when it is time to count afresh."""
     if stats is None or top < stats.state[1]:
         return None
     since = {"top": stats.state[1]}
     added = int(session.execute(_COUNT_SINCE, since).scalar() or 0)
-    if added > GROWN_MAX:
+    if stats.grown + added > GROWN_MAX:
         return None
     df, rank_df = dict(stats.df), dict(stats.rank_df)
     new_vocabulary = False
@@ -258,7 +261,7 @@ def _grown(session: Session, stats: _Stats | None, top: int) -> _Stats | None:
     # near spellings are remembered per key over the vocabulary: a new key may be one
     near = {} if new_vocabulary else stats.near
     count = stats.state[0] + added
-    return _Stats((count, top), df, rank_df, idf_weigher(df, count), near)
+    return _Stats((count, top), df, rank_df, idf_weigher(df, count), near, stats.grown + added)
 
 
 _STATS = _StatsCache()
