@@ -25,7 +25,7 @@ process or in forked workers (``workers``).
 
 Measured (benchmarks/results/identity_dedupe*.json, 2 cores): the 46,000 scenario
 records, P 0.982 / R 0.933 / F1 0.957 (recall 0.995 on spelling variants, 0.737 on
-nom-de-guerre-only records) in 9.6 s, 0.58 GB. F1 0.97 is still missed: the remaining
+nom-de-guerre-only records) in 5.8 s, 0.59 GB. F1 0.97 is still missed: the remaining
 misses are nom-de-guerre records whose birth year, town and nationality several other men
 share (nothing in the records tells them apart). A million synthetic records: 3.89 million
 candidate pairs (18.4 million before the name cut), job 536 s in one process (pairs are
