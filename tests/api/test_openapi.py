@@ -41,6 +41,7 @@ EXPECTED = {
     ("get", "/reports/population.png"),
     ("get", "/identity/search"),
     ("get", "/identity/compare"),
+    ("get", "/identity/persons/{person_id}"),
     ("get", "/identity/queue"),
     ("get", "/identity/queue/{item_id}"),
     ("post", "/identity/queue/{item_id}/decisions"),

@@ -83,3 +83,20 @@ def test_watchlist_import_and_screen_routes(api: Api) -> None:
     assert screened.status_code == 200 and screened.json()["hits"] == 1
     broken = api.post("admin", "/watchlists/un-sc", content=b"<nope", headers={})
     assert broken.status_code == 422
+
+
+def test_identity_route_shows_a_records_identity_and_refuses_an_unknown_one(api: Api) -> None:
+    a = api.register("Khalid Hamza al-Jubouri", date_of_birth="1971-03-02")
+    b = api.register("خالد حمزة الجبوري", date_of_birth="1971-03-02")
+    (item,) = api.get("monitor", "/identity/queue", params={"person_id": b}).json()["items"]
+    done = api.post("analyst", f"/identity/queue/{item['id']}/decisions", json={"decision": "same"})
+    assert done.status_code == 201, done.text
+    shown = api.get("monitor", f"/identity/persons/{b}")
+    assert shown.status_code == 200, shown.text
+    body = shown.json()
+    assert body["survivor_id"] == a
+    assert [r["person_id"] for r in body["records"]] == [a, b]
+    assert body["review_items"][0]["decisions"][0]["decided_by"] == api.world.users["analyst"]
+    missing = api.get("monitor", "/identity/persons/999999")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")

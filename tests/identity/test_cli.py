@@ -55,3 +55,9 @@ def test_queue_list_for_one_person_shows_what_intake_raised(engine: Engine, tmp_
     assert {item["person_a"]["person_id"], item["person_b"]["person_id"]} == {held, new}
     none = _run(engine, tmp_path, "identity", "queue", "list", "--person", str(other), "--json")
     assert json.loads(none.stdout)["total"] == 0
+    shown = _run(engine, tmp_path, "identity", "show", str(new))
+    assert shown.returncode == 0, shown.stderr
+    assert "1 review items, 1 open" in shown.stdout
+    unknown = _run(engine, tmp_path, "identity", "show", "999999")
+    assert unknown.returncode == 1
+    assert "999999" in unknown.stderr and "Traceback" not in unknown.stderr

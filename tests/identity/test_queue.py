@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from custodia.db import read_session, unit_of_work
-from custodia.errors import Conflict
+from custodia.errors import Conflict, NotFound
 from custodia.identity import service as identity
 from custodia.identity.models import IndexState
 from custodia.identity.names import NAME_MODEL
@@ -388,3 +388,33 @@ def test_an_index_built_by_an_older_name_model_warns_and_is_rebuilt(
         fresh = identity.search_persons(session, name="Khalid Hamza al-Jubouri")
     assert not fresh.warnings
     assert fresh.candidates[0].person_id in three[:2]
+
+
+def test_identity_of_a_record_gathers_its_merged_records_and_their_items(
+    engine: Engine, three: list[int]
+) -> None:
+    a, b, c = three
+    with unit_of_work(engine) as session:
+        (pair,) = identity.list_queue(session, person_id=a).items  # queued at intake
+        (d,) = registry.register_persons(session, persons_in=[person("Khaled Hamza Jubouri")])
+        identity.decide(session, item_id=pair.id, decision="same", note="photo", actor_id=None)
+        later = identity.propose_pair(
+            session, person_a_id=d, person_b_id=b, score=0.9, source="biometrics", evidence={}
+        )
+        assert later is not None
+        identity.decide(session, item_id=later, decision="same", note="prints", actor_id=None)
+        found = identity.identity_of(session, person_id=d)
+        assert found.survivor_id == a
+        assert [r.person_id for r in found.records] == sorted([a, b, d])
+        assert {i.id for i in found.review_items} >= {pair.id, later}
+        assert all(i.status == "same" for i in found.review_items if i.id in (pair.id, later))
+        identity.split(session, item_id=pair.id, note="twins", actor_id=None)
+        # d was linked to the identity's surviving record a; the split parts b alone
+        parted = identity.identity_of(session, person_id=d)
+        assert parted.survivor_id == a
+        assert [r.person_id for r in parted.records] == sorted([a, d])
+        assert [r.person_id for r in identity.identity_of(session, person_id=b).records] == [b]
+        alone = identity.identity_of(session, person_id=c)
+        assert [r.person_id for r in alone.records] == [c] and alone.survivor_id == c
+        with pytest.raises(NotFound):
+            identity.identity_of(session, person_id=999_999)

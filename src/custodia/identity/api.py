@@ -15,6 +15,7 @@ from custodia.identity.schemas import (
     Comparison,
     DecisionIn,
     DedupeResult,
+    IdentityOut,
     QueuePage,
     ReviewItemOut,
     ScreenResult,
@@ -93,6 +94,13 @@ async def identity_queue(
         limit=limit,
         offset=offset,
     )
+
+
+@router.get("/identity/persons/{person_id}")
+async def identity_person(person_id: int, read: Read) -> IdentityOut:
+    """Who this record really is: its identity, the records merged into it, and every review
+    item naming one of them, with the decisions."""
+    return await read(identity.identity_of, person_id=person_id)
 
 
 @router.get("/identity/queue/{item_id}")

@@ -176,6 +176,37 @@ def queue_list(
         _render_item(item)
 
 
+@app.command("show")
+def show(
+    person_id: Annotated[int, typer.Argument(help="a person (record) id")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Who a record really is: its identity, the records merged into it, and every review
+    item naming one of them, with the decisions."""
+    with read_session() as session:
+        found = identity.identity_of(session, person_id=person_id)
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    title = f"person {found.person_id}: identity {found.survivor_id}"
+    table = Table("record", "names", "born", "nat.", "mother", "born in", title=title)
+    for r in found.records:
+        mark = " (surviving)" if r.person_id == found.survivor_id else ""
+        table.add_row(
+            f"{r.person_id}{mark}",
+            "\n".join(r.names),
+            r.date_of_birth or "",
+            ",".join(r.nationalities),
+            r.mother_name or "",
+            r.place_of_birth or "",
+        )
+    console.print(table)
+    open_items = sum(1 for i in found.review_items if i.status == "open")
+    console.print(f"{len(found.review_items)} review items, {open_items} open")
+    for item in found.review_items:
+        _render_item(item)
+
+
 @queue_app.command("show")
 def queue_show(item_id: int, as_json: JsonFlag = False) -> None:
     with read_session() as session:

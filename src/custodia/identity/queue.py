@@ -15,6 +15,7 @@ from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
 from custodia.identity.schemas import (
     DecisionOut,
+    IdentityOut,
     PersonBrief,
     QueuePage,
     ReviewItemOut,
@@ -42,24 +43,46 @@ def _serialize_merges(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MERGE_LOCK_KEY})
 
 
+def _active_links(session: Session) -> dict[int, int]:
+    """Merged record -> the record it was merged into, for every merge not split."""
+    rows = select(_LINK.c.person_id, _LINK.c.survivor_id).where(_LINK.c.split_at.is_(None))
+    return dict(session.execute(rows).tuples().all())
+
+
+def _root(links: dict[int, int], person_id: int) -> int:
+    seen = {person_id}
+    current = person_id
+    while current in links and links[current] not in seen:
+        current = links[current]
+        seen.add(current)
+    return current
+
+
 def survivors(session: Session, person_ids: Collection[int]) -> dict[int, int]:
     """Each person's surviving identity: follows the merge links that are not split."""
-    links = dict(
-        session.execute(
-            select(_LINK.c.person_id, _LINK.c.survivor_id).where(_LINK.c.split_at.is_(None))
-        )
-        .tuples()
-        .all()
+    links = _active_links(session)
+    return {person_id: _root(links, person_id) for person_id in person_ids}
+
+
+def identity_of(session: Session, *, person_id: int) -> IdentityOut:
+    """The identity ``person_id`` belongs to: its records and every review item naming one."""
+    registry.ensure_person_exists(session, person_id=person_id)
+    links = _active_links(session)
+    root = _root(links, person_id)
+    records = {root} | {merged for merged in links if _root(links, merged) == root}
+    named = m.ReviewItem.person_a_id.in_(records) | m.ReviewItem.person_b_id.in_(records)
+    items = session.scalars(
+        select(m.ReviewItem)
+        .where(named)
+        .order_by((m.ReviewItem.status != "open"), m.ReviewItem.score.desc(), m.ReviewItem.id)
     )
-    out: dict[int, int] = {}
-    for person_id in person_ids:
-        seen = {person_id}
-        current = person_id
-        while current in links and links[current] not in seen:
-            current = links[current]
-            seen.add(current)
-        out[person_id] = current
-    return out
+    briefs = _briefs(session, records)
+    return IdentityOut(
+        person_id=person_id,
+        survivor_id=root,
+        records=[briefs[i] for i in sorted(records)],
+        review_items=_render(session, list(items)),
+    )
 
 
 def _merge_evidence(

@@ -65,6 +65,16 @@ class ReviewItemOut(BaseModel):
     updated_at: dt.datetime
 
 
+class IdentityOut(BaseModel):
+    """Who a record really is: the identity it belongs to, every record merged into that
+    identity, and every review item naming one of them (open ones first), with decisions."""
+
+    person_id: int
+    survivor_id: int = Field(description="the identity's surviving record")
+    records: list[PersonBrief]
+    review_items: list[ReviewItemOut]
+
+
 class QueuePage(BaseModel):
     items: list[ReviewItemOut]
     total: int

@@ -18,6 +18,7 @@ from custodia.identity.schemas import (
     Candidate,
     Comparison,
     DedupeResult,
+    IdentityOut,
     QueuePage,
     ReviewItemOut,
     ScreenResult,
@@ -74,6 +75,13 @@ def list_queue(
     return queue.list_queue(
         session, status=status, kind=kind, person_id=person_id, limit=limit, offset=offset
     )
+
+
+def identity_of(session: Session, *, person_id: int) -> IdentityOut:
+    """Who record ``person_id`` really is: its identity's surviving record, every record
+    merged into it, and every review item naming one of them (open first), with who decided
+    what and when."""
+    return queue.identity_of(session, person_id=person_id)
 
 
 def get_review_item(session: Session, *, item_id: int) -> ReviewItemOut:
