@@ -100,3 +100,30 @@ def test_identity_route_shows_a_records_identity_and_refuses_an_unknown_one(api:
     missing = api.get("monitor", "/identity/persons/999999")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+def test_identity_decisions_and_list_work_are_audited_with_the_acting_user(api: Api) -> None:
+    a = api.register("Khalid Hamza al-Jubouri", date_of_birth="1971-03-02")
+    b = api.register("Khaled Hamzah Aljubouri", date_of_birth="1971")
+    (item,) = api.get("monitor", "/identity/queue", params={"person_id": b}).json()["items"]
+    url = f"/identity/queue/{item['id']}"
+    assert api.post("analyst", f"{url}/decisions", json={"decision": "same"}).status_code == 201
+    assert api.post("analyst", f"{url}/split", json={"note": "twins"}).status_code == 201
+    imported = api.post(
+        "analyst",
+        "/watchlists/un-sc",
+        content=XML.encode(),
+        headers={"Content-Type": "application/xml"},
+    )
+    assert imported.status_code == 201, imported.text
+    assert api.post("analyst", "/watchlists/screen").status_code == 200
+    assert api.post("analyst", "/identity/dedupe").status_code == 200
+    log = api.get("monitor", "/audit", params={"limit": 100}).json()["items"]
+    analyst = api.world.users["analyst"]
+    done = {(e["action"], e["subject"]) for e in log if e["actor_id"] == analyst}
+    review = f"review:{item['id']}"
+    assert {("identity.same", review), ("identity.split", review)} <= done
+    assert {("watchlist.import", "watchlist:un-sc"), ("watchlist.screen", "persons:all")} <= done
+    assert ("identity.dedupe", "persons:all") in done
+    same = next(e for e in log if e["action"] == "identity.same")
+    assert same["detail"] == f"person:{a} ~ person:{b}"

@@ -138,7 +138,7 @@ def identity_split(
 @router.post("/identity/dedupe", responses=WRITE)
 def identity_dedupe(actor: ListManager, session: WriteSession) -> DedupeResult:
     """Batch de-duplication of the registry; candidate pairs go to the review queue."""
-    return identity.dedupe(session)
+    return identity.dedupe(session, actor_id=actor.user_id)
 
 
 @router.post(
@@ -160,11 +160,11 @@ async def watchlist_import_un_sc(
     with TemporaryDirectory() as tmp:
         path = Path(tmp) / "consolidated.xml"
         path.write_bytes(body)
-        result = identity.import_un_sc_list(session, path=path)
+        result = identity.import_un_sc_list(session, path=path, actor_id=actor.user_id)
     return result
 
 
 @router.post("/watchlists/screen", responses=WRITE)
 def watchlist_screen(actor: ListManager, session: WriteSession) -> ScreenResult:
     """Screen every person against the loaded watchlists; hits go to the review queue."""
-    return identity.screen_all_persons(session)
+    return identity.screen_all_persons(session, actor_id=actor.user_id)

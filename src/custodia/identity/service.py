@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from custodia.access import service as access
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
 from custodia.identity import index, intake, queue, screening
@@ -91,15 +92,31 @@ def get_review_item(session: Session, *, item_id: int) -> ReviewItemOut:
 def decide(
     session: Session, *, item_id: int, decision: str, note: str = "", actor_id: int | None = None
 ) -> ReviewItemOut:
-    """Same / different / unsure, with a note; who and when are recorded."""
-    return queue.decide(session, item_id=item_id, decision=decision, note=note, actor_id=actor_id)
+    """Same / different / unsure, with a note; who and when are recorded (and audited)."""
+    item = queue.decide(session, item_id=item_id, decision=decision, note=note, actor_id=actor_id)
+    _audit(session, actor_id, f"identity.{decision}", f"review:{item_id}", _pair(item))
+    return item
 
 
 def split(
     session: Session, *, item_id: int, note: str = "", actor_id: int | None = None
 ) -> ReviewItemOut:
     """Undo a merge; the pair is not proposed again."""
-    return queue.split(session, item_id=item_id, note=note, actor_id=actor_id)
+    item = queue.split(session, item_id=item_id, note=note, actor_id=actor_id)
+    _audit(session, actor_id, "identity.split", f"review:{item_id}", _pair(item))
+    return item
+
+
+def _pair(item: ReviewItemOut) -> str:
+    if item.person_b is not None:
+        other = f"person:{item.person_b.person_id}"
+    else:
+        other = f"listed:{item.watchlist_entry.reference if item.watchlist_entry else '?'}"
+    return f"person:{item.person_a.person_id} ~ {other}"
+
+
+def _audit(session: Session, actor_id: int | None, action: str, subject: str, detail: str) -> None:
+    access.record_action(session, actor_id=actor_id, action=action, subject=subject, detail=detail)
 
 
 # --- search and compare -----------------------------------------------------------------
@@ -226,24 +243,39 @@ def on_persons_registered(
     return intake.register(session, profiles)
 
 
-def import_un_sc_list(session: Session, *, path: Path) -> WatchlistImportResult:
+def import_un_sc_list(
+    session: Session, *, path: Path, actor_id: int | None = None
+) -> WatchlistImportResult:
     """Load or refresh the UN SC consolidated list from its XML file."""
-    return screening.import_un_sc(session, path=path)
+    result = screening.import_un_sc(session, path=path)
+    detail = f"{result.individuals} individuals, {result.names} names, {result.replaced} replaced"
+    _audit(session, actor_id, "watchlist.import", f"watchlist:{result.list_name}", detail)
+    return result
 
 
 def screen_all_persons(
-    session: Session, *, progress: Callable[[int, int], None] | None = None, workers: int = 1
+    session: Session,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    actor_id: int | None = None,
 ) -> ScreenResult:
     """Screen every registered person against the loaded watchlists; hits are queued.
     ``workers`` > 1 shares the list among forked processes (for the batch CLI)."""
-    return screening.screen_all(session, progress=progress, workers=workers)
+    result = screening.screen_all(session, progress=progress, workers=workers)
+    detail = f"{result.persons} persons, {result.hits} hits, {result.proposed} queued"
+    _audit(session, actor_id, "watchlist.screen", "persons:all", detail)
+    return result
 
 
 # --- batch de-duplication ---------------------------------------------------------------
 
 
 def dedupe(
-    session: Session, *, progress: Callable[[int, int, str | None], None] | None = None
+    session: Session,
+    *,
+    progress: Callable[[int, int, str | None], None] | None = None,
+    actor_id: int | None = None,
 ) -> DedupeResult:
     """Every registered person against the others (Splink blocking, our scorer); pairs at or
     above ``REVIEW_THRESHOLD`` go to the review queue (except pairs decided 'different')."""
@@ -275,10 +307,13 @@ def dedupe(
     sizes: dict[int, int] = {}
     for root in groups.values():
         sizes[root] = sizes.get(root, 0) + 1
-    return DedupeResult(
+    result = DedupeResult(
         records=len(ids),
         pairs_scored=len(pairs),
         pairs_proposed=proposed,
         clusters=sum(1 for n in sizes.values() if n > 1),
         seconds=round(time.perf_counter() - started, 2),
     )
+    detail = f"{result.records} records, {result.pairs_proposed} pairs queued"
+    _audit(session, actor_id, "identity.dedupe", "persons:all", detail)
+    return result
