@@ -409,12 +409,42 @@ def test_identity_of_a_record_gathers_its_merged_records_and_their_items(
         assert {i.id for i in found.review_items} >= {pair.id, later}
         assert all(i.status == "same" for i in found.review_items if i.id in (pair.id, later))
         identity.split(session, item_id=pair.id, note="twins", actor_id=None)
-        # d was linked to the identity's surviving record a; the split parts b alone
+        # d was matched to b, not to a: it goes with b when a and b are parted
         parted = identity.identity_of(session, person_id=d)
-        assert parted.survivor_id == a
-        assert [r.person_id for r in parted.records] == sorted([a, d])
-        assert [r.person_id for r in identity.identity_of(session, person_id=b).records] == [b]
+        assert parted.survivor_id == b
+        assert [r.person_id for r in parted.records] == sorted([b, d])
+        assert [r.person_id for r in identity.identity_of(session, person_id=a).records] == [a]
         alone = identity.identity_of(session, person_id=c)
         assert [r.person_id for r in alone.records] == [c] and alone.survivor_id == c
         with pytest.raises(NotFound):
             identity.identity_of(session, person_id=999_999)
+
+
+def test_a_split_other_decisions_contradict_keeps_the_identity_and_says_which_decisions(
+    engine: Engine, three: list[int]
+) -> None:
+    a, b, c = three
+    with unit_of_work(engine) as session:
+        (ab,) = identity.list_queue(session, person_id=a).items
+        identity.decide(session, item_id=ab.id, decision="same", note="", actor_id=None)
+        joined = []
+        for x, y in ((b, c), (a, c)):
+            item = identity.propose_pair(
+                session, person_a_id=x, person_b_id=y, score=0.9, source="biometrics", evidence={}
+            )
+            assert item is not None
+            identity.decide(session, item_id=item, decision="same", note="", actor_id=None)
+            joined.append(item)
+        bc, ac = joined
+        undone = identity.split(session, item_id=bc, note="prints mixed up", actor_id=None)
+        # a~b and a~c still join b and c: recorded, the identity stays whole, and it says why
+        assert undone.status == "different"
+        assert undone.warnings and f"review items {ab.id}, {ac}" in undone.warnings[0]
+        assert [r.person_id for r in identity.identity_of(session, person_id=c).records] == [
+            a,
+            b,
+            c,
+        ]
+        identity.split(session, item_id=ac, note="a is not c either", actor_id=None)
+        assert [r.person_id for r in identity.identity_of(session, person_id=c).records] == [c]
+        assert [r.person_id for r in identity.identity_of(session, person_id=b).records] == [a, b]

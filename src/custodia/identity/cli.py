@@ -149,6 +149,8 @@ def _render_item(item: ReviewItemOut) -> None:
             f"at {d.decided_at:%Y-%m-%d %H:%M}: {d.note}",
             highlight=False,
         )
+    for warning in item.warnings:
+        console.print(f"  [yellow]warning:[/] {warning}", highlight=False)
 
 
 @queue_app.command("list")

@@ -3,6 +3,7 @@ the merge links a "same" decision makes (both registry records are always kept).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Collection
 from typing import Any
@@ -366,28 +367,131 @@ def decide(
 
 
 def split(session: Session, *, item_id: int, note: str, actor_id: int | None) -> ReviewItemOut:
-    """Undo the merge a "same" decision made; the pair counts as different from now on."""
+    """Undo the merge a "same" decision made; the pair counts as different from now on.
+
+    The identity is re-formed from the "same" decisions that remain: its records fall into
+    the groups those decisions still join, each with its earliest record surviving. A
+    record merged through the other side of the pair goes where its own decisions put it
+    (a man matched by fingerprints to B stays with B when A and B are split). When other
+    decisions still join the two records, the split is recorded but the identity stays
+    whole, and the answer warns which decisions join them (one of those is wrong too)."""
     item = session.get(m.ReviewItem, item_id, with_for_update=True)
     if item is None:
         raise NotFound(f"no review item with id {item_id}")
-    if item.status != "same":
+    if item.status != "same" or item.person_b_id is None:
         raise Conflict(f"review item {item_id} is {item.status!r}, not merged: nothing to split")
     now = utc_now()
     row = m.Decision(
         item_id=item.id, decision="split", note=note, decided_by=actor_id, decided_at=now
     )
     session.add(row)
-    session.flush()
-    _serialize_merges(session)
-    same_ids = select(m.Decision.id).where(
-        m.Decision.item_id == item.id, m.Decision.decision == "same"
-    )
-    session.execute(
-        update(m.MergeLink)
-        .where(m.MergeLink.decision_id.in_(same_ids), m.MergeLink.split_at.is_(None))
-        .values(split_at=now, split_decision_id=row.id)
-    )
     item.status = "different"
     item.updated_at = now
     session.flush()
-    return get_item(session, item_id=item_id)
+    _serialize_merges(session)
+    links = _active_links(session)
+    root = _root(links, item.person_a_id)
+    members = {root} | {r for r in links if _root(links, r) == root}
+    edges = _same_edges(session, members)
+    groups = _components(members, edges)
+    _relink(session, links, groups, edges, row.id, now)
+    session.flush()
+    out = get_item(session, item_id=item_id)
+    if groups[item.person_a_id] == groups[item.person_b_id]:
+        path = _path(edges, item.person_a_id, item.person_b_id)
+        out.warnings.append(
+            f"records {item.person_a_id} and {item.person_b_id} are still one identity through "
+            f"other 'same' decisions (review items {', '.join(map(str, path))}): split the "
+            "wrong one of those too"
+        )
+    return out
+
+
+Edge = tuple[int, int, int]  # record, record, the review item whose "same" joins them
+
+
+def _same_edges(session: Session, members: set[int]) -> list[Edge]:
+    rows = session.execute(
+        select(m.ReviewItem.person_a_id, m.ReviewItem.person_b_id, m.ReviewItem.id).where(
+            m.ReviewItem.status == "same",
+            m.ReviewItem.person_a_id.in_(members),
+            m.ReviewItem.person_b_id.in_(members),
+        )
+    )
+    return [(a, b, i) for a, b, i in rows.tuples() if b is not None]
+
+
+def _components(members: set[int], edges: list[Edge]) -> dict[int, int]:
+    """Record -> the earliest record of the group the edges join it to."""
+    parent = {r: r for r in members}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {r: find(r) for r in members}
+
+
+def _path(edges: list[Edge], start: int, goal: int) -> list[int]:
+    """The review items of one chain of "same" decisions from ``start`` to ``goal``."""
+    via: dict[int, tuple[int, int] | None] = {start: None}
+    frontier = [start]
+    while frontier and goal not in via:
+        nxt = []
+        for x in frontier:
+            for a, b, item in edges:
+                for here, there in ((a, b), (b, a)):
+                    if here == x and there not in via:
+                        via[there] = (x, item)
+                        nxt.append(there)
+        frontier = nxt
+    items: list[int] = []
+    node = goal
+    while (step := via.get(node)) is not None:
+        node, item = step
+        items.append(item)
+    return sorted(items)
+
+
+def _relink(
+    session: Session,
+    links: dict[int, int],
+    groups: dict[int, int],
+    edges: list[Edge],
+    split_id: int,
+    now: dt.datetime,
+) -> None:
+    """Make the merge links agree with ``groups``: a link whose ends the split parted is
+    closed (kept as history), and each record left heading a part of a group is linked to
+    the group's survivor, on the latest "same" decision that joins it to the group."""
+    parted = [r for r, target in links.items() if r in groups and groups[r] != groups[target]]
+    if parted:
+        session.execute(
+            update(m.MergeLink)
+            .where(m.MergeLink.person_id.in_(parted), m.MergeLink.split_at.is_(None))
+            .values(split_at=now, split_decision_id=split_id)
+        )
+    kept = {r: t for r, t in links.items() if r in groups and r not in parted}
+    heads = {_root(kept, r) for r in groups} - set(groups.values())
+    for head in sorted(heads):
+        joined = [i for a, b, i in edges if head in (a, b)]
+        decision = session.scalar(
+            select(func.max(m.Decision.id)).where(
+                m.Decision.item_id.in_(joined), m.Decision.decision == "same"
+            )
+        )
+        session.add(
+            m.MergeLink(
+                person_id=head,
+                survivor_id=groups[head],
+                decision_id=decision,
+                split_decision_id=None,
+                split_at=None,
+            )
+        )

@@ -63,6 +63,9 @@ class ReviewItemOut(BaseModel):
     decisions: list[DecisionOut] = []
     created_at: dt.datetime
     updated_at: dt.datetime
+    warnings: list[str] = Field(
+        default_factory=list, description="what the decision just made did not settle"
+    )
 
 
 class IdentityOut(BaseModel):
