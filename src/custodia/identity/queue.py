@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from custodia.db import insert_if_absent, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
+from custodia.identity.dedupe import clusters
 from custodia.identity.schemas import (
     DecisionOut,
     IdentityOut,
@@ -393,7 +394,7 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     root = _root(links, item.person_a_id)
     members = {root} | {r for r in links if _root(links, r) == root}
     edges = _same_edges(session, members)
-    groups = _components(members, edges)
+    groups = clusters([(a, b) for a, b, _ in edges], sorted(members))
     _relink(session, links, groups, edges, row.id, now)
     session.flush()
     out = get_item(session, item_id=item_id)
@@ -419,23 +420,6 @@ def _same_edges(session: Session, members: set[int]) -> list[Edge]:
         )
     )
     return [(a, b, i) for a, b, i in rows.tuples() if b is not None]
-
-
-def _components(members: set[int], edges: list[Edge]) -> dict[int, int]:
-    """Record -> the earliest record of the group the edges join it to."""
-    parent = {r: r for r in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b, _ in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {r: find(r) for r in members}
 
 
 def _path(edges: list[Edge], start: int, goal: int) -> list[int]:
