@@ -448,3 +448,23 @@ def test_a_split_other_decisions_contradict_keeps_the_identity_and_says_which_de
         identity.split(session, item_id=ac, note="a is not c either", actor_id=None)
         assert [r.person_id for r in identity.identity_of(session, person_id=c).records] == [c]
         assert [r.person_id for r in identity.identity_of(session, person_id=b).records] == [a, b]
+
+
+def test_deciding_different_two_records_other_decisions_join_says_which(
+    engine: Engine, three: list[int]
+) -> None:
+    a, b, c = three
+    with unit_of_work(engine) as session:
+        (ab,) = identity.list_queue(session, person_id=a).items
+        identity.decide(session, item_id=ab.id, decision="same", note="", actor_id=None)
+        bc = identity.propose_pair(
+            session, person_a_id=b, person_b_id=c, score=0.9, source="biometrics", evidence={}
+        )
+        ac = identity.propose_pair(
+            session, person_a_id=a, person_b_id=c, score=0.9, source="names", evidence={}
+        )
+        assert bc is not None and ac is not None
+        identity.decide(session, item_id=bc, decision="same", note="", actor_id=None)
+        told = identity.decide(session, item_id=ac, decision="different", note="", actor_id=None)
+    assert told.status == "different"
+    assert len(told.warnings) == 1 and f"review items {ab.id}, {bc}" in told.warnings[0]

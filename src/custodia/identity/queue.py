@@ -364,7 +364,24 @@ def decide(
     item.status = decision
     item.updated_at = now
     session.flush()
-    return get_item(session, item_id=item_id)
+    out = get_item(session, item_id=item_id)
+    if decision == "different" and item.person_b_id is not None:
+        out.warnings.extend(_still_joined(session, item.person_a_id, item.person_b_id))
+    return out
+
+
+def _still_joined(session: Session, a: int, b: int) -> list[str]:
+    """A warning when "same" decisions still make ``a`` and ``b`` one identity."""
+    links = _active_links(session)
+    root = _root(links, a)
+    if _root(links, b) != root:
+        return []
+    members = {root} | {r for r in links if _root(links, r) == root}
+    path = _path(_same_edges(session, members), a, b)
+    return [
+        f"records {a} and {b} are still one identity through 'same' decisions (review items "
+        f"{', '.join(map(str, path))}): split the wrong one of those"
+    ]
 
 
 def split(session: Session, *, item_id: int, note: str, actor_id: int | None) -> ReviewItemOut:
@@ -398,13 +415,7 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     _relink(session, links, groups, edges, row.id, now)
     session.flush()
     out = get_item(session, item_id=item_id)
-    if groups[item.person_a_id] == groups[item.person_b_id]:
-        path = _path(edges, item.person_a_id, item.person_b_id)
-        out.warnings.append(
-            f"records {item.person_a_id} and {item.person_b_id} are still one identity through "
-            f"other 'same' decisions (review items {', '.join(map(str, path))}): split the "
-            "wrong one of those too"
-        )
+    out.warnings.extend(_still_joined(session, item.person_a_id, item.person_b_id))
     return out
 
 
