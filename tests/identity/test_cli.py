@@ -58,6 +58,7 @@ def test_queue_list_for_one_person_shows_what_intake_raised(engine: Engine, tmp_
     shown = _run(engine, tmp_path, "identity", "show", str(new))
     assert shown.returncode == 0, shown.stderr
     assert "1 review items, 1 open" in shown.stdout
+    assert "    - date of birth: the ranges agree" in shown.stdout  # reasons, one a line
     unknown = _run(engine, tmp_path, "identity", "show", "999999")
     assert unknown.returncode == 1
     assert "999999" in unknown.stderr and "Traceback" not in unknown.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -116,6 +116,21 @@ def dedupe(as_json: JsonFlag = False) -> None:
     )
 
 
+def _render_evidence(source: str, evidence: dict[str, Any]) -> None:
+    """One source's evidence as a reviewer reads it: its score, then its reasons one a line
+    (the figures behind them are in --json)."""
+    reasons = evidence.get("explanation")
+    score = evidence.get("score")
+    head = f"  {source}" + (f" {score:.2f}" if isinstance(score, int | float) else "")
+    if isinstance(reasons, list) and reasons:
+        console.print(head + ":", highlight=False)
+        for reason in reasons:
+            console.print(f"    - {reason}", highlight=False)
+        return
+    rest = ", ".join(f"{k}={v}" for k, v in evidence.items() if k != "score")
+    console.print(f"{head}: {rest}", highlight=False)
+
+
 def _render_item(item: ReviewItemOut) -> None:
     console.print(
         f"[bold]#{item.id}[/] {item.kind} score {item.score:.2f} [{item.status}] "
@@ -142,7 +157,7 @@ def _render_item(item: ReviewItemOut) -> None:
             highlight=False,
         )
     for source, evidence in item.evidence.items():
-        console.print(f"  {source}: {evidence}", highlight=False)
+        _render_evidence(source, evidence)
     for d in item.decisions:
         console.print(
             f"  decided {d.decision} by user {d.decided_by} "
