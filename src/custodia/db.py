@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -197,6 +198,15 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+def refresh_planner_statistics(session: Session) -> None:
+    """After a bulk load on PostgreSQL: ANALYZE, so that the planner knows the tables' new
+    sizes (autovacuum would, minutes later; until then a range on the index of a table just
+    filled is planned as a scan of the whole table: 35 ms instead of 0.03 ms for the keys
+    of the persons indexed since the last search). SQLite plans without statistics."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE"))
 
 
 def utc_now() -> dt.datetime:
