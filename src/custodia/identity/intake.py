@@ -7,8 +7,8 @@ record 1234" on the day the man arrives, not after the next batch job.
 Namesakes share the evidence as they do in the batch job (side.SideModel.crowd): a man is
 recorded once, perhaps twice, so when ``n`` registry records match a new one at or above
 the review threshold, each pair's odds are divided by ``n``. One "Khalid Hamza al-Jubouri,
-1971" already held is queued at once; the twentieth "Muhammad Ahmad, 1990" is not (the
-batch job and a search still show them all).
+1971" already held is queued at once; a new "Muhammad Ahmad, 1990" among twenty alike is
+not (nothing tells them apart; a search still lists them all).
 
 A bulk load (thousands of records from another agency's register) is not checked record by
 record: one search costs about 15 ms, so 46,000 records would take over ten minutes; the
