@@ -2,13 +2,15 @@
 man already held have been flagged the day he was recorded again?
 
 Accuracy: each planted duplicate record (``scenario_duplicate``) is looked up as intake looks
-up a new record (``identity.intake.likely_duplicates``: a registry search, namesakes sharing
-the evidence, at most three queued), itself left out; it is right when the record it
-duplicates is among those queued. Also the share of other records (2,000 drawn at random
-from those neither planted nor duplicated) for which intake would queue anything: the
-reviewer's extra work. Latency: the whole registration (``registry.register_person`` in its
-own transaction: insert, index, watchlist screening, registry search, queue) of 200 planted
-duplicate records registered once more as new arrivals, one at a time.
+up a new record (``identity.intake.duplicates_of``: a registry search, namesakes sharing
+the evidence, at most three queued; for a record known only by a nom de guerre, also the
+records of its birthplace and birth year its other attributes match), itself left out; it is
+right when the record it duplicates is among those queued. Also the share of other records
+(2,000 drawn at random from those neither planted nor duplicated) for which intake would
+queue anything: the reviewer's extra work. Latency: the whole registration
+(``registry.register_person`` in its own transaction: insert, index, watchlist screening,
+registry search, queue) of 200 planted duplicate records registered once more as new
+arrivals, one at a time.
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/identity_intake.py sqlite:////tmp/x.db \
     > benchmarks/results/identity_intake.json
@@ -55,7 +57,7 @@ def main() -> None:
         lookup_ms: list[float] = []
         for record, true_person, kind in truth:
             started = time.perf_counter()
-            flagged = intake.likely_duplicates(session, profiles[record])
+            flagged = intake.duplicates_of(session, profiles[record])
             lookup_ms.append(1000 * (time.perf_counter() - started))
             kinds[kind] += 1
             flagged_pairs += len(flagged)
@@ -66,7 +68,7 @@ def main() -> None:
         others_flagged = 0
         for pid in others:
             started = time.perf_counter()
-            others_flagged += bool(intake.likely_duplicates(session, profiles[pid]))
+            others_flagged += bool(intake.duplicates_of(session, profiles[pid]))
             lookup_ms.append(1000 * (time.perf_counter() - started))
         log(f"{OTHERS} other records looked up")
         arrivals = [

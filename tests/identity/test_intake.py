@@ -10,6 +10,8 @@ from custodia.db import read_session, unit_of_work
 from custodia.identity import intake
 from custodia.identity import service as identity
 from custodia.registry import service as registry
+from custodia.registry.models import NameKind
+from custodia.registry.schemas import NameIn
 from tests.api.conftest import Api
 from tests.identity.test_queue import person
 
@@ -147,3 +149,51 @@ def test_search_after_intakes_scores_as_after_a_full_recount(engine: Engine) -> 
     grown = scores()
     index._STATS.clear()  # counted afresh from the database
     assert grown == scores() and len(grown) >= 2
+
+
+def test_a_nom_de_guerre_at_intake_is_matched_on_birth_day_place_and_mother(
+    engine: Engine,
+) -> None:
+    places = ["Raqqa", "Deir ez-Zor", "Homs", "Aleppo", "Hasakah", "Tikrit", "Fallujah"]
+    others = [
+        person(f"{given} Hassan al-Ubaidi", dob=str(1960 + i % 30), nationality="SY").model_copy(
+            update={"place_of_birth": places[i % len(places)], "mother_name": f"Amina {i}"}
+        )
+        for i, given in enumerate(["Omar", "Yasin", "Bilal", "Talal", "Firas"] * 12)
+    ]
+    neighbours = [  # four other men of Mosul born in 1971, on other days
+        person(f"{given} Salih al-Tai", dob=f"1971-0{m}-1{m}").model_copy(
+            update={"place_of_birth": "Mosul", "mother_name": f"Huda {given}"}
+        )
+        for m, given in enumerate(["Qasim", "Rafi", "Nawaf", "Suhail"], start=4)
+    ]
+    held = person("Khalid Hamza al-Jubouri", dob="1971-03-02").model_copy(
+        update={"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
+    )
+    with unit_of_work(engine) as session:
+        *_, khalid = registry.register_persons(session, persons_in=[*others, *neighbours, held])
+    alias = person("Abu Hamza al-Iraqi", dob="1971-03-02").model_copy(
+        update={"names": [NameIn(full_name="Abu Hamza al-Iraqi", kind=NameKind.NOM_DE_GUERRE)]}
+    )
+    with unit_of_work(engine) as session:
+        found = registry.register_person(
+            session,
+            person_in=alias.model_copy(
+                update={"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
+            ),
+        )
+        elsewhere = registry.register_person(
+            session,
+            person_in=alias.model_copy(
+                update={"date_of_birth": "1985-07-01", "place_of_birth": "Mosul"}
+            ),
+        )
+    assert elsewhere.review_items == []  # nobody of Mosul born in 1985
+    with read_session(engine) as session:
+        (item,) = identity.list_queue(session, person_id=found.id).items
+    assert found.review_items == [item.id]
+    assert item.person_b is not None
+    assert {item.person_a.person_id, item.person_b.person_id} == {khalid, found.id}
+    why = item.evidence["intake"]["explanation"]
+    assert any("same day of birth" in line for line in why)
+    assert any("mother's name agrees" in line for line in why)

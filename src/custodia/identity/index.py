@@ -284,6 +284,32 @@ def load_profiles(session: Session, ids: Sequence[int]) -> dict[int, Profile]:
     return out
 
 
+def holders(session: Session, *, every: Collection[str], some: Collection[str]) -> list[int]:
+    """Persons whose index holds every key of ``every`` and at least one of ``some`` (the
+    records of a birthplace and birth years: ``#p`` and ``#y`` keys), by id."""
+    if not every or not some:
+        return []
+    all_of = (
+        select(_KEY.c.person_id)
+        .where(_KEY.c.key.in_(sorted(every)))
+        .group_by(_KEY.c.person_id)
+        .having(func.count() == len(set(every)))
+    )
+    any_of = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(some)))
+    return sorted(set(session.scalars(all_of)) & set(session.scalars(any_of)))
+
+
+def key_count(session: Session, key: str) -> int:
+    """How many persons the index holds ``key`` for (a name part, a birth year ``#y1985``,
+    a part of a birthplace ``#p..`` or of a mother's name ``#m..``)."""
+    stats = _STATS.get(session)
+    return (stats.rank_df if key[:1] in RANK_KEY_MARKS else stats.df).get(key, 0)
+
+
+def indexed_count(session: Session) -> int:
+    return _STATS.get(session).state[0]
+
+
 def _ranked(fetch: Collection[str], weights: dict[str, float], limit: int) -> Select[tuple[int]]:
     """Persons holding a fetched key, best first by the summed weight of every key they
     share with the query (the weights joined in as a small table: one index range per key)."""

@@ -20,18 +20,22 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from custodia.identity import index, queue, screening
+from custodia.identity import dedupe, index, queue, screening
 from custodia.identity.dedupe import NAME_CERTAINTY
-from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Scored
+from custodia.identity.names import parse_name
+from custodia.identity.scoring import ATTRIBUTE_YEARS, REVIEW_THRESHOLD, Profile, Scored
+from custodia.identity.side import SideModel
 
 # The largest intake whose records are each checked against the registry as they arrive.
 DUPLICATE_CHECK_MAX = 200
 CANDIDATES_PER_RECORD = 3  # the most likely duplicates queued for one new record
 CROWD = 20  # registry candidates looked at to tell a likely duplicate from a crowd of namesakes
 SOURCE = "intake"  # the review queue's name for evidence found at intake
+BLOCK_MAX = 500  # records of one birthplace and birth year a nom de guerre is weighed against
 
 
 def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[int]]:
@@ -42,11 +46,88 @@ def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[in
     raised = screening.screen_new(session, profiles)
     if len(profiles) <= DUPLICATE_CHECK_MAX:
         for profile in profiles:
-            for s in likely_duplicates(session, profile):
+            for s in duplicates_of(session, profile):
                 item = _propose(session, profile.ident, s)  # None: decided 'different'
                 if item is not None:
                     raised.setdefault(profile.ident, []).append(item)
     return raised
+
+
+def duplicates_of(session: Session, profile: Profile) -> list[Scored]:
+    """What intake queues for a new record: the records its names match and, for a record
+    known only by a nom de guerre, the records its other attributes match."""
+    named = likely_duplicates(session, profile)
+    return [*named, *nom_de_guerre_duplicates(session, profile, named)]
+
+
+def nom_de_guerre_duplicates(
+    session: Session, profile: Profile, named: Sequence[Scored] = ()
+) -> list[Scored]:
+    """For a record known only by a kunya or nom de guerre ("Abu Hamza al-Almani"), the
+    registry's records of his birthplace and birth year that his other attributes (day or
+    month of birth, nationality, mother's name, the nisba of the nom de guerre, ...) make
+    likely to be him, weighed as the batch job weighs them (side.py); ``named`` (what his
+    names matched) compete with them. Empty for a record with a real name, or without a
+    birthplace and birth year."""
+    (row,) = dedupe.features([profile])
+    if not row["weak_only"] or not row["pob"] or row["year_lo"] is None:
+        return []
+    if row["year_hi"] - row["year_lo"] >= ATTRIBUTE_YEARS or not profile.place_of_birth:
+        return []
+    place = {f"#p{k}" for k in parse_name(profile.place_of_birth).keyset}
+    years = {f"#y{y}" for y in range(row["year_lo"], row["year_hi"] + 1)}
+    ids = [i for i in index.holders(session, every=place, some=years) if i != profile.ident]
+    if not ids or len(ids) > BLOCK_MAX:
+        return []
+    block = index.load_profiles(session, ids)
+    # what his names matched competes: those records join the model (their attributes only
+    # shift the block's shares by one record each)
+    rivals = index.load_profiles(session, [s.ident for s in named if s.ident not in block])
+    members = [profile, *block.values(), *rivals.values()]
+    rows = dedupe.features(members)
+    model = SideModel.within_block(
+        rows,
+        members,
+        registry_size=index.indexed_count(session),
+        registry_counts=_registry_counts(session, profile, row, rows, place),
+    )
+    pairs = [(min(profile.ident, i), max(profile.ident, i)) for i in block]
+    competing = [(min(profile.ident, s.ident), max(profile.ident, s.ident), s.score) for s in named]
+    out: list[Scored] = []
+    for a, b, probability, notes, bits in model.link(pairs, competing):
+        if probability >= REVIEW_THRESHOLD:
+            other = b if a == profile.ident else a
+            evidence = {"side_posterior": round(probability, 4), "side_bits": bits}
+            out.append(Scored(other, probability, 0.0, "", "", tuple(notes), evidence))
+    out.sort(key=lambda s: -s.score)
+    return out[:CANDIDATES_PER_RECORD]
+
+
+def _registry_counts(
+    session: Session,
+    profile: Profile,
+    row: dict[str, Any],
+    rows: Sequence[dict[str, Any]],
+    place: set[str],
+) -> dict[str, dict[Any, int]]:
+    """How many of the whole registry's records hold the new record's birthplace, each birth
+    year of the block, its mother's name, and its day or month of birth (a year's records
+    times the block's share of that day: the block is one place and year). A place or a
+    mother's name is counted by its rarest part (at least that many hold the whole)."""
+    years = {r["year_lo"] for r in rows if r["year_lo"] is not None}
+    per_year = {y: index.key_count(session, f"#y{y}") for y in years}
+    counts: dict[str, dict[Any, int]] = {
+        "pob": {row["pob"]: min(index.key_count(session, k) for k in place)},
+        "year": per_year,
+    }
+    mother = {f"#m{k}" for k in parse_name(profile.mother).keyset} if profile.mother else set()
+    if row["mother_full"] and mother:
+        counts["mother"] = {row["mother_full"]: min(index.key_count(session, k) for k in mother)}
+    for field, key in (("dob_day", "dob"), ("dob_month", "month")):
+        if row[key]:
+            share = sum(1 for r in rows if r[key] == row[key]) / len(rows)
+            counts[field] = {row[key]: max(1, round(per_year[row["year_lo"]] * share))}
+    return counts
 
 
 def likely_duplicates(session: Session, profile: Profile) -> list[Scored]:

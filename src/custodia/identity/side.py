@@ -145,6 +145,30 @@ class SideModel:
         # odds that a given record is the one a nom-de-guerre record duplicates
         self.weak_prior_bits = _bits(WEAK_ONLY_PRIOR / (1 - WEAK_ONLY_PRIOR) / n)
 
+    @classmethod
+    def within_block(
+        cls,
+        rows: Sequence[dict[str, Any]],
+        profiles: Sequence[Profile],
+        *,
+        registry_size: int,
+        registry_counts: dict[str, dict[Any, int]],
+    ) -> SideModel:
+        """The model for one new record at intake against ``rows``: the registry's records
+        of its birthplace and birth year (the block), the new record among them. A value's
+        u is its share of the block (the chance a record of that place and year holds it:
+        brothers of one town share more than strangers do), except for the fields of
+        ``registry_counts`` (the place, the year, the mother's name), counted over the whole
+        registry of ``registry_size`` records, as is the prior. m is the default (no pairs
+        linked by name to learn it from)."""
+        model = cls(rows, (), profiles)
+        for field, counts in registry_counts.items():
+            model.freq[field] = Counter(counts)
+            model.present[field] = max(registry_size, 1)
+        model.n = max(registry_size, 2)
+        model.weak_prior_bits = _bits(WEAK_ONLY_PRIOR / (1 - WEAK_ONLY_PRIOR) / model.n)
+        return model
+
     def _levels(self, a_id: int, b_id: int) -> list[tuple[str, bool]]:
         """(field, agrees) for each field both records hold."""
         a, b = self.rows[a_id], self.rows[b_id]
