@@ -10,6 +10,10 @@ the review threshold, each pair's odds are divided by ``n``. One "Khalid Hamza a
 1971" already held is queued at once; a new "Muhammad Ahmad, 1990" among twenty alike is
 not (nothing tells them apart; a search still lists them all).
 
+A record known only by a kunya or nom de guerre shares no name with the man's first record:
+it is weighed, as the batch job weighs it, against the records of its birthplace and birth
+year on the attributes a man keeps (see ``nom_de_guerre_duplicates``).
+
 A bulk load (thousands of records from another agency's register) is not checked record by
 record: one search costs about 15 ms, so 46,000 records would take over ten minutes; the
 batch job (``custodia identity dedupe``) compares such a load with the registry in seconds.
