@@ -420,6 +420,21 @@ def test_identity_of_a_record_gathers_its_merged_records_and_their_items(
             identity.identity_of(session, person_id=999_999)
 
 
+def _proposed(session: Session, a: int, b: int, decision: str | None = None) -> int:
+    """A pair put in the queue (as fingerprints would) and, with ``decision``, decided."""
+    item = identity.propose_pair(
+        session, person_a_id=a, person_b_id=b, score=0.9, source="biometrics", evidence={}
+    )
+    assert item is not None
+    if decision:
+        identity.decide(session, item_id=item, decision=decision, note="", actor_id=None)
+    return item
+
+
+def _records(session: Session, person_id: int) -> list[int]:
+    return [r.person_id for r in identity.identity_of(session, person_id=person_id).records]
+
+
 def test_a_split_other_decisions_contradict_keeps_the_identity_and_says_which_decisions(
     engine: Engine, three: list[int]
 ) -> None:
@@ -427,27 +442,14 @@ def test_a_split_other_decisions_contradict_keeps_the_identity_and_says_which_de
     with unit_of_work(engine) as session:
         (ab,) = identity.list_queue(session, person_id=a).items
         identity.decide(session, item_id=ab.id, decision="same", note="", actor_id=None)
-        joined = []
-        for x, y in ((b, c), (a, c)):
-            item = identity.propose_pair(
-                session, person_a_id=x, person_b_id=y, score=0.9, source="biometrics", evidence={}
-            )
-            assert item is not None
-            identity.decide(session, item_id=item, decision="same", note="", actor_id=None)
-            joined.append(item)
-        bc, ac = joined
+        bc, ac = _proposed(session, b, c, "same"), _proposed(session, a, c, "same")
         undone = identity.split(session, item_id=bc, note="prints mixed up", actor_id=None)
         # a~b and a~c still join b and c: recorded, the identity stays whole, and it says why
         assert undone.status == "different"
         assert undone.warnings and f"review items {ab.id}, {ac}" in undone.warnings[0]
-        assert [r.person_id for r in identity.identity_of(session, person_id=c).records] == [
-            a,
-            b,
-            c,
-        ]
+        assert _records(session, c) == [a, b, c]
         identity.split(session, item_id=ac, note="a is not c either", actor_id=None)
-        assert [r.person_id for r in identity.identity_of(session, person_id=c).records] == [c]
-        assert [r.person_id for r in identity.identity_of(session, person_id=b).records] == [a, b]
+        assert _records(session, c) == [c] and _records(session, b) == [a, b]
 
 
 def test_deciding_different_two_records_other_decisions_join_says_which(
@@ -457,14 +459,7 @@ def test_deciding_different_two_records_other_decisions_join_says_which(
     with unit_of_work(engine) as session:
         (ab,) = identity.list_queue(session, person_id=a).items
         identity.decide(session, item_id=ab.id, decision="same", note="", actor_id=None)
-        bc = identity.propose_pair(
-            session, person_a_id=b, person_b_id=c, score=0.9, source="biometrics", evidence={}
-        )
-        ac = identity.propose_pair(
-            session, person_a_id=a, person_b_id=c, score=0.9, source="names", evidence={}
-        )
-        assert bc is not None and ac is not None
-        identity.decide(session, item_id=bc, decision="same", note="", actor_id=None)
+        bc, ac = _proposed(session, b, c, "same"), _proposed(session, a, c)
         told = identity.decide(session, item_id=ac, decision="different", note="", actor_id=None)
     assert told.status == "different"
     assert len(told.warnings) == 1 and f"review items {ab.id}, {bc}" in told.warnings[0]
