@@ -52,8 +52,9 @@ def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[in
         for profile in profiles:
             for s in duplicates_of(session, profile):
                 item = _propose(session, profile.ident, s)  # None: decided 'different'
-                if item is not None:
-                    raised.setdefault(profile.ident, []).append(item)
+                mine = raised.setdefault(profile.ident, [])
+                if item is not None and item not in mine:
+                    mine.append(item)
     return raised
 
 
@@ -61,7 +62,9 @@ def duplicates_of(session: Session, profile: Profile) -> list[Scored]:
     """What intake queues for a new record: the records its names match and, for a record
     known only by a nom de guerre, the records its other attributes match."""
     named = likely_duplicates(session, profile)
-    return [*named, *nom_de_guerre_duplicates(session, profile, named)]
+    seen = {s.ident for s in named}
+    side = nom_de_guerre_duplicates(session, profile, named)
+    return [*named, *(s for s in side if s.ident not in seen)]
 
 
 def nom_de_guerre_duplicates(
