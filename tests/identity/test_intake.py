@@ -197,3 +197,36 @@ def test_a_nom_de_guerre_at_intake_is_matched_on_birth_day_place_and_mother(
     why = item.evidence["intake"]["explanation"]
     assert any("same day of birth" in line for line in why)
     assert any("mother's name agrees" in line for line in why)
+
+
+def test_a_foreigners_nom_de_guerre_without_a_birthplace_is_sought_among_his_nationals(
+    engine: Engine,
+) -> None:
+    others = [
+        person(f"{given} Hassan al-Ubaidi", dob=str(1960 + i % 30), nationality="SY")
+        for i, given in enumerate(["Omar", "Yasin", "Bilal", "Talal", "Firas"] * 12)
+    ]
+    compatriots = [  # other Russians born in 1985, on other days
+        person(name, dob=f"1985-0{m}-2{m}", nationality="RU")
+        for m, name in enumerate(["Timur Aliev", "Islam Dudayev", "Adam Basayev"], start=4)
+    ]
+    mother = {"mother_name": "Zarema Magomedova"}
+    held = person("Ruslan Magomedov", dob="1985-02-03", nationality="RU").model_copy(update=mother)
+    with unit_of_work(engine) as session:
+        *_, ruslan = registry.register_persons(session, persons_in=[*others, *compatriots, held])
+    alias = person("Abu Muslim al-Shishani", dob="1985-02-03", nationality="RU").model_copy(
+        update={
+            "names": [NameIn(full_name="Abu Muslim al-Shishani", kind=NameKind.NOM_DE_GUERRE)],
+            **mother,
+        }
+    )
+    with unit_of_work(engine) as session:
+        found = registry.register_person(session, person_in=alias)
+        (item,) = identity.list_queue(session, person_id=found.id).items
+    assert found.review_items == [item.id]
+    assert item.person_b is not None
+    assert {item.person_a.person_id, item.person_b.person_id} == {ruslan, found.id}
+    why = item.evidence["intake"]["explanation"]
+    assert any("same day of birth" in line for line in why)
+    assert any("nationality agrees" in line for line in why)
+    assert any("mother's name agrees" in line for line in why)

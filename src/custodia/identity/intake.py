@@ -33,6 +33,7 @@ from custodia.identity.dedupe import NAME_CERTAINTY
 from custodia.identity.names import parse_name
 from custodia.identity.scoring import ATTRIBUTE_YEARS, REVIEW_THRESHOLD, Profile, Scored
 from custodia.identity.side import SideModel
+from custodia.registry import service as registry
 
 # The largest intake whose records are each checked against the registry as they arrive.
 DUPLICATE_CHECK_MAX = 200
@@ -71,20 +72,19 @@ def nom_de_guerre_duplicates(
     session: Session, profile: Profile, named: Sequence[Scored] = ()
 ) -> list[Scored]:
     """For a record known only by a kunya or nom de guerre ("Abu Hamza al-Almani"), the
-    registry's records of his birthplace and birth year that his other attributes (day or
-    month of birth, nationality, mother's name, the nisba of the nom de guerre, ...) make
-    likely to be him, weighed as the batch job weighs them (side.py); ``named`` (what his
-    names matched) compete with them. Empty for a record with a real name, or without a
-    birthplace and birth year."""
+    registry's records of his birthplace (or, without one, his nationality) and birth year
+    that his other attributes (day or month of birth, nationality, mother's name, the nisba
+    of the nom de guerre, ...) make likely to be him, weighed as the batch job weighs them
+    (side.py); ``named`` (what his names matched) compete with them. Empty for a record with
+    a real name or without a birth year."""
     (row,) = dedupe.features([profile])
-    if not row["weak_only"] or not row["pob"] or row["year_lo"] is None:
+    if not row["weak_only"] or row["year_lo"] is None:
         return []
-    if row["year_hi"] - row["year_lo"] >= ATTRIBUTE_YEARS or not profile.place_of_birth:
+    if row["year_hi"] - row["year_lo"] >= ATTRIBUTE_YEARS:
         return []
-    place = {f"#p{k}" for k in parse_name(profile.place_of_birth).keyset}
-    years = {f"#y{y}" for y in range(row["year_lo"], row["year_hi"] + 1)}
-    ids = [i for i in index.holders(session, every=place, some=years) if i != profile.ident]
-    if not ids or len(ids) > BLOCK_MAX:
+    ids, counts = _block(session, profile, row)
+    ids = [i for i in ids if i != profile.ident]
+    if not ids:
         return []
     block = index.load_profiles(session, ids)
     # what his names matched competes: those records join the model (their attributes only
@@ -96,7 +96,7 @@ def nom_de_guerre_duplicates(
         rows,
         members,
         registry_size=index.indexed_count(session),
-        registry_counts=_registry_counts(session, profile, row, rows, place),
+        registry_counts={**counts, **_registry_counts(session, profile, row, rows)},
     )
     pairs = [(min(profile.ident, i), max(profile.ident, i)) for i in block]
     competing = [(min(profile.ident, s.ident), max(profile.ident, s.ident), s.score) for s in named]
@@ -110,23 +110,41 @@ def nom_de_guerre_duplicates(
     return out[:CANDIDATES_PER_RECORD]
 
 
+def _block(
+    session: Session, profile: Profile, row: dict[str, Any]
+) -> tuple[list[int], dict[str, dict[Any, int]]]:
+    """The records a nom de guerre is weighed against, and how many of the whole registry
+    share what defines them: those of its birthplace and birth years (``#p``/``#y`` keys),
+    or, for a record without a birthplace (a foreigner's, often), those of its nationality
+    born the same year, where at most ``dedupe.NAT_YEAR_BLOCK`` share them, as in the batch
+    job. A place is counted by its rarest part (at least that many hold the whole)."""
+    if row["pob"] and profile.place_of_birth:
+        place = {f"#p{k}" for k in parse_name(profile.place_of_birth).keyset}
+        years = {f"#y{y}" for y in range(row["year_lo"], row["year_hi"] + 1)}
+        ids = index.holders(session, every=place, some=years)
+        if len(ids) > BLOCK_MAX:
+            return [], {}
+        return ids, {"pob": {row["pob"]: min(index.key_count(session, k) for k in place)}}
+    nationality = row["nationality"]
+    if not nationality:
+        return [], {}
+    ids = registry.nationals_born_in(session, nationality=nationality, year=row["year_lo"])
+    if len(ids) > dedupe.NAT_YEAR_BLOCK:
+        return [], {}
+    nationals = registry.count_nationals(session, nationality=nationality)
+    return ids, {"nationality": {nationality: nationals}}
+
+
 def _registry_counts(
-    session: Session,
-    profile: Profile,
-    row: dict[str, Any],
-    rows: Sequence[dict[str, Any]],
-    place: set[str],
+    session: Session, profile: Profile, row: dict[str, Any], rows: Sequence[dict[str, Any]]
 ) -> dict[str, dict[Any, int]]:
-    """How many of the whole registry's records hold the new record's birthplace, each birth
-    year of the block, its mother's name, and its day or month of birth (a year's records
-    times the block's share of that day: the block is one place and year). A place or a
-    mother's name is counted by its rarest part (at least that many hold the whole)."""
+    """How many of the whole registry's records hold each birth year of the block, the new
+    record's mother's name, and its day or month of birth (a year's records times the
+    block's share of that day: the block is one place, or one nationality, and year). A
+    mother's name is counted by its rarest part."""
     years = {r["year_lo"] for r in rows if r["year_lo"] is not None}
     per_year = {y: index.key_count(session, f"#y{y}") for y in years}
-    counts: dict[str, dict[Any, int]] = {
-        "pob": {row["pob"]: min(index.key_count(session, k) for k in place)},
-        "year": per_year,
-    }
+    counts: dict[str, dict[Any, int]] = {"year": per_year}
     mother = {f"#m{k}" for k in parse_name(profile.mother).keyset} if profile.mother else set()
     if row["mother_full"] and mother:
         counts["mother"] = {row["mother_full"]: min(index.key_count(session, k) for k in mother)}

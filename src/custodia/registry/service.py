@@ -3,6 +3,7 @@ persons with their names, nationalities and documents, households."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Collection, Sequence
@@ -389,6 +390,26 @@ def ensure_person_exists(session: Session, *, person_id: int) -> None:
     """Raise NotFound unless the person is registered (cheaper than reading them)."""
     if missing_person_ids(session, person_ids=[person_id]):
         raise NotFound(f"no person with id {person_id}")
+
+
+def nationals_born_in(session: Session, *, nationality: str, year: int) -> list[int]:
+    """Persons of ``nationality`` whose date of birth (its earliest, for a range) falls in
+    ``year``, by id: where a foreigner recorded under a nom de guerre may be sought."""
+    stmt = (
+        select(m.Nationality.person_id)
+        .join(m.Person, m.Person.id == m.Nationality.person_id)
+        .where(
+            m.Nationality.country == nationality,
+            m.Person.dob_earliest >= dt.date(year, 1, 1),
+            m.Person.dob_earliest <= dt.date(year, 12, 31),
+        )
+    )
+    return sorted(set(session.scalars(stmt)))
+
+
+def count_nationals(session: Session, *, nationality: str) -> int:
+    stmt = select(func.count()).where(m.Nationality.country == nationality)
+    return int(session.scalar(stmt) or 0)
 
 
 def search_persons(
