@@ -11,7 +11,7 @@ from custodia.identity import intake
 from custodia.identity import service as identity
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind
-from custodia.registry.schemas import NameIn
+from custodia.registry.schemas import NameIn, PersonIn, RegisteredPersonOut
 from tests.api.conftest import Api
 from tests.identity.test_queue import person
 
@@ -151,50 +151,60 @@ def test_search_after_intakes_scores_as_after_a_full_recount(engine: Engine) -> 
     assert grown == scores() and len(grown) >= 2
 
 
-def test_a_nom_de_guerre_at_intake_is_matched_on_birth_day_place_and_mother(
-    engine: Engine,
-) -> None:
+def _strangers() -> list[PersonIn]:
+    """Sixty Syrians of other towns and years: the rest of a registry."""
     places = ["Raqqa", "Deir ez-Zor", "Homs", "Aleppo", "Hasakah", "Tikrit", "Fallujah"]
-    others = [
+    return [
         person(f"{given} Hassan al-Ubaidi", dob=str(1960 + i % 30), nationality="SY").model_copy(
             update={"place_of_birth": places[i % len(places)], "mother_name": f"Amina {i}"}
         )
         for i, given in enumerate(["Omar", "Yasin", "Bilal", "Talal", "Firas"] * 12)
     ]
+
+
+def _known_only_as(nom_de_guerre: str, **fields: str) -> PersonIn:
+    name = NameIn(full_name=nom_de_guerre, kind=NameKind.NOM_DE_GUERRE)
+    return person(nom_de_guerre).model_copy(update={"names": [name], **fields})
+
+
+def _queued_between(engine: Engine, arrived: RegisteredPersonOut, held: int) -> list[str]:
+    """The one item intake raised for ``arrived``, naming ``held``: its reasons."""
+    with read_session(engine) as session:
+        (item,) = identity.list_queue(session, person_id=arrived.id).items
+    assert arrived.review_items == [item.id]
+    assert item.person_b is not None
+    assert {item.person_a.person_id, item.person_b.person_id} == {held, arrived.id}
+    return list(item.evidence["intake"]["explanation"])
+
+
+def test_a_nom_de_guerre_at_intake_is_matched_on_birth_day_place_and_mother(
+    engine: Engine,
+) -> None:
     neighbours = [  # four other men of Mosul born in 1971, on other days
         person(f"{given} Salih al-Tai", dob=f"1971-0{m}-1{m}").model_copy(
             update={"place_of_birth": "Mosul", "mother_name": f"Huda {given}"}
         )
         for m, given in enumerate(["Qasim", "Rafi", "Nawaf", "Suhail"], start=4)
     ]
-    held = person("Khalid Hamza al-Jubouri", dob="1971-03-02").model_copy(
-        update={"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
-    )
+    where = {"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
+    held = person("Khalid Hamza al-Jubouri", dob="1971-03-02").model_copy(update=where)
     with unit_of_work(engine) as session:
-        *_, khalid = registry.register_persons(session, persons_in=[*others, *neighbours, held])
-    alias = person("Abu Hamza al-Iraqi", dob="1971-03-02").model_copy(
-        update={"names": [NameIn(full_name="Abu Hamza al-Iraqi", kind=NameKind.NOM_DE_GUERRE)]}
-    )
+        *_, khalid = registry.register_persons(
+            session, persons_in=[*_strangers(), *neighbours, held]
+        )
     with unit_of_work(engine) as session:
         found = registry.register_person(
             session,
-            person_in=alias.model_copy(
-                update={"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
-            ),
+            person_in=_known_only_as("Abu Hamza al-Iraqi", date_of_birth="1971-03-02", **where),
         )
         elsewhere = registry.register_person(
             session,
-            person_in=alias.model_copy(
-                update={"date_of_birth": "1985-07-01", "place_of_birth": "Mosul"}
+            person_in=_known_only_as(
+                "Abu Hamza al-Iraqi", date_of_birth="1985-07-01", place_of_birth="Mosul"
             ),
         )
     assert elsewhere.review_items == []  # nobody of Mosul born in 1985
-    with read_session(engine) as session:
-        (item,) = identity.list_queue(session, person_id=found.id).items
-    assert found.review_items == [item.id]
-    assert item.person_b is not None
-    assert {item.person_a.person_id, item.person_b.person_id} == {khalid, found.id}
-    why = item.evidence["intake"]["explanation"]
+    why = _queued_between(engine, found, khalid)
     assert any("same day of birth" in line for line in why)
     assert any("mother's name agrees" in line for line in why)
 
@@ -202,10 +212,6 @@ def test_a_nom_de_guerre_at_intake_is_matched_on_birth_day_place_and_mother(
 def test_a_foreigners_nom_de_guerre_without_a_birthplace_is_sought_among_his_nationals(
     engine: Engine,
 ) -> None:
-    others = [
-        person(f"{given} Hassan al-Ubaidi", dob=str(1960 + i % 30), nationality="SY")
-        for i, given in enumerate(["Omar", "Yasin", "Bilal", "Talal", "Firas"] * 12)
-    ]
     compatriots = [  # other Russians born in 1985, on other days
         person(name, dob=f"1985-0{m}-2{m}", nationality="RU")
         for m, name in enumerate(["Timur Aliev", "Islam Dudayev", "Adam Basayev"], start=4)
@@ -213,20 +219,15 @@ def test_a_foreigners_nom_de_guerre_without_a_birthplace_is_sought_among_his_nat
     mother = {"mother_name": "Zarema Magomedova"}
     held = person("Ruslan Magomedov", dob="1985-02-03", nationality="RU").model_copy(update=mother)
     with unit_of_work(engine) as session:
-        *_, ruslan = registry.register_persons(session, persons_in=[*others, *compatriots, held])
-    alias = person("Abu Muslim al-Shishani", dob="1985-02-03", nationality="RU").model_copy(
-        update={
-            "names": [NameIn(full_name="Abu Muslim al-Shishani", kind=NameKind.NOM_DE_GUERRE)],
-            **mother,
-        }
-    )
+        *_, ruslan = registry.register_persons(
+            session, persons_in=[*_strangers(), *compatriots, held]
+        )
+    alias = _known_only_as("Abu Muslim al-Shishani", date_of_birth="1985-02-03", **mother)
     with unit_of_work(engine) as session:
-        found = registry.register_person(session, person_in=alias)
-        (item,) = identity.list_queue(session, person_id=found.id).items
-    assert found.review_items == [item.id]
-    assert item.person_b is not None
-    assert {item.person_a.person_id, item.person_b.person_id} == {ruslan, found.id}
-    why = item.evidence["intake"]["explanation"]
+        found = registry.register_person(
+            session, person_in=alias.model_copy(update={"nationalities": ["RU"]})
+        )
+    why = _queued_between(engine, found, ruslan)
     assert any("same day of birth" in line for line in why)
     assert any("nationality agrees" in line for line in why)
     assert any("mother's name agrees" in line for line in why)
