@@ -299,15 +299,14 @@ def holders(session: Session, *, every: Collection[str], some: Collection[str]) 
     return sorted(set(session.scalars(all_of)) & set(session.scalars(any_of)))
 
 
-def key_count(session: Session, key: str) -> int:
-    """How many persons the index holds ``key`` for (a name part, a birth year ``#y1985``,
-    a part of a birthplace ``#p..`` or of a mother's name ``#m..``)."""
+def key_counts(session: Session, keys: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """How many persons the index holds, and how many it holds each of ``keys`` for (a name
+    part, a birth year ``#y1985``, a part of a birthplace ``#p..`` or of a mother's name
+    ``#m..``)."""
     stats = _STATS.get(session)
-    return (stats.rank_df if key[:1] in RANK_KEY_MARKS else stats.df).get(key, 0)
-
-
-def indexed_count(session: Session) -> int:
-    return _STATS.get(session).state[0]
+    return stats.state[0], {
+        k: (stats.rank_df if k[:1] in RANK_KEY_MARKS else stats.df).get(k, 0) for k in keys
+    }
 
 
 def _ranked(fetch: Collection[str], weights: dict[str, float], limit: int) -> Select[tuple[int]]:

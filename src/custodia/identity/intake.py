@@ -53,9 +53,8 @@ def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[in
         for profile in profiles:
             for s in duplicates_of(session, profile):
                 item = _propose(session, profile.ident, s)  # None: decided 'different'
-                mine = raised.setdefault(profile.ident, [])
-                if item is not None and item not in mine:
-                    mine.append(item)
+                if item is not None and item not in raised.get(profile.ident, []):
+                    raised.setdefault(profile.ident, []).append(item)
     return raised
 
 
@@ -92,11 +91,9 @@ def nom_de_guerre_duplicates(
     rivals = index.load_profiles(session, [s.ident for s in named if s.ident not in block])
     members = [profile, *block.values(), *rivals.values()]
     rows = dedupe.features(members)
+    size, registry_counts = _registry_counts(session, profile, row, rows)
     model = SideModel.within_block(
-        rows,
-        members,
-        registry_size=index.indexed_count(session),
-        registry_counts={**counts, **_registry_counts(session, profile, row, rows)},
+        rows, members, registry_size=size, registry_counts={**counts, **registry_counts}
     )
     pairs = [(min(profile.ident, i), max(profile.ident, i)) for i in block]
     competing = [(min(profile.ident, s.ident), max(profile.ident, s.ident), s.score) for s in named]
@@ -113,18 +110,15 @@ def nom_de_guerre_duplicates(
 def _block(
     session: Session, profile: Profile, row: dict[str, Any]
 ) -> tuple[list[int], dict[str, dict[Any, int]]]:
-    """The records a nom de guerre is weighed against, and how many of the whole registry
-    share what defines them: those of its birthplace and birth years (``#p``/``#y`` keys),
-    or, for a record without a birthplace (a foreigner's, often), those of its nationality
-    born the same year, where at most ``dedupe.NAT_YEAR_BLOCK`` share them, as in the batch
-    job. A place is counted by its rarest part (at least that many hold the whole)."""
+    """The records a nom de guerre is weighed against: those of its birthplace and birth
+    years (``#p``/``#y`` keys), or, for a record without a birthplace (a foreigner's,
+    often), those of its nationality born the same year, where at most
+    ``dedupe.NAT_YEAR_BLOCK`` share them, as in the batch job (then with how many of the
+    whole registry hold that nationality)."""
     if row["pob"] and profile.place_of_birth:
-        place = {f"#p{k}" for k in parse_name(profile.place_of_birth).keyset}
         years = {f"#y{y}" for y in range(row["year_lo"], row["year_hi"] + 1)}
-        ids = index.holders(session, every=place, some=years)
-        if len(ids) > BLOCK_MAX:
-            return [], {}
-        return ids, {"pob": {row["pob"]: min(index.key_count(session, k) for k in place)}}
+        ids = index.holders(session, every=_parts("#p", profile.place_of_birth), some=years)
+        return (ids, {}) if len(ids) <= BLOCK_MAX else ([], {})
     nationality = row["nationality"]
     if not nationality:
         return [], {}
@@ -135,24 +129,32 @@ def _block(
     return ids, {"nationality": {nationality: nationals}}
 
 
+def _parts(mark: str, text: str | None) -> set[str]:
+    """The index keys of a birthplace (``#p``) or a mother's name (``#m``)."""
+    return {f"{mark}{k}" for k in parse_name(text).keyset} if text else set()
+
+
 def _registry_counts(
     session: Session, profile: Profile, row: dict[str, Any], rows: Sequence[dict[str, Any]]
-) -> dict[str, dict[Any, int]]:
-    """How many of the whole registry's records hold each birth year of the block, the new
-    record's mother's name, and its day or month of birth (a year's records times the
-    block's share of that day: the block is one place, or one nationality, and year). A
-    mother's name is counted by its rarest part."""
+) -> tuple[int, dict[str, dict[Any, int]]]:
+    """How many records the registry holds, and how many of them hold each birth year of the
+    block, the new record's birthplace and mother's name, and its day or month of birth (a
+    year's records times the block's share of that day: the block is one place, or one
+    nationality, and year). A place or a mother's name is counted by its rarest part (at
+    least that many hold the whole)."""
     years = {r["year_lo"] for r in rows if r["year_lo"] is not None}
-    per_year = {y: index.key_count(session, f"#y{y}") for y in years}
+    place, mother = _parts("#p", profile.place_of_birth), _parts("#m", profile.mother)
+    size, held = index.key_counts(session, {*(f"#y{y}" for y in years), *place, *mother})
+    per_year = {y: held[f"#y{y}"] for y in years}
     counts: dict[str, dict[Any, int]] = {"year": per_year}
-    mother = {f"#m{k}" for k in parse_name(profile.mother).keyset} if profile.mother else set()
-    if row["mother_full"] and mother:
-        counts["mother"] = {row["mother_full"]: min(index.key_count(session, k) for k in mother)}
+    for field, value, keys in (("pob", row["pob"], place), ("mother", row["mother_full"], mother)):
+        if value and keys:
+            counts[field] = {value: min(held[k] for k in keys)}
     for field, key in (("dob_day", "dob"), ("dob_month", "month")):
         if row[key]:
             share = sum(1 for r in rows if r[key] == row[key]) / len(rows)
             counts[field] = {row[key]: max(1, round(per_year[row["year_lo"]] * share))}
-    return counts
+    return size, counts
 
 
 def likely_duplicates(session: Session, profile: Profile) -> list[Scored]:

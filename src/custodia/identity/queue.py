@@ -60,6 +60,11 @@ def _root(links: dict[int, int], person_id: int) -> int:
     return current
 
 
+def _identity_records(links: dict[int, int], root: int) -> set[int]:
+    """Every record whose merge links lead to ``root``, and ``root`` itself."""
+    return {root} | {merged for merged in links if _root(links, merged) == root}
+
+
 def survivors(session: Session, person_ids: Collection[int]) -> dict[int, int]:
     """Each person's surviving identity: follows the merge links that are not split."""
     links = _active_links(session)
@@ -71,7 +76,7 @@ def identity_of(session: Session, *, person_id: int) -> IdentityOut:
     registry.ensure_person_exists(session, person_id=person_id)
     links = _active_links(session)
     root = _root(links, person_id)
-    records = {root} | {merged for merged in links if _root(links, merged) == root}
+    records = _identity_records(links, root)
     named = m.ReviewItem.person_a_id.in_(records) | m.ReviewItem.person_b_id.in_(records)
     items = session.scalars(
         select(m.ReviewItem)
@@ -370,18 +375,24 @@ def decide(
     return out
 
 
+Edge = tuple[int, int, int]  # record, record, the review item whose "same" joins them
+
+
 def _still_joined(session: Session, a: int, b: int) -> list[str]:
     """A warning when "same" decisions still make ``a`` and ``b`` one identity."""
     links = _active_links(session)
     root = _root(links, a)
     if _root(links, b) != root:
         return []
-    members = {root} | {r for r in links if _root(links, r) == root}
-    path = _path(_same_edges(session, members), a, b)
-    return [
+    return [_joined_warning(a, b, _same_edges(session, _identity_records(links, root)))]
+
+
+def _joined_warning(a: int, b: int, edges: list[Edge]) -> str:
+    path = ", ".join(map(str, _path(edges, a, b)))
+    return (
         f"records {a} and {b} are still one identity through 'same' decisions (review items "
-        f"{', '.join(map(str, path))}): split the wrong one of those"
-    ]
+        f"{path}): split the wrong one of those"
+    )
 
 
 def split(session: Session, *, item_id: int, note: str, actor_id: int | None) -> ReviewItemOut:
@@ -409,17 +420,16 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     _serialize_merges(session)
     links = _active_links(session)
     root = _root(links, item.person_a_id)
-    members = {root} | {r for r in links if _root(links, r) == root}
+    members = _identity_records(links, root)
     edges = _same_edges(session, members)
     groups = clusters([(a, b) for a, b, _ in edges], sorted(members))
     _relink(session, links, groups, edges, row.id, now)
     session.flush()
     out = get_item(session, item_id=item_id)
-    out.warnings.extend(_still_joined(session, item.person_a_id, item.person_b_id))
+    a, b = item.person_a_id, item.person_b_id
+    if groups[a] == groups[b]:  # what the split could not part
+        out.warnings.append(_joined_warning(a, b, edges))
     return out
-
-
-Edge = tuple[int, int, int]  # record, record, the review item whose "same" joins them
 
 
 def _same_edges(session: Session, members: set[int]) -> list[Edge]:
