@@ -63,3 +63,21 @@ def test_compare_two_images_without_enrolling(api: Api) -> None:
     assert same.json()["match"] is True and other.json()["match"] is False
     picture = api.get("analyst", "/biometrics/synthetic/4/1.png?distortion=low")
     assert picture.status_code == 200 and picture.content[:4] == b"\x89PNG"
+
+
+def test_analysts_weigh_the_queue_by_fingerprints_and_monitors_may_not(api: Api) -> None:
+    first = api.register("Hassan Ali al-Shami")
+    second = api.register("Hasan Ali Alshami")
+    for person, finger_id in ((first, 50), (second, 51)):
+        enrolled = api.post(
+            "custody_officer",
+            f"/biometrics/persons/{person}/fingers",
+            json={"fingers": [_upload(2, finger_id, 0)]},
+        )
+        assert enrolled.status_code == 201, enrolled.text
+    assert_problem(api.post("monitor", "/biometrics/weigh-queue"), 403)
+    weighed = api.post("analyst", "/biometrics/weigh-queue")
+    assert weighed.status_code == 200, weighed.text
+    assert weighed.json() == {"weighed_pairs": 1}
+    item = api.get("analyst", f"/identity/queue?person_id={first}").json()["items"][0]
+    assert "biometrics" in item["sources"] and item["evidence"]["biometrics"]["bits"] < 0

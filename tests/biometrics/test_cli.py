@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from custodia.biometrics import service as biometrics
 from custodia.db import unit_of_work
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameIn, PersonIn
+from tests.biometrics.conftest import finger
 from tests.clirun import run_cli
 from tests.conftest import World
 
@@ -94,3 +96,30 @@ def test_enroll_verify_identify_from_the_command_line(world: World, tmp_path: Pa
         world, tmp_path, "verify", str(person), "--finger", "9", str(out / "f00000_1.png")
     )
     assert missing.returncode == 1 and "no enrolled left ring" in missing.stderr
+
+
+def test_weigh_queue_compares_the_fingers_of_pairs_under_review(
+    world: World, tmp_path: Path
+) -> None:
+    with unit_of_work(world.engine) as session:
+        ids = [
+            registry.register_person(
+                session,
+                person_in=PersonIn(
+                    category="detainee",
+                    names=[NameIn(full_name=name)],
+                    date_of_birth="1984-03-02",
+                ),
+            ).id
+            for name in ("Omar Khalid Haddad", "Umar Khaled Hadad")
+        ]
+        for person, finger_id in zip(ids, (40, 41), strict=True):
+            biometrics.enroll(
+                session, person_id=person, fingers=[finger(2, finger_id, 0)], actor_id=None
+            )
+    weighed = _run(world, tmp_path, "weigh-queue")
+    assert weighed.returncode == 0, weighed.stderr
+    assert "1 pair(s) under review weighed" in weighed.stdout
+    bad = _run(world, tmp_path, "enqueue-scenario", "--fingers", "2,11")
+    assert bad.returncode == 1 and "'11' is not a finger position" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -181,6 +181,19 @@ def synthetic_impression(
     return Response(content=png, media_type="image/png")
 
 
+class WeighedOut(BaseModel):
+    weighed_pairs: int
+
+
+@router.post("/biometrics/weigh-queue")
+def weigh_queue(actor: Searcher, session: WriteSession) -> WeighedOut:
+    """Compare the fingers of both records of every same-person pair under review where
+    both are enrolled; each pair's score then fuses names and fingers (pairs the names
+    proposed after both men were enrolled, which no enrolment has weighed)."""
+    weighed = biometrics.weigh_pairs_under_review(session, actor_id=actor.user_id)
+    return WeighedOut(weighed_pairs=weighed)
+
+
 @router.get("/biometrics/worker")
 def worker_status(session: WriteSession) -> WorkerStatus:
     """The background enrolment queue: pending, done, failed."""

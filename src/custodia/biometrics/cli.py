@@ -249,11 +249,25 @@ def synth(
 def enqueue_scenario(
     seed: Annotated[int, typer.Option("--seed")] = 1,
     limit: Annotated[int | None, typer.Option("--limit", help="at most this many persons")] = None,
+    fingers: Annotated[
+        str, typer.Option("--fingers", help="finger positions to queue, e.g. 2,7")
+    ] = "1,2,3,4,5,6,7,8,9,10",
 ) -> None:
-    """Queue ten synthetic fingers for every detainee not yet enrolled."""
+    """Queue synthetic fingers (all ten unless --fingers) for every detainee not yet
+    enrolled."""
+    positions = [_position(p.strip()) for p in fingers.split(",") if p.strip()]
     with unit_of_work() as session:
-        queued = biometrics.enqueue_scenario(session, seed=seed, limit=limit)
+        queued = biometrics.enqueue_scenario(session, seed=seed, limit=limit, positions=positions)
     console.print(f"queued {queued} fingers; run `custodia biometrics worker` to enrol them")
+
+
+@app.command("weigh-queue")
+def weigh_queue() -> None:
+    """Compare the fingers of both records of every same-person pair under review where both
+    are enrolled: matching fingers raise the pair's score, fingers that differ sink it."""
+    with unit_of_work() as session:
+        weighed = biometrics.weigh_pairs_under_review(session, actor_id=None)
+    console.print(f"{weighed} pair(s) under review weighed by their fingerprints")
 
 
 @app.command("worker")

@@ -51,6 +51,8 @@ class Candidate(BaseModel):
     score: float  # fused MCC score, mean over the probe's fingers
     match: bool  # above the identification threshold
     finger_scores: dict[int, float]  # finger position (or probe number) -> score
+    compared: list[int] = []  # the positions this person has enrolled: the scores that count
+    bits: float = 0.0  # log2 likelihood ratio of the compared fingers (calibration.py)
 
 
 class EnrolmentOut(BaseModel):
@@ -58,6 +60,7 @@ class EnrolmentOut(BaseModel):
     fingers: list[FingerOut]
     candidates: list[Candidate]  # other persons this person matches (1:N de-duplication)
     proposed_pairs: int  # sent to the identity review queue
+    weighed_pairs: int = 0  # pairs already under review whose fingers were compared
 
 
 class IdentifyOut(BaseModel):

@@ -8,7 +8,7 @@ import io
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -20,7 +20,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from custodia.access import service as access
-from custodia.biometrics import extract, iso19794, lsh, mcc, synth, xyt
+from custodia.biometrics import calibration, extract, iso19794, lsh, mcc, synth, xyt
 from custodia.biometrics.gallery import Gallery, PersonHit, Probe
 from custodia.biometrics.models import BiometricImage, BiometricJob, BiometricTemplate
 from custodia.biometrics.schemas import (
@@ -184,6 +184,12 @@ def _load_minutiae(session: Session, ids: Sequence[int]) -> dict[int, npt.NDArra
     return out
 
 
+def _compared(hit: PersonHit, probes: Sequence[Probe]) -> dict[int, float]:
+    """Finger position (or probe number) -> score, of the fingers the person has enrolled:
+    a finger he has not given is no evidence either way."""
+    return {(probes[i].position or i + 1): round(hit.fingers[i], 4) for i in hit.templates}
+
+
 def _candidates(hits: Sequence[PersonHit], probes: Sequence[Probe]) -> list[Candidate]:
     threshold = identification_threshold(len(probes))
     return [
@@ -194,6 +200,8 @@ def _candidates(hits: Sequence[PersonHit], probes: Sequence[Probe]) -> list[Cand
             finger_scores={
                 (probes[i].position or i + 1): round(s, 4) for i, s in h.fingers.items()
             },
+            compared=sorted(_compared(h, probes)),
+            bits=round(calibration.evidence_bits(_compared(h, probes)), 2),
         )
         for h in hits
     ]
@@ -288,39 +296,72 @@ def enroll(
         detail=",".join(str(c.position) for c in captures),
     )
     candidates: list[Candidate] = []
-    proposed = 0
+    proposed = weighed = 0
     if search:
         candidates, _ = _search(session, captures, limit=10, exclude=person_id)
-        proposed = _propose(session, person_id, [c for c in candidates if c.match])
+        matched = _propose_matches(session, person_id, [c for c in candidates if c.match])
+        proposed = len(matched)
+        weighed = _weigh_pairs(session, [person_id], skip=matched)
     return EnrolmentOut(
-        person_id=person_id, fingers=out, candidates=candidates, proposed_pairs=proposed
+        person_id=person_id,
+        fingers=out,
+        candidates=candidates,
+        proposed_pairs=proposed,
+        weighed_pairs=weighed,
     )
 
 
-def _propose(session: Session, person_id: int, matches: Sequence[Candidate]) -> int:
-    proposed = 0
+def _evidence(finger_scores: dict[int, float], fused: float) -> dict[str, object]:
+    """The queue's evidence of one fingerprint comparison, in bits, with its reasons."""
+    bits = calibration.evidence_bits(finger_scores)
+    reasons = [
+        f"{FINGER_NAMES.get(pos, f'finger {pos}')}: score {score:.3f} "
+        f"({calibration.finger_bits(score):+.1f} bits)"
+        for pos, score in sorted(finger_scores.items())
+    ]
+    verdict = "match" if bits > 0 else "do not match"
+    return {
+        "bits": round(bits, 2),
+        "fused_score": round(fused, 4),
+        "finger_scores": {str(k): v for k, v in sorted(finger_scores.items())},
+        "matcher": "MCC-LSSR",
+        "explanation": [
+            f"fingerprints {verdict}: {bits:+.1f} bits over {len(finger_scores)} finger(s)",
+            *reasons,
+        ],
+    }
+
+
+def _propose(session: Session, person_id: int, other_id: int, evidence: dict[str, object]) -> bool:
+    item = identity.propose_pair(
+        session,
+        person_a_id=person_id,
+        person_b_id=other_id,
+        score=round(calibration.posterior(float(cast(float, evidence["bits"]))), 4),
+        source="biometrics",
+        evidence=evidence,
+    )
+    return item is not None
+
+
+def _propose_matches(
+    session: Session, person_id: int, matches: Sequence[Candidate]
+) -> set[tuple[int, int]]:
+    """Send the matches of a search to the queue; returns the pairs proposed, (low, high).
+    A score just over the identification threshold from one finger still says "another
+    man" in bits: only evidence for a match is proposed."""
+    proposed: set[tuple[int, int]] = set()
     for c in matches:
-        item = identity.propose_pair(
-            session,
-            person_a_id=person_id,
-            person_b_id=c.person_id,
-            # The queue wants 0..1: genuine fused scores sit around 0.1 and above.
-            score=min(1.0, c.score / 0.1),
-            source="biometrics",
-            evidence={
-                "fused_score": c.score,
-                "finger_scores": {str(k): v for k, v in c.finger_scores.items()},
-                "matcher": "MCC-LSSR",
-            },
-        )
-        proposed += item is not None
+        if c.bits <= 0:
+            continue
+        finger_scores = {pos: c.finger_scores[pos] for pos in c.compared}
+        if _propose(session, person_id, c.person_id, _evidence(finger_scores, c.score)):
+            proposed.add((min(person_id, c.person_id), max(person_id, c.person_id)))
     return proposed
 
 
-def deduplicate(session: Session, *, person_ids: Sequence[int], actor_id: int | None) -> int:
-    """Search the enrolled fingers of each person against everyone else and send matches
-    to the review queue (what the background worker does after enrolling a person).
-    Returns the number of pairs proposed."""
+def _stored_captures(session: Session, person_ids: Sequence[int]) -> dict[int, list[Capture]]:
+    """The active enrolled fingers of ``person_ids``, as captures to search with."""
     rows = session.execute(
         select(_TEMPLATE.c.person_id, _TEMPLATE.c.position, _TEMPLATE.c.minutiae).where(
             _TEMPLATE.c.active, _TEMPLATE.c.person_id.in_(list(person_ids))
@@ -332,18 +373,78 @@ def deduplicate(session: Session, *, person_ids: Sequence[int], actor_id: int | 
         fields = [(float(a[0]), float(a[1]), float(a[2]), int(a[3]), int(a[4])) for a in arr]
         minutiae = extract.Minutiae.from_rows(fields, 0, 0)
         by_person.setdefault(person_id, []).append(Capture(position, minutiae, 0, "stored"))
-    proposed = 0
+    return by_person
+
+
+def deduplicate(session: Session, *, person_ids: Sequence[int], actor_id: int | None) -> int:
+    """Search the enrolled fingers of each person against everyone else and send matches
+    to the review queue (what the background worker does after enrolling a person), then
+    weigh the pairs already under review that name them. Returns the number of pairs
+    proposed or weighed."""
+    by_person = _stored_captures(session, person_ids)
+    proposed: set[tuple[int, int]] = set()
     for person_id, captures in by_person.items():
         candidates, _ = _search(session, captures, limit=5, exclude=person_id)
-        proposed += _propose(session, person_id, [c for c in candidates if c.match])
+        proposed |= _propose_matches(session, person_id, [c for c in candidates if c.match])
+    weighed = _weigh_pairs(session, sorted(by_person), skip=proposed)
     access.record_action(
         session,
         actor_id=actor_id,
         action="biometrics.deduplicate",
         subject="gallery",
-        detail=f"{len(by_person)} person(s), {proposed} pair(s) proposed",
+        detail=f"{len(by_person)} person(s), {len(proposed)} pair(s) proposed, "
+        f"{weighed} pair(s) under review weighed",
     )
-    return proposed
+    return len(proposed) + weighed
+
+
+def weigh_pairs_under_review(
+    session: Session, *, person_ids: Sequence[int] | None = None, actor_id: int | None
+) -> int:
+    """Compare the fingers of both records of every same-person pair under review (open or
+    unsure) where both are enrolled: fingers that match raise the pair's score, fingers that
+    do not sink it, and the reasons join the pair's evidence. Pairs the names proposed after
+    both men were enrolled are weighed here. Returns the number of pairs weighed."""
+    if person_ids is None:
+        person_ids = sorted(set(session.scalars(select(_TEMPLATE.c.person_id).distinct())))
+    weighed = _weigh_pairs(session, person_ids, skip=set())
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="biometrics.weigh_queue",
+        subject="review_queue",
+        detail=f"{weighed} pair(s) weighed",
+    )
+    return weighed
+
+
+def _weigh_pairs(
+    session: Session, person_ids: Sequence[int], *, skip: Collection[tuple[int, int]]
+) -> int:
+    """Weigh the pairs under review naming ``person_ids``, but those in ``skip`` (just
+    proposed by a search, with the same comparison)."""
+    pairs = [
+        p for p in identity.pairs_under_review(session, person_ids=person_ids) if p not in skip
+    ]
+    members = sorted({p for pair in pairs for p in pair})
+    enrolled = set(
+        session.scalars(
+            select(_TEMPLATE.c.person_id).where(
+                _TEMPLATE.c.active, _TEMPLATE.c.person_id.in_(members)
+            )
+        )
+    )
+    both = [(a, b) for a, b in pairs if a in enrolled and b in enrolled]
+    captures = _stored_captures(session, sorted({a for a, _ in both}))
+    weighed = 0
+    for a, b in both:
+        probes = [Probe.of(c.position, c.minutiae.as_array()) for c in captures[a]]
+        with _lock:
+            hit = _gallery(session).rank(probes, [b])[0]
+        compared = _compared(hit, probes)
+        if compared:
+            weighed += _propose(session, a, b, _evidence(compared, hit.score))
+    return weighed
 
 
 # --- search and verification ------------------------------------------------------------
@@ -522,26 +623,48 @@ def finger_image(
 # --- background enrolment queue --------------------------------------------------------
 
 
-def enqueue_scenario(session: Session, *, seed: int = 1, limit: int | None = None) -> int:
-    """Queue ten synthetic fingers for every detainee not yet enrolled or queued; the worker
-    (``custodia biometrics worker``) grows, extracts and indexes them in the background."""
+def enqueue_scenario(
+    session: Session,
+    *,
+    seed: int = 1,
+    limit: int | None = None,
+    positions: Sequence[int] = tuple(range(1, 11)),
+    person_ids: Sequence[int] | None = None,
+) -> int:
+    """Queue synthetic fingers (``positions``, all ten by default) for every detainee not yet
+    enrolled or queued, or for ``person_ids``; the worker (``custodia biometrics worker``)
+    grows, extracts and indexes them in the background."""
+    if not positions or any(p < 1 or p > 10 for p in positions):
+        raise Invalid("finger positions run from 1 (right thumb) to 10 (left little finger)")
     from custodia.registry.models import PersonCategory
     from custodia.registry.schemas import PersonQuery
 
     taken = set(session.scalars(select(BiometricJob.person_id).distinct()))
     taken |= set(session.scalars(select(BiometricTemplate.person_id).distinct()))
-    person_ids: list[int] = []
+    if person_ids is not None:
+        missing = registry.missing_person_ids(session, person_ids=person_ids)
+        if missing:
+            raise NotFound(f"no person with id {missing[0]}")
+        return _queue_synthetic(session, [p for p in person_ids if p not in taken], seed, positions)
+    wanted: list[int] = []
     offset = 0
-    while limit is None or len(person_ids) < limit:
+    while limit is None or len(wanted) < limit:
         page = registry.match_persons(
             session,
             query=PersonQuery(category=PersonCategory.DETAINEE, limit=500, offset=offset),
         )
         if not page.persons:
             break
-        person_ids += [p.id for p in page.persons if p.id not in taken]
+        wanted += [p.id for p in page.persons if p.id not in taken]
         offset += 500
-    person_ids = person_ids[:limit] if limit is not None else person_ids
+    return _queue_synthetic(
+        session, wanted[:limit] if limit is not None else wanted, seed, positions
+    )
+
+
+def _queue_synthetic(
+    session: Session, person_ids: Sequence[int], seed: int, positions: Sequence[int]
+) -> int:
     now = utc_now()
     rows = [
         {
@@ -553,7 +676,7 @@ def enqueue_scenario(session: Session, *, seed: int = 1, limit: int | None = Non
             "created_at": now,
         }
         for pid in person_ids
-        for pos in range(1, 11)
+        for pos in sorted(set(positions))
     ]
     for start in range(0, len(rows), 5000):
         session.execute(insert(BiometricJob), rows[start : start + 5000])

@@ -4,8 +4,9 @@ transaction per batch. Stopping it (Ctrl-C, or ``should_stop``) loses at most th
 flight, whose jobs stay pending; running it again resumes where it stopped.
 
 A ``synthetic`` job grows the finger's master print (seeded by the person and position, so a
-rerun yields the same finger), takes its first impression and extracts it; an ``image`` job
-extracts a stored capture.
+rerun yields the same finger), takes an impression and extracts it; an ``image`` job
+extracts a stored capture. A record the scenario planted as a duplicate gets its real man's
+fingers, as a second impression: the same man enrolled twice matches himself.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import cast
 import numpy as np
 from PIL import Image
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from custodia.access import service as access
 from custodia.biometrics import extract, synth
@@ -26,6 +28,7 @@ from custodia.biometrics.models import BiometricImage, BiometricJob, BiometricTe
 from custodia.biometrics.schemas import WorkerStatus
 from custodia.biometrics.service import Capture, deduplicate, template_row, worker_status
 from custodia.db import get_engine, read_session, unit_of_work, utc_now
+from custodia.scenario import service as scenario
 
 _TEMPLATE = cast(Table, BiometricTemplate.__table__)
 _JOB = cast(Table, BiometricJob.__table__)
@@ -40,6 +43,11 @@ class _Task:
     seed: int
     image: bytes | None
     image_id: int | None
+    # A synthetic finger's owner: the real man behind the record, so that a man recorded
+    # twice (the scenario's planted duplicates) has the same fingers under both records,
+    # taken as another impression.
+    finger_owner: int = 0
+    impression: int = 0
 
 
 def synthetic_finger_id(person_id: int, position: int) -> int:
@@ -51,9 +59,9 @@ def _run_task(task: _Task) -> tuple[int, dict[str, object] | None, str | None]:
     try:
         if task.kind == "synthetic":
             master = synth.make_master(
-                task.seed, synthetic_finger_id(task.person_id, task.position)
+                task.seed, synthetic_finger_id(task.finger_owner or task.person_id, task.position)
             )
-            grey, _ = synth.make_impression(master, task.seed, 0)
+            grey, _ = synth.make_impression(master, task.seed, task.impression)
             source = "synthetic"
         else:
             if task.image is None:
@@ -90,6 +98,7 @@ def _claim(engine: Engine, batch: int) -> list[_Task]:
                     )
                 )
             }
+        owners = _true_persons(session) if any(j.kind == "synthetic" for j in jobs) else {}
         return [
             _Task(
                 j.id,
@@ -99,9 +108,16 @@ def _claim(engine: Engine, batch: int) -> list[_Task]:
                 j.seed,
                 images.get(j.image_id or -1),
                 j.image_id,
+                finger_owner=owners.get(j.person_id, j.person_id),
+                impression=int(j.person_id in owners),
             )
             for j in jobs
         ]
+
+
+def _true_persons(session: Session) -> dict[int, int]:
+    """Record -> the real man it records again, for the scenario's planted duplicates."""
+    return {record: true for record, true, _ in scenario.duplicate_truth(session=session)}
 
 
 def _store(engine: Engine, results: list[tuple[int, dict[str, object] | None, str | None]]) -> None:

@@ -121,7 +121,11 @@ def _render_evidence(source: str, evidence: dict[str, Any]) -> None:
     (the figures behind them are in --json)."""
     reasons = evidence.get("explanation")
     score = evidence.get("score")
-    head = f"  {source}" + (f" {score:.2f}" if isinstance(score, int | float) else "")
+    bits = evidence.get("bits")
+    if isinstance(bits, int | float):  # fingerprints: what they add to the names' odds
+        head = f"  {source} {bits:+.1f} bits"
+    else:
+        head = f"  {source}" + (f" {score:.2f}" if isinstance(score, int | float) else "")
     if isinstance(reasons, list) and reasons:
         console.print(head + ":", highlight=False)
         for reason in reasons:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Collection
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from custodia.db import insert_if_absent, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
-from custodia.identity.dedupe import clusters
+from custodia.identity.dedupe import NAME_CERTAINTY, clusters
 from custodia.identity.schemas import (
     DecisionOut,
     IdentityOut,
@@ -27,6 +28,9 @@ from custodia.registry import service as registry
 
 _LINK = m.MergeLink.__table__
 _MERGE_LOCK_KEY = 0x1D3E7A11  # PostgreSQL advisory lock serialising merges and splits
+# What names and dates alone say of a pair they do not link at all (a man's two records
+# under his name and his nom de guerre share neither): weak, not impossible.
+NAME_FLOOR = 0.05
 
 
 def pair_key(person_a_id: int, person_b_id: int) -> str:
@@ -92,17 +96,34 @@ def identity_of(session: Session, *, person_id: int) -> IdentityOut:
     )
 
 
+def fused_score(evidence: dict[str, dict[str, Any]]) -> float:
+    """One pair's score from the evidence of every source.
+
+    A source that gives ``bits`` (log2 of a likelihood ratio: fingerprints) adds them to the
+    odds of the names-and-dates evidence, the strongest of the other sources, read as a
+    probability (at most ``NAME_CERTAINTY``, at least ``NAME_FLOOR``): fingers that match
+    lift a pair whose names share nothing, fingers that do not sink namesakes. Without such
+    a source the score is the strongest source's."""
+    scores = [float(e["score"]) for e in evidence.values() if "bits" not in e]
+    bits = [float(e["bits"]) for e in evidence.values() if "bits" in e]
+    if not bits:
+        return max(scores)
+    p = min(max(max(scores, default=NAME_FLOOR), NAME_FLOOR), NAME_CERTAINTY)
+    return float(1.0 / (1.0 + 2.0 ** -(math.log2(p / (1 - p)) + sum(bits))))
+
+
 def _merge_evidence(
     item: m.ReviewItem, score: float, source: str, evidence: dict[str, Any]
 ) -> None:
-    """Keep the stronger evidence of each source, and the strongest score overall."""
+    """Keep the stronger evidence of each names source and the latest comparison of a source
+    in bits (fingers enrolled again are compared again), then fuse them."""
     merged: dict[str, Any] = json.loads(item.evidence)
     previous = merged.get(source)
-    if previous is None or float(previous.get("score", 0.0)) <= score:
+    if previous is None or "bits" in evidence or float(previous.get("score", 0.0)) <= score:
         merged[source] = {"score": round(score, 4), **evidence}
     item.evidence = json.dumps(merged, sort_keys=True, default=str)
     item.sources = ",".join(sorted(merged))
-    item.score = max(item.score, score)
+    item.score = round(fused_score(merged), 4)
     item.updated_at = utc_now()
 
 
@@ -134,7 +155,7 @@ def _propose(
         person_a_id=person_a_id,
         person_b_id=person_b_id,
         watchlist_entry_id=entry_id,
-        score=score,
+        score=round(fused_score({source: {"score": score, **evidence}}), 4),
         sources=source,
         evidence=json.dumps({source: {"score": round(score, 4), **evidence}}, default=str),
         status="open",
@@ -199,6 +220,28 @@ def propose_hit(
         source="watchlist",
         evidence=evidence,
     )
+
+
+def weighed_by_names(session: Session, person_a_id: int, person_b_id: int) -> bool:
+    """Whether a names-and-dates source has already weighed this pair."""
+    a, b = sorted((person_a_id, person_b_id))
+    found = session.scalar(
+        select(m.ReviewItem.evidence).where(m.ReviewItem.pair_key == pair_key(a, b))
+    )
+    return found is not None and any("bits" not in e for e in json.loads(found).values())
+
+
+def pairs_under_review(session: Session, person_ids: Collection[int]) -> list[tuple[int, int]]:
+    """(a, b) of every open or unsure same-person pair naming one of ``person_ids``."""
+    ids = list(person_ids)
+    rows = session.execute(
+        select(m.ReviewItem.person_a_id, m.ReviewItem.person_b_id).where(
+            m.ReviewItem.kind == "duplicate",
+            m.ReviewItem.status.in_(("open", "unsure")),
+            m.ReviewItem.person_a_id.in_(ids) | m.ReviewItem.person_b_id.in_(ids),
+        )
+    )
+    return [(a, b) for a, b in rows if b is not None]
 
 
 def decided_different(session: Session) -> set[str]:

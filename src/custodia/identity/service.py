@@ -34,6 +34,7 @@ from custodia.identity.scoring import (
     default_weight,
     score_profiles,
 )
+from custodia.registry import service as registry
 from custodia.registry.countries import check_country_codes
 from custodia.registry.dates import parse_partial_date
 from custodia.registry.schemas import PersonIn
@@ -51,7 +52,13 @@ def propose_pair(
     """Put a candidate same-person pair in the review queue (source e.g. 'names',
     'biometrics', 'watchlist'); returns the queue item id, or None when this pair was already
     decided 'different' (never proposed again) or is already open (then update its score/evidence
-    if stronger, and merge the evidence by source)."""
+    if stronger, and merge the evidence by source).
+
+    Evidence in ``bits`` (fingerprints) is fused with the names-and-dates evidence of the
+    pair (``queue.fused_score``); when no names source has weighed the pair yet, its two
+    records are compared here first, so the reviewer sees both side by side."""
+    if "bits" in evidence and not queue.weighed_by_names(session, person_a_id, person_b_id):
+        _compare_records(session, person_a_id, person_b_id)
     return queue.propose_pair(
         session,
         person_a_id=person_a_id,
@@ -59,6 +66,31 @@ def propose_pair(
         score=score,
         source=source,
         evidence=evidence,
+    )
+
+
+def pairs_under_review(session: Session, *, person_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Open or unsure same-person pairs naming one of ``person_ids`` (for other rooms that
+    bring evidence, such as fingerprints enrolled later)."""
+    return queue.pairs_under_review(session, person_ids)
+
+
+def _compare_records(session: Session, a: int, b: int) -> None:
+    """Weigh two registry records' names and dates into the pair's ``names`` evidence."""
+    # From the registry, not the search index: a record enrolled before the index caught up
+    # is weighed all the same.
+    persons = registry.get_persons(session, person_ids=[a, b])
+    if len(persons) < 2:
+        return  # an unknown id: propose_pair says which
+    profiles = {i: index.profile_of_person(p) for i, p in persons.items()}
+    scored = score_profiles(profiles[a], profiles[b], index.weigher(session))
+    queue.propose_pair(
+        session,
+        person_a_id=a,
+        person_b_id=b,
+        score=round(scored.score, 4),
+        source="names",
+        evidence={**scored.evidence, "explanation": list(scored.explanation)},
     )
 
 
