@@ -93,7 +93,7 @@ def main() -> None:
                 for s in (0.0, 0.017, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05, 0.08)
             },
             "seconds": round(time.perf_counter() - started, 1),
-            "targets": {
+            "checks": {
                 "held_out_genuine_for_a_match": check(
                     held_genuine["share_for_a_match"], at_least=0.99
                 ),

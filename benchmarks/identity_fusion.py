@@ -2,15 +2,15 @@
 how much better are the resolved identities once the detainees' fingers are enrolled?
 
 Protocol. The batch job (``identity dedupe``) fills the queue from names and dates. Then
-one synthetic finger (right index) is enrolled by the background worker for a set of
-detainee records, as the biometric team would: every detainee record the queue names,
-both records of every planted duplicate (the worker grows a duplicate record's finger from
-its real man's master, as another impression), and ``--distractors`` other detainees drawn
-at random, so that the 1:N searches meet men who are no one's duplicate. Enrolment searches
-each new finger 1:N, proposes the matches whose evidence is for a match (bits > 0), and
-weighs the pairs under review whose two records both have fingers. A pair counts as found
-when its score is at least the review threshold; pairwise precision, recall and F1 of the
-clusters, against ``scenario_duplicate``:
+one synthetic finger (right index; ``--fingers 2,7`` for two) is enrolled by the
+background worker for a set of detainee records, as the biometric team would: every
+detainee record the queue names, both records of every planted duplicate (the worker
+grows a duplicate record's finger from its real man's master, as another impression), and
+``--distractors`` other detainees drawn at random, so that the 1:N searches meet men who
+are no one's duplicate. Enrolment searches each new finger 1:N, proposes the matches whose
+evidence is for a match (bits > 0), and weighs the pairs under review whose two records
+both have fingers. A pair counts as found when its score is at least the review threshold;
+pairwise precision, recall and F1 of the clusters, against ``scenario_duplicate``:
 
 * ``names_alone``: the same queue, each pair scored by its names-and-dates sources only;
 * ``fused``: each pair's score as the queue fuses it.
@@ -32,6 +32,7 @@ import json
 import random
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -47,8 +48,6 @@ from custodia.identity.scoring import REVIEW_THRESHOLD
 from custodia.registry.models import Person, PersonCategory
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
-
-POSITION = 2  # right index
 
 
 def _pairs(groups: dict[int, int]) -> set[tuple[int, int]]:
@@ -95,12 +94,51 @@ def _resolved(
     return _pairs(dedupe_engine.clusters(kept, ids))
 
 
+SERIES = ((True, "tab:green", "same man"), (False, "tab:red", "two men"))
+
+
+def scores_png(
+    items: list[tuple[int, int, float, float]],
+    truth: set[tuple[int, int]],
+    fingers: int,
+    path: Path,
+) -> None:
+    """Every queue item's score, names alone beside fused, true duplicates against the rest."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    rng = random.Random(0)
+    for ax, column, title in ((axes[0], 2, "names alone"), (axes[1], 3, "names + fingerprints")):
+        for is_true, colour, label in SERIES:
+            ys = [i[column] for i in items if ((i[0], i[1]) in truth) == is_true]
+            xs = [(0.25 if is_true else 0.75) + rng.uniform(-0.18, 0.18) for _ in ys]
+            ax.scatter(xs, ys, s=9, alpha=0.55, color=colour, label=f"{label} ({len(ys)})")
+        ax.axhline(REVIEW_THRESHOLD, color="grey", linestyle="--", label="review threshold")
+        ax.set_xticks([0.25, 0.75], ["planted duplicates", "other pairs"])
+        ax.set_xlim(0, 1)
+        ax.set_title(title)
+        ax.grid(True, axis="y", alpha=0.3)
+    axes[0].set_ylabel("pair score in the review queue")
+    axes[1].legend(loc="center right", fontsize=8)
+    fig.suptitle(
+        f"Scenario review queue: {fingers} finger(s) per detainee record, fused with names"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("--distractors", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--fingers", default="2", help="positions enrolled, e.g. 2,7")
+    parser.add_argument("--chart", type=Path, help="write the score chart (PNG) here")
     args = parser.parse_args()
+    positions = [int(p) for p in args.fingers.split(",")]
     engine = get_engine(args.url)
     started = time.perf_counter()
     with unit_of_work(engine) as session:
@@ -120,7 +158,7 @@ def main() -> None:
     enrolled = sorted((planted | named | distractors) & detainees)
     with unit_of_work(engine) as session:
         queued = biometrics.enqueue_scenario(
-            session, seed=args.seed, positions=[POSITION], person_ids=enrolled
+            session, seed=args.seed, positions=positions, person_ids=enrolled
         )
     log(f"enrolling {queued} fingers of {len(enrolled)} detainee records")
     enrol_started = time.perf_counter()
@@ -133,6 +171,8 @@ def main() -> None:
     truth = _pairs(dedupe_engine.clusters([(r, t) for r, t, _ in truth_rows], ids))
     names_alone = _prf(_resolved(items, ids, 0), truth)
     fused = _prf(_resolved(items, ids, 1), truth)
+    if args.chart:
+        scores_png(items, truth, len(positions), args.chart)
     in_enrolled = set(enrolled)
     truth_enrolled = {p for p in truth if p[0] in in_enrolled and p[1] in in_enrolled}
     emit(
@@ -141,6 +181,7 @@ def main() -> None:
             "records": len(ids),
             "true_pairs": len(truth),
             "enrolled_records": len(enrolled),
+            "finger_positions": positions,
             "enrolled_fingers": status.done,
             "failed_fingers": status.failed,
             "distractors": len(distractors),

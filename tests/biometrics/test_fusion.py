@@ -89,6 +89,7 @@ def test_fingers_that_differ_sink_a_pair_the_names_proposed(world: World) -> Non
     assert bio["bits"] < -10
     assert bio["explanation"][0].startswith("fingerprints do not match")
     assert any("right index" in line for line in bio["explanation"])
+    assert any("enrol more fingers" in line for line in bio["explanation"])
     # the names' evidence is kept beside it
     assert item.evidence["intake"]["score"] == proposed.score
 

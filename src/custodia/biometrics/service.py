@@ -52,6 +52,7 @@ VERIFY_FMR = 0.001
 # probe of fewer fingers keeps the stricter one-finger threshold.
 FUSED_THRESHOLD = 0.0207
 IDENTIFY_FMR = 0.0001
+FEW_FINGERS = 3  # fewer compared fingers than this, and a non-match asks for more
 _MAX_SIDE = 2000
 _TEMPLATE = cast(Table, BiometricTemplate.__table__)
 
@@ -320,6 +321,13 @@ def _evidence(finger_scores: dict[int, float], fused: float) -> dict[str, object
         for pos, score in sorted(finger_scores.items())
     ]
     verdict = "match" if bits > 0 else "do not match"
+    if bits < 0 and len(finger_scores) < FEW_FINGERS:
+        # about 1 in 100 captures of the right finger scores like another's (a smudge, the
+        # wrong finger put down): with one or two fingers, that is not yet two men
+        reasons.append(
+            f"only {len(finger_scores)} finger(s) compared: a failed capture looks the same; "
+            "enrol more fingers before deciding"
+        )
     return {
         "bits": round(bits, 2),
         "fused_score": round(fused, 4),
