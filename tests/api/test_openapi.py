@@ -72,6 +72,7 @@ EXPECTED = {
     ("post", "/biometrics/compare"),
     ("get", "/biometrics/synthetic/{finger}/{impression}.png"),
     ("get", "/biometrics/worker"),
+    ("post", "/biometrics/weigh-queue"),
 }
 
 

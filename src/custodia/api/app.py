@@ -37,6 +37,8 @@ from custodia.ledger.api import router as ledger_router
 from custodia.ledger.signing import load_or_create_signing_key
 from custodia.registry.api import router as registry_router
 from custodia.transfers.api import router as transfers_router
+from custodia.web.pages import STATIC as WEB_STATIC
+from custodia.web.pages import router as web_router
 
 DESCRIPTION = (
     "Accountable custody for large detention systems: the registry of persons and "
@@ -103,6 +105,8 @@ def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = 
         biometrics_router,
     ):
         app.include_router(router)
+    app.include_router(web_router)
+    app.mount("/web/static", StaticFiles(directory=str(WEB_STATIC)), name="web-static")
     _serve_docs_offline(app)
     return app
 

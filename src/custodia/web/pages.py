@@ -1,0 +1,207 @@
+"""The identity analyst's pages: the review queue, and one pair with both records and the
+evidence of every source side by side, where the analyst decides same, different or unsure
+(or undoes a merge). Signing in takes the same API token as the API; it is kept in an
+HttpOnly, SameSite=Lax cookie: a link from elsewhere opens a page, but another site's form
+cannot post with it.
+
+Each page parses, calls one service function and renders: the rules and the audit trail
+are the identity room's, as for the API and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from custodia.api.deps import Context
+from custodia.db import read_session, unit_of_work
+from custodia.errors import CustodiaError, Forbidden, Invalid, Unauthorized
+from custodia.identity import service as identity
+from custodia.registry import service as registry
+from custodia.registry.models import Role
+from custodia.registry.schemas import Actor
+
+T = TypeVar("T")
+
+router = APIRouter(prefix="/web", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC = Path(__file__).parent / "static"
+COOKIE = "custodia_token"
+QUEUE = "/web/identity/queue"
+REVIEWERS = frozenset({Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN})
+STATUSES = ("open", "unsure", "same", "different")
+PAGE_SIZE = 50
+MAX_NOTE = 4000  # as the API's DecisionIn
+
+
+def _actor(context: Context, request: Request) -> Actor | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    with read_session(context.engine) as session:
+        try:
+            return registry.authenticate(session, token=token)
+        except Unauthorized:
+            return None
+
+
+def _sign_in_first(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/web/login?next={request.url.path}", status_code=303)
+
+
+def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _read(context: Context, service: Callable[..., T], **kwargs: Any) -> T:
+    with read_session(context.engine) as session:
+        return service(session, **kwargs)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = QUEUE) -> HTMLResponse:
+    return _page(request, "login.html", next=next if next.startswith("/web/") else QUEUE)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    context: Context,
+    token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = QUEUE,
+) -> Response:
+    target = next if next.startswith("/web/") else QUEUE
+    try:
+        _read(context, registry.authenticate, token=token.strip())
+    except Unauthorized:
+        message = "That token is unknown or revoked: ask an administrator for one."
+        return _page(request, "login.html", 401, next=target, error=message)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="lax", path="/web")
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/web/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/web")
+    return response
+
+
+@router.get("/identity/queue")
+def queue_page(
+    request: Request,
+    context: Context,
+    status: Annotated[str, Query(pattern="^(open|unsure|same|different)$")] = "open",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    found = _read(
+        context,
+        identity.list_queue,
+        status=status,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    return _page(
+        request,
+        "queue.html",
+        actor=actor,
+        items=found.items,
+        total=found.total,
+        status=status,
+        statuses=STATUSES,
+        page=page,
+        pages=max(1, -(-found.total // PAGE_SIZE)),
+    )
+
+
+@router.get("/identity/queue/{item_id}")
+def item_page(request: Request, context: Context, item_id: int) -> Response:
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        item = _read(context, identity.get_review_item, item_id=item_id)
+    except CustodiaError as error:
+        return _page(request, "error.html", error.status, actor=actor, error=error)
+    return _page(request, "item.html", actor=actor, item=item, may_decide=actor.role in REVIEWERS)
+
+
+def _decide_or_explain(
+    request: Request,
+    context: Context,
+    item_id: int,
+    write: Callable[[Session, Actor], object],
+) -> Response:
+    """Run one write in its own transaction and go back to the item; a refused write changes
+    nothing and shows the item again with the reason."""
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        if actor.role not in REVIEWERS:
+            raise Forbidden(
+                "deciding identity candidates is for analysts, custody officers and "
+                f"administrators; {actor.username} has the role {actor.role.value}"
+            )
+        with unit_of_work(context.engine) as session:
+            write(session, actor)
+    except CustodiaError as error:
+        try:
+            item = _read(context, identity.get_review_item, item_id=item_id)
+        except CustodiaError:
+            return _page(request, "error.html", error.status, actor=actor, error=error)
+        return _page(
+            request,
+            "item.html",
+            error.status,
+            actor=actor,
+            item=item,
+            may_decide=actor.role in REVIEWERS,
+            error=error,
+        )
+    return RedirectResponse(f"{QUEUE}/{item_id}", status_code=303)
+
+
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE:
+        raise Invalid(f"a note holds at most {MAX_NOTE} characters; this one has {len(note)}")
+
+
+@router.post("/identity/queue/{item_id}/decision")
+def decide(
+    request: Request,
+    context: Context,
+    item_id: int,
+    decision: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    def write(session: Session, actor: Actor) -> object:
+        _check_note(note)
+        return identity.decide(
+            session, item_id=item_id, decision=decision, note=note, actor_id=actor.user_id
+        )
+
+    return _decide_or_explain(request, context, item_id, write)
+
+
+@router.post("/identity/queue/{item_id}/split")
+def split(
+    request: Request,
+    context: Context,
+    item_id: int,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    def write(session: Session, actor: Actor) -> object:
+        _check_note(note)
+        return identity.split(session, item_id=item_id, note=note, actor_id=actor.user_id)
+
+    return _decide_or_explain(request, context, item_id, write)

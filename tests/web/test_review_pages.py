@@ -1,0 +1,119 @@
+"""The identity analyst's pages in a browser's place: signing in, the queue, one pair with
+both records and the evidence side by side, and a decision recorded from a form."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.api.conftest import Api
+
+
+def _sign_in(api: Api, role: str) -> None:
+    api.client.cookies.clear()
+    signed = api.client.post(
+        "/web/login",
+        data={"token": api.tokens[role], "next": "/web/identity/queue"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == "/web/identity/queue"
+
+
+def _pair(api: Api) -> tuple[int, int, int]:
+    """Two records of one man under two spellings: intake queues the pair."""
+    a = api.register("Abd al-Rahman Khalid al-Baghdadi", date_of_birth="1981-02-03")
+    b = api.register("Abdulrahman Khaled Albaghdadi", date_of_birth="1981-02-03")
+    items = api.get("analyst", f"/identity/queue?person_id={b}").json()["items"]
+    assert len(items) == 1
+    return a, b, int(items[0]["id"])
+
+
+def _page(api: Api, url: str) -> httpx.Response:
+    return api.client.get(url, follow_redirects=False)
+
+
+def test_a_visitor_signs_in_with_a_token_before_seeing_the_queue(api: Api) -> None:
+    first = _page(api, "/web/identity/queue")
+    assert first.status_code == 303
+    assert first.headers["location"] == "/web/login?next=/web/identity/queue"
+    refused = api.client.post("/web/login", data={"token": "cst_wrong"})
+    assert refused.status_code == 401 and "unknown or revoked" in refused.text
+    _sign_in(api, "analyst")
+    _, _, item = _pair(api)
+    queue = _page(api, "/web/identity/queue")
+    assert queue.status_code == 200
+    assert f'href="/web/identity/queue/{item}"' in queue.text
+    assert "Abd al-Rahman Khalid al-Baghdadi" in queue.text
+    signed_out = api.client.post("/web/logout", follow_redirects=False)
+    assert signed_out.status_code == 303
+    assert _page(api, "/web/identity/queue").status_code == 303
+
+
+def test_the_sign_in_cookie_is_http_only_and_not_sent_by_other_sites_forms(api: Api) -> None:
+    response = api.client.post(
+        "/web/login", data={"token": api.tokens["analyst"]}, follow_redirects=False
+    )
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/web" in cookie
+
+
+def test_an_analyst_sees_both_records_and_the_evidence_then_decides(api: Api) -> None:
+    a, b, item = _pair(api)
+    _sign_in(api, "analyst")
+    page = _page(api, f"/web/identity/queue/{item}")
+    assert page.status_code == 200
+    assert f"record {a}" in page.text and f"record {b}" in page.text
+    assert "1981-02-03" in page.text
+    assert "<strong>intake</strong>" in page.text  # the evidence, with its reasons
+    assert "date of birth: the same day" in page.text
+    decided = api.client.post(
+        f"/web/identity/queue/{item}/decision",
+        data={"decision": "same", "note": "same father, same day of birth"},
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303
+    after = _page(api, f"/web/identity/queue/{item}")
+    assert "same father, same day of birth" in after.text
+    assert "Undo the merge" in after.text and "Record the decision" not in after.text
+    recorded = api.get("analyst", f"/identity/queue/{item}").json()
+    assert recorded["status"] == "same"
+    assert recorded["decisions"][0]["decided_by"] == api.world.users["analyst"]
+    audit = api.get("monitor", "/audit", params={"limit": 100}).json()["items"]
+    assert any(e["action"] == "identity.same" for e in audit)
+    split = api.client.post(
+        f"/web/identity/queue/{item}/split", data={"note": "wrong man"}, follow_redirects=False
+    )
+    assert split.status_code == 303
+    assert api.get("analyst", f"/identity/queue/{item}").json()["status"] == "different"
+
+
+def test_a_refused_decision_shows_why_and_changes_nothing(api: Api) -> None:
+    _, _, item = _pair(api)
+    _sign_in(api, "analyst")
+    bad = api.client.post(f"/web/identity/queue/{item}/decision", data={"decision": "maybe"})
+    assert bad.status_code == 422
+    assert "not &#39;maybe&#39;: nothing was changed" in bad.text
+    too_long = api.client.post(
+        f"/web/identity/queue/{item}/decision", data={"decision": "same", "note": "x" * 4001}
+    )
+    assert too_long.status_code == 422 and "at most 4000 characters" in too_long.text
+    _sign_in(api, "monitor")
+    seen = _page(api, f"/web/identity/queue/{item}")
+    assert seen.status_code == 200 and "Record the decision" not in seen.text
+    forbidden = api.client.post(f"/web/identity/queue/{item}/decision", data={"decision": "same"})
+    assert forbidden.status_code == 403 and "monitor" in forbidden.text
+    item_now = api.get("analyst", f"/identity/queue/{item}").json()
+    assert item_now["status"] == "open" and item_now["decisions"] == []
+    missing = _page(api, "/web/identity/queue/999999")
+    assert missing.status_code == 404 and "no review item with id 999999" in missing.text
+
+
+def test_the_pages_load_nothing_from_elsewhere(api: Api) -> None:
+    _, _, item = _pair(api)
+    _sign_in(api, "analyst")
+    for url in ("/web/login", "/web/identity/queue", f"/web/identity/queue/{item}"):
+        html = _page(api, url).text
+        assert not re.search(r'(src|href)="(https?:)?//', html), url
+    sheet = _page(api, "/web/static/custodia.css")
+    assert sheet.status_code == 200 and "url(" not in sheet.text
