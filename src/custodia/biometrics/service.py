@@ -370,11 +370,16 @@ def _propose_matches(
 
 def _stored_captures(session: Session, person_ids: Sequence[int]) -> dict[int, list[Capture]]:
     """The active enrolled fingers of ``person_ids``, as captures to search with."""
-    rows = session.execute(
-        select(_TEMPLATE.c.person_id, _TEMPLATE.c.position, _TEMPLATE.c.minutiae).where(
-            _TEMPLATE.c.active, _TEMPLATE.c.person_id.in_(list(person_ids))
+    rows = [
+        row
+        for start in range(0, len(person_ids), 500)
+        for row in session.execute(
+            select(_TEMPLATE.c.person_id, _TEMPLATE.c.position, _TEMPLATE.c.minutiae).where(
+                _TEMPLATE.c.active,
+                _TEMPLATE.c.person_id.in_(list(person_ids[start : start + 500])),
+            )
         )
-    ).all()
+    ]
     by_person: dict[int, list[Capture]] = {}
     for person_id, position, blob in rows:
         arr = _unpack(blob)
@@ -413,8 +418,6 @@ def weigh_pairs_under_review(
     unsure) where both are enrolled: fingers that match raise the pair's score, fingers that
     do not sink it, and the reasons join the pair's evidence. Pairs the names proposed after
     both men were enrolled are weighed here. Returns the number of pairs weighed."""
-    if person_ids is None:
-        person_ids = sorted(set(session.scalars(select(_TEMPLATE.c.person_id).distinct())))
     weighed = _weigh_pairs(session, person_ids, skip=set())
     access.record_action(
         session,
@@ -427,31 +430,26 @@ def weigh_pairs_under_review(
 
 
 def _weigh_pairs(
-    session: Session, person_ids: Sequence[int], *, skip: Collection[tuple[int, int]]
+    session: Session, person_ids: Sequence[int] | None, *, skip: Collection[tuple[int, int]]
 ) -> int:
-    """Weigh the pairs under review naming ``person_ids``, but those in ``skip`` (just
-    proposed by a search, with the same comparison)."""
+    """Weigh the pairs under review naming ``person_ids`` (all of them for None), but those
+    in ``skip`` (just proposed by a search, with the same comparison)."""
     pairs = [
         p for p in identity.pairs_under_review(session, person_ids=person_ids) if p not in skip
     ]
-    members = sorted({p for pair in pairs for p in pair})
-    enrolled = set(
-        session.scalars(
-            select(_TEMPLATE.c.person_id).where(
-                _TEMPLATE.c.active, _TEMPLATE.c.person_id.in_(members)
-            )
-        )
-    )
-    both = [(a, b) for a, b in pairs if a in enrolled and b in enrolled]
-    captures = _stored_captures(session, sorted({a for a, _ in both}))
+    with _lock:
+        gallery = _gallery(session)
+        both = [(a, b) for a, b in pairs if gallery.fingers_of.get(a) and gallery.fingers_of.get(b)]
+        captures = _stored_captures(session, sorted({a for a, _ in both}))
+        compared: list[tuple[int, int, PersonHit, list[Probe]]] = []
+        for a, b in both:
+            probes = [Probe.of(c.position, c.minutiae.as_array()) for c in captures[a]]
+            compared.append((a, b, gallery.rank(probes, [b])[0], probes))
     weighed = 0
-    for a, b in both:
-        probes = [Probe.of(c.position, c.minutiae.as_array()) for c in captures[a]]
-        with _lock:
-            hit = _gallery(session).rank(probes, [b])[0]
-        compared = _compared(hit, probes)
-        if compared:
-            weighed += _propose(session, a, b, _evidence(compared, hit.score))
+    for a, b, hit, probes in compared:
+        fingers = _compared(hit, probes)
+        if fingers:
+            weighed += _propose(session, a, b, _evidence(fingers, hit.score))
     return weighed
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -231,16 +231,26 @@ def weighed_by_names(session: Session, person_a_id: int, person_b_id: int) -> bo
     return found is not None and any("bits" not in e for e in json.loads(found).values())
 
 
-def pairs_under_review(session: Session, person_ids: Collection[int]) -> list[tuple[int, int]]:
-    """(a, b) of every open or unsure same-person pair naming one of ``person_ids``."""
-    ids = list(person_ids)
-    rows = session.execute(
-        select(m.ReviewItem.person_a_id, m.ReviewItem.person_b_id).where(
-            m.ReviewItem.kind == "duplicate",
-            m.ReviewItem.status.in_(("open", "unsure")),
-            m.ReviewItem.person_a_id.in_(ids) | m.ReviewItem.person_b_id.in_(ids),
-        )
+def pairs_under_review(session: Session, person_ids: Sequence[int] | None) -> list[tuple[int, int]]:
+    """(a, b) of every open or unsure same-person pair, or of those naming ``person_ids``."""
+    query = select(m.ReviewItem.person_a_id, m.ReviewItem.person_b_id).where(
+        m.ReviewItem.kind == "duplicate", m.ReviewItem.status.in_(("open", "unsure"))
     )
+    if person_ids is None:
+        rows = list(session.execute(query).tuples())
+    else:
+        ids = sorted(set(person_ids))
+        found = {
+            row
+            for start in range(0, len(ids), 500)
+            for row in session.execute(
+                query.where(
+                    m.ReviewItem.person_a_id.in_(ids[start : start + 500])
+                    | m.ReviewItem.person_b_id.in_(ids[start : start + 500])
+                )
+            ).tuples()
+        }
+        rows = sorted(found, key=lambda r: (r[0], r[1] or 0))
     return [(a, b) for a, b in rows if b is not None]
 
 

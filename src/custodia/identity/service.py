@@ -69,9 +69,11 @@ def propose_pair(
     )
 
 
-def pairs_under_review(session: Session, *, person_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """Open or unsure same-person pairs naming one of ``person_ids`` (for other rooms that
-    bring evidence, such as fingerprints enrolled later)."""
+def pairs_under_review(
+    session: Session, *, person_ids: Sequence[int] | None
+) -> list[tuple[int, int]]:
+    """Open or unsure same-person pairs naming one of ``person_ids`` (every one for None),
+    for other rooms that bring evidence, such as fingerprints enrolled later."""
     return queue.pairs_under_review(session, person_ids)
 
 
