@@ -63,7 +63,8 @@ def test_an_analyst_sees_both_records_and_the_evidence_then_decides(api: Api) ->
     _sign_in(api, "analyst")
     page = _page(api, f"/web/identity/queue/{item}")
     assert page.status_code == 200
-    assert f"record {a}" in page.text and f"record {b}" in page.text
+    for record in (a, b):
+        assert f'href="/web/identity/persons/{record}">{record}</a>' in page.text
     assert "1981-02-03" in page.text
     assert "<strong>intake</strong>" in page.text  # the evidence, with its reasons
     assert "date of birth: the same day" in page.text
@@ -112,8 +113,26 @@ def test_a_refused_decision_shows_why_and_changes_nothing(api: Api) -> None:
 def test_the_pages_load_nothing_from_elsewhere(api: Api) -> None:
     _, _, item = _pair(api)
     _sign_in(api, "analyst")
-    for url in ("/web/login", "/web/identity/queue", f"/web/identity/queue/{item}"):
+    pages = ("/web/login", "/web/identity/queue", f"/web/identity/queue/{item}")
+    for url in (*pages, "/web/identity/search?name=Baghdadi", "/web/identity/persons/1"):
         html = _page(api, url).text
         assert not re.search(r'(src|href)="(https?:)?//', html), url
     sheet = _page(api, "/web/static/custodia.css")
     assert sheet.status_code == 200 and "url(" not in sheet.text
+
+
+def test_an_analyst_searches_by_name_and_opens_who_a_record_is(api: Api) -> None:
+    a, b, item = _pair(api)
+    _sign_in(api, "analyst")
+    found = _page(api, "/web/identity/search?name=Abdelrahman+Baghdadi&dob=1981")
+    assert found.status_code == 200
+    assert f'href="/web/identity/persons/{a}"' in found.text
+    assert "date of birth" in found.text  # each candidate's evidence, in words
+    bad = _page(api, "/web/identity/search?name=Baghdadi&dob=around+1980")
+    assert bad.status_code == 422 and 'class="error"' in bad.text
+    api.client.post(f"/web/identity/queue/{item}/decision", data={"decision": "same"})
+    who = _page(api, f"/web/identity/persons/{b}")
+    assert who.status_code == 200
+    assert f"Record {b}: identity {a}" in who.text  # the earlier record survives
+    assert f'href="/web/identity/queue/{item}"' in who.text
+    assert _page(api, "/web/identity/persons/999999").status_code == 404

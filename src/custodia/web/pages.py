@@ -135,6 +135,57 @@ def item_page(request: Request, context: Context, item_id: int) -> Response:
     return _page(request, "item.html", actor=actor, item=item, may_decide=actor.role in REVIEWERS)
 
 
+@router.get("/identity/search")
+def search_page(
+    request: Request,
+    context: Context,
+    name: str = "",
+    dob: str = "",
+    nationality: str = "",
+    mother: str = "",
+    place_of_birth: str = "",
+) -> Response:
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    asked = {
+        "name": name,
+        "dob": dob,
+        "nationality": nationality,
+        "mother": mother,
+        "place_of_birth": place_of_birth,
+    }
+    if not name.strip():
+        return _page(request, "search.html", actor=actor, asked=asked, result=None)
+    try:
+        result = _read(
+            context,
+            identity.search_persons,
+            name=name,
+            date_of_birth=dob.strip() or None,
+            nationality=nationality.strip().upper() or None,
+            mother_name=mother.strip() or None,
+            place_of_birth=place_of_birth.strip() or None,
+        )
+    except CustodiaError as error:
+        return _page(
+            request, "search.html", error.status, actor=actor, asked=asked, result=None, error=error
+        )
+    return _page(request, "search.html", actor=actor, asked=asked, result=result)
+
+
+@router.get("/identity/persons/{person_id}")
+def identity_page(request: Request, context: Context, person_id: int) -> Response:
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        found = _read(context, identity.identity_of, person_id=person_id)
+    except CustodiaError as error:
+        return _page(request, "error.html", error.status, actor=actor, error=error)
+    return _page(request, "identity.html", actor=actor, identity=found)
+
+
 def _decide_or_explain(
     request: Request,
     context: Context,
