@@ -56,6 +56,13 @@ def test_the_sign_in_cookie_is_http_only_and_not_sent_by_other_sites_forms(api: 
     )
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/web" in cookie
+    assert "Secure" not in cookie  # plain HTTP on this loopback; over TLS it is Secure
+    over_tls = api.client.post(
+        "https://testserver/web/login",
+        data={"token": api.tokens["analyst"]},
+        follow_redirects=False,
+    )
+    assert "Secure" in over_tls.headers["set-cookie"]
 
 
 def test_an_analyst_sees_both_records_and_the_evidence_then_decides(api: Api) -> None:

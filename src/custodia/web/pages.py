@@ -82,7 +82,15 @@ def login(
         message = "That token is unknown or revoked: ask an administrator for one."
         return _page(request, "login.html", 401, next=target, error=message)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="lax", path="/web")
+    # Secure whenever the page was served over TLS, so the token never leaves it in clear.
+    response.set_cookie(
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="lax",
+        path="/web",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
