@@ -147,8 +147,10 @@ def demo(
         f"\n[bold green]Custodia is ready.[/]  API: {url}   docs: {url}/docs", soft_wrap=True
     )
     console.print(f"admin API token: [bold]{token}[/]", soft_wrap=True)
+    console.print(f"try: curl -H 'Authorization: Bearer {token}' {url}/population", soft_wrap=True)
     console.print(
-        f"try: curl -H 'Authorization: Bearer {token}' {url}/population\n", soft_wrap=True
+        f"identity review in a browser: {url}/web/identity/queue (sign in with the token)\n",
+        soft_wrap=True,
     )
     if serve_after:
         serve(host=None, port=None)

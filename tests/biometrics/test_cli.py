@@ -84,6 +84,7 @@ def test_enroll_verify_identify_from_the_command_line(world: World, tmp_path: Pa
     )
     assert enrolled.returncode == 0, enrolled.stderr
     assert "right middle" in enrolled.stdout and "right ring" in enrolled.stdout
+    assert "0 pair(s) already under review weighed" in enrolled.stdout
     verified = _run(
         world, tmp_path, "verify", str(person), "--finger", "3", str(out / "f00000_1.png"), "--json"
     )
@@ -91,7 +92,8 @@ def test_enroll_verify_identify_from_the_command_line(world: World, tmp_path: Pa
     wrong = _run(world, tmp_path, "verify", str(person), "--finger", "3", str(out / "f00001_1.png"))
     assert wrong.returncode == 2 and "no match" in wrong.stdout
     found = _run(world, tmp_path, "identify", f"4:{out / 'f00001_1.png'}", "--json")
-    assert json.loads(found.stdout)["candidates"][0]["person_id"] == person
+    best = json.loads(found.stdout)["candidates"][0]
+    assert best["person_id"] == person and best["bits"] > 10  # the finger, read as evidence
     missing = _run(
         world, tmp_path, "verify", str(person), "--finger", "9", str(out / "f00000_1.png")
     )

@@ -70,12 +70,13 @@ def _image(argument: str) -> FingerIn:
 
 def _candidates_table(title: str, candidates: list[Candidate]) -> Table:
     table = Table(title=title)
-    for column in ("person", "score", "match", "fingers"):
+    for column in ("person", "score", "evidence", "match", "fingers"):
         table.add_column(column)
     for c in candidates:
         table.add_row(
             str(c.person_id),
             f"{c.score:.4f}",
+            f"{c.bits:+.1f} bits",
             "[green]yes[/]" if c.match else "no",
             " ".join(f"{pos}:{s:.3f}" for pos, s in sorted(c.finger_scores.items())),
         )
@@ -110,7 +111,10 @@ def enroll(
     console.print(table)
     if result.candidates:
         console.print(_candidates_table("already enrolled persons who match", result.candidates))
-    console.print(f"{result.proposed_pairs} pair(s) sent to the identity review queue")
+    console.print(
+        f"{result.proposed_pairs} pair(s) sent to the identity review queue; "
+        f"{result.weighed_pairs} pair(s) already under review weighed by these fingers"
+    )
 
 
 @app.command("identify")
