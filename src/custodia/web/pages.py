@@ -131,16 +131,31 @@ def queue_page(
     )
 
 
-@router.get("/identity/queue/{item_id}")
-def item_page(request: Request, context: Context, item_id: int) -> Response:
+def _one_thing(
+    request: Request,
+    context: Context,
+    template: str,
+    key: str,
+    service: Callable[..., T],
+    **kw: Any,
+) -> Response:
+    """A page of one thing a service finds (an item, an identity), or why it found none."""
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
     try:
-        item = _read(context, identity.get_review_item, item_id=item_id)
+        found = _read(context, service, **kw)
     except CustodiaError as error:
         return _page(request, "error.html", error.status, actor=actor, error=error)
-    return _page(request, "item.html", actor=actor, item=item, may_decide=actor.role in REVIEWERS)
+    shown: dict[str, Any] = {key: found, "may_decide": actor.role in REVIEWERS}
+    return _page(request, template, actor=actor, **shown)
+
+
+@router.get("/identity/queue/{item_id}")
+def item_page(request: Request, context: Context, item_id: int) -> Response:
+    return _one_thing(
+        request, context, "item.html", "item", identity.get_review_item, item_id=item_id
+    )
 
 
 @router.get("/identity/search")
@@ -184,14 +199,9 @@ def search_page(
 
 @router.get("/identity/persons/{person_id}")
 def identity_page(request: Request, context: Context, person_id: int) -> Response:
-    actor = _actor(context, request)
-    if actor is None:
-        return _sign_in_first(request)
-    try:
-        found = _read(context, identity.identity_of, person_id=person_id)
-    except CustodiaError as error:
-        return _page(request, "error.html", error.status, actor=actor, error=error)
-    return _page(request, "identity.html", actor=actor, identity=found)
+    return _one_thing(
+        request, context, "identity.html", "identity", identity.identity_of, person_id=person_id
+    )
 
 
 def _decide_or_explain(
