@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
 REVIEWERS = frozenset({Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN})
 STATUSES = ("open", "unsure", "same", "different")
+KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
 MAX_NOTE = 4000  # as the API's DecisionIn
 
@@ -105,16 +106,24 @@ def logout() -> RedirectResponse:
 def queue_page(
     request: Request,
     context: Context,
-    status: Annotated[str, Query(pattern="^(open|unsure|same|different)$")] = "open",
-    page: Annotated[int, Query(ge=1)] = 1,
+    status: str = "open",
+    kind: str = "",
+    page: int = 1,
 ) -> Response:
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
+    if status not in STATUSES or kind not in dict(KINDS) or page < 1:
+        wrong = Invalid(
+            f"the queue is read by status ({', '.join(STATUSES)}), kind (duplicate or "
+            f"watchlist) and a page from 1; not status={status!r}, kind={kind!r}, page={page}"
+        )
+        return _page(request, "error.html", wrong.status, actor=actor, error=wrong)
     found = _read(
         context,
         identity.list_queue,
         status=status,
+        kind=kind or None,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
@@ -126,6 +135,8 @@ def queue_page(
         total=found.total,
         status=status,
         statuses=STATUSES,
+        kind=kind,
+        kinds=KINDS,
         page=page,
         pages=max(1, -(-found.total // PAGE_SIZE)),
     )
