@@ -108,24 +108,25 @@ def queue_page(
     context: Context,
     status: str = "open",
     kind: str = "",
-    page: int = 1,
+    page: str = "1",
 ) -> Response:
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
-    if status not in STATUSES or kind not in dict(KINDS) or page < 1:
+    if status not in STATUSES or kind not in dict(KINDS) or not page.isdigit() or page == "0":
         wrong = Invalid(
             f"the queue is read by status ({', '.join(STATUSES)}), kind (duplicate or "
-            f"watchlist) and a page from 1; not status={status!r}, kind={kind!r}, page={page}"
+            f"watchlist) and a page from 1; not status={status!r}, kind={kind!r}, page={page!r}"
         )
         return _page(request, "error.html", wrong.status, actor=actor, error=wrong)
+    number = int(page)
     found = _read(
         context,
         identity.list_queue,
         status=status,
         kind=kind or None,
         limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
     )
     return _page(
         request,
@@ -137,7 +138,7 @@ def queue_page(
         statuses=STATUSES,
         kind=kind,
         kinds=KINDS,
-        page=page,
+        page=number,
         pages=max(1, -(-found.total // PAGE_SIZE)),
     )
 
