@@ -166,7 +166,7 @@ def main() -> None:
     enrol_seconds = time.perf_counter() - enrol_started
     log(f"enrolled {status.done} fingers ({status.failed} failed) in {enrol_seconds:.0f} s")
     with unit_of_work(engine) as session:
-        weighed = biometrics.weigh_pairs_under_review(session, actor_id=None)
+        weighed = biometrics.weigh_queue(session, actor_id=None).weighed_pairs
     items = _scored_items(engine)
     truth = _pairs(dedupe_engine.clusters([(r, t) for r, t, _ in truth_rows], ids))
     names_alone = _prf(_resolved(items, ids, 0), truth)

@@ -78,6 +78,6 @@ def test_analysts_weigh_the_queue_by_fingerprints_and_monitors_may_not(api: Api)
     assert_problem(api.post("monitor", "/biometrics/weigh-queue"), 403)
     weighed = api.post("analyst", "/biometrics/weigh-queue")
     assert weighed.status_code == 200, weighed.text
-    assert weighed.json() == {"weighed_pairs": 1}
+    assert weighed.json() == {"weighed_pairs": 1, "doubted_merges": []}
     item = api.get("analyst", f"/identity/queue?person_id={first}").json()["items"][0]
     assert "biometrics" in item["sources"] and item["evidence"]["biometrics"]["bits"] < 0

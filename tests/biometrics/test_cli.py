@@ -121,7 +121,7 @@ def test_weigh_queue_compares_the_fingers_of_pairs_under_review(
             )
     weighed = _run(world, tmp_path, "weigh-queue")
     assert weighed.returncode == 0, weighed.stderr
-    assert "1 pair(s) under review weighed" in weighed.stdout
+    assert "1 pair(s) weighed by their fingerprints" in weighed.stdout
     bad = _run(world, tmp_path, "enqueue-scenario", "--fingers", "2,11")
     assert bad.returncode == 1 and "'11' is not a finger position" in bad.stderr
     assert "Traceback" not in bad.stderr

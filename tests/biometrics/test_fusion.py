@@ -114,8 +114,8 @@ def test_a_pair_named_after_both_were_enrolled_is_weighed_on_request(world: Worl
     _names_propose(engine, a, b, 0.9)
     assert _item(engine, a).score == 0.9
     with unit_of_work(engine) as session:
-        weighed = biometrics.weigh_pairs_under_review(session, actor_id=None)
-    assert weighed == 1
+        weighed = biometrics.weigh_queue(session, actor_id=None)
+    assert (weighed.weighed_pairs, weighed.doubted_merges) == (1, [])
     assert _item(engine, a).score < 0.01
 
 
@@ -147,3 +147,28 @@ def test_a_man_the_scenario_recorded_twice_has_his_fingers_under_both_records(
         twin,
     }
     assert item.evidence["biometrics"]["bits"] > 10
+
+
+def test_a_merge_the_fingers_contradict_is_put_in_doubt_not_undone(world: World) -> None:
+    engine = world.engine
+    a, b = _person(engine, "Omar Khalid Haddad"), _person(engine, "Umar Khaled Hadad")
+    item = _item(engine, a)
+    with unit_of_work(engine) as session:
+        identity.decide(session, item_id=item.id, decision="same", note="same names, same day")
+    _enrol(engine, a, (60, 61), 0)
+    with unit_of_work(engine) as session:
+        out = biometrics.enroll(
+            session,
+            person_id=b,
+            fingers=[finger(2, 62, 0), finger(7, 63, 0)],
+            actor_id=None,
+        )
+    assert out.doubted_merges == [item.id]
+    doubted = _item(engine, a)
+    assert doubted.status == "same"  # a reviewer decides: the fingers only raise the doubt
+    assert doubted.score < 0.01
+    assert "put this merge in doubt" in doubted.warnings[0]
+    with read_session(engine) as session:
+        listed = identity.list_queue(session, status="same", doubted=True)
+        assert [i.id for i in listed.items] == [item.id]
+        assert identity.list_queue(session, status="open", doubted=True).total == 0

@@ -50,6 +50,8 @@ def test_a_visitor_signs_in_with_a_token_before_seeing_the_queue(api: Api) -> No
     wrong = _page(api, "/web/identity/queue?status=maybe")
     assert wrong.status_code == 422 and "not status=&#39;maybe&#39;" in wrong.text
     assert _page(api, "/web/identity/queue?page=two").status_code == 422
+    doubted = _page(api, "/web/identity/queue?status=doubted")
+    assert doubted.status_code == 200 and "which the fingerprints now contradict" in doubted.text
     signed_out = api.client.post("/web/logout", follow_redirects=False)
     assert signed_out.status_code == 303
     assert _page(api, "/web/identity/queue").status_code == 303

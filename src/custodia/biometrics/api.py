@@ -20,6 +20,7 @@ from custodia.biometrics.schemas import (
     IdentifyOut,
     PersonBiometrics,
     VerifyOut,
+    WeighResult,
     WorkerStatus,
 )
 from custodia.registry.models import Role
@@ -181,17 +182,12 @@ def synthetic_impression(
     return Response(content=png, media_type="image/png")
 
 
-class WeighedOut(BaseModel):
-    weighed_pairs: int
-
-
 @router.post("/biometrics/weigh-queue")
-def weigh_queue(actor: Searcher, session: WriteSession) -> WeighedOut:
-    """Compare the fingers of both records of every same-person pair under review where
-    both are enrolled; each pair's score then fuses names and fingers (pairs the names
-    proposed after both men were enrolled, which no enrolment has weighed)."""
-    weighed = biometrics.weigh_pairs_under_review(session, actor_id=actor.user_id)
-    return WeighedOut(weighed_pairs=weighed)
+def weigh_queue(actor: Searcher, session: WriteSession) -> WeighResult:
+    """Compare the fingers of both records of every same-person pair under review or merged
+    where both are enrolled; each pair's score then fuses names and fingers. Merges the
+    fingers contradict are listed (``doubted_merges``)."""
+    return biometrics.weigh_queue(session, actor_id=actor.user_id)
 
 
 @router.get("/biometrics/worker")

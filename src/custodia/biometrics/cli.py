@@ -270,8 +270,16 @@ def weigh_queue() -> None:
     """Compare the fingers of both records of every same-person pair under review where both
     are enrolled: matching fingers raise the pair's score, fingers that differ sink it."""
     with unit_of_work() as session:
-        weighed = biometrics.weigh_pairs_under_review(session, actor_id=None)
-    console.print(f"{weighed} pair(s) under review weighed by their fingerprints")
+        result = biometrics.weigh_queue(session, actor_id=None)
+    console.print(f"{result.weighed_pairs} pair(s) weighed by their fingerprints")
+    if result.doubted_merges:
+        items = ", ".join(f"#{i}" for i in result.doubted_merges)
+        console.print(
+            f"[yellow]the fingerprints contradict {len(result.doubted_merges)} merge(s): "
+            f"{items}[/]; see `custodia identity queue list --doubted` and split them if the "
+            "records are two men",
+            soft_wrap=True,
+        )
 
 
 @app.command("worker")

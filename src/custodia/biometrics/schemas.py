@@ -60,7 +60,8 @@ class EnrolmentOut(BaseModel):
     fingers: list[FingerOut]
     candidates: list[Candidate]  # other persons this person matches (1:N de-duplication)
     proposed_pairs: int  # sent to the identity review queue
-    weighed_pairs: int = 0  # pairs already under review whose fingers were compared
+    weighed_pairs: int = 0  # pairs already in question whose fingers were compared
+    doubted_merges: list[int] = []  # review items: merges these fingers contradict
 
 
 class IdentifyOut(BaseModel):
@@ -123,3 +124,14 @@ class FingerUpload(BaseModel):
         except (binascii.Error, ValueError) as exc:
             raise Invalid(f"finger {self.position}: data_base64 is not base64") from exc
         return FingerIn(position=self.position, format=self.format, data=data)
+
+
+class WeighResult(BaseModel):
+    """Pairs in question (under review or merged) whose two records' fingers were compared."""
+
+    weighed_pairs: int = 0
+    doubted_merges: list[int] = Field(
+        default_factory=list,
+        description="review items decided 'same' that the fingers now contradict: split them "
+        "if the records are two men",
+    )

@@ -34,6 +34,7 @@ from custodia.biometrics.schemas import (
     IdentifyOut,
     PersonBiometrics,
     VerifyOut,
+    WeighResult,
     WorkerStatus,
 )
 from custodia.db import utc_now
@@ -297,7 +298,7 @@ def enroll(
         detail=",".join(str(c.position) for c in captures),
     )
     candidates: list[Candidate] = []
-    proposed = weighed = 0
+    proposed, weighed = 0, WeighResult()
     if search:
         candidates, _ = _search(session, captures, limit=10, exclude=person_id)
         matched = _propose_matches(session, person_id, [c for c in candidates if c.match])
@@ -308,7 +309,8 @@ def enroll(
         fingers=out,
         candidates=candidates,
         proposed_pairs=proposed,
-        weighed_pairs=weighed,
+        weighed_pairs=weighed.weighed_pairs,
+        doubted_merges=weighed.doubted_merges,
     )
 
 
@@ -340,8 +342,11 @@ def _evidence(finger_scores: dict[int, float], fused: float) -> dict[str, object
     }
 
 
-def _propose(session: Session, person_id: int, other_id: int, evidence: dict[str, object]) -> bool:
-    item = identity.propose_pair(
+def _propose(
+    session: Session, person_id: int, other_id: int, evidence: dict[str, object]
+) -> int | None:
+    """The queue item the evidence went to (None: the pair was decided 'different')."""
+    return identity.propose_pair(
         session,
         person_a_id=person_id,
         person_b_id=other_id,
@@ -349,7 +354,6 @@ def _propose(session: Session, person_id: int, other_id: int, evidence: dict[str
         source="biometrics",
         evidence=evidence,
     )
-    return item is not None
 
 
 def _propose_matches(
@@ -363,7 +367,7 @@ def _propose_matches(
         if c.bits <= 0:
             continue
         finger_scores = {pos: c.finger_scores[pos] for pos in c.compared}
-        if _propose(session, person_id, c.person_id, _evidence(finger_scores, c.score)):
+        if _propose(session, person_id, c.person_id, _evidence(finger_scores, c.score)) is not None:
             proposed.add((min(person_id, c.person_id), max(person_id, c.person_id)))
     return proposed
 
@@ -406,37 +410,38 @@ def deduplicate(session: Session, *, person_ids: Sequence[int], actor_id: int | 
         action="biometrics.deduplicate",
         subject="gallery",
         detail=f"{len(by_person)} person(s), {len(proposed)} pair(s) proposed, "
-        f"{weighed} pair(s) under review weighed",
+        f"{weighed.weighed_pairs} pair(s) in question weighed, "
+        f"{len(weighed.doubted_merges)} merge(s) put in doubt",
     )
-    return len(proposed) + weighed
+    return len(proposed) + weighed.weighed_pairs
 
 
-def weigh_pairs_under_review(
+def weigh_queue(
     session: Session, *, person_ids: Sequence[int] | None = None, actor_id: int | None
-) -> int:
-    """Compare the fingers of both records of every same-person pair under review (open or
-    unsure) where both are enrolled: fingers that match raise the pair's score, fingers that
-    do not sink it, and the reasons join the pair's evidence. Pairs the names proposed after
-    both men were enrolled are weighed here. Returns the number of pairs weighed."""
+) -> WeighResult:
+    """Compare the fingers of both records of every same-person pair under review (open,
+    unsure) or merged where both are enrolled: fingers that match raise the pair's score,
+    fingers that do not sink it, and the reasons join the pair's evidence. Pairs the names
+    proposed after both men were enrolled are weighed here; a merge the fingers contradict
+    is put in doubt (listed in the result, and by ``identity queue list --doubted``)."""
     weighed = _weigh_pairs(session, person_ids, skip=set())
     access.record_action(
         session,
         actor_id=actor_id,
         action="biometrics.weigh_queue",
         subject="review_queue",
-        detail=f"{weighed} pair(s) weighed",
+        detail=f"{weighed.weighed_pairs} pair(s) weighed, "
+        f"merges in doubt: {weighed.doubted_merges or 'none'}",
     )
     return weighed
 
 
 def _weigh_pairs(
     session: Session, person_ids: Sequence[int] | None, *, skip: Collection[tuple[int, int]]
-) -> int:
-    """Weigh the pairs under review naming ``person_ids`` (all of them for None), but those
+) -> WeighResult:
+    """Weigh the pairs in question naming ``person_ids`` (all of them for None), but those
     in ``skip`` (just proposed by a search, with the same comparison)."""
-    pairs = [
-        p for p in identity.pairs_under_review(session, person_ids=person_ids) if p not in skip
-    ]
+    pairs = [p for p in identity.pairs_in_question(session, person_ids=person_ids) if p not in skip]
     with _lock:
         gallery = _gallery(session)
         both = [(a, b) for a, b in pairs if gallery.fingers_of.get(a) and gallery.fingers_of.get(b)]
@@ -445,12 +450,16 @@ def _weigh_pairs(
         for a, b in both:
             probes = [Probe.of(c.position, c.minutiae.as_array()) for c in captures[a]]
             compared.append((a, b, gallery.rank(probes, [b])[0], probes))
-    weighed = 0
-    for a, b, hit, probes in compared:
-        fingers = _compared(hit, probes)
-        if fingers:
-            weighed += _propose(session, a, b, _evidence(fingers, hit.score))
-    return weighed
+    items = [
+        item
+        for a, b, hit, probes in compared
+        if (fingers := _compared(hit, probes))
+        and (item := _propose(session, a, b, _evidence(fingers, hit.score))) is not None
+    ]
+    return WeighResult(
+        weighed_pairs=len(items),
+        doubted_merges=identity.doubted_merges(session, item_ids=items) if items else [],
+    )
 
 
 # --- search and verification ------------------------------------------------------------

@@ -82,15 +82,19 @@ async def identity_queue(
     status: Annotated[str | None, Query(pattern="^(open|same|different|unsure)$")] = "open",
     kind: Annotated[str | None, Query(pattern="^(duplicate|watchlist)$")] = None,
     person_id: Annotated[int | None, Query(ge=1, description="items naming this record")] = None,
+    doubted: Annotated[
+        bool, Query(description="only merges ('same') the fingerprints now contradict")
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QueuePage:
     """Candidate pairs and watchlist hits, strongest first, both sides and all evidence."""
     return await read(
         identity.list_queue,
-        status=status,
+        status="same" if doubted else status,
         kind=kind,
         person_id=person_id,
+        doubted=doubted,
         limit=limit,
         offset=offset,
     )

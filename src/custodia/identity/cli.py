@@ -177,6 +177,9 @@ def queue_list(
     status: Annotated[str, typer.Option(help="open, same, different, unsure or all")] = "open",
     kind: Annotated[str | None, typer.Option(help="duplicate or watchlist")] = None,
     person: Annotated[int | None, typer.Option(help="only items naming this person id")] = None,
+    doubted: Annotated[
+        bool, typer.Option("--doubted", help="only merges the fingerprints contradict")
+    ] = False,
     limit: int = 20,
     as_json: JsonFlag = False,
 ) -> None:
@@ -184,9 +187,10 @@ def queue_list(
     with read_session() as session:
         page = identity.list_queue(
             session,
-            status=None if status == "all" else status,
+            status="same" if doubted else (None if status == "all" else status),
             kind=kind,
             person_id=person,
+            doubted=doubted,
             limit=limit,
         )
     if as_json:

@@ -9,7 +9,7 @@ import math
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.orm import Session
 
 from custodia.db import insert_if_absent, utc_now
@@ -24,6 +24,7 @@ from custodia.identity.schemas import (
     ReviewItemOut,
     WatchlistBrief,
 )
+from custodia.identity.scoring import REVIEW_THRESHOLD
 from custodia.registry import service as registry
 
 _LINK = m.MergeLink.__table__
@@ -231,10 +232,31 @@ def weighed_by_names(session: Session, person_a_id: int, person_b_id: int) -> bo
     return found is not None and any("bits" not in e for e in json.loads(found).values())
 
 
-def pairs_under_review(session: Session, person_ids: Sequence[int] | None) -> list[tuple[int, int]]:
-    """(a, b) of every open or unsure same-person pair, or of those naming ``person_ids``."""
+def _doubted() -> ColumnElement[bool]:
+    """A merge ("same") whose score, once fingerprints were weighed in, is below the review
+    threshold: the fingers say two men where a reviewer said one."""
+    return (
+        (m.ReviewItem.status == "same")
+        & (m.ReviewItem.score < REVIEW_THRESHOLD)
+        & m.ReviewItem.sources.contains("biometrics")
+    )
+
+
+def doubted_merges(session: Session, item_ids: Collection[int]) -> list[int]:
+    """Those of ``item_ids`` that are merges the fingerprints put in doubt."""
+    return list(
+        session.scalars(
+            select(m.ReviewItem.id).where(_doubted(), m.ReviewItem.id.in_(list(item_ids)))
+        )
+    )
+
+
+def pairs_in_question(session: Session, person_ids: Sequence[int] | None) -> list[tuple[int, int]]:
+    """(a, b) of every same-person pair under review (open, unsure) or merged, or of those
+    naming ``person_ids``: new evidence, such as fingerprints, weighs on all of them (a pair
+    decided 'different' is closed)."""
     query = select(m.ReviewItem.person_a_id, m.ReviewItem.person_b_id).where(
-        m.ReviewItem.kind == "duplicate", m.ReviewItem.status.in_(("open", "unsure"))
+        m.ReviewItem.kind == "duplicate", m.ReviewItem.status.in_(("open", "unsure", "same"))
     )
     if person_ids is None:
         rows = list(session.execute(query).tuples())
@@ -304,6 +326,20 @@ def _decision_out(row: m.Decision) -> DecisionOut:
     )
 
 
+DOUBT_WARNING = (
+    "the fingerprints put this merge in doubt (score now {score:.3f}, below the review "
+    "threshold): if they are two men, split it"
+)
+
+
+def _is_doubted(item: m.ReviewItem) -> bool:
+    return (
+        item.status == "same"
+        and item.score < REVIEW_THRESHOLD
+        and "biometrics" in item.sources.split(",")
+    )
+
+
 def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
     ids: set[int] = set()
     for item in items:
@@ -338,6 +374,7 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
             if item.watchlist_entry_id is not None
             else None,
             decisions=decisions.get(item.id, []),
+            warnings=[DOUBT_WARNING.format(score=item.score)] if _is_doubted(item) else [],
             created_at=item.created_at,
             updated_at=item.updated_at,
         )
@@ -351,11 +388,15 @@ def list_queue(
     status: str | None = "open",
     kind: str | None = None,
     person_id: int | None = None,
+    doubted: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> QueuePage:
-    """Review items, the strongest first; ``person_id``: only those naming that record."""
+    """Review items, the strongest first; ``person_id``: only those naming that record;
+    ``doubted``: only merges the fingerprints put in doubt."""
     query = select(m.ReviewItem)
+    if doubted:
+        query = query.where(_doubted())
     if status:
         query = query.where(m.ReviewItem.status == status)
     if kind:

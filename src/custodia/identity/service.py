@@ -69,12 +69,20 @@ def propose_pair(
     )
 
 
-def pairs_under_review(
+def pairs_in_question(
     session: Session, *, person_ids: Sequence[int] | None
 ) -> list[tuple[int, int]]:
-    """Open or unsure same-person pairs naming one of ``person_ids`` (every one for None),
-    for other rooms that bring evidence, such as fingerprints enrolled later."""
-    return queue.pairs_under_review(session, person_ids)
+    """Same-person pairs under review (open, unsure) or merged that name one of
+    ``person_ids`` (every one for None), for other rooms that bring evidence, such as
+    fingerprints enrolled later: a merge they contradict is put in doubt."""
+    return queue.pairs_in_question(session, person_ids)
+
+
+def doubted_merges(session: Session, *, item_ids: Sequence[int]) -> list[int]:
+    """Those of ``item_ids`` that are merges the fingerprints put in doubt (their score is
+    now below the review threshold): a reviewer should look again, and split them if the
+    records are two men."""
+    return queue.doubted_merges(session, item_ids)
 
 
 def _compare_records(session: Session, a: int, b: int) -> None:
@@ -102,13 +110,20 @@ def list_queue(
     status: str | None = "open",
     kind: str | None = None,
     person_id: int | None = None,
+    doubted: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> QueuePage:
     """Review items (candidate pairs and watchlist hits), the strongest first; with
     ``person_id`` only those naming that record (what intake raised for a new arrival)."""
     return queue.list_queue(
-        session, status=status, kind=kind, person_id=person_id, limit=limit, offset=offset
+        session,
+        status=status,
+        kind=kind,
+        person_id=person_id,
+        doubted=doubted,
+        limit=limit,
+        offset=offset,
     )
 
 

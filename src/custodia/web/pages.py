@@ -34,7 +34,7 @@ STATIC = Path(__file__).parent / "static"
 COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
 REVIEWERS = frozenset({Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN})
-STATUSES = ("open", "unsure", "same", "different")
+STATUSES = ("open", "unsure", "same", "different", "doubted")
 KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
 MAX_NOTE = 4000  # as the API's DecisionIn
@@ -123,7 +123,8 @@ def queue_page(
     found = _read(
         context,
         identity.list_queue,
-        status=status,
+        status="same" if status == "doubted" else status,
+        doubted=status == "doubted",
         kind=kind or None,
         limit=PAGE_SIZE,
         offset=(number - 1) * PAGE_SIZE,
