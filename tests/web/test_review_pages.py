@@ -82,6 +82,7 @@ def test_an_analyst_sees_both_records_and_the_evidence_then_decides(api: Api) ->
     assert "1981-02-03" in page.text
     assert "<strong>intake</strong>" in page.text  # the evidence, with its reasons
     assert "date of birth: the same day" in page.text
+    assert "No fingerprints compared yet" in page.text
     decided = api.client.post(
         f"/web/identity/queue/{item}/decision",
         data={"decision": "same", "note": "same father, same day of birth"},
