@@ -27,11 +27,9 @@ Usage: PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/identity_fusion.py 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import random
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -48,23 +46,15 @@ from custodia.identity.scoring import REVIEW_THRESHOLD
 from custodia.registry.models import Person, PersonCategory
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
-
-
-def _pairs(groups: dict[int, int]) -> set[tuple[int, int]]:
-    members: dict[int, list[int]] = defaultdict(list)
-    for record, root in groups.items():
-        members[root].append(record)
-    return {(a, b) for ids in members.values() for a, b in itertools.combinations(sorted(ids), 2)}
+from identity_dedupe import _pairs
+from identity_dedupe import _prf as prf
 
 
 def _prf(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str, float]:
-    tp = len(found & truth)
-    precision = tp / len(found) if found else 0.0
-    recall = tp / len(truth) if truth else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = prf(found, truth)
     return {
         "pairs_found": len(found),
-        "true_found": tp,
+        "true_found": len(found & truth),
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "f1": round(f1, 4),

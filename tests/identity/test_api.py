@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from tests.api.conftest import Api
 from tests.identity.test_queue import XML
 
@@ -69,8 +71,7 @@ def test_queue_decisions_are_for_reviewers_and_recorded(api: Api) -> None:
     assert split.status_code == 201 and split.json()["person_b"]["survivor_id"] == b
 
 
-def test_watchlist_import_and_screen_routes(api: Api) -> None:
-    api.register("Ibrahim Awad Ibrahim al-Badri")
+def _import_list(api: Api) -> httpx.Response:
     imported = api.post(
         "analyst",
         "/watchlists/un-sc",
@@ -78,6 +79,12 @@ def test_watchlist_import_and_screen_routes(api: Api) -> None:
         headers={"Content-Type": "application/xml"},
     )
     assert imported.status_code == 201, imported.text
+    return imported
+
+
+def test_watchlist_import_and_screen_routes(api: Api) -> None:
+    api.register("Ibrahim Awad Ibrahim al-Badri")
+    imported = _import_list(api)
     assert imported.json()["individuals"] == 1
     screened = api.post("analyst", "/watchlists/screen")
     assert screened.status_code == 200 and screened.json()["hits"] == 1
@@ -109,13 +116,7 @@ def test_identity_decisions_and_list_work_are_audited_with_the_acting_user(api: 
     url = f"/identity/queue/{item['id']}"
     assert api.post("analyst", f"{url}/decisions", json={"decision": "same"}).status_code == 201
     assert api.post("analyst", f"{url}/split", json={"note": "twins"}).status_code == 201
-    imported = api.post(
-        "analyst",
-        "/watchlists/un-sc",
-        content=XML.encode(),
-        headers={"Content-Type": "application/xml"},
-    )
-    assert imported.status_code == 201, imported.text
+    _import_list(api)
     assert api.post("analyst", "/watchlists/screen").status_code == 200
     assert api.post("analyst", "/identity/dedupe").status_code == 200
     log = api.get("monitor", "/audit", params={"limit": 100}).json()["items"]

@@ -16,6 +16,7 @@ from custodia.errors import Conflict, NotFound
 from custodia.identity import service as identity
 from custodia.identity.models import IndexState
 from custodia.identity.names import NAME_MODEL
+from custodia.identity.schemas import ReviewItemOut
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind, PersonCategory, Script, Sex
 from custodia.registry.schemas import NameIn, PersonIn
@@ -431,6 +432,13 @@ def _proposed(session: Session, a: int, b: int, decision: str | None = None) -> 
     return item
 
 
+def _merge_intake_pair(session: Session, person_id: int) -> ReviewItemOut:
+    """The pair intake queued for ``person_id``, decided 'same'."""
+    (item,) = identity.list_queue(session, person_id=person_id).items
+    identity.decide(session, item_id=item.id, decision="same", note="", actor_id=None)
+    return item
+
+
 def _records(session: Session, person_id: int) -> list[int]:
     return [r.person_id for r in identity.identity_of(session, person_id=person_id).records]
 
@@ -440,8 +448,7 @@ def test_a_split_other_decisions_contradict_keeps_the_identity_and_says_which_de
 ) -> None:
     a, b, c = three
     with unit_of_work(engine) as session:
-        (ab,) = identity.list_queue(session, person_id=a).items
-        identity.decide(session, item_id=ab.id, decision="same", note="", actor_id=None)
+        ab = _merge_intake_pair(session, a)
         bc, ac = _proposed(session, b, c, "same"), _proposed(session, a, c, "same")
         undone = identity.split(session, item_id=bc, note="prints mixed up", actor_id=None)
         # a~b and a~c still join b and c: recorded, the identity stays whole, and it says why
@@ -457,8 +464,7 @@ def test_deciding_different_two_records_other_decisions_join_says_which(
 ) -> None:
     a, b, c = three
     with unit_of_work(engine) as session:
-        (ab,) = identity.list_queue(session, person_id=a).items
-        identity.decide(session, item_id=ab.id, decision="same", note="", actor_id=None)
+        ab = _merge_intake_pair(session, a)
         bc, ac = _proposed(session, b, c, "same"), _proposed(session, a, c)
         told = identity.decide(session, item_id=ac, decision="different", note="", actor_id=None)
     assert told.status == "different"

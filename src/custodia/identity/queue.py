@@ -17,6 +17,7 @@ from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
 from custodia.identity.dedupe import NAME_CERTAINTY, clusters
 from custodia.identity.schemas import (
+    MAX_NOTE,
     DecisionOut,
     IdentityOut,
     PersonBrief,
@@ -332,14 +333,6 @@ DOUBT_WARNING = (
 )
 
 
-def _is_doubted(item: m.ReviewItem) -> bool:
-    return (
-        item.status == "same"
-        and item.score < REVIEW_THRESHOLD
-        and "biometrics" in item.sources.split(",")
-    )
-
-
 def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
     ids: set[int] = set()
     for item in items:
@@ -360,6 +353,8 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
     )
     for row in rows:
         decisions.setdefault(row.item_id, []).append(_decision_out(row))
+    merged = [i.id for i in items if i.status == "same"]
+    doubted = set(doubted_merges(session, merged)) if merged else set()
     return [
         ReviewItemOut(
             id=item.id,
@@ -374,7 +369,7 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
             if item.watchlist_entry_id is not None
             else None,
             decisions=decisions.get(item.id, []),
-            warnings=[DOUBT_WARNING.format(score=item.score)] if _is_doubted(item) else [],
+            warnings=[DOUBT_WARNING.format(score=item.score)] if item.id in doubted else [],
             created_at=item.created_at,
             updated_at=item.updated_at,
         )
@@ -424,6 +419,11 @@ def get_item(session: Session, *, item_id: int) -> ReviewItemOut:
 # --- deciding ---------------------------------------------------------------------------
 
 
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE:
+        raise Invalid(f"a note holds at most {MAX_NOTE} characters; this one has {len(note)}")
+
+
 def decide(
     session: Session, *, item_id: int, decision: str, note: str, actor_id: int | None
 ) -> ReviewItemOut:
@@ -432,6 +432,7 @@ def decide(
     proposed again."""
     if decision not in ("same", "different", "unsure"):
         raise Invalid(f"a decision is 'same', 'different' or 'unsure', not {decision!r}")
+    _check_note(note)
     item = session.get(m.ReviewItem, item_id, with_for_update=True)
     if item is None:
         raise NotFound(f"no review item with id {item_id}")
@@ -498,6 +499,7 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     (a man matched by fingerprints to B stays with B when A and B are split). When other
     decisions still join the two records, the split is recorded but the identity stays
     whole, and the answer warns which decisions join them (one of those is wrong too)."""
+    _check_note(note)
     item = session.get(m.ReviewItem, item_id, with_for_update=True)
     if item is None:
         raise NotFound(f"no review item with id {item_id}")

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 DecisionKind = Literal["same", "different", "unsure"]
+MAX_NOTE = 4000  # a decision's note, whichever interface it comes through
 
 
 class PersonBrief(BaseModel):
@@ -34,11 +35,11 @@ class WatchlistBrief(BaseModel):
 
 class DecisionIn(BaseModel):
     decision: DecisionKind
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=MAX_NOTE)
 
 
 class SplitIn(BaseModel):
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=MAX_NOTE)
 
 
 class DecisionOut(BaseModel):

@@ -37,7 +37,6 @@ REVIEWERS = frozenset({Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN})
 STATUSES = ("open", "unsure", "same", "different", "doubted")
 KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
-MAX_NOTE = 4000  # as the API's DecisionIn
 
 
 def _actor(context: Context, request: Request) -> Actor | None:
@@ -253,11 +252,6 @@ def _decide_or_explain(
     return RedirectResponse(f"{QUEUE}/{item_id}", status_code=303)
 
 
-def _check_note(note: str) -> None:
-    if len(note) > MAX_NOTE:
-        raise Invalid(f"a note holds at most {MAX_NOTE} characters; this one has {len(note)}")
-
-
 @router.post("/identity/queue/{item_id}/decision")
 def decide(
     request: Request,
@@ -267,7 +261,6 @@ def decide(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     def write(session: Session, actor: Actor) -> object:
-        _check_note(note)
         return identity.decide(
             session, item_id=item_id, decision=decision, note=note, actor_id=actor.user_id
         )
@@ -283,7 +276,6 @@ def split(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     def write(session: Session, actor: Actor) -> object:
-        _check_note(note)
         return identity.split(session, item_id=item_id, note=note, actor_id=actor.user_id)
 
     return _decide_or_explain(request, context, item_id, write)
