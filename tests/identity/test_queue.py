@@ -469,3 +469,49 @@ def test_deciding_different_two_records_other_decisions_join_says_which(
         told = identity.decide(session, item_id=ac, decision="different", note="", actor_id=None)
     assert told.status == "different"
     assert len(told.warnings) == 1 and f"review items {ab.id}, {bc}" in told.warnings[0]
+
+
+def _listed(reference: str, regime: str, year: str) -> str:
+    return f"""<INDIVIDUAL><DATAID>{reference}</DATAID><FIRST_NAME>HASSAN</FIRST_NAME>
+<SECOND_NAME>DAHIR</SECOND_NAME><THIRD_NAME>AWEYS</THIRD_NAME>
+<UN_LIST_TYPE>{regime}</UN_LIST_TYPE><REFERENCE_NUMBER>{reference}</REFERENCE_NUMBER>
+<NATIONALITY><VALUE>Somali</VALUE></NATIONALITY>
+<INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>AWES, Shaykh Hassan Dahir</ALIAS_NAME>
+</INDIVIDUAL_ALIAS>
+<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>Exact</TYPE_OF_DATE><YEAR>{year}</YEAR>
+</INDIVIDUAL_DATE_OF_BIRTH></INDIVIDUAL>"""
+
+
+TWICE_LISTED = (
+    '<?xml version="1.0" encoding="UTF-8"?><CONSOLIDATED_LIST><INDIVIDUALS>'
+    + _listed("QDi.042", "Al-Qaida", "1935")
+    + _listed("SOi.002", "Somalia", "1935")
+    + _listed("SOi.099", "Somalia", "1962")  # a namesake born 27 years later: another man
+    + "</INDIVIDUALS></CONSOLIDATED_LIST>"
+)
+
+
+def test_a_man_the_list_names_under_two_regimes_is_one_review_item(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.xml"
+    path.write_text(TWICE_LISTED, encoding="utf-8")
+    aweys = person("Hassan Dahir Aweys", dob="1935", nationality="SO")
+    with unit_of_work(engine) as session:
+        (first,) = registry.register_persons(session, persons_in=[aweys])
+        result = identity.import_un_sc_list(session, path=path)
+        assert (result.individuals, result.listed_twice) == (3, 2)
+        screened = identity.screen_all_persons(session)
+        assert (screened.hits, screened.proposed) == (1, 1)
+    with unit_of_work(engine) as session:  # intake screening: the same rule
+        (second,) = registry.register_persons(session, persons_in=[aweys])
+    with read_session(engine) as session:
+        hits = identity.list_queue(session, kind="watchlist")
+    assert sorted(i.person_a.person_id for i in hits.items) == [first, second]
+    for item in hits.items:
+        entry = item.watchlist_entry
+        assert entry is not None and entry.reference in ("QDi.042", "SOi.002")
+        other = ({"QDi.042", "SOi.002"} - {entry.reference}).pop()
+        assert entry.also_listed_as == [other]
+        lines = [line for e in item.evidence.values() for line in e.get("explanation", [])]
+        assert any(f"again as {other}" in line for line in lines)

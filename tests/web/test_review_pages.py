@@ -8,6 +8,7 @@ import re
 import httpx
 
 from tests.api.conftest import Api
+from tests.identity.test_queue import TWICE_LISTED
 
 
 def _sign_in(api: Api, role: str) -> None:
@@ -151,3 +152,24 @@ def test_an_analyst_searches_by_name_and_opens_who_a_record_is(api: Api) -> None
     assert f"Record {b}: identity {a}" in who.text  # the earlier record survives
     assert f'href="/web/identity/queue/{item}"' in who.text
     assert _page(api, "/web/identity/persons/999999").status_code == 404
+
+
+def test_a_watchlist_hit_shows_the_listed_entry_and_its_other_listing(api: Api) -> None:
+    _sign_in(api, "analyst")
+    person = api.register("Hassan Dahir Aweys", date_of_birth="1935", nationalities=("SO",))
+    imported = api.post(
+        "analyst",
+        "/watchlists/un-sc",
+        content=TWICE_LISTED.encode(),
+        headers={"Content-Type": "application/xml"},
+    )
+    assert imported.status_code == 201 and imported.json()["listed_twice"] == 2
+    assert api.post("analyst", "/watchlists/screen").json()["hits"] == 1
+    (item,) = api.get("analyst", f"/identity/queue?person_id={person}").json()["items"]
+    listed = item["watchlist_entry"]["reference"]
+    other = ({"QDi.042", "SOi.002"} - {listed}).pop()
+    page = _page(api, f"/web/identity/queue/{item['id']}")
+    assert page.status_code == 200
+    assert f"Listed: un-sc {listed}" in page.text
+    assert re.search(rf"also listed as</dt><dd>{re.escape(other)}</dd>", page.text)
+    assert f"names the same individual again as {other}" in page.text

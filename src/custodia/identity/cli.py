@@ -276,6 +276,11 @@ def watchlist_import(
         f"{result.list_name}: {result.individuals} individuals with {result.names} names "
         f"({result.replaced} refreshed)"
     )
+    if result.listed_twice:
+        console.print(
+            f"{result.listed_twice} entries name an individual the list names again under "
+            "another regime (same name and date of birth): a hit on them is queued once"
+        )
 
 
 @watchlist_app.command("screen")

@@ -313,6 +313,7 @@ def watchlist_brief(entry: m.WatchlistEntry) -> WatchlistBrief:
         names=[n["name"] for n in data.get("names", [])],
         dates_of_birth=data.get("dates_of_birth", []),
         nationalities=data.get("nationalities", []),
+        also_listed_as=data.get("also_listed_as", []),
     )
 
 

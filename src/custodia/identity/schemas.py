@@ -31,6 +31,8 @@ class WatchlistBrief(BaseModel):
     names: list[str]
     dates_of_birth: list[str] = []
     nationalities: list[str] = []
+    # the list's other entries for the same individual (another sanctions regime)
+    also_listed_as: list[str] = []
 
 
 class DecisionIn(BaseModel):
@@ -124,6 +126,8 @@ class WatchlistImportResult(BaseModel):
     individuals: int
     names: int
     replaced: int
+    # entries naming an individual the list names again under another regime
+    listed_twice: int = 0
 
 
 class ScreenResult(BaseModel):

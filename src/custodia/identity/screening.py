@@ -9,6 +9,7 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
         individuals=len(listed),
         names=sum(len(e.names) for e in listed),
         replaced=replaced,
+        listed_twice=sum(1 for e in listed if e.also_listed_as),
     )
 
 
@@ -102,16 +104,46 @@ def entry_profile(entry_id: int, listed: dict[str, Any]) -> Profile:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The loaded entries in memory, and which of them list one individual."""
+
+    state: tuple[int, int]
+    mem: MemoryIndex
+    reference: dict[int, str]
+    also: dict[int, frozenset[int]]  # entry id -> ids of the same individual's other listings
+
+
+def _load(session: Session, state: tuple[int, int]) -> _Loaded:
+    mem = MemoryIndex()
+    reference: dict[int, str] = {}
+    also_refs: dict[int, list[str]] = {}
+    for entry_id, ref, data in session.execute(
+        select(m.WatchlistEntry.id, m.WatchlistEntry.reference, m.WatchlistEntry.data)
+    ).tuples():
+        listed = json.loads(data)
+        mem.add(entry_profile(entry_id, listed))
+        reference[entry_id] = ref
+        also_refs[entry_id] = listed.get("also_listed_as") or []
+    by_ref = {ref: entry_id for entry_id, ref in reference.items()}
+    also = {
+        entry_id: frozenset(by_ref[r] for r in refs if r in by_ref)
+        for entry_id, refs in also_refs.items()
+        if refs
+    }
+    return _Loaded(state, mem, reference, also)
+
+
 class _WatchlistCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_db: dict[str, tuple[tuple[int, int], MemoryIndex]] = {}
+        self._by_db: dict[str, _Loaded] = {}
 
     def clear(self) -> None:
         with self._lock:
             self._by_db.clear()
 
-    def get(self, session: Session) -> MemoryIndex | None:
+    def loaded(self, session: Session) -> _Loaded | None:
         count, top = session.execute(_STATE).one()
         if not count:
             return None
@@ -119,16 +151,15 @@ class _WatchlistCache:
         url = str(session.get_bind().engine.url)
         with self._lock:
             cached = self._by_db.get(url)
-        if cached is None or cached[0] != state:
-            mem = MemoryIndex()
-            for entry_id, data in session.execute(
-                select(m.WatchlistEntry.id, m.WatchlistEntry.data)
-            ).tuples():
-                mem.add(entry_profile(entry_id, json.loads(data)))
-            cached = (state, mem)
+        if cached is None or cached.state != state:
+            cached = _load(session, state)
             with self._lock:
                 self._by_db[url] = cached
-        return cached[1]
+        return cached
+
+    def get(self, session: Session) -> MemoryIndex | None:
+        loaded = self.loaded(session)
+        return loaded.mem if loaded else None
 
 
 _CACHE = _WatchlistCache()
@@ -144,35 +175,72 @@ def watchlist_index(session: Session) -> MemoryIndex | None:
 
 
 def screen_profiles(
-    session: Session, profiles: Sequence[Profile], mem: MemoryIndex
+    session: Session, profiles: Sequence[Profile], loaded: _Loaded
 ) -> dict[int, list[int]]:
     """Screen ``profiles`` against the watchlist: the review items of their hits, by person
     (a hit decided 'different' before is not queued again)."""
+    mem = loaded.mem
     weigh = mem.weigher()
     out: dict[int, list[int]] = {}
     for profile in profiles:
         candidates = mem.candidates(profile, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW)
-        for s in rank(profile, candidates, weigh, limit=HITS_PER_PERSON):
-            if s.score < REVIEW_THRESHOLD:
-                break
-            item = queue.propose_hit(
-                session,
-                person_id=profile.ident,
-                entry_id=s.ident,
-                score=round(s.score, 4),
-                evidence={**s.evidence, "explanation": list(s.explanation)},
-            )
-            if item is not None:
-                out.setdefault(profile.ident, []).append(item)
+        hits = [
+            s
+            for s in rank(profile, candidates, weigh, limit=2 * HITS_PER_PERSON)
+            if s.score >= REVIEW_THRESHOLD
+        ]
+        for item in _propose_hits(session, profile.ident, hits, loaded):
+            out.setdefault(profile.ident, []).append(item)
     return out
+
+
+def _one_per_individual(hits: Sequence[Scored], loaded: _Loaded) -> list[tuple[Scored, list[str]]]:
+    """The strongest hit on each listed individual (at most ``HITS_PER_PERSON``), with the
+    references of the individual's other listings: one man on two sanctions regimes is one
+    review item, not two that an analyst decides twice."""
+    kept: list[tuple[Scored, list[str]]] = []
+    covered: set[int] = set()
+    for s in sorted(hits, key=lambda x: (-x.score, x.ident)):
+        if s.ident in covered:
+            continue
+        others = loaded.also.get(s.ident, frozenset())
+        covered |= others | {s.ident}
+        kept.append((s, sorted(loaded.reference[o] for o in others)))
+    return kept[:HITS_PER_PERSON]
+
+
+def _propose_hits(
+    session: Session, person_id: int, hits: Sequence[Scored], loaded: _Loaded
+) -> list[int]:
+    """Queue the person's hits, one per listed individual; the ids of the items proposed."""
+    proposed: list[int] = []
+    for s, others in _one_per_individual(hits, loaded):
+        explanation = list(s.explanation)
+        evidence: dict[str, Any] = {**s.evidence}
+        if others:
+            explanation.append(
+                f"the list names the same individual again as {', '.join(others)}"
+                " (same name and date of birth)"
+            )
+            evidence["also_listed_as"] = others
+        item = queue.propose_hit(
+            session,
+            person_id=person_id,
+            entry_id=s.ident,
+            score=round(s.score, 4),
+            evidence={**evidence, "explanation": explanation},
+        )
+        if item is not None:
+            proposed.append(item)
+    return proposed
 
 
 def screen_new(session: Session, profiles: Sequence[Profile]) -> dict[int, list[int]]:
     """Intake screening: a no-op costing one small query when no watchlist is loaded."""
-    mem = _CACHE.get(session)
-    if mem is None:
+    loaded = _CACHE.loaded(session)
+    if loaded is None:
         return {}
-    return screen_profiles(session, profiles, mem)
+    return screen_profiles(session, profiles, loaded)
 
 
 def _may_reach_review(person: Profile, name: KnownName, weigh: Weigher) -> bool:
@@ -225,7 +293,7 @@ def find_hits(
     workers: int = 1,
 ) -> dict[int, list[Scored]]:
     """Person id -> the listed entries it scores at least ``REVIEW_THRESHOLD`` against, the
-    strongest first (at most ``HITS_PER_PERSON``).
+    strongest first (the queue takes at most ``HITS_PER_PERSON`` listed individuals).
 
     The search runs from the list's side, one query per listed name: an entry's names pooled
     into one query would spend the candidate budget on its commonest parts, and a man
@@ -260,7 +328,7 @@ def find_hits(
             done += len(chunk)
             merge(_hits_of_entries(people, mem, chunk), done)
     return {
-        person_id: sorted(hits.values(), key=lambda x: (-x.score, x.ident))[:HITS_PER_PERSON]
+        person_id: sorted(hits.values(), key=lambda x: (-x.score, x.ident))
         for person_id, hits in found.items()
     }
 
@@ -281,26 +349,18 @@ def screen_all(
 ) -> ScreenResult:
     """Every person against every listed entry; hits go to the review queue."""
     started = time.perf_counter()
-    mem = _CACHE.get(session)
-    if mem is None:
+    loaded = _CACHE.loaded(session)
+    if loaded is None:
         raise Conflict("no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml'")
     people = people_index(session)
-    found = find_hits(people, mem, progress=progress, workers=workers)
+    found = find_hits(people, loaded.mem, progress=progress, workers=workers)
     hits = proposed = 0
     for person_id, scores in sorted(found.items()):
-        for s in scores:
-            hits += 1
-            item = queue.propose_hit(
-                session,
-                person_id=person_id,
-                entry_id=s.ident,
-                score=round(s.score, 4),
-                evidence={**s.evidence, "explanation": list(s.explanation)},
-            )
-            proposed += item is not None
+        hits += len(_one_per_individual(scores, loaded))
+        proposed += len(_propose_hits(session, person_id, scores, loaded))
     return ScreenResult(
         persons=len(people.profiles),
-        entries=len(mem.profiles),
+        entries=len(loaded.mem.profiles),
         hits=hits,
         proposed=proposed,
         seconds=round(time.perf_counter() - started, 2),

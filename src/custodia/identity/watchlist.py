@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,13 @@ class ListedIndividual:
     dob_ranges: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
     places_of_birth: list[str] = field(default_factory=list)
+    # references under which the list names the same individual again (link_double_listings)
+    also_listed_as: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "reference": self.reference,
+            "also_listed_as": self.also_listed_as,
             "list_type": self.list_type,
             "names": [{"name": n.name, "quality": n.quality} for n in self.names],
             "dates_of_birth": self.dates_of_birth,
@@ -199,7 +204,22 @@ def parse_un_xml(data: bytes) -> list[ListedIndividual]:
             if text:
                 entry.places_of_birth.append(text)
         out.append(entry)
+    link_double_listings(out)
     return out
+
+
+def link_double_listings(entries: list[ListedIndividual]) -> None:
+    """Mark the entries that list one individual under several sanctions regimes (Hassan
+    Dahir Aweys is QDi.042 and SOi.002): the same primary name and the same dates of birth.
+    A name alone is not enough (namesakes), nor is an entry without a date of birth."""
+    groups: dict[tuple[str, tuple[str, ...]], list[ListedIndividual]] = defaultdict(list)
+    for entry in entries:
+        if entry.dates_of_birth:
+            name = " ".join(entry.name.casefold().split())
+            groups[name, tuple(sorted(entry.dates_of_birth))].append(entry)
+    for group in groups.values():
+        for entry in group:
+            entry.also_listed_as = [o.reference for o in group if o is not entry]
 
 
 def read_un_xml(path: Path) -> list[ListedIndividual]:
