@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import dedupe, index
+from custodia.identity import service as identity
 from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Weigher
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
@@ -46,7 +47,10 @@ def _prf(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[floa
 
 
 def threshold_curve(
-    profiles: list[Profile], weigh: Weigher, truth: set[tuple[int, int]]
+    profiles: list[Profile],
+    weigh: Weigher,
+    truth: set[tuple[int, int]],
+    mothers: dict[int, int],
 ) -> list[dict[str, float]]:
     """Pairwise precision, recall and F1 of the resolved clusters if the job ran with each
     review threshold of CURVE (the whole job each time: the side pass and the namesake
@@ -55,7 +59,12 @@ def threshold_curve(
     out = []
     for cut in CURVE:
         log(f"threshold curve: {cut}")
-        kept = [(a, b) for a, b, _, _ in dedupe.predict_pairs(profiles, weigh=weigh, threshold=cut)]
+        kept = [
+            (a, b)
+            for a, b, _, _ in dedupe.predict_pairs(
+                profiles, weigh=weigh, threshold=cut, mothers=mothers
+            )
+        ]
         precision, recall, f1 = _prf(_pairs(dedupe.clusters(kept, ids)), truth)
         out.append(
             {
@@ -101,10 +110,11 @@ def main() -> None:
         ids = index.all_person_ids(session)
         profiles = index.load_profiles(session, ids)
         weigh = index.weigher(session)
+        mothers = identity.registered_mothers(session)
     log(f"{len(ids)} records, {len(truth_rows)} planted duplicates")
     started = time.perf_counter()
     pairs = dedupe.predict_pairs(
-        [profiles[i] for i in ids], weigh=weigh, threshold=REVIEW_THRESHOLD
+        [profiles[i] for i in ids], weigh=weigh, threshold=REVIEW_THRESHOLD, mothers=mothers
     )
     groups = dedupe.clusters([(a, b) for a, b, _, _ in pairs], ids)
     seconds = time.perf_counter() - started
@@ -118,7 +128,7 @@ def main() -> None:
         by_kind[kind][1] += 1
         by_kind[kind][0] += groups[record] == groups[true_person]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    curve = threshold_curve([profiles[i] for i in ids], weigh, truth)
+    curve = threshold_curve([profiles[i] for i in ids], weigh, truth, mothers)
     curve_png(curve, RESULTS / "identity_dedupe_threshold.png")
     emit(
         {

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Engine
 
 from custodia.db import unit_of_work
-from custodia.identity import dedupe
+from custodia.identity import dedupe, index
+from custodia.identity import service as identity
 from custodia.identity.index import profile_of
 from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Weigher, idf_weigher
 from custodia.registry import service as registry_service
@@ -229,3 +230,60 @@ def test_a_crowd_of_namesakes_born_the_same_year_is_not_proposed_as_one_man() ->
     queued = {(a, b) for a, b, _, _ in found}
     assert (31, 32) in queued
     assert not any(b <= 30 for _, b in queued)
+
+
+def _camp_resident(name: str, dob: str, mother: str | None = None) -> PersonIn:
+    return PersonIn(
+        category=PersonCategory.CAMP_RESIDENT,
+        sex=Sex.FEMALE,
+        date_of_birth=dob,
+        nationalities=["ID"],
+        mother_name=mother,
+        names=[NameIn(full_name=name, kind=NameKind.PRIMARY, script=Script.LATIN)],
+    )
+
+
+def test_namesake_children_registered_with_two_mothers_are_not_proposed_as_one(
+    engine: Engine,
+) -> None:
+    with unit_of_work(engine) as session:
+        siti, dewi, siti_again = registry_service.register_persons(
+            session,
+            persons_in=[
+                _camp_resident("Siti Rahayu", "1985-04-02"),
+                _camp_resident("Dewi Lestari", "1990-07-19"),
+                _camp_resident("Sitti Rahayu", "1985"),  # Siti recorded again
+            ],
+        )
+        child = _camp_resident("Aisyah Setiawan", "2012", mother="Siti")
+        k1, k2, k3, k4 = registry_service.register_persons(session, persons_in=[child] * 4)
+        registry_service.link_family(
+            session,
+            links=[
+                (siti, k1, "mother", False),
+                (dewi, k2, "mother", False),  # another woman's daughter of the same name
+                (siti, k3, "mother", False),  # Siti's daughter recorded twice
+                (siti_again, k4, "mother", False),  # ... and with Siti's second record
+            ],
+        )
+        # the batch job's judgement (intake, before the links existed, queued namesakes)
+        ids = index.all_person_ids(session)
+        profiles = [index.load_profiles(session, ids)[i] for i in ids]
+        weigh = index.weigher(session)
+        mothers = identity.registered_mothers(session)
+    found = dedupe.predict_pairs(profiles, weigh=weigh, threshold=REVIEW_THRESHOLD, mothers=mothers)
+    queued = {(a, b): e for a, b, _, e in found}
+    assert (siti, siti_again) in queued
+    children = {p for p in queued if set(p) <= {k1, k2, k3, k4}}
+    assert children == {(k1, k3), (k1, k4), (k3, k4)}
+    # below the review threshold the pair says why
+    low = {
+        (a, b): e
+        for a, b, _, e in dedupe.predict_pairs(
+            profiles, weigh=weigh, threshold=0.5, mothers=mothers
+        )
+    }
+    assert any("registered with another mother" in line for line in low[k1, k2]["explanation"])
+    # without the mothers, the names and birth year alone would queue the namesakes
+    without = dedupe.predict_pairs(profiles, weigh=weigh, threshold=REVIEW_THRESHOLD)
+    assert (k1, k2) in {(a, b) for a, b, _, _ in without}

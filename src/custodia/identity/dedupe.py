@@ -23,11 +23,14 @@ table of deterministic_link()), after a Jaro-Winkler cut on the names' skeletons
 each rule, as two int64 arrays; DuckDB is closed before the scoring, which runs in this
 process or in forked workers (``workers``).
 
+Name matches of two children registered with two different mothers are marked down
+(``OTHER_MOTHER``): namesake children of one birth year abound in the camps.
+
 Measured (benchmarks/results/identity_dedupe*.json, 2 cores): the 46,000 scenario
-records, P 0.982 / R 0.933 / F1 0.957 (recall 0.995 on spelling variants, 0.737 on
-nom-de-guerre-only records) in 5.8 s, 0.59 GB. F1 0.97 is still missed: the remaining
-misses are nom-de-guerre records whose birth year, town and nationality several other men
-share (nothing in the records tells them apart). A million synthetic records: 3.89 million
+records, P 0.996 / R 0.933 / F1 0.963 (recall 0.995 on spelling variants, 0.737 on
+nom-de-guerre-only records) in 5.8-14.7 s, 0.59 GB. F1 0.97 is still missed: the
+remaining misses are nom-de-guerre records whose birth year, town and nationality several
+other men share (nothing in the records tells them apart). A million synthetic records: 3.89 million
 candidate pairs (18.4 million before the name cut), job 536 s in one process (pairs are
 scored without explanations; the kept ones are explained), peak 5.8 GB; P 0.803 /
 R 0.933 (200,000 records: P 0.961 / R 0.930): at that size namesakes born the same year
@@ -43,7 +46,7 @@ import math
 import multiprocessing as mp
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from custodia.identity.names import parse_name
@@ -196,6 +199,10 @@ BATCH = 20_000  # pairs per batch, and per task of a scoring worker
 PARALLEL_FROM = 100_000  # fewer candidate pairs are scored in this process
 DUCKDB_MEMORY = "2GB"  # DuckDB spills to a temporary directory past this
 REVERSE_BAND = 0.1  # a pair this close under the threshold is scored both ways, the best kept
+# Chance that a child's two records name two different registered mothers: a separated
+# child re-registered with the family that took the child in. Not learnt from the linked
+# pairs (namesake children would teach it), a judgment: rare, not never.
+OTHER_MOTHER = 0.05
 
 
 def _rule_sql(rule: tuple[str, ...]) -> str:
@@ -361,12 +368,14 @@ def predict_pairs(
     threshold: float,
     progress: Progress | None = None,
     workers: int = 1,
+    mothers: Mapping[int, int] | None = None,
 ) -> list[Scored]:
     """(id a, id b, score, evidence) of the candidate pairs scoring at least ``threshold``
     with the same scorer as search and screening. Many candidate pairs are scored in
     ``workers`` forked processes (the pairs are the same). A worker ends up with its own
     copy of the profiles (reference counts write to every object it reads), so the
-    default is one: at a million records each worker costs ~3 GB."""
+    default is one: at a million records each worker costs ~3 GB. ``mothers``: a child's
+    record -> the identity of the mother registered with the child."""
     global _SHARED
     if progress:
         progress(0, 1, "blocking (Splink, DuckDB)")
@@ -383,7 +392,7 @@ def predict_pairs(
         _SHARED = None
     out.sort()
     rest.sort()
-    return _side_pass(rows, profiles, out, rest, threshold)
+    return _side_pass(rows, profiles, out, rest, threshold, mothers or {})
 
 
 def _side_pass(
@@ -392,6 +401,7 @@ def _side_pass(
     out: list[Scored],
     rest: list[Scored],
     threshold: float,
+    mothers: Mapping[int, int],
 ) -> list[Scored]:
     by_name = {r["unique_id"]: r["name"] for r in rows}
     # Second pass: the side attributes (date and place of birth, nationality, mother's
@@ -405,10 +415,12 @@ def _side_pass(
     # A name match read as a probability and updated by the attributes a man keeps: two
     # "Feruza Holmatova" of different nationalities are two women.
     kept: list[Scored] = []
+    by_names = {(a, b) for a, b, _, _ in out}
     for a, b, score, evidence in out:
         against, why = side.conflict(a, b)
         crowded, crowd_why = side.crowd(a, b)
-        against, why = against + crowded, why + crowd_why
+        other, other_why = _other_mother(a, b, mothers, by_names)
+        against, why = against + crowded + other, why + crowd_why + other_why
         if against < 0:
             odds = math.log2(min(score, NAME_CERTAINTY) / (1 - min(score, NAME_CERTAINTY)))
             score = 1.0 / (1.0 + 2.0 ** -(odds + against))
@@ -429,6 +441,21 @@ def _side_pass(
             }
             kept.append((a, b, probability, evidence))
     return kept
+
+
+def _other_mother(
+    a: int, b: int, mothers: Mapping[int, int], named: Collection[tuple[int, int]]
+) -> tuple[float, list[str]]:
+    """Bits against two records being one child when each was registered with a mother
+    and the mothers are two women (two identities that these names do not link either):
+    namesake children of one birth year are common in the camps, and a child recorded
+    twice is recorded with the same mother but for a separated child taken in by another
+    family (``OTHER_MOTHER``)."""
+    ma, mb = mothers.get(a), mothers.get(b)
+    if ma is None or mb is None or ma == mb or (min(ma, mb), max(ma, mb)) in named:
+        return 0.0, []
+    w = math.log2(OTHER_MOTHER)
+    return w, [f"registered with another mother: records {ma} and {mb} ({w:+.1f} bits)"]
 
 
 def clusters(pairs: Sequence[tuple[int, int]], ids: Sequence[int]) -> dict[int, int]:

@@ -320,6 +320,14 @@ def screen_all_persons(
 # --- batch de-duplication ---------------------------------------------------------------
 
 
+def registered_mothers(session: Session) -> dict[int, int]:
+    """Child's record -> the identity (surviving record) of the mother registered with the
+    child: two records whose mothers are two women are two children."""
+    mothers = registry.registered_mothers(session)
+    survivor = queue.survivors(session, set(mothers.values()))
+    return {child: survivor.get(mother, mother) for child, mother in mothers.items()}
+
+
 def dedupe(
     session: Session,
     *,
@@ -337,6 +345,7 @@ def dedupe(
         weigh=index.weigher(session),
         threshold=REVIEW_THRESHOLD,
         progress=progress,
+        mothers=registered_mothers(session),
     )
     rejected = queue.decided_different(session)
     proposed = 0

@@ -519,6 +519,17 @@ def household_of(session: Session, *, person_id: int) -> dict[str, Any] | None:
     }
 
 
+_MOTHERS = select(m.FamilyLink.relative_id, m.FamilyLink.person_id).where(
+    m.FamilyLink.relation == "mother"
+)
+
+
+def registered_mothers(session: Session) -> dict[int, int]:
+    """Child's person id -> the person id of the mother recorded with the child (camp
+    households): what tells two children of one name and birth year apart."""
+    return dict(session.execute(_MOTHERS).tuples().all())
+
+
 def relatives_of(session: Session, *, person_ids: Collection[int]) -> dict[int, list[int]]:
     """For each of ``person_ids``, the persons recorded as their relatives (either direction
     of a family link)."""
