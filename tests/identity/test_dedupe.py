@@ -287,3 +287,36 @@ def test_namesake_children_registered_with_two_mothers_are_not_proposed_as_one(
     # without the mothers, the names and birth year alone would queue the namesakes
     without = dedupe.predict_pairs(profiles, weigh=weigh, threshold=REVIEW_THRESHOLD)
     assert (k1, k2) in {(a, b) for a, b, _, _ in without}
+
+
+def test_a_man_recorded_twice_competes_once_for_a_nom_de_guerre() -> None:
+    # Abu Dharr is one of two men of his town and year: Khalid (recorded twice, under two
+    # spellings) or Omar. Khalid's two records are one man, not two rivals of Omar.
+    def mosul_1971(ident: int, name: str, kind: str = "primary") -> Profile:
+        return profile_of(
+            ident,
+            names=[(name, kind)],
+            date_of_birth="1971",
+            nationalities=["IQ"],
+            mother_name=None,
+            place_of_birth="Mosul",
+            sex="M",
+            category="detainee",
+        )
+
+    profiles = [
+        mosul_1971(1, "Khalid Hamza Salih al-Jubouri"),
+        mosul_1971(2, "Khaled Hamzah Saleh Al Jubouri"),
+        mosul_1971(3, "Omar Yunus Fathi al-Hadidi"),
+        mosul_1971(4, "Abu Dharr al-Ansari", "nom_de_guerre"),
+        *synthetic_registry(300),
+    ]
+    for p in profiles[4:]:
+        p.ident += 4
+    found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.01, workers=1)
+    by_pair = {(a, b): (p, e) for a, b, p, e in found}
+    assert (1, 2) in by_pair  # the names link Khalid's two records
+    probabilities = {by_pair[k][0] for k in ((1, 4), (2, 4), (3, 4))}
+    assert len(probabilities) == 1  # the three records agree with Abu Dharr alike ...
+    (omar,) = [line for line in by_pair[3, 4][1]["explanation"] if "other men" in line]
+    assert omar.startswith("1.00 times as much evidence")  # ... but are two men

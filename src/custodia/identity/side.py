@@ -22,8 +22,8 @@ The prior is the chance that two records drawn at random are one man: the rate o
 duplicates found by name, over the registry size. A record known only by kunya or nom de
 guerre has no real name to compare; for such a record the prior is even odds that it
 duplicates someone, over the registry size. The posterior probability is the pair's score.
-Such a record's candidates compete, and a record its nom de guerre already matched by name
-(another man's kunya) is one of them.
+Such a record's candidates compete, one man (the records the names linked) one candidate,
+and a record its nom de guerre already matched by name (another man's kunya) is one of them.
 
 The same weights update a name match (``conflict``): each attribute a man keeps when
 recorded again (``KEPT``) that differs costs ``log2((1 - m) / (1 - u))`` bits: two
@@ -76,6 +76,23 @@ WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is
 
 def _bits(x: float) -> float:
     return math.log2(x)
+
+
+def _men(pairs: Iterable[tuple[int, int, float]]) -> dict[int, int]:
+    """Record -> one record standing for its man, over the pairs the names linked."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b, _ in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
 
 
 class SideModel:
@@ -215,29 +232,39 @@ class SideModel:
         candidates compete: P(same as j) = odds_j / (1 + sum of the odds of all its
         candidates), and two equally likely candidates each get under one half. The pairs
         the names linked, ``named`` (a, b, probability), compete too: a nom de guerre that
-        matched another record's kunya already points to that record."""
-        scored: list[tuple[int, int, list[str], float]] = []
-        mass: dict[int, float] = {}
+        matched another record's kunya already points to that record. Candidates are men,
+        not records: a man the names found recorded twice competes once."""
+        named = list(named)
+        man = _men(named)
+        # weak-only record -> the odds of each man (not record) it may be: two records the
+        # names linked are one man, whose odds are the better of theirs, not their sum
+        mass: dict[int, dict[int, float]] = {}
+
+        def weigh(x: int, other: int, odds: float) -> None:
+            if self.rows[x]["weak_only"]:
+                per = mass.setdefault(x, {})
+                key = man.get(other, other)
+                per[key] = max(per.get(key, 0.0), odds)
+
         for a, b, probability in named:
             odds = probability / max(1.0 - probability, 1e-9)
-            for x in (a, b):
-                if self.rows[x]["weak_only"]:
-                    mass[x] = mass.get(x, 0.0) + odds
+            weigh(a, b, odds)
+            weigh(b, a, odds)
+        scored: list[tuple[int, int, list[str], float]] = []
         for a, b in pairs:
             notes, bits = self.bits(a, b)
             if bits == float("-inf"):
                 continue
             scored.append((a, b, notes, bits))
-            for x in (a, b):
-                if self.rows[x]["weak_only"]:
-                    mass[x] = mass.get(x, 0.0) + 2.0 ** min(bits, 60.0)
+            weigh(a, b, 2.0 ** min(bits, 60.0))
+            weigh(b, a, 2.0 ** min(bits, 60.0))
         out: list[tuple[int, int, float, list[str], float]] = []
         for a, b, notes, bits in scored:
-            total = max(mass.get(x, 0.0) for x in (a, b))
+            total = max(sum(mass.get(x, {}).values()) for x in (a, b))
             odds = 2.0 ** min(bits, 60.0)
             probability = odds / (1.0 + total)
             if total > odds:
-                notes = [*notes, f"{total / odds - 1:.2f} times as much evidence for other records"]
+                notes = [*notes, f"{total / odds - 1:.2f} times as much evidence for other men"]
             out.append((a, b, probability, notes, round(bits, 2)))
         return out
 
