@@ -54,6 +54,19 @@ for sub, name in (
     app.add_typer(sub, name=name)
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The exception classes of a wrong command, option or argument: click's, and those of
+    the click that typer 0.26 and later carries inside itself (``typer.TyperException``),
+    which click's do not catch."""
+    import click
+
+    kinds: list[type[Exception]] = [click.ClickException]
+    vendored = getattr(typer, "TyperException", None)
+    if isinstance(vendored, type) and issubclass(vendored, Exception):
+        kinds.append(vendored)
+    return tuple(kinds)
+
+
 def main() -> None:
     """Console-script entry point: runs the app and turns known failures into one line."""
     try:
@@ -69,12 +82,11 @@ def main() -> None:
         fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
     except typer.Abort:
         fail("aborted")
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
+        show = getattr(exc, "show", None)
+        if isinstance(exc, _usage_errors()) and callable(show):
+            show()
+            sys.exit(int(getattr(exc, "exit_code", 2)))
         raise
     # Without standalone mode, click hands back typer.Exit's code instead of exiting.
     if isinstance(code, int) and code:

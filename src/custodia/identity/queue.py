@@ -32,6 +32,8 @@ _LINK = m.MergeLink.__table__
 _MERGE_LOCK_KEY = 0x1D3E7A11  # PostgreSQL advisory lock serialising merges and splits
 # What names and dates alone say of a pair they do not link at all (a man's two records
 # under his name and his nom de guerre share neither): weak, not impossible.
+ITEM_STATUSES = ("open", "same", "different", "unsure")
+ITEM_KINDS = ("duplicate", "watchlist")
 NAME_FLOOR = 0.05
 
 
@@ -390,6 +392,10 @@ def list_queue(
 ) -> QueuePage:
     """Review items, the strongest first; ``person_id``: only those naming that record;
     ``doubted``: only merges the fingerprints put in doubt."""
+    if status is not None and status not in ITEM_STATUSES:
+        raise Invalid(f"no review item is {status!r}: they are {', '.join(ITEM_STATUSES)}")
+    if kind is not None and kind not in ITEM_KINDS:
+        raise Invalid(f"no review item is of kind {kind!r}: they are {', '.join(ITEM_KINDS)}")
     query = select(m.ReviewItem)
     if doubted:
         query = query.where(_doubted())
