@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from tests.cli.test_cli import _run
+from tests.clirun import run_cli
 
 
 def test_compare_json_and_search_and_a_readable_failure(engine: Engine, tmp_path: Path) -> None:
@@ -64,19 +66,21 @@ def test_queue_list_for_one_person_shows_what_intake_raised(engine: Engine, tmp_
     assert "999999" in unknown.stderr and "Traceback" not in unknown.stderr
 
 
-def test_a_wrong_command_option_or_filter_says_so_without_a_traceback(
-    engine: Engine, tmp_path: Path
-) -> None:
-    unknown = _run(engine, tmp_path, "nosuch")
+def test_a_wrong_command_option_or_filter_says_so_without_a_traceback(tmp_path: Path) -> None:
+    # refused before any database is read: one backend is enough
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli(tmp_path, *args, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+
+    unknown = run("nosuch")
     assert unknown.returncode == 2 and "No such command 'nosuch'" in unknown.stderr
-    missing = _run(engine, tmp_path, "identity", "search")
+    missing = run("identity", "search")
     assert missing.returncode == 2 and "Missing argument 'name'" in missing.stderr
-    source = _run(engine, tmp_path, "watchlist", "import", "ofac", "/etc/hostname")
+    source = run("watchlist", "import", "ofac", "/etc/hostname")
     assert source.returncode == 2 and "only 'un-sc'" in source.stderr
-    status = _run(engine, tmp_path, "identity", "queue", "list", "--status", "maybe")
+    status = run("identity", "queue", "list", "--status", "maybe")
     assert status.returncode == 1
     assert "no review item is 'maybe': they are open, same, different, unsure" in status.stderr
-    kind = _run(engine, tmp_path, "identity", "queue", "list", "--kind", "dupes")
+    kind = run("identity", "queue", "list", "--kind", "dupes")
     assert kind.returncode == 1 and "duplicate, watchlist" in kind.stderr
     for done in (unknown, missing, source, status, kind):
         assert "Traceback" not in done.stderr
