@@ -44,6 +44,7 @@ from custodia.identity.scoring import (
     idf_weigher,
     plausible,
     rank,
+    score_profiles,
 )
 from custodia.registry import service as registry
 from custodia.registry.dates import parse_partial_date
@@ -331,10 +332,11 @@ def _ranked(fetch: Collection[str], weights: dict[str, float], limit: int) -> Se
     )
 
 
-def search(
-    session: Session, query: Profile, *, limit: int, candidates: int = MAX_CANDIDATES
-) -> list[Scored]:
-    """Score the query against the persons that share a (near) key with it."""
+def _plausible_candidates(
+    session: Session, query: Profile, candidates: int
+) -> tuple[list[Profile], Weigher]:
+    """The persons that share a (near) key with the query, at most ``candidates``, best
+    first by shared key weight, that could be the person; and the weigher to score them."""
     stats = _STATS.get(session)
     total = max(stats.state[0], 1)
     exact = query_keys(query)
@@ -360,4 +362,42 @@ def search(
         for i in ids
         if i in profiles and plausible(query, profiles[i], stats.weigh, near)
     ]
-    return rank(query, kept, stats.weigh, limit=limit)
+    return kept, stats.weigh
+
+
+def search(
+    session: Session, query: Profile, *, limit: int, candidates: int = MAX_CANDIDATES
+) -> list[Scored]:
+    """Score the query against the persons that share a (near) key with it."""
+    kept, weigh = _plausible_candidates(session, query, candidates)
+    return rank(query, kept, weigh, limit=limit)
+
+
+def search_identities(
+    session: Session,
+    query: Profile,
+    *,
+    limit: int,
+    identity_of: Callable[[Collection[int]], dict[int, int]],
+    candidates: int = MAX_CANDIDATES,
+) -> list[tuple[Scored, Profile, int]]:
+    """The best ``limit`` identities for the query, one record each (its best), with the
+    record's profile and its identity (``identity_of``: record -> surviving record). Every
+    candidate is scored; only the ones returned are explained."""
+    kept, weigh = _plausible_candidates(session, query, candidates)
+    quick = [score_profiles(query, c, weigh, explain=False) for c in kept]
+    quick = sorted((s for s in quick if s.score > 0), key=lambda s: (-s.score, s.ident))
+    roots = identity_of([s.ident for s in quick])
+    by_id = {c.ident: c for c in kept}
+    out: list[tuple[Scored, Profile, int]] = []
+    seen: set[int] = set()
+    for s in quick:
+        root = roots.get(s.ident, s.ident)
+        if root in seen:
+            continue
+        seen.add(root)
+        profile = by_id[s.ident]
+        out.append((score_profiles(query, profile, weigh), profile, root))
+        if len(out) == limit:
+            break
+    return out

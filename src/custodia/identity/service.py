@@ -213,17 +213,11 @@ def search_persons(
     if not 1 <= limit <= 100:
         raise Invalid("limit must be between 1 and 100")
     query = _query_profile(name, date_of_birth, nationality, mother_name, place_of_birth)
-    scored = index.search(session, query, limit=limit * 3)
-    roots = queue.survivors(session, [s.ident for s in scored])
-    profiles = index.load_profiles(session, [s.ident for s in scored])
+    found = index.search_identities(
+        session, query, limit=limit, identity_of=lambda ids: queue.survivors(session, ids)
+    )
     out: list[Candidate] = []
-    seen: set[int] = set()
-    for s in scored:
-        root = roots[s.ident]
-        if root in seen or s.score <= 0:
-            continue
-        seen.add(root)
-        p = profiles[s.ident]
+    for s, p, root in found:
         explanation = list(s.explanation)
         if root != s.ident:
             explanation.append(f"record {s.ident} is merged into person {root}")
@@ -238,8 +232,6 @@ def search_persons(
                 explanation=explanation,
             )
         )
-        if len(out) == limit:
-            break
     warnings = []
     if not index.index_is_current(session):
         warnings.append(
