@@ -515,3 +515,36 @@ def test_a_man_the_list_names_under_two_regimes_is_one_review_item(
         assert entry.also_listed_as == [other]
         lines = [line for e in item.evidence.values() for line in e.get("explanation", [])]
         assert any(f"again as {other}" in line for line in lines)
+
+
+def test_a_list_imported_again_by_another_process_is_read_afresh(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from custodia.identity import screening
+    from tests.clirun import run_cli
+
+    first, second = tmp_path / "first.xml", tmp_path / "second.xml"
+    first.write_text(XML, encoding="utf-8")
+    # the same entry, re-published with one more alias
+    added = "<ALIAS_NAME>Abu Ali al-Qurashi</ALIAS_NAME>"
+    second.write_text(
+        XML.replace(
+            "<ALIAS_NAME>",
+            added + "</INDIVIDUAL_ALIAS><INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with unit_of_work(engine) as session:
+        identity.import_un_sc_list(session, path=first)
+    with read_session(engine) as session:
+        before = screening.watchlist_index(session)
+        assert before is not None and len(before.profiles) == 1
+    url = engine.url.render_as_string(hide_password=False)
+    done = run_cli(tmp_path, "watchlist", "import", "un-sc", str(second), database_url=url)
+    assert done.returncode == 0, done.stderr
+    with read_session(engine) as session:
+        after = screening.watchlist_index(session)
+    assert after is not None and after is not before
+    (entry,) = after.profiles.values()
+    assert "Abu Ali al-Qurashi" in [n.parsed.text for n in entry.names]

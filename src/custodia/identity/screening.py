@@ -41,7 +41,14 @@ UN_SC = "un-sc"
 _KIND = {"primary": "primary", "original_script": "primary", "good": "alias", "low": "low"}
 SCREEN_CANDIDATES = 100  # persons scored per listed name (entries per person at intake)
 HITS_PER_PERSON = 3  # the strongest listed entries queued for one person
-_STATE = select(func.count(m.WatchlistEntry.id), func.max(m.WatchlistEntry.id))
+# A re-import rewrites entries in place (same ids, same count): the latest import time tells
+# other processes (the API's workers) that their copy is stale.
+_STATE = select(
+    func.count(m.WatchlistEntry.id),
+    func.max(m.WatchlistEntry.id),
+    func.max(m.WatchlistEntry.imported_at),
+)
+State = tuple[int, int, str]
 
 
 def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
@@ -108,13 +115,13 @@ def entry_profile(entry_id: int, listed: dict[str, Any]) -> Profile:
 class _Loaded:
     """The loaded entries in memory, and which of them list one individual."""
 
-    state: tuple[int, int]
+    state: State
     mem: MemoryIndex
     reference: dict[int, str]
     also: dict[int, frozenset[int]]  # entry id -> ids of the same individual's other listings
 
 
-def _load(session: Session, state: tuple[int, int]) -> _Loaded:
+def _load(session: Session, state: State) -> _Loaded:
     mem = MemoryIndex()
     reference: dict[int, str] = {}
     also_refs: dict[int, list[str]] = {}
@@ -144,10 +151,10 @@ class _WatchlistCache:
             self._by_db.clear()
 
     def loaded(self, session: Session) -> _Loaded | None:
-        count, top = session.execute(_STATE).one()
+        count, top, imported = session.execute(_STATE).one()
         if not count:
             return None
-        state = (int(count), int(top))
+        state = (int(count), int(top), str(imported))
         url = str(session.get_bind().engine.url)
         with self._lock:
             cached = self._by_db.get(url)
