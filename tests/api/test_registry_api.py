@@ -29,6 +29,9 @@ def test_person_search_by_name_fragment_nationality_and_facility(api: Api) -> No
     assert names(nationality="SY", facility_id=api.world.prison_a) == [hamid]
     assert names(facility_id=api.world.camp) == []
     assert names(name="al-iraqi") == [hasan]
+    # a code no country has is refused, not answered with nobody
+    unknown = assert_problem(api.get("analyst", "/persons", params={"nationality": "ZZ"}), 422)
+    assert "'ZZ' is not an ISO 3166-1 alpha-2 country code" in unknown["detail"]
 
 
 def test_person_search_pages_carry_the_total(api: Api) -> None:

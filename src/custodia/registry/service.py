@@ -433,6 +433,8 @@ def match_persons(
     With ``count_cap``, counting stops once more than ``max(count_cap, offset + limit)``
     persons matched (then ``total`` is that number and ``total_is_lower_bound`` is true), so
     a common name costs one bounded scan instead of a count of every match."""
+    if query.nationality is not None:
+        check_country_codes([query.nationality])  # 'ZZ' finds no one because it is no country
     if count_cap is None:
         total = lookup.count_matching(session, query=query, restrict_to=restrict_to)
         ids = lookup.matching_ids(session, query=query, restrict_to=restrict_to)
