@@ -49,6 +49,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
+from custodia.identity.components import clusters as clusters
 from custodia.identity.names import parse_name
 from custodia.identity.scoring import Profile, Weigher, _weak, loose_fold, score_profiles
 from custodia.identity.side import SideModel
@@ -456,20 +457,3 @@ def _other_mother(
         return 0.0, []
     w = math.log2(OTHER_MOTHER)
     return w, [f"registered with another mother: records {ma} and {mb} ({w:+.1f} bits)"]
-
-
-def clusters(pairs: Sequence[tuple[int, int]], ids: Sequence[int]) -> dict[int, int]:
-    """Connected components: record -> smallest id of its cluster."""
-    parent = {i: i for i in ids}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {i: find(i) for i in ids}

@@ -196,7 +196,7 @@ def screen_profiles(
             for s in rank(profile, candidates, weigh, limit=2 * HITS_PER_PERSON)
             if s.score >= REVIEW_THRESHOLD
         ]
-        for item in _propose_hits(session, profile.ident, hits, loaded):
+        for item in _propose_hits(session, profile.ident, _one_per_individual(hits, loaded)):
             out.setdefault(profile.ident, []).append(item)
     return out
 
@@ -217,11 +217,12 @@ def _one_per_individual(hits: Sequence[Scored], loaded: _Loaded) -> list[tuple[S
 
 
 def _propose_hits(
-    session: Session, person_id: int, hits: Sequence[Scored], loaded: _Loaded
+    session: Session, person_id: int, hits: Sequence[tuple[Scored, list[str]]]
 ) -> list[int]:
-    """Queue the person's hits, one per listed individual; the ids of the items proposed."""
+    """Queue the person's hits (one per listed individual, with the individual's other
+    listings); the ids of the items proposed."""
     proposed: list[int] = []
-    for s, others in _one_per_individual(hits, loaded):
+    for s, others in hits:
         explanation = list(s.explanation)
         evidence: dict[str, Any] = {**s.evidence}
         if others:
@@ -363,8 +364,9 @@ def screen_all(
     found = find_hits(people, loaded.mem, progress=progress, workers=workers)
     hits = proposed = 0
     for person_id, scores in sorted(found.items()):
-        hits += len(_one_per_individual(scores, loaded))
-        proposed += len(_propose_hits(session, person_id, scores, loaded))
+        individuals = _one_per_individual(scores, loaded)
+        hits += len(individuals)
+        proposed += len(_propose_hits(session, person_id, individuals))
     return ScreenResult(
         persons=len(people.profiles),
         entries=len(loaded.mem.profiles),

@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from custodia.identity.components import clusters
 from custodia.identity.scoring import Profile
 
 # Default m (chance two records of one man agree) and the weight of that default, in pairs.
@@ -76,23 +77,6 @@ WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is
 
 def _bits(x: float) -> float:
     return math.log2(x)
-
-
-def _men(pairs: Iterable[tuple[int, int, float]]) -> dict[int, int]:
-    """Record -> one record standing for its man, over the pairs the names linked."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
-    for a, b, _ in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in list(parent)}
 
 
 class SideModel:
@@ -235,7 +219,8 @@ class SideModel:
         matched another record's kunya already points to that record. Candidates are men,
         not records: a man the names found recorded twice competes once."""
         named = list(named)
-        man = _men(named)
+        linked = [(a, b) for a, b, _ in named]
+        man = clusters(linked, sorted({x for pair in linked for x in pair}))
         # weak-only record -> the odds of each man (not record) it may be: two records the
         # names linked are one man, whose odds are the better of theirs, not their sum
         mass: dict[int, dict[int, float]] = {}
