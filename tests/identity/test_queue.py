@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from custodia.custody import rollcall
+from custodia.custody.schemas import DeathIn, IntakeIn, ReleaseIn
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict, NotFound
 from custodia.identity import service as identity
@@ -20,6 +22,8 @@ from custodia.identity.schemas import ReviewItemOut
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind, PersonCategory, Script, Sex
 from custodia.registry.schemas import NameIn, PersonIn
+from tests.conftest import World
+from tests.custody.conftest import record, register
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>
 <CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>
@@ -548,3 +552,54 @@ def test_a_list_imported_again_by_another_process_is_read_afresh(
     assert after is not None and after is not before
     (entry,) = after.profiles.values()
     assert "Abu Ali al-Qurashi" in [n.parsed.text for n in entry.names]
+
+
+def _held_twice(session: Session) -> list[tuple[int, int | None]]:
+    found, _ = rollcall.list_discrepancies(session)
+    return [(d.facility_id, d.person_id) for d in found if d.kind == "held_twice"]
+
+
+def test_merging_two_records_custody_holds_both_of_opens_a_discrepancy_to_settle(
+    world: World,
+) -> None:
+    """One man held at Hasakah as record a and at Qamishli as record b: the merge stands, and
+    each prison gets a discrepancy to settle which record is wrong; a released record is no
+    conflict, a record of a dead man is; a split reminds of what is still open."""
+    a, b, released, dead = register(world, 4)
+    record(
+        world,
+        IntakeIn(person_id=a, facility_id=world.prison_a),
+        IntakeIn(person_id=b, facility_id=world.prison_b),
+        IntakeIn(person_id=released, facility_id=world.prison_a),
+        IntakeIn(person_id=dead, facility_id=world.prison_b),
+    )
+    record(
+        world,
+        ReleaseIn(person_id=released, reason="court order"),
+        DeathIn(person_id=dead, cause="illness"),
+    )
+    with unit_of_work(world.engine) as session:
+        ab = _proposed(session, a, b)
+        shown = identity.get_review_item(session, item_id=ab)
+        assert shown.person_a.custody == "in custody at Hasakah prison"
+        assert shown.person_b is not None
+        assert shown.person_b.custody == "in custody at Qamishli prison"
+        merged = identity.decide(session, item_id=ab, decision="same", note="", actor_id=None)
+        assert merged.status == "same" and len(merged.warnings) == 1
+        assert f"record {a} in custody at Hasakah prison" in merged.warnings[0]
+        assert f"record {b} in custody at Qamishli prison" in merged.warnings[0]
+        assert _held_twice(session) == [(world.prison_a, a), (world.prison_b, b)]
+        # a record released before is a man taken in again: nothing to settle
+        later = _proposed(session, a, released)
+        assert not identity.decide(
+            session, item_id=later, decision="same", note="", actor_id=None
+        ).warnings
+        assert len(_held_twice(session)) == 2
+        # a record of a dead man cannot be one with a man held
+        ghost = _proposed(session, dead, a)
+        told = identity.decide(session, item_id=ghost, decision="same", note="", actor_id=None)
+        assert told.warnings and f"record {dead} deceased" in told.warnings[0]
+        assert len(_held_twice(session)) == 4
+    with unit_of_work(world.engine) as session:
+        undone = identity.split(session, item_id=ab, note="two brothers", actor_id=None)
+        assert any("still open" in w for w in undone.warnings)

@@ -591,6 +591,51 @@ def custody_states(session: Session, *, person_ids: Collection[int]) -> dict[int
     return _current_states(session, set(person_ids))[0]
 
 
+HELD = frozenset({Status.IN_CUSTODY, Status.IN_TRANSIT})
+
+
+def custody_in_words(
+    session: Session, *, person_ids: Collection[int]
+) -> dict[int, tuple[CustodyState, str]]:
+    """Each record's custody state and where the records say the person is, in words
+    ("in custody at Derik Prison", "in transit from Hasakah to Qamishli Airfield",
+    "released"): what a reviewer weighs beside names and dates."""
+    states = custody_states(session, person_ids=person_ids)
+    names = registry.facility_names(session)
+
+    def where(facility_id: int | None) -> str:
+        return names.get(facility_id or 0, f"facility {facility_id}")
+
+    out: dict[int, tuple[CustodyState, str]] = {}
+    for person_id in person_ids:
+        state = states.get(person_id, _NEVER_HELD)
+        if state.status is Status.IN_CUSTODY:
+            words = f"in custody at {where(state.facility_id)}"
+        elif state.status is Status.IN_TRANSIT:
+            words = (
+                f"in transit from {where(state.origin_facility_id)} "
+                f"to {where(state.destination_facility_id)}"
+            )
+        else:
+            words = state.status.value.replace("_", " ")
+        out[person_id] = (state, words)
+    return out
+
+
+def open_discrepancy_ids(session: Session, *, person_ids: Collection[int], kind: str) -> list[int]:
+    """The open discrepancies of ``kind`` naming one of ``person_ids``."""
+    rows = session.scalars(
+        select(Discrepancy.id)
+        .where(
+            Discrepancy.status == "open",
+            Discrepancy.kind == kind,
+            Discrepancy.person_id.in_(sorted(person_ids)),
+        )
+        .order_by(Discrepancy.id)
+    )
+    return list(rows)
+
+
 def open_discrepancy(
     session: Session, *, facility_id: int, person_id: int | None, kind: str, detail: str
 ) -> int:

@@ -13,7 +13,7 @@ from rich.table import Table
 from custodia.clikit import console, print_json, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
-from custodia.identity.schemas import ReviewItemOut
+from custodia.identity.schemas import PersonBrief, ReviewItemOut
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Watchlists: import and screen.", no_args_is_help=True)
@@ -135,25 +135,25 @@ def _render_evidence(source: str, evidence: dict[str, Any]) -> None:
     console.print(f"{head}: {rest}", highlight=False)
 
 
+def _render_brief(side: str, brief: PersonBrief) -> None:
+    where = f"; {brief.custody}" if brief.custody else ""
+    console.print(
+        f"  {side} person {brief.person_id} (identity {brief.survivor_id}): "
+        f"{'; '.join(brief.names)} born {brief.date_of_birth or '?'} "
+        f"{','.join(brief.nationalities)}{where}",
+        highlight=False,
+    )
+
+
 def _render_item(item: ReviewItemOut) -> None:
     console.print(
         f"[bold]#{item.id}[/] {item.kind} score {item.score:.2f} [{item.status}] "
         f"sources: {', '.join(item.sources)}",
         highlight=False,
     )
-    a = item.person_a
-    console.print(
-        f"  A person {a.person_id} (identity {a.survivor_id}): {'; '.join(a.names)} "
-        f"born {a.date_of_birth or '?'} {','.join(a.nationalities)}",
-        highlight=False,
-    )
+    _render_brief("A", item.person_a)
     if item.person_b is not None:
-        b = item.person_b
-        console.print(
-            f"  B person {b.person_id} (identity {b.survivor_id}): {'; '.join(b.names)} "
-            f"born {b.date_of_birth or '?'} {','.join(b.nationalities)}",
-            highlight=False,
-        )
+        _render_brief("B", item.person_b)
     if item.watchlist_entry is not None:
         w = item.watchlist_entry
         console.print(
@@ -214,7 +214,7 @@ def show(
         print_json(found.model_dump(mode="json"))
         return
     title = f"person {found.person_id}: identity {found.survivor_id}"
-    table = Table("record", "names", "born", "nat.", "mother", "born in", title=title)
+    table = Table("record", "names", "born", "nat.", "mother", "born in", "custody", title=title)
     for r in found.records:
         mark = " (surviving)" if r.person_id == found.survivor_id else ""
         table.add_row(
@@ -224,6 +224,7 @@ def show(
             ",".join(r.nationalities),
             r.mother_name or "",
             r.place_of_birth or "",
+            r.custody or "",
         )
     console.print(table)
     open_items = sum(1 for i in found.review_items if i.status == "open")
@@ -234,6 +235,8 @@ def show(
 
 @queue_app.command("show")
 def queue_show(item_id: int, as_json: JsonFlag = False) -> None:
+    """One review item: both records side by side (or the record and the listed entry),
+    the evidence, and every decision."""
     with read_session() as session:
         item = identity.get_review_item(session, item_id=item_id)
     if as_json:

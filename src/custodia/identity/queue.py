@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.orm import Session
 
+from custodia.custody import service as custody
+from custodia.custody.rules import Status
 from custodia.db import insert_if_absent, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
@@ -291,6 +293,7 @@ def decided_different(session: Session) -> set[str]:
 def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
     persons = registry.get_persons(session, person_ids=person_ids)
     roots = survivors(session, person_ids)
+    where = custody.custody_in_words(session, person_ids=person_ids)
     return {
         pid: PersonBrief(
             person_id=pid,
@@ -300,6 +303,9 @@ def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
             nationalities=p.nationalities,
             mother_name=p.mother_name,
             place_of_birth=p.place_of_birth,
+            sex=p.sex.value,
+            category=p.category.value,
+            custody=where[pid][1],
         )
         for pid, p in persons.items()
     }
@@ -453,11 +459,13 @@ def decide(
     )
     session.add(row)
     session.flush()
+    joined: tuple[set[int], set[int]] | None = None
     if decision == "same" and item.person_b_id is not None:
         _serialize_merges(session)
-        roots = survivors(session, [item.person_a_id, item.person_b_id])
-        root_a, root_b = roots[item.person_a_id], roots[item.person_b_id]
+        links = _active_links(session)
+        root_a, root_b = _root(links, item.person_a_id), _root(links, item.person_b_id)
         if root_a != root_b:
+            joined = (_identity_records(links, root_a), _identity_records(links, root_b))
             survivor, merged = sorted((root_a, root_b))
             session.add(
                 m.MergeLink(
@@ -474,7 +482,58 @@ def decide(
     out = get_item(session, item_id=item_id)
     if decision == "different" and item.person_b_id is not None:
         out.warnings.extend(_still_joined(session, item.person_a_id, item.person_b_id))
+    if joined is not None:
+        out.warnings.extend(_held_twice(session, item.id, *joined))
     return out
+
+
+HELD_TWICE = "held_twice"  # the custody discrepancy a merge opens
+
+
+def _held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[int]) -> list[str]:
+    """A merge of records custody holds both of (or holds one of and records the other
+    dead) leaves one person held twice: the roll counts the person twice, or holds someone
+    recorded dead. The merge stands (the analyst judged the identity); custody must say
+    which record is wrong, so a discrepancy is opened at each facility holding one of the
+    records (at the destination for one in transit)."""
+    where = custody.custody_in_words(session, person_ids=side_a | side_b)
+
+    def held(side: set[int]) -> list[int]:
+        return sorted(p for p in side if where[p][0].status in custody.HELD)
+
+    def dead(side: set[int]) -> list[int]:
+        return sorted(p for p in side if where[p][0].status is Status.DECEASED)
+
+    held_a, held_b = held(side_a), held(side_b)
+    if not ((held_a and held_b) or (held_a and dead(side_b)) or (held_b and dead(side_a))):
+        return []
+    named = sorted(set(held_a + held_b + dead(side_a) + dead(side_b)))
+    account = "; ".join(f"record {p} {where[p][1]}" for p in named)
+    on_roll: dict[int, list[int]] = {}  # facility -> the records it holds (or expects)
+    for p in sorted(held_a + held_b):
+        state = where[p][0]
+        facility = state.facility_id or state.destination_facility_id or state.origin_facility_id
+        if facility is not None:
+            on_roll.setdefault(facility, []).append(p)
+    opened = [
+        custody.open_discrepancy(
+            session,
+            facility_id=facility,
+            person_id=records[0],
+            kind=HELD_TWICE,
+            detail=(
+                f"review item {item_id} decided that records {', '.join(map(str, named))} are "
+                f"one person: {account}. Count the person, then record a CORRECTION on the "
+                "record that is wrong (or split the decision if the merge is wrong)"
+            ),
+        )
+        for facility, records in sorted(on_roll.items())
+    ]
+    return [
+        f"one person now, but custody records that cannot all be true ({account}): custody "
+        f"discrepancies {', '.join(map(str, opened))} opened for the facilities to settle "
+        "which record is wrong"
+    ]
 
 
 Edge = tuple[int, int, int]  # record, record, the review item whose "same" joins them
@@ -532,6 +591,13 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     a, b = item.person_a_id, item.person_b_id
     if groups[a] == groups[b]:  # what the split could not part
         out.warnings.append(_joined_warning(a, b, edges))
+    still = custody.open_discrepancy_ids(session, person_ids=members, kind=HELD_TWICE)
+    if still:
+        out.warnings.append(
+            f"custody discrepancies {', '.join(map(str, still))} opened when these records "
+            "were merged are still open: if the split parts one person held twice into two "
+            "persons, resolve them saying so"
+        )
     return out
 
 

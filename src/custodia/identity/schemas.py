@@ -21,6 +21,13 @@ class PersonBrief(BaseModel):
     nationalities: list[str] = []
     mother_name: str | None = None
     place_of_birth: str | None = None
+    sex: str | None = None
+    category: str | None = None
+    custody: str | None = Field(
+        default=None,
+        description="where the records say this record's person is: 'in custody at Derik "
+        "Prison', 'in transit from … to …', 'released', 'not held', …",
+    )
 
 
 class WatchlistBrief(BaseModel):
