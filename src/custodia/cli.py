@@ -161,7 +161,9 @@ def demo(
     console.print(f"admin API token: [bold]{token}[/]", soft_wrap=True)
     console.print(f"try: curl -H 'Authorization: Bearer {token}' {url}/population", soft_wrap=True)
     console.print(
-        f"identity review in a browser: {url}/web/identity/queue (sign in with the token)\n",
+        f"identity review in a browser: {url}/web/identity/queue (sign in with the token);\n"
+        "  fill the queue with `custodia identity dedupe` (the registry's likely duplicates) "
+        "and `custodia watchlist import un-sc FILE.xml` then `custodia watchlist screen`\n",
         soft_wrap=True,
     )
     if serve_after:

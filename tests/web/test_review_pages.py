@@ -92,6 +92,7 @@ def test_an_analyst_sees_both_records_and_the_evidence_then_decides(api: Api) ->
     assert decided.status_code == 303
     after = _page(api, f"/web/identity/queue/{item}")
     assert "same father, same day of birth" in after.text
+    assert "<td>analyst</td>" in after.text  # who decided, by name
     assert "Undo the merge" in after.text and "Record the decision" not in after.text
     recorded = api.get("analyst", f"/identity/queue/{item}").json()
     assert recorded["status"] == "same"
@@ -103,6 +104,27 @@ def test_an_analyst_sees_both_records_and_the_evidence_then_decides(api: Api) ->
     )
     assert split.status_code == 303
     assert api.get("analyst", f"/identity/queue/{item}").json()["status"] == "different"
+
+
+def test_merging_a_man_held_in_two_prisons_says_custody_must_settle_it(api: Api) -> None:
+    a, b, item = _pair(api)
+    api.intake(a, api.world.prison_a)
+    api.intake(b, api.world.prison_b)
+    _sign_in(api, "analyst")
+    page = _page(api, f"/web/identity/queue/{item}")
+    assert "in custody at Hasakah prison" in page.text
+    assert "in custody at Qamishli prison" in page.text
+    decided = api.client.post(
+        f"/web/identity/queue/{item}/decision", data={"decision": "same"}, follow_redirects=False
+    )
+    assert decided.status_code == 303
+    after = _page(api, f"/web/identity/queue/{item}")
+    assert re.search(r'class="warning">one person, but custody records that cannot', after.text)
+    opened = api.get("custody_officer", "/discrepancies").json()["items"]
+    assert sorted((d["facility_id"], d["kind"]) for d in opened) == [
+        (api.world.prison_a, "held_twice"),
+        (api.world.prison_b, "held_twice"),
+    ]
 
 
 def test_a_refused_decision_shows_why_and_changes_nothing(api: Api) -> None:

@@ -164,7 +164,7 @@ def _render_item(item: ReviewItemOut) -> None:
         _render_evidence(source, evidence)
     for d in item.decisions:
         console.print(
-            f"  decided {d.decision} by user {d.decided_by} "
+            f"  decided {d.decision} by {d.decided_by_username or 'the command line'} "
             f"at {d.decided_at:%Y-%m-%d %H:%M}: {d.note}",
             highlight=False,
         )

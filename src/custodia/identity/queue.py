@@ -325,13 +325,14 @@ def watchlist_brief(entry: m.WatchlistEntry) -> WatchlistBrief:
     )
 
 
-def _decision_out(row: m.Decision) -> DecisionOut:
+def _decision_out(row: m.Decision, names: dict[int, str]) -> DecisionOut:
     return DecisionOut(
         id=row.id,
         item_id=row.item_id,
         decision=row.decision,
         note=row.note,
         decided_by=row.decided_by,
+        decided_by_username=names.get(row.decided_by or 0),
         decided_at=row.decided_at,
     )
 
@@ -355,13 +356,16 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
         for e in session.scalars(select(m.WatchlistEntry).where(m.WatchlistEntry.id.in_(entry_ids)))
     }
     decisions: dict[int, list[DecisionOut]] = {}
-    rows = session.scalars(
-        select(m.Decision)
-        .where(m.Decision.item_id.in_([i.id for i in items]))
-        .order_by(m.Decision.id)
+    rows = list(
+        session.scalars(
+            select(m.Decision)
+            .where(m.Decision.item_id.in_([i.id for i in items]))
+            .order_by(m.Decision.id)
+        )
     )
+    names = registry.usernames(session, user_ids={r.decided_by for r in rows if r.decided_by})
     for row in rows:
-        decisions.setdefault(row.item_id, []).append(_decision_out(row))
+        decisions.setdefault(row.item_id, []).append(_decision_out(row, names))
     merged = [i.id for i in items if i.status == "same"]
     doubted = set(doubted_merges(session, merged)) if merged else set()
     return [
@@ -423,10 +427,16 @@ def list_queue(
 
 
 def get_item(session: Session, *, item_id: int) -> ReviewItemOut:
+    """One item, with what its decision leaves unsettled (``warnings``): a pair decided
+    different that other decisions still join, and custody discrepancies its records'
+    merge opened that are still open."""
     item = session.get(m.ReviewItem, item_id)
     if item is None:
         raise NotFound(f"no review item with id {item_id}")
-    return _render(session, [item])[0]
+    out = _render(session, [item])[0]
+    if item.person_b_id is not None:
+        out.warnings.extend(_unsettled(session, item.status, item.person_a_id, item.person_b_id))
+    return out
 
 
 # --- deciding ---------------------------------------------------------------------------
@@ -479,18 +489,15 @@ def decide(
     item.status = decision
     item.updated_at = now
     session.flush()
-    out = get_item(session, item_id=item_id)
-    if decision == "different" and item.person_b_id is not None:
-        out.warnings.extend(_still_joined(session, item.person_a_id, item.person_b_id))
     if joined is not None:
-        out.warnings.extend(_held_twice(session, item.id, *joined))
-    return out
+        _open_held_twice(session, item.id, *joined)
+    return get_item(session, item_id=item_id)
 
 
 HELD_TWICE = "held_twice"  # the custody discrepancy a merge opens
 
 
-def _held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[int]) -> list[str]:
+def _open_held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[int]) -> None:
     """A merge of records custody holds both of (or holds one of and records the other
     dead) leaves one person held twice: the roll counts the person twice, or holds someone
     recorded dead. The merge stands (the analyst judged the identity); custody must say
@@ -506,7 +513,7 @@ def _held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[in
 
     held_a, held_b = held(side_a), held(side_b)
     if not ((held_a and held_b) or (held_a and dead(side_b)) or (held_b and dead(side_a))):
-        return []
+        return
     named = sorted(set(held_a + held_b + dead(side_a) + dead(side_b)))
     account = "; ".join(f"record {p} {where[p][1]}" for p in named)
     on_roll: dict[int, list[int]] = {}  # facility -> the records it holds (or expects)
@@ -515,7 +522,7 @@ def _held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[in
         facility = state.facility_id or state.destination_facility_id or state.origin_facility_id
         if facility is not None:
             on_roll.setdefault(facility, []).append(p)
-    opened = [
+    for facility, records in sorted(on_roll.items()):
         custody.open_discrepancy(
             session,
             facility_id=facility,
@@ -527,25 +534,42 @@ def _held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[in
                 "record that is wrong (or split the decision if the merge is wrong)"
             ),
         )
-        for facility, records in sorted(on_roll.items())
-    ]
-    return [
-        f"one person now, but custody records that cannot all be true ({account}): custody "
-        f"discrepancies {', '.join(map(str, opened))} opened for the facilities to settle "
-        "which record is wrong"
-    ]
+
+
+def _unsettled(session: Session, status: str, a: int, b: int) -> list[str]:
+    """What a pair's decision leaves to settle: two records decided different that other
+    "same" decisions still join, and open custody discrepancies a merge of their records
+    opened (one person held twice)."""
+    links = _active_links(session)
+    root_a, root_b = _root(links, a), _root(links, b)
+    records = _identity_records(links, root_a) | _identity_records(links, root_b)
+    out: list[str] = []
+    if status == "different" and root_a == root_b:
+        out.append(_joined_warning(a, b, _same_edges(session, records)))
+    still = custody.open_discrepancy_ids(session, person_ids=records, kind=HELD_TWICE)
+    if not still:
+        return out
+    ids = ", ".join(map(str, still))
+    if root_a == root_b:
+        where = custody.custody_in_words(session, person_ids=records)
+        held = "; ".join(
+            f"record {p} {where[p][1]}"
+            for p in sorted(records)
+            if where[p][0].status in custody.HELD or where[p][0].status is Status.DECEASED
+        )
+        out.append(
+            f"one person, but custody records that cannot all be true ({held}): custody "
+            f"discrepancies {ids} are open for the facilities to settle which record is wrong"
+        )
+    else:
+        out.append(
+            f"custody discrepancies {ids}, opened when these records were one person, are "
+            "still open: if they are two persons after all, resolve them saying so"
+        )
+    return out
 
 
 Edge = tuple[int, int, int]  # record, record, the review item whose "same" joins them
-
-
-def _still_joined(session: Session, a: int, b: int) -> list[str]:
-    """A warning when "same" decisions still make ``a`` and ``b`` one identity."""
-    links = _active_links(session)
-    root = _root(links, a)
-    if _root(links, b) != root:
-        return []
-    return [_joined_warning(a, b, _same_edges(session, _identity_records(links, root)))]
 
 
 def _joined_warning(a: int, b: int, edges: list[Edge]) -> str:
@@ -587,18 +611,8 @@ def split(session: Session, *, item_id: int, note: str, actor_id: int | None) ->
     groups = clusters([(a, b) for a, b, _ in edges], sorted(members))
     _relink(session, links, groups, edges, row.id, now)
     session.flush()
-    out = get_item(session, item_id=item_id)
-    a, b = item.person_a_id, item.person_b_id
-    if groups[a] == groups[b]:  # what the split could not part
-        out.warnings.append(_joined_warning(a, b, edges))
-    still = custody.open_discrepancy_ids(session, person_ids=members, kind=HELD_TWICE)
-    if still:
-        out.warnings.append(
-            f"custody discrepancies {', '.join(map(str, still))} opened when these records "
-            "were merged are still open: if the split parts one person held twice into two "
-            "persons, resolve them saying so"
-        )
-    return out
+    # what the split could not part, and what custody has yet to settle: get_item says
+    return get_item(session, item_id=item_id)
 
 
 def _same_edges(session: Session, members: set[int]) -> list[Edge]:

@@ -57,6 +57,9 @@ class DecisionOut(BaseModel):
     decision: str
     note: str
     decided_by: int | None
+    decided_by_username: str | None = Field(
+        default=None, description="who decided; none for a decision made on the command line"
+    )
     decided_at: dt.datetime
 
 

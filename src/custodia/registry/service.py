@@ -84,6 +84,14 @@ def create_user(session: Session, *, user_in: UserIn, actor_id: int | None = Non
     return UserOut.model_validate(user)
 
 
+def usernames(session: Session, *, user_ids: Collection[int]) -> dict[int, str]:
+    """User id -> username, for saying who did something."""
+    if not user_ids:
+        return {}
+    rows = select(m.User.id, m.User.username).where(m.User.id.in_(sorted(set(user_ids))))
+    return dict(session.execute(rows).tuples().all())
+
+
 def get_user_by_username(session: Session, *, username: str) -> UserOut:
     user = session.scalar(select(m.User).where(m.User.username == username))
     if user is None:
