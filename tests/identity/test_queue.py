@@ -586,13 +586,13 @@ def test_merging_two_records_custody_holds_both_of_opens_a_discrepancy_to_settle
         assert told.status == "same" and not told.warnings and not _held_twice(session)
         ab = _proposed(session, a, b)
         shown = identity.get_review_item(session, item_id=ab)
-        assert shown.person_a.custody == "in custody at Hasakah prison"
+        assert shown.person_a.custody == "in custody at HSK-01 Hasakah prison"
         assert shown.person_b is not None
-        assert shown.person_b.custody == "in custody at Qamishli prison"
+        assert shown.person_b.custody == "in custody at QAM-01 Qamishli prison"
         merged = identity.decide(session, item_id=ab, decision="same", note="", actor_id=None)
         assert merged.status == "same" and len(merged.warnings) == 1
-        assert f"record {a} in custody at Hasakah prison" in merged.warnings[0]
-        assert f"record {b} in custody at Qamishli prison" in merged.warnings[0]
+        assert f"record {a} in custody at HSK-01 Hasakah prison" in merged.warnings[0]
+        assert f"record {b} in custody at QAM-01 Qamishli prison" in merged.warnings[0]
         assert _held_twice(session) == [(world.prison_a, a), (world.prison_b, b)]
         # a record of a dead man cannot be one with a man held
         ghost = _proposed(session, dead, a)

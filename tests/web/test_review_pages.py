@@ -112,8 +112,8 @@ def test_merging_a_man_held_in_two_prisons_says_custody_must_settle_it(api: Api)
     api.intake(b, api.world.prison_b)
     _sign_in(api, "analyst")
     page = _page(api, f"/web/identity/queue/{item}")
-    assert "in custody at Hasakah prison" in page.text
-    assert "in custody at Qamishli prison" in page.text
+    assert "in custody at HSK-01 Hasakah prison" in page.text
+    assert "in custody at QAM-01 Qamishli prison" in page.text
     decided = api.client.post(
         f"/web/identity/queue/{item}/decision", data={"decision": "same"}, follow_redirects=False
     )

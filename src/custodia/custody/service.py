@@ -598,10 +598,16 @@ def custody_in_words(
     session: Session, *, person_ids: Collection[int]
 ) -> dict[int, tuple[CustodyState, str]]:
     """Each record's custody state and where the records say the person is, in words
-    ("in custody at Derik Prison", "in transit from Hasakah to Qamishli Airfield",
-    "released"): what a reviewer weighs beside names and dates."""
+    ("in custody at DRK-01 Derik Prison", "in transit from … to …", "released"): what a
+    reviewer weighs beside names and dates."""
     states = custody_states(session, person_ids=person_ids)
-    names = registry.facility_names(session)
+    mentioned = {
+        f
+        for s in states.values()
+        for f in (s.facility_id, s.origin_facility_id, s.destination_facility_id)
+        if f is not None
+    }
+    names = registry.facility_labels(session, facility_ids=mentioned)
 
     def where(facility_id: int | None) -> str:
         return names.get(facility_id or 0, f"facility {facility_id}")

@@ -195,11 +195,6 @@ def list_facilities(session: Session) -> list[FacilityOut]:
     ]
 
 
-def facility_names(session: Session) -> dict[int, str]:
-    """Facility id -> its name, for saying where someone is."""
-    return dict(session.execute(select(m.Facility.id, m.Facility.name)).tuples().all())
-
-
 def get_facility(session: Session, *, facility_id: int) -> FacilityOut:
     row = session.get(m.Facility, facility_id)
     if row is None:
