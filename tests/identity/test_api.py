@@ -24,6 +24,15 @@ def test_search_and_compare_routes(api: Api) -> None:
     assert bad.headers["content-type"].startswith("application/problem+json")
 
 
+def test_search_says_where_custody_holds_each_candidate(api: Api) -> None:
+    held = api.register("Khalid Hamza al-Jubouri", date_of_birth="1971")
+    api.intake(held, api.world.prison_b)
+    free = api.register("Khaled Hamzah al-Jubouri", date_of_birth="1975")
+    found = api.get("analyst", "/identity/search", params={"name": "Khalid Hamza al-Jubouri"})
+    where = {c["person_id"]: c["custody"] for c in found.json()["candidates"]}
+    assert where == {held: "in custody at QAM-01 Qamishli prison", free: "not held"}
+
+
 def test_search_route_weighs_the_mother_and_the_birthplace(api: Api) -> None:
     api.register("Khalid Hamza al-Jubouri", mother_name="Khadija Hussein", place_of_birth="Samarra")
     found = api.get(

@@ -50,7 +50,7 @@ def search(
         print_json(result.model_dump(mode="json"))
         return
     table = Table(title=f"candidates for {name!r}")
-    for column in ("person", "score", "names", "born", "nat.", "why"):
+    for column in ("person", "score", "names", "born", "nat.", "custody now", "why"):
         table.add_column(column)
     for c in result.candidates:
         person = (
@@ -62,6 +62,7 @@ def search(
             "\n".join(c.names[:3]),
             c.date_of_birth or "",
             ",".join(c.nationalities),
+            c.custody or "",
             "\n".join(c.explanation),
         )
     console.print(table)

@@ -103,6 +103,9 @@ class Candidate(BaseModel):
     names: list[str]
     date_of_birth: str | None = None
     nationalities: list[str] = []
+    custody: str | None = Field(
+        default=None, description="where custody holds this record now ('in custody at …')"
+    )
     explanation: list[str] = Field(description="the evidence, one plain sentence each")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from custodia.access import service as access
+from custodia.custody import service as custody
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
 from custodia.identity import index, intake, queue, screening
@@ -216,6 +217,8 @@ def search_persons(
     found = index.search_identities(
         session, query, limit=limit, identity_of=lambda ids: queue.survivors(session, ids)
     )
+    # a candidate already held somewhere is what an intake team most needs to know
+    where = custody.custody_in_words(session, person_ids=[s.ident for s, _, _ in found])
     out: list[Candidate] = []
     for s, p, root in found:
         explanation = list(s.explanation)
@@ -229,6 +232,7 @@ def search_persons(
                 names=[n.parsed.text for n in p.names],
                 date_of_birth=p.dob_text,
                 nationalities=list(p.nationalities),
+                custody=where[s.ident][1],
                 explanation=explanation,
             )
         )
