@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.orm import Session
 
 from custodia.custody import service as custody
-from custodia.custody.rules import Status
+from custodia.custody.rules import CustodyState, Status
 from custodia.db import insert_if_absent, utc_now
 from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import models as m
@@ -514,8 +514,8 @@ def _open_held_twice(session: Session, item_id: int, side_a: set[int], side_b: s
     held_a, held_b = held(side_a), held(side_b)
     if not ((held_a and held_b) or (held_a and dead(side_b)) or (held_b and dead(side_a))):
         return
-    named = sorted(set(held_a + held_b + dead(side_a) + dead(side_b)))
-    account = "; ".join(f"record {p} {where[p][1]}" for p in named)
+    named = _held_or_dead(where, side_a | side_b)
+    account = _custody_account(where, named)
     on_roll: dict[int, list[int]] = {}  # facility -> the records it holds (or expects)
     for p in sorted(held_a + held_b):
         state = where[p][0]
@@ -536,6 +536,22 @@ def _open_held_twice(session: Session, item_id: int, side_a: set[int], side_b: s
         )
 
 
+Where = dict[int, tuple[CustodyState, str]]  # custody.custody_in_words
+
+
+def _held_or_dead(where: Where, records: set[int]) -> list[int]:
+    """The records custody holds (in custody or in transit) or records dead."""
+    return sorted(
+        p
+        for p in records
+        if where[p][0].status in custody.HELD or where[p][0].status is Status.DECEASED
+    )
+
+
+def _custody_account(where: Where, records: list[int]) -> str:
+    return "; ".join(f"record {p} {where[p][1]}" for p in records)
+
+
 def _unsettled(session: Session, status: str, a: int, b: int) -> list[str]:
     """What a pair's decision leaves to settle: two records decided different that other
     "same" decisions still join, and open custody discrepancies a merge of their records
@@ -552,11 +568,7 @@ def _unsettled(session: Session, status: str, a: int, b: int) -> list[str]:
     ids = ", ".join(map(str, still))
     if root_a == root_b:
         where = custody.custody_in_words(session, person_ids=records)
-        held = "; ".join(
-            f"record {p} {where[p][1]}"
-            for p in sorted(records)
-            if where[p][0].status in custody.HELD or where[p][0].status is Status.DECEASED
-        )
+        held = _custody_account(where, _held_or_dead(where, records))
         out.append(
             f"one person, but custody records that cannot all be true ({held}): custody "
             f"discrepancies {ids} are open for the facilities to settle which record is wrong"
