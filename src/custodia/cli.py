@@ -391,16 +391,20 @@ def ledger_prove(
 def rollcall_import(
     facility: Annotated[str, typer.Argument(help="facility id or code")],
     file: Annotated[Path, typer.Argument(help="CSV with a person_id column", exists=False)],
-    user: Annotated[str, typer.Option(help="who took the roll call")] = "admin",
+    user: Annotated[
+        str,
+        typer.Option(help="who took the roll call: a registered custody officer or administrator"),
+    ] = "admin",
 ) -> None:
     """Record a roll call from a CSV of person ids and show every discrepancy."""
     from custodia.custody import rollcall
     from custodia.custody.schemas import RollCallIn
     from custodia.registry import service as registry
+    from custodia.registry.policy import WRITE_CUSTODY
 
     ids = rollcall.parse_roll_call_csv(file.read_text())
     with unit_of_work() as session:
-        actor = registry.get_user_by_username(session, username=user)
+        actor = registry.acting_user(session, username=user, policy=WRITE_CUSTODY)
         found = registry.find_facility(session, ref=facility)
         result = rollcall.record_roll_call(
             session,

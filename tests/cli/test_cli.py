@@ -95,7 +95,12 @@ def test_checkpoint_then_verify_proves_the_log_extends_it(
     checkpoint, public_key = _hand_checkpoint_to_monitor(populated, tmp_path)
     roll_call = tmp_path / "present.csv"
     roll_call.write_text("person_id\n1\n2\n")
-    imported = _run(populated, tmp_path, "rollcall", "import", "HSK-01", str(roll_call))
+    # A monitor writes nothing, at the command line as in the API.
+    args = ("rollcall", "import", "HSK-01", str(roll_call))
+    refused = _run(populated, tmp_path, *args, "--user", "monitor")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "roll calls" in refused.stderr and "monitor has the role monitor" in refused.stderr
+    imported = _run(populated, tmp_path, *args, "--user", "officer")
     assert imported.returncode == 0, imported.stderr
     assert "missing" in imported.stdout
     verified = _run(

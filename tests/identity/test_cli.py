@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from tests.cli.test_cli import _run
 from tests.clirun import run_cli
+from tests.conftest import World
 
 
 def test_compare_json_and_search_and_a_readable_failure(engine: Engine, tmp_path: Path) -> None:
@@ -84,3 +85,44 @@ def test_a_wrong_command_option_or_filter_says_so_without_a_traceback(tmp_path: 
     assert kind.returncode == 1 and "duplicate, watchlist" in kind.stderr
     for done in (unknown, missing, source, status, kind):
         assert "Traceback" not in done.stderr
+
+
+def test_a_decision_at_the_command_line_names_who_made_it(world: World, tmp_path: Path) -> None:
+    from custodia.access import service as access
+    from custodia.db import read_session, unit_of_work
+    from custodia.registry import service as registry
+    from tests.identity.test_queue import person
+
+    with unit_of_work(world.engine) as session:
+        registry.register_persons(
+            session,
+            persons_in=[
+                person("Musa Ammar Muhammad al-Ani", dob="1967-08-30"),
+                person("Mousa Ammaar Mohammed Alaani", dob="1967"),
+            ],
+        )
+    listed = _run(world.engine, tmp_path, "identity", "queue", "list", "--json")
+    (item,) = json.loads(listed.stdout)["items"]
+    decide = ("identity", "queue", "decide", str(item["id"]), "same", "--note", "one man")
+    refused = _run(world.engine, tmp_path, *decide, "--user", "monitor")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "adjudicating identity candidates is for the role analyst" in refused.stderr
+    unknown = _run(world.engine, tmp_path, *decide, "--user", "nobody")
+    assert unknown.returncode == 1 and "no user named 'nobody'" in unknown.stderr
+    show = ("identity", "queue", "show", str(item["id"]), "--json")
+    untouched = json.loads(_run(world.engine, tmp_path, *show).stdout)
+    assert untouched["status"] == "open" and untouched["decisions"] == []
+    decided = _run(world.engine, tmp_path, *decide, "--user", "analyst")
+    assert decided.returncode == 0, decided.stderr
+    assert "decided same by analyst" in decided.stdout
+    split = ("identity", "queue", "split", str(item["id"]), "--note", "two men after all")
+    undone = _run(world.engine, tmp_path, *split, "--user", "analyst")
+    assert undone.returncode == 0, undone.stderr
+    shown = json.loads(_run(world.engine, tmp_path, *show).stdout)
+    assert [(d["decision"], d["decided_by_username"]) for d in shown["decisions"]] == [
+        ("same", "analyst"),
+        ("split", "analyst"),
+    ]
+    with read_session(world.engine) as session:
+        audited, _ = access.list_actions(session, actor_id=world.users["analyst"])
+    assert [a.action for a in audited] == ["identity.split", "identity.same"]

@@ -25,9 +25,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from custodia.db import read_session, unit_of_work
-from custodia.errors import Forbidden, Unauthorized
+from custodia.errors import Unauthorized
 from custodia.registry import service as registry
 from custodia.registry.models import Role
+from custodia.registry.policy import WRITE_CUSTODY, Policy
 from custodia.registry.schemas import Actor
 
 P = ParamSpec("P")
@@ -112,15 +113,14 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 def require(action: str, *roles: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     """A dependency that lets the request through only for one of ``roles``."""
-    allowed = frozenset(roles)
-    names = " or ".join(role.value for role in roles)
+    return allow(Policy(action, roles))
+
+
+def allow(policy: Policy) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
+    """A dependency that lets the request through only for a role ``policy`` names."""
 
     async def check(actor: CurrentActor) -> Actor:
-        if actor.role not in allowed:
-            raise Forbidden(
-                f"{action} is for the role {names}; {actor.username} has the role "
-                f"{actor.role.value}"
-            )
+        policy.check(username=actor.username, role=actor.role)
         return actor
 
     return check
@@ -132,16 +132,7 @@ Administrator = Annotated[
     Actor,
     Depends(require("administering organizations, users, tokens and facilities", Role.ADMIN)),
 ]
-CustodyWriter = Annotated[
-    Actor,
-    Depends(
-        require(
-            "recording persons, custody events, roll calls and their reconciliation",
-            Role.CUSTODY_OFFICER,
-            Role.ADMIN,
-        )
-    ),
-]
+CustodyWriter = Annotated[Actor, Depends(allow(WRITE_CUSTODY))]
 ThreatAssessor = Annotated[
     Actor, Depends(require("setting a facility's threat level", Role.PLANNER, Role.ADMIN))
 ]

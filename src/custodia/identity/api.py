@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from custodia.api.deps import Read, WriteSession, current_actor, require
+from custodia.api.deps import Read, WriteSession, allow, current_actor, require
 from custodia.api.problems import problem_responses
 from custodia.identity import service as identity
 from custodia.identity.schemas import (
@@ -24,6 +24,7 @@ from custodia.identity.schemas import (
     WatchlistImportResult,
 )
 from custodia.registry.models import Role
+from custodia.registry.policy import ADJUDICATE_IDENTITY
 from custodia.registry.schemas import Actor
 
 router = APIRouter(
@@ -32,12 +33,7 @@ router = APIRouter(
     responses=problem_responses(401, 403, 422),
 )
 WRITE = problem_responses(404, 409)
-Reviewer = Annotated[
-    Actor,
-    Depends(
-        require("adjudicating identity candidates", Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN)
-    ),
-]
+Reviewer = Annotated[Actor, Depends(allow(ADJUDICATE_IDENTITY))]
 ListManager = Annotated[
     Actor,
     Depends(require("importing watchlists and batch jobs", Role.ANALYST, Role.ADMIN)),

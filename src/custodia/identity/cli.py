@@ -14,6 +14,8 @@ from custodia.clikit import console, print_json, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
 from custodia.identity.schemas import PersonBrief, ReviewItemOut
+from custodia.registry import service as registry
+from custodia.registry.policy import ADJUDICATE_IDENTITY
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Watchlists: import and screen.", no_args_is_help=True)
@@ -165,7 +167,7 @@ def _render_item(item: ReviewItemOut) -> None:
         _render_evidence(source, evidence)
     for d in item.decisions:
         console.print(
-            f"  decided {d.decision} by {d.decided_by_username or 'the command line'} "
+            f"  decided {d.decision} by {d.decided_by_username or 'no user recorded'} "
             f"at {d.decided_at:%Y-%m-%d %H:%M}: {d.note}",
             highlight=False,
         )
@@ -246,23 +248,41 @@ def queue_show(item_id: int, as_json: JsonFlag = False) -> None:
         _render_item(item)
 
 
+# Every decision names who made it: the operator says which registered user decides.
+DeciderOption = Annotated[
+    str,
+    typer.Option(
+        "--user", help="who decides: a registered analyst, custody officer or administrator"
+    ),
+]
+
+
 @queue_app.command("decide")
 def queue_decide(
     item_id: int,
     decision: Annotated[str, typer.Argument(help="same, different or unsure")],
     note: Annotated[str, typer.Option(help="why")] = "",
+    user: DeciderOption = "admin",
 ) -> None:
     """Adjudicate a review item ("same" merges the two identities)."""
     with unit_of_work() as session:
-        item = identity.decide(session, item_id=item_id, decision=decision, note=note)
+        actor = registry.acting_user(session, username=user, policy=ADJUDICATE_IDENTITY)
+        item = identity.decide(
+            session, item_id=item_id, decision=decision, note=note, actor_id=actor.id
+        )
     _render_item(item)
 
 
 @queue_app.command("split")
-def queue_split(item_id: int, note: Annotated[str, typer.Option(help="why")] = "") -> None:
+def queue_split(
+    item_id: int,
+    note: Annotated[str, typer.Option(help="why")] = "",
+    user: DeciderOption = "admin",
+) -> None:
     """Undo the merge of a "same" decision."""
     with unit_of_work() as session:
-        item = identity.split(session, item_id=item_id, note=note)
+        actor = registry.acting_user(session, username=user, policy=ADJUDICATE_IDENTITY)
+        item = identity.split(session, item_id=item_id, note=note, actor_id=actor.id)
     _render_item(item)
 
 

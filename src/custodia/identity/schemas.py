@@ -58,7 +58,7 @@ class DecisionOut(BaseModel):
     note: str
     decided_by: int | None
     decided_by_username: str | None = Field(
-        default=None, description="who decided; none for a decision made on the command line"
+        default=None, description="who decided; none only for a decision recorded without a user"
     )
     decided_at: dt.datetime
 

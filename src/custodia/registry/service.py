@@ -20,6 +20,7 @@ from custodia.registry import models as m
 from custodia.registry.countries import check_country_codes
 from custodia.registry.dates import parse_partial_date
 from custodia.registry.names import name_tokens
+from custodia.registry.policy import Policy
 from custodia.registry.schemas import (
     Actor,
     FacilityIn,
@@ -97,6 +98,14 @@ def get_user_by_username(session: Session, *, username: str) -> UserOut:
     if user is None:
         raise NotFound(f"no user named {username!r}")
     return UserOut.model_validate(user)
+
+
+def acting_user(session: Session, *, username: str, policy: Policy) -> UserOut:
+    """The registered user an operator at the command line acts as, refused unless the
+    role policy lets that user do what the command does: the record names who did it."""
+    user = get_user_by_username(session, username=username)
+    policy.check(username=user.username, role=user.role)
+    return user
 
 
 def _hash_token(token: str) -> str:

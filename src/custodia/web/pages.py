@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from custodia.api.deps import Context
 from custodia.db import read_session, unit_of_work
-from custodia.errors import CustodiaError, Forbidden, Invalid, Unauthorized
+from custodia.errors import CustodiaError, Invalid, Unauthorized
 from custodia.identity import service as identity
 from custodia.registry import service as registry
-from custodia.registry.models import Role
+from custodia.registry.policy import ADJUDICATE_IDENTITY
 from custodia.registry.schemas import Actor
 
 T = TypeVar("T")
@@ -33,7 +33,6 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
 COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
-REVIEWERS = frozenset({Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN})
 STATUSES = ("open", "unsure", "same", "different", "doubted")
 KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
@@ -159,7 +158,7 @@ def _one_thing(
         found = _read(context, service, **kw)
     except CustodiaError as error:
         return _page(request, "error.html", error.status, actor=actor, error=error)
-    shown: dict[str, Any] = {key: found, "may_decide": actor.role in REVIEWERS}
+    shown: dict[str, Any] = {key: found, "may_decide": actor.role in ADJUDICATE_IDENTITY.roles}
     return _page(request, template, actor=actor, **shown)
 
 
@@ -228,11 +227,7 @@ def _decide_or_explain(
     if actor is None:
         return _sign_in_first(request)
     try:
-        if actor.role not in REVIEWERS:
-            raise Forbidden(
-                "deciding identity candidates is for analysts, custody officers and "
-                f"administrators; {actor.username} has the role {actor.role.value}"
-            )
+        ADJUDICATE_IDENTITY.check(username=actor.username, role=actor.role)
         with unit_of_work(context.engine) as session:
             write(session, actor)
     except CustodiaError as error:
@@ -246,7 +241,7 @@ def _decide_or_explain(
             error.status,
             actor=actor,
             item=item,
-            may_decide=actor.role in REVIEWERS,
+            may_decide=actor.role in ADJUDICATE_IDENTITY.roles,
             error=error,
         )
     return RedirectResponse(f"{QUEUE}/{item_id}", status_code=303)

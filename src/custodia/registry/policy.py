@@ -1,0 +1,32 @@
+"""The role policy: which roles may do what. The API's dependencies and the command line
+read the same policy, so an operator at the command line, acting as a registered user, is
+held to that user's role."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from custodia.errors import Forbidden
+from custodia.registry.models import Role
+
+
+class Policy(NamedTuple):
+    action: str
+    roles: tuple[Role, ...]
+
+    def check(self, *, username: str, role: Role) -> None:
+        """Refuse a user whose role may not do ``action``, saying which roles may."""
+        if role not in self.roles:
+            names = " or ".join(r.value for r in self.roles)
+            raise Forbidden(
+                f"{self.action} is for the role {names}; {username} has the role {role.value}"
+            )
+
+
+ADJUDICATE_IDENTITY = Policy(
+    "adjudicating identity candidates", (Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN)
+)
+WRITE_CUSTODY = Policy(
+    "recording persons, custody events, roll calls and their reconciliation",
+    (Role.CUSTODY_OFFICER, Role.ADMIN),
+)
