@@ -320,3 +320,28 @@ def test_a_man_recorded_twice_competes_once_for_a_nom_de_guerre() -> None:
     assert len(probabilities) == 1  # the three records agree with Abu Dharr alike ...
     (omar,) = [line for line in by_pair[3, 4][1]["explanation"] if "other men" in line]
     assert omar.startswith("1.00 times as much evidence")  # ... but are two men
+
+
+def test_a_record_of_the_man_and_his_father_alone_meets_his_fuller_record() -> None:
+    # The clerk wrote "Ahmed ibn Ahmed" and left out the part the other record ends with;
+    # the registry holds namesakes of the other parts, born other years.
+    def record(ident: int, name: str, dob: str) -> Profile:
+        return profile_of(
+            ident,
+            names=[(name, "primary")],
+            date_of_birth=dob,
+            nationalities=["IQ"],
+            mother_name=None,
+            place_of_birth="Baqubah",
+            sex="M",
+            category="detainee",
+        )
+
+    crowd = [
+        record(10 + i, f"Ahmed {father} Adel", str(1960 + i))
+        for i, father in enumerate(("Hassan", "Ali", "Omar", "Khalid", "Saad", "Jasim"))
+    ]
+    profiles = [record(1, "Ahmed Ahmed Adel", "1990"), record(2, "Ahmed ibn Ahmed", "1990"), *crowd]
+    assert (1, 2) in dedupe.candidate_pairs(profiles)
+    found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD)
+    assert (1, 2) in {(a, b) for a, b, _, _ in found}

@@ -100,7 +100,7 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
                 "name": skeletons or None,
                 "name_loose": loose_fold(skeletons) or None,
                 "ism": tokens[0].skeleton if tokens else None,
-                "father": tokens[1].skeleton if len(tokens) > 2 else None,
+                "father": tokens[1].skeleton if len(tokens) > 1 else None,
                 "family": tokens[-1].skeleton if len(tokens) > 1 else None,
                 "ism2": tokens[0].skeleton[:2] if tokens else None,
                 "family2": tokens[-1].skeleton[:2] if len(tokens) > 1 else None,
@@ -141,6 +141,8 @@ def _keep_small_nationality_blocks(rows: list[dict[str, Any]]) -> None:
 BLOCKING_RULES = (
     ("ism", "family2", "year_lo"),
     ("ism2", "family", "year_lo"),
+    # "father" is the second part even of a two-part name: a clerk who wrote only the man
+    # and his father ("Ahmed ibn Ahmed") left out the part "Ahmed Ahmed Adel" ends with
     ("ism", "father", "year_lo"),
     ("father", "family", "year_lo"),
     ("dob", "nationality"),
