@@ -15,7 +15,15 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from custodia.biometrics import cli as biometrics_cli
-from custodia.clikit import console, err_console, fail, print_json, progress_bar
+from custodia.clikit import (
+    UserOption,
+    acting_user_id,
+    console,
+    err_console,
+    fail,
+    print_json,
+    progress_bar,
+)
 from custodia.config import get_settings
 from custodia.db import read_session, unit_of_work, upgrade_database
 from custodia.errors import CustodiaError, Invalid
@@ -391,10 +399,7 @@ def ledger_prove(
 def rollcall_import(
     facility: Annotated[str, typer.Argument(help="facility id or code")],
     file: Annotated[Path, typer.Argument(help="CSV with a person_id column", exists=False)],
-    user: Annotated[
-        str,
-        typer.Option(help="who took the roll call: a registered custody officer or administrator"),
-    ] = "admin",
+    user: UserOption = "admin",
 ) -> None:
     """Record a roll call from a CSV of person ids and show every discrepancy."""
     from custodia.custody import rollcall
@@ -404,12 +409,12 @@ def rollcall_import(
 
     ids = rollcall.parse_roll_call_csv(file.read_text())
     with unit_of_work() as session:
-        actor = registry.acting_user(session, username=user, policy=WRITE_CUSTODY)
+        actor_id = acting_user_id(session, user, WRITE_CUSTODY)
         found = registry.find_facility(session, ref=facility)
         result = rollcall.record_roll_call(
             session,
             roll_call_in=RollCallIn(facility_id=found.id, person_ids=ids),
-            actor_id=actor.id,
+            actor_id=actor_id,
         )
     style = "green" if not result.discrepancies else "yellow"
     console.print(

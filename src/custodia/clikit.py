@@ -8,12 +8,35 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from custodia.registry.policy import Policy
+
 console = Console()
+
+# Who does what a command writes: the operator names a registered user, whose role the
+# API's policy must allow (``acting_user_id``); records and the audit log name that user.
+UserOption = Annotated[
+    str,
+    typer.Option("--user", help="the registered user who does this, held to that user's role"),
+]
+
+
+def acting_user_id(session: Session, username: str, policy: Policy) -> int:
+    """The id of the registered user an operator acts as; refused unless ``policy`` lets
+    that user's role do it."""
+    from custodia.registry import service as registry
+
+    return registry.acting_user(session, username=username, policy=policy).id
+
+
 err_console = Console(stderr=True)
 
 

@@ -81,6 +81,8 @@ def test_enroll_verify_identify_from_the_command_line(world: World, tmp_path: Pa
         "--finger",
         "4",
         str(out / "f00001_0.png"),
+        "--user",
+        "custody-officer",
     )
     assert enrolled.returncode == 0, enrolled.stderr
     assert "right middle" in enrolled.stdout and "right ring" in enrolled.stdout

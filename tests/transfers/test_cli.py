@@ -8,9 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from custodia.custody import service as custody
+from custodia.db import read_session
 from custodia.transfers.operation import dump_operation
 from custodia.transfers.synthetic import synthetic_operation
 from tests.clirun import run_cli
+from tests.conftest import World
+from tests.transfers.test_execution import _stored
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -71,3 +75,31 @@ def test_a_malformed_finger_at_boarding_is_one_red_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "write PERSON:POS:IMAGE" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_sortie_flown_from_the_command_line_names_who_recorded_each_event(
+    world: World, tmp_path: Path
+) -> None:
+    plan, _ = _stored(world, per_site=3)
+    sortie = plan["sorties"][0]
+    url = world.engine.url.render_as_string(hide_password=False)
+
+    def flown(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli(tmp_path, "plan", *args, str(plan["id"]), sortie["id"], database_url=url)
+
+    # a planner plans; boarding men is a custody officer's record, on the ledger
+    refused = flown("board", "--all", "--user", "planner")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "planner has the role planner" in refused.stderr
+    officer = ("--user", "custody-officer")
+    assert flown("board", "--all", *officer).returncode == 0
+    assert flown("depart").returncode == 0
+    received = [arg for p in sortie["manifest"] for arg in ("--received", str(p))]
+    assert flown("arrive", *received, *officer).returncode == 0
+    assert flown("intake", *officer).returncode == 0
+    with read_session(world.engine) as session:
+        history = custody.custody_history(session, person_id=sortie["manifest"][0])
+    assert [(e.type, e.recorded_by) for e in history[-2:]] == [
+        ("TRANSFER_OUT", world.users["custody_officer"]),
+        ("TRANSFER_IN", world.users["custody_officer"]),
+    ]

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from custodia.api.deps import WriteSession, current_actor, require
+from custodia.api.deps import WriteSession, allow, current_actor, require
 from custodia.api.problems import problem_responses
 from custodia.biometrics import service as biometrics
 from custodia.biometrics.schemas import (
@@ -24,6 +24,7 @@ from custodia.biometrics.schemas import (
     WorkerStatus,
 )
 from custodia.registry.models import Role
+from custodia.registry.policy import ENROL_FINGERPRINTS
 from custodia.registry.schemas import Actor
 
 router = APIRouter(
@@ -32,9 +33,7 @@ router = APIRouter(
     responses=problem_responses(401, 403, 422),
 )
 
-Enroller = Annotated[
-    Actor, Depends(require("enrolling fingerprints", Role.CUSTODY_OFFICER, Role.ADMIN))
-]
+Enroller = Annotated[Actor, Depends(allow(ENROL_FINGERPRINTS))]
 Searcher = Annotated[
     Actor,
     Depends(

@@ -13,8 +13,17 @@ from rich.table import Table
 from custodia.biometrics import service as biometrics
 from custodia.biometrics import worker
 from custodia.biometrics.schemas import Candidate, FingerIn, TemplateFormat
-from custodia.clikit import console, err_console, fail, print_json, progress_bar
+from custodia.clikit import (
+    UserOption,
+    acting_user_id,
+    console,
+    err_console,
+    fail,
+    print_json,
+    progress_bar,
+)
 from custodia.db import read_session, unit_of_work
+from custodia.registry.policy import ENROL_FINGERPRINTS
 
 app = typer.Typer(
     help="Fingerprint enrolment, 1:N identification, 1:1 verification.", no_args_is_help=True
@@ -89,6 +98,7 @@ def enroll(
     person: Annotated[int, typer.Argument(help="the person's id")],
     no_search: Annotated[bool, typer.Option("--no-search", help="skip the 1:N search")] = False,
     as_json: JsonFlag = False,
+    user: UserOption = "admin",
 ) -> None:
     """Enrol fingers: --finger POS IMAGE (PNG), --xyt POS FILE, --iso FILE (ISO/IEC
     19794-2), repeated; then search them against everyone enrolled."""
@@ -97,7 +107,11 @@ def enroll(
         fail("give at least one --finger POS IMAGE (or --xyt POS FILE, --iso FILE)")
     with unit_of_work() as session:
         result = biometrics.enroll(
-            session, person_id=person, fingers=fingers, actor_id=None, search=not no_search
+            session,
+            person_id=person,
+            fingers=fingers,
+            actor_id=acting_user_id(session, user, ENROL_FINGERPRINTS),
+            search=not no_search,
         )
     if as_json:
         print_json(result.model_dump(mode="json"))

@@ -10,11 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodia.clikit import console, print_json, progress_bar
+from custodia.clikit import UserOption, acting_user_id, console, print_json, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
 from custodia.identity.schemas import PersonBrief, ReviewItemOut
-from custodia.registry import service as registry
 from custodia.registry.policy import ADJUDICATE_IDENTITY
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
@@ -248,27 +247,18 @@ def queue_show(item_id: int, as_json: JsonFlag = False) -> None:
         _render_item(item)
 
 
-# Every decision names who made it: the operator says which registered user decides.
-DeciderOption = Annotated[
-    str,
-    typer.Option(
-        "--user", help="who decides: a registered analyst, custody officer or administrator"
-    ),
-]
-
-
 @queue_app.command("decide")
 def queue_decide(
     item_id: int,
     decision: Annotated[str, typer.Argument(help="same, different or unsure")],
     note: Annotated[str, typer.Option(help="why")] = "",
-    user: DeciderOption = "admin",
+    user: UserOption = "admin",
 ) -> None:
     """Adjudicate a review item ("same" merges the two identities)."""
     with unit_of_work() as session:
-        actor = registry.acting_user(session, username=user, policy=ADJUDICATE_IDENTITY)
+        actor_id = acting_user_id(session, user, ADJUDICATE_IDENTITY)
         item = identity.decide(
-            session, item_id=item_id, decision=decision, note=note, actor_id=actor.id
+            session, item_id=item_id, decision=decision, note=note, actor_id=actor_id
         )
     _render_item(item)
 
@@ -277,12 +267,12 @@ def queue_decide(
 def queue_split(
     item_id: int,
     note: Annotated[str, typer.Option(help="why")] = "",
-    user: DeciderOption = "admin",
+    user: UserOption = "admin",
 ) -> None:
     """Undo the merge of a "same" decision."""
     with unit_of_work() as session:
-        actor = registry.acting_user(session, username=user, policy=ADJUDICATE_IDENTITY)
-        item = identity.split(session, item_id=item_id, note=note, actor_id=actor.id)
+        actor_id = acting_user_id(session, user, ADJUDICATE_IDENTITY)
+        item = identity.split(session, item_id=item_id, note=note, actor_id=actor_id)
     _render_item(item)
 
 

@@ -26,6 +26,8 @@ class Policy(NamedTuple):
 ADJUDICATE_IDENTITY = Policy(
     "adjudicating identity candidates", (Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN)
 )
+PLAN_TRANSFERS = Policy("planning transfers and recording assessments", (Role.PLANNER, Role.ADMIN))
+ENROL_FINGERPRINTS = Policy("enrolling fingerprints", (Role.CUSTODY_OFFICER, Role.ADMIN))
 WRITE_CUSTODY = Policy(
     "recording persons, custody events, roll calls and their reconciliation",
     (Role.CUSTODY_OFFICER, Role.ADMIN),

@@ -13,11 +13,11 @@ from custodia.api.deps import (
     Read,
     ReadSession,
     WriteSession,
+    allow,
     current_actor,
-    require,
 )
 from custodia.api.problems import problem_responses
-from custodia.registry.models import Role
+from custodia.registry.policy import PLAN_TRANSFERS
 from custodia.registry.schemas import Actor
 from custodia.transfers import service
 from custodia.transfers.operation import operation_schema, parse_operation
@@ -39,10 +39,7 @@ router = APIRouter(
     responses=problem_responses(401, 404, 422),
 )
 WRITE = problem_responses(403, 409)
-Planner = Annotated[
-    Actor,
-    Depends(require("planning transfers and recording assessments", Role.PLANNER, Role.ADMIN)),
-]
+Planner = Annotated[Actor, Depends(allow(PLAN_TRANSFERS))]
 _PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "the manifest"}
 }

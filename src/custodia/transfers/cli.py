@@ -12,9 +12,10 @@ import yaml
 from rich.table import Table
 
 from custodia.biometrics.schemas import FingerUpload
-from custodia.clikit import console, progress_bar
+from custodia.clikit import UserOption, acting_user_id, console, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Invalid
+from custodia.registry.policy import PLAN_TRANSFERS, WRITE_CUSTODY
 from custodia.transfers.schemas import FingerCheck
 
 app = typer.Typer(help="Airlift transfer plans: create, re-plan, execute.", no_args_is_help=True)
@@ -162,13 +163,16 @@ def schema(out: Annotated[Path | None, typer.Option(help="default: print")] = No
 
 
 @app.command("store")
-def store(plan: Annotated[Path, typer.Argument(help="plan file")]) -> None:
+def store(
+    plan: Annotated[Path, typer.Argument(help="plan file")], user: UserOption = "admin"
+) -> None:
     """Keep a plan in the database so it can be executed; prints its id."""
     from custodia.transfers import service
 
     document = read_document(plan)
     with unit_of_work() as session:
-        summary = service.store_plan(session, document=document, actor_id=None)
+        actor_id = acting_user_id(session, user, PLAN_TRANSFERS)
+        summary = service.store_plan(session, document=document, actor_id=actor_id)
     console.print(f"stored plan {summary.id} ({summary.sorties} sorties)")
 
 
@@ -223,19 +227,21 @@ def board(
         bool, typer.Option("--all", help="everyone on the manifest not yet boarded")
     ] = False,
     finger: FingerOption = None,
+    user: UserOption = "admin",
 ) -> None:
     """Board persons onto a stored plan's sortie (TRANSFER_OUT each)."""
     from custodia.transfers import service
 
+    fingerprints = _finger_checks(finger)  # a malformed --finger touches no database
     with unit_of_work() as session:
         status = service.board(
             session,
             plan_id=plan_id,
             sortie=sortie,
             person_ids=_ids(person),
-            actor_id=None,
+            actor_id=acting_user_id(session, user, WRITE_CUSTODY),
             everyone_left=everyone,
-            fingerprints=_finger_checks(finger),
+            fingerprints=fingerprints,
         )
     _render_status(status)
 
@@ -258,28 +264,32 @@ def arrive(
         list[int] | None, typer.Option(help="person id counted off (repeat)")
     ] = None,
     finger: FingerOption = None,
+    user: UserOption = "admin",
 ) -> None:
     """Record an arrival: reconcile who came off against who boarded."""
     from custodia.transfers import service
 
+    fingerprints = _finger_checks(finger)
     with unit_of_work() as session:
         status = service.arrive(
             session,
             plan_id=plan_id,
             sortie=sortie,
             received=_ids(received),
-            fingerprints=_finger_checks(finger),
+            fingerprints=fingerprints,
+            actor_id=acting_user_id(session, user, WRITE_CUSTODY),
         )
     _render_status(status)
 
 
 @app.command("intake")
-def intake(plan_id: int, sortie: str) -> None:
+def intake(plan_id: int, sortie: str, user: UserOption = "admin") -> None:
     """Take the received persons in at the destination (TRANSFER_IN each)."""
     from custodia.transfers import service
 
     with unit_of_work() as session:
-        status = service.take_in(session, plan_id=plan_id, sortie=sortie, actor_id=None)
+        actor_id = acting_user_id(session, user, WRITE_CUSTODY)
+        status = service.take_in(session, plan_id=plan_id, sortie=sortie, actor_id=actor_id)
     _render_status(status)
 
 
