@@ -146,7 +146,8 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
 # 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
 # the place of birth; a glued article is out of the spelling too (Alshammari = al-Shammari).
-NAME_MODEL = 4
+# 5: a cedilla is an s (Idriça = Idrissa).
+NAME_MODEL = 5
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 
 _WORD = re.compile(r"[a-z0-9]+|-")
@@ -256,7 +257,9 @@ def latin_words(text: str) -> list[str]:
     ayn/hamza marks vanish inside a word rather than splitting it."""
     if has_arabic(text):
         text = romanize(text)
-    folded = anyascii(fold(text)).lower()
+    # A cedilla is an s (Portuguese and French Idriça) or the ch of Turkish, which
+    # skeletons read as s too; folded to c it would be a k.
+    folded = anyascii(fold(text.replace("ç", "s").replace("Ç", "S"))).lower()
     folded = re.sub(r"['`\u2018\u2019\u02bf\u02be]", "", folded)
     return _WORD.findall(folded.replace("-", " - "))
 
