@@ -462,15 +462,38 @@ def person_show(
     person_id: Annotated[int, typer.Argument(help="person id")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """A person's identity, current custody and full custody history."""
+    """A person's identity, current custody and full custody history, and the other records
+    identity review has found to be the same person."""
     from custodia.custody.service import person_detail
+    from custodia.identity import service as identity
 
     with read_session() as session:
         detail = person_detail(session, person_id=person_id)
+        one = identity.identity_of(session, person_id=person_id)
     if as_json:
-        print_json(detail.model_dump(mode="json"))
+        print_json({**detail.model_dump(mode="json"), "identity": one.model_dump(mode="json")})
         return
     _render_person(detail)
+    _render_same_person(one)
+
+
+def _render_same_person(one: Any) -> None:
+    """The records merged with this one, where custody holds each (a man held twice must be
+    settled through the ledger), and the review items still open."""
+    others = [r for r in one.records if r.person_id != one.person_id]
+    for r in others:
+        console.print(
+            f"[bold]same person as record {r.person_id}[/] {r.names[0] if r.names else ''}: "
+            f"{r.custody or 'custody unknown'}",
+            highlight=False,
+        )
+    still_open = [i.id for i in one.review_items if i.status == "open"]
+    if still_open:
+        console.print(
+            f"identity review open: items {', '.join(map(str, still_open))} "
+            f"(custodia identity show {one.person_id})",
+            highlight=False,
+        )
 
 
 def _render_person(detail: Any) -> None:

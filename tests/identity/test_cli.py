@@ -115,6 +115,11 @@ def test_a_decision_at_the_command_line_names_who_made_it(world: World, tmp_path
     decided = _run(world.engine, tmp_path, *decide, "--user", "analyst")
     assert decided.returncode == 0, decided.stderr
     assert "decided same by analyst" in decided.stdout
+    a, b = item["person_a"]["person_id"], item["person_b"]["person_id"]
+    person = _run(world.engine, tmp_path, "person", "show", str(a))
+    assert f"same person as record {b} Mousa Ammaar Mohammed Alaani: not held" in person.stdout
+    as_json = json.loads(_run(world.engine, tmp_path, "person", "show", str(b), "--json").stdout)
+    assert {r["person_id"] for r in as_json["identity"]["records"]} == {a, b}
     split = ("identity", "queue", "split", str(item["id"]), "--note", "two men after all")
     undone = _run(world.engine, tmp_path, *split, "--user", "analyst")
     assert undone.returncode == 0, undone.stderr
