@@ -601,7 +601,9 @@ def test_merging_two_records_custody_holds_both_of_opens_a_discrepancy_to_settle
         assert len(_held_twice(session)) == 4
     with read_session(world.engine) as session:  # the item says so until custody settles
         (standing,) = identity.get_review_item(session, item_id=ab).warnings
+        listed = identity.list_queue(session, status="same").items
     assert "discrepancies 1, 2, 3, 4 are open" in standing
+    assert {i.id: i.warnings for i in listed}[ab] == [standing]  # the list says so too
     assert f"record {dead} deceased" in standing
     with unit_of_work(world.engine) as session:
         undone = identity.split(session, item_id=ab, note="two brothers", actor_id=None)
@@ -613,3 +615,4 @@ def test_merging_two_records_custody_holds_both_of_opens_a_discrepancy_to_settle
                 session, discrepancy_id=d.id, resolution="two brothers", actor_id=None
             )
         assert not identity.get_review_item(session, item_id=ab).warnings
+        assert not any(i.warnings for i in identity.list_queue(session, status=None).items)

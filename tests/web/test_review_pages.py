@@ -120,6 +120,9 @@ def test_merging_a_man_held_in_two_prisons_says_custody_must_settle_it(api: Api)
     assert decided.status_code == 303
     after = _page(api, f"/web/identity/queue/{item}")
     assert re.search(r'class="warning">one person, but custody records that cannot', after.text)
+    merges = _page(api, "/web/identity/queue?status=same")
+    tagged = r'class="tag warn" title="one person, but custody[^"]*">1 to settle'
+    assert re.search(tagged, merges.text)
     opened = api.get("custody_officer", "/discrepancies").json()["items"]
     assert sorted((d["facility_id"], d["kind"]) for d in opened) == [
         (api.world.prison_a, "held_twice"),

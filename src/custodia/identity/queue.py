@@ -75,6 +75,16 @@ def _identity_records(links: dict[int, int], root: int) -> set[int]:
     return {root} | {merged for merged in links if _root(links, merged) == root}
 
 
+def _identities(links: dict[int, int]) -> dict[int, set[int]]:
+    """Surviving record -> every record of that identity, for the identities a merge made
+    (one pass over the links, for a page of items)."""
+    out: dict[int, set[int]] = {}
+    for merged in links:
+        root = _root(links, merged)
+        out.setdefault(root, {root}).add(merged)
+    return out
+
+
 def survivors(session: Session, person_ids: Collection[int]) -> dict[int, int]:
     """Each person's surviving identity: follows the merge links that are not split."""
     links = _active_links(session)
@@ -368,6 +378,7 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
         decisions.setdefault(row.item_id, []).append(_decision_out(row, names))
     merged = [i.id for i in items if i.status == "same"]
     doubted = set(doubted_merges(session, merged)) if merged else set()
+    unsettled = _unsettled_items(session, items)
     return [
         ReviewItemOut(
             id=item.id,
@@ -382,7 +393,10 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
             if item.watchlist_entry_id is not None
             else None,
             decisions=decisions.get(item.id, []),
-            warnings=[DOUBT_WARNING.format(score=item.score)] if item.id in doubted else [],
+            warnings=[
+                *([DOUBT_WARNING.format(score=item.score)] if item.id in doubted else []),
+                *unsettled.get(item.id, []),
+            ],
             created_at=item.created_at,
             updated_at=item.updated_at,
         )
@@ -433,10 +447,7 @@ def get_item(session: Session, *, item_id: int) -> ReviewItemOut:
     item = session.get(m.ReviewItem, item_id)
     if item is None:
         raise NotFound(f"no review item with id {item_id}")
-    out = _render(session, [item])[0]
-    if item.person_b_id is not None:
-        out.warnings.extend(_unsettled(session, item.status, item.person_a_id, item.person_b_id))
-    return out
+    return _render(session, [item])[0]
 
 
 # --- deciding ---------------------------------------------------------------------------
@@ -552,16 +563,50 @@ def _custody_account(where: Where, records: list[int]) -> str:
     return "; ".join(f"record {p} {where[p][1]}" for p in records)
 
 
-def _unsettled(session: Session, status: str, a: int, b: int) -> list[str]:
-    """What a pair's decision leaves to settle: two records decided different that other
-    "same" decisions still join, and open custody discrepancies a merge of their records
-    opened (one person held twice)."""
+def _unsettled_items(session: Session, items: list[m.ReviewItem]) -> dict[int, list[str]]:
+    """Item id -> what its pair's decision leaves to settle: two records decided different
+    that other "same" decisions still join, and open custody discrepancies a merge of their
+    records opened (one person held twice). One read of the links and one of the
+    discrepancies for the whole page; an item's own reads only where there is something."""
     links = _active_links(session)
+    identities = _identities(links)
+    pairs = [
+        (item, a, b, identities.get(_root(links, a), {a}) | identities.get(_root(links, b), {b}))
+        for item in items
+        for a, b in [(item.person_a_id, item.person_b_id)]
+        if b is not None
+    ]
+    every = set().union(*(records for *_, records in pairs))
+    any_open = bool(every) and bool(
+        custody.open_discrepancy_ids(session, person_ids=every, kind=HELD_TWICE)
+    )
+    out: dict[int, list[str]] = {}
+    for item, a, b, records in pairs:
+        if warnings := _unsettled(
+            session, item.status, (a, b), links, records, look_at_custody=any_open
+        ):
+            out[item.id] = warnings
+    return out
+
+
+def _unsettled(
+    session: Session,
+    status: str,
+    pair: tuple[int, int],
+    links: dict[int, int],
+    records: set[int],
+    *,
+    look_at_custody: bool,
+) -> list[str]:
+    """What one pair's decision leaves to settle (``_unsettled_items``); ``records``: every
+    record of the pair's identities."""
+    a, b = pair
     root_a, root_b = _root(links, a), _root(links, b)
-    records = _identity_records(links, root_a) | _identity_records(links, root_b)
     out: list[str] = []
     if status == "different" and root_a == root_b:
         out.append(_joined_warning(a, b, _same_edges(session, records)))
+    if not look_at_custody:
+        return out
     still = custody.open_discrepancy_ids(session, person_ids=records, kind=HELD_TWICE)
     if not still:
         return out
