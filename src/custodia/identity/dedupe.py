@@ -44,13 +44,14 @@ import functools
 import gc
 import math
 import multiprocessing as mp
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from custodia.identity.components import clusters as clusters
-from custodia.identity.names import parse_name
+from custodia.identity.names import NameToken, ParsedName, parse_name
 from custodia.identity.scoring import Profile, Weigher, _weak, loose_fold, score_profiles
 from custodia.identity.side import SideModel
 
@@ -100,7 +101,7 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
                 "name": skeletons or None,
                 "name_loose": loose_fold(skeletons) or None,
                 "ism": tokens[0].skeleton if tokens else None,
-                "father": tokens[1].skeleton if len(tokens) > 1 else None,
+                "father": _father(primary.parsed, tokens) if primary else None,
                 "family": tokens[-1].skeleton if len(tokens) > 1 else None,
                 "ism2": tokens[0].skeleton[:2] if tokens else None,
                 "family2": tokens[-1].skeleton[:2] if len(tokens) > 1 else None,
@@ -126,6 +127,19 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
     return rows
 
 
+def _father(parsed: ParsedName, tokens: Sequence[NameToken]) -> str | None:
+    """The father's name part: the second of three or more, or of two where the name says
+    so ("Ahmed ibn Ahmed": a clerk wrote the man and his father and left out the part his
+    fuller record ends with). Without the ibn, the second of two parts is as often a family
+    name, and among a million records "Ahmed Hassan" would meet every "Ahmed Hassan X"."""
+    if len(tokens) > 2 or (len(tokens) == 2 and _NASAB.search(parsed.text)):
+        return tokens[1].skeleton
+    return None
+
+
+_NASAB = re.compile(r"(?i)\b(?:bin|ibn|ben|bint|ould)\b|\bبن\b|\bبنت\b")
+
+
 def _keep_small_nationality_blocks(rows: list[dict[str, Any]]) -> None:
     """Drop the nationality-and-year key of nom-de-guerre records whose block is large: among
     ``NAT_YEAR_BLOCK`` men, agreeing nationality and year cannot single one out (the side
@@ -141,9 +155,7 @@ def _keep_small_nationality_blocks(rows: list[dict[str, Any]]) -> None:
 BLOCKING_RULES = (
     ("ism", "family2", "year_lo"),
     ("ism2", "family", "year_lo"),
-    # "father" is the second part even of a two-part name: a clerk who wrote only the man
-    # and his father ("Ahmed ibn Ahmed") left out the part "Ahmed Ahmed Adel" ends with
-    ("ism", "father", "year_lo"),
+    ("ism", "father", "year_lo"),  # father: see _father
     ("father", "family", "year_lo"),
     ("dob", "nationality"),
     ("family", "month", "nationality"),
