@@ -27,13 +27,13 @@ Name matches of two children registered with two different mothers are marked do
 (``OTHER_MOTHER``): namesake children of one birth year abound in the camps.
 
 Measured (benchmarks/results/identity_dedupe*.json, 2 cores): the 46,000 scenario
-records, P 0.996 / R 0.933 / F1 0.963 (recall 0.995 on spelling variants, 0.737 on
-nom-de-guerre-only records) in 5.8-14.7 s, 0.59 GB. F1 0.97 is still missed: the
+records, P 0.996 / R 0.938 / F1 0.966 (recall 1.0 on spelling variants, 0.737 on
+nom-de-guerre-only records) in 5.8-14.7 s, 0.67 GB. F1 0.97 is still missed: the
 remaining misses are nom-de-guerre records whose birth year, town and nationality several
 other men share (nothing in the records tells them apart). A million synthetic records: 3.89 million
-candidate pairs (18.4 million before the name cut), job 536 s in one process (pairs are
-scored without explanations; the kept ones are explained), peak 5.8 GB; P 0.803 /
-R 0.933 (200,000 records: P 0.961 / R 0.930): at that size namesakes born the same year
+candidate pairs (18.4 million before the name cut), job 536-633 s in one process (pairs
+are scored without explanations; the kept ones are explained), peak 5.8 GB; P 0.800 /
+R 0.936 (200,000 records: P 0.961 / R 0.930): at that size namesakes born the same year
 abound.
 """
 
