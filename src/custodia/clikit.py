@@ -21,19 +21,23 @@ if TYPE_CHECKING:
 
 console = Console()
 
-# Who does what a command writes: the operator names a registered user, whose role the
-# API's policy must allow (``acting_user_id``); records and the audit log name that user.
+# Who does what a command writes or reads under audit: the operator names a registered
+# user, whose role the API's policy must allow (``acting_user_id``); records and the audit
+# log name that user. Commands that record custody or decisions default to "admin"; audited
+# reads and batch jobs to no user (the local operator, as the audit log says).
 UserOption = Annotated[
-    str,
+    str | None,
     typer.Option("--user", help="the registered user who does this, held to that user's role"),
 ]
 
 
-def acting_user_id(session: Session, username: str, policy: Policy) -> int:
-    """The id of the registered user an operator acts as; refused unless ``policy`` lets
-    that user's role do it."""
+def acting_user_id(session: Session, username: str | None, policy: Policy) -> int | None:
+    """The id of the registered user an operator acts as, refused unless ``policy`` lets
+    that user's role do it; None for no user named."""
     from custodia.registry import service as registry
 
+    if username is None:
+        return None
     return registry.acting_user(session, username=username, policy=policy).id
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from custodia.access import service as access
 from custodia.biometrics import service as biometrics
-from custodia.db import unit_of_work
+from custodia.db import read_session, unit_of_work
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameIn, PersonIn
 from tests.biometrics.conftest import finger
@@ -93,7 +94,13 @@ def test_enroll_verify_identify_from_the_command_line(world: World, tmp_path: Pa
     assert json.loads(verified.stdout)["match"] is True
     wrong = _run(world, tmp_path, "verify", str(person), "--finger", "3", str(out / "f00001_1.png"))
     assert wrong.returncode == 2 and "no match" in wrong.stdout
-    found = _run(world, tmp_path, "identify", f"4:{out / 'f00001_1.png'}", "--json")
+    probe = ("identify", f"4:{out / 'f00001_1.png'}", "--json")
+    refused = _run(world, tmp_path, *probe, "--user", "monitor")  # a monitor reads, no search
+    assert refused.returncode == 1 and "searching and verifying fingerprints" in refused.stderr
+    found = _run(world, tmp_path, *probe, "--user", "analyst")
+    with read_session(world.engine) as session:
+        (searched,) = access.list_actions(session, actor_id=world.users["analyst"])[0]
+    assert searched.action.startswith("biometrics.")
     best = json.loads(found.stdout)["candidates"][0]
     assert best["person_id"] == person and best["bits"] > 10  # the finger, read as evidence
     missing = _run(

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from custodia.api.deps import WriteSession, allow, current_actor, require
+from custodia.api.deps import WriteSession, allow, current_actor
 from custodia.api.problems import problem_responses
 from custodia.biometrics import service as biometrics
 from custodia.biometrics.schemas import (
@@ -23,8 +23,12 @@ from custodia.biometrics.schemas import (
     WeighResult,
     WorkerStatus,
 )
-from custodia.registry.models import Role
-from custodia.registry.policy import ENROL_FINGERPRINTS
+from custodia.registry.policy import (
+    ENROL_FINGERPRINTS,
+    READ_FINGER_IMAGES,
+    READ_FINGER_TEMPLATES,
+    SEARCH_FINGERPRINTS,
+)
 from custodia.registry.schemas import Actor
 
 router = APIRouter(
@@ -34,33 +38,9 @@ router = APIRouter(
 )
 
 Enroller = Annotated[Actor, Depends(allow(ENROL_FINGERPRINTS))]
-Searcher = Annotated[
-    Actor,
-    Depends(
-        require(
-            "searching and verifying fingerprints",
-            Role.CUSTODY_OFFICER,
-            Role.ANALYST,
-            Role.PLANNER,
-            Role.ADMIN,
-        )
-    ),
-]
-ImageReader = Annotated[
-    Actor, Depends(require("reading raw finger images", Role.CUSTODY_OFFICER, Role.ADMIN))
-]
-TemplateReader = Annotated[
-    Actor,
-    Depends(
-        require(
-            "reading fingerprint templates",
-            Role.CUSTODY_OFFICER,
-            Role.ANALYST,
-            Role.ADMIN,
-            Role.MONITOR,
-        )
-    ),
-]
+Searcher = Annotated[Actor, Depends(allow(SEARCH_FINGERPRINTS))]
+ImageReader = Annotated[Actor, Depends(allow(READ_FINGER_IMAGES))]
+TemplateReader = Annotated[Actor, Depends(allow(READ_FINGER_TEMPLATES))]
 
 
 class EnrolIn(BaseModel):

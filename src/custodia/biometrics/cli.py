@@ -23,7 +23,11 @@ from custodia.clikit import (
     progress_bar,
 )
 from custodia.db import read_session, unit_of_work
-from custodia.registry.policy import ENROL_FINGERPRINTS
+from custodia.registry.policy import (
+    ENROL_FINGERPRINTS,
+    READ_FINGER_TEMPLATES,
+    SEARCH_FINGERPRINTS,
+)
 
 app = typer.Typer(
     help="Fingerprint enrolment, 1:N identification, 1:1 verification.", no_args_is_help=True
@@ -136,11 +140,14 @@ def identify(
     images: Annotated[list[str], typer.Argument(help="IMAGE or POS:IMAGE, one per finger")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
     as_json: JsonFlag = False,
+    user: UserOption = None,
 ) -> None:
-    """1:N: ranked enrolled persons whose fingers match these images."""
+    """1:N: ranked enrolled persons whose fingers match these images (the search is
+    audited)."""
     fingers = [_image(a) for a in images]
     with unit_of_work() as session:
-        result = biometrics.identify(session, fingers=fingers, actor_id=None, limit=limit)
+        actor_id = acting_user_id(session, user, SEARCH_FINGERPRINTS)
+        result = biometrics.identify(session, fingers=fingers, actor_id=actor_id, limit=limit)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
@@ -158,6 +165,7 @@ def verify(
     ctx: typer.Context,
     person: Annotated[int, typer.Argument(help="the person's id")],
     as_json: JsonFlag = False,
+    user: UserOption = None,
 ) -> None:
     """1:1: --finger POS IMAGE against the person's enrolled finger."""
     fingers = _fingers(list(ctx.args))
@@ -169,7 +177,7 @@ def verify(
             person_id=person,
             position=fingers[0].position,
             finger=fingers[0],
-            actor_id=None,
+            actor_id=acting_user_id(session, user, SEARCH_FINGERPRINTS),
         )
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -205,10 +213,11 @@ def compare(
 
 
 @app.command("show")
-def show(person: int, as_json: JsonFlag = False) -> None:
+def show(person: int, as_json: JsonFlag = False, user: UserOption = None) -> None:
     """The person's enrolled fingers (the read is audited)."""
     with unit_of_work() as session:
-        result = biometrics.person_biometrics(session, person_id=person, actor_id=None)
+        actor_id = acting_user_id(session, user, READ_FINGER_TEMPLATES)
+        result = biometrics.person_biometrics(session, person_id=person, actor_id=actor_id)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
@@ -232,10 +241,12 @@ def show(person: int, as_json: JsonFlag = False) -> None:
 def export(
     person: int,
     out: Annotated[Path, typer.Option("--out", help="where to write the ISO/IEC 19794-2 record")],
+    user: UserOption = None,
 ) -> None:
-    """Write the person's fingers as one ISO/IEC 19794-2 record."""
+    """Write the person's fingers as one ISO/IEC 19794-2 record (the read is audited)."""
     with unit_of_work() as session:
-        record = biometrics.export_iso(session, person_id=person, actor_id=None)
+        actor_id = acting_user_id(session, user, READ_FINGER_TEMPLATES)
+        record = biometrics.export_iso(session, person_id=person, actor_id=actor_id)
     out.write_bytes(record)
     console.print(f"wrote {len(record)} bytes to {out}")
 
@@ -280,11 +291,12 @@ def enqueue_scenario(
 
 
 @app.command("weigh-queue")
-def weigh_queue() -> None:
+def weigh_queue(user: UserOption = None) -> None:
     """Compare the fingers of both records of every same-person pair under review where both
     are enrolled: matching fingers raise the pair's score, fingers that differ sink it."""
     with unit_of_work() as session:
-        result = biometrics.weigh_queue(session, actor_id=None)
+        actor_id = acting_user_id(session, user, SEARCH_FINGERPRINTS)
+        result = biometrics.weigh_queue(session, actor_id=actor_id)
     console.print(f"{result.weighed_pairs} pair(s) weighed by their fingerprints")
     if result.doubted_merges:
         items = ", ".join(f"#{i}" for i in result.doubted_merges)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from custodia.api.deps import Read, WriteSession, allow, current_actor, require
+from custodia.api.deps import Read, WriteSession, allow, current_actor
 from custodia.api.problems import problem_responses
 from custodia.identity import service as identity
 from custodia.identity.schemas import (
@@ -23,8 +23,7 @@ from custodia.identity.schemas import (
     SplitIn,
     WatchlistImportResult,
 )
-from custodia.registry.models import Role
-from custodia.registry.policy import ADJUDICATE_IDENTITY
+from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 from custodia.registry.schemas import Actor
 
 router = APIRouter(
@@ -34,10 +33,7 @@ router = APIRouter(
 )
 WRITE = problem_responses(404, 409)
 Reviewer = Annotated[Actor, Depends(allow(ADJUDICATE_IDENTITY))]
-ListManager = Annotated[
-    Actor,
-    Depends(require("importing watchlists and batch jobs", Role.ANALYST, Role.ADMIN)),
-]
+ListManager = Annotated[Actor, Depends(allow(MANAGE_WATCHLISTS))]
 
 
 @router.get("/identity/search")

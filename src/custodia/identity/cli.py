@@ -14,7 +14,7 @@ from custodia.clikit import UserOption, acting_user_id, console, print_json, pro
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
 from custodia.identity.schemas import PersonBrief, ReviewItemOut
-from custodia.registry.policy import ADJUDICATE_IDENTITY
+from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Watchlists: import and screen.", no_args_is_help=True)
@@ -100,14 +100,15 @@ def reindex(
 
 
 @app.command("dedupe")
-def dedupe(as_json: JsonFlag = False) -> None:
+def dedupe(as_json: JsonFlag = False, user: UserOption = None) -> None:
     """Batch de-duplication of the whole registry (Splink); writes the review queue."""
     with progress_bar("de-duplicating") as advance, unit_of_work() as session:
+        actor_id = acting_user_id(session, user, MANAGE_WATCHLISTS)
 
         def step(done: int, total: int, what: str | None) -> None:
             advance(done, total, what)
 
-        result = identity.dedupe(session, progress=step)
+        result = identity.dedupe(session, progress=step, actor_id=actor_id)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
@@ -280,12 +281,14 @@ def queue_split(
 def watchlist_import(
     source: Annotated[str, typer.Argument(help="the list format: un-sc")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    user: UserOption = None,
 ) -> None:
     """Import a watchlist file (the UN SC consolidated list XML)."""
     if source != "un-sc":
         raise typer.BadParameter("only 'un-sc' (the UN SC consolidated list XML) is supported")
     with unit_of_work() as session:
-        result = identity.import_un_sc_list(session, path=file)
+        actor_id = acting_user_id(session, user, MANAGE_WATCHLISTS)
+        result = identity.import_un_sc_list(session, path=file, actor_id=actor_id)
     console.print(
         f"{result.list_name}: {result.individuals} individuals with {result.names} names "
         f"({result.replaced} refreshed)"
@@ -303,11 +306,15 @@ def watchlist_screen(
     workers: Annotated[
         int, typer.Option(min=1, help="processes sharing the list (default: one per core)")
     ] = os.cpu_count() or 1,
+    user: UserOption = None,
 ) -> None:
     """Screen every person against the loaded watchlists; hits go to the review queue."""
     with progress_bar("screening") as advance, unit_of_work() as session:
         result = identity.screen_all_persons(
-            session, progress=lambda done, total: advance(done, total), workers=workers
+            session,
+            progress=lambda done, total: advance(done, total),
+            workers=workers,
+            actor_id=acting_user_id(session, user, MANAGE_WATCHLISTS),
         )
     if as_json:
         print_json(result.model_dump(mode="json"))

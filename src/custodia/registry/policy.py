@@ -28,6 +28,16 @@ ADJUDICATE_IDENTITY = Policy(
 )
 PLAN_TRANSFERS = Policy("planning transfers and recording assessments", (Role.PLANNER, Role.ADMIN))
 ENROL_FINGERPRINTS = Policy("enrolling fingerprints", (Role.CUSTODY_OFFICER, Role.ADMIN))
+SEARCH_FINGERPRINTS = Policy(
+    "searching and verifying fingerprints",
+    (Role.CUSTODY_OFFICER, Role.ANALYST, Role.PLANNER, Role.ADMIN),
+)
+READ_FINGER_IMAGES = Policy("reading raw finger images", (Role.CUSTODY_OFFICER, Role.ADMIN))
+READ_FINGER_TEMPLATES = Policy(
+    "reading fingerprint templates",
+    (Role.CUSTODY_OFFICER, Role.ANALYST, Role.ADMIN, Role.MONITOR),
+)
+MANAGE_WATCHLISTS = Policy("importing watchlists and batch jobs", (Role.ANALYST, Role.ADMIN))
 WRITE_CUSTODY = Policy(
     "recording persons, custody events, roll calls and their reconciliation",
     (Role.CUSTODY_OFFICER, Role.ADMIN),
