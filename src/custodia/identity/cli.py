@@ -167,7 +167,8 @@ def _render_item(item: ReviewItemOut) -> None:
         _render_evidence(source, evidence)
     for d in item.decisions:
         console.print(
-            f"  decided {d.decision} by {d.decided_by_username or 'no user recorded'} "
+            f"  decided {d.decision} "
+            f"{f'by {d.decided_by_username}' if d.decided_by_username else '(no user recorded)'} "
             f"at {d.decided_at:%Y-%m-%d %H:%M}: {d.note}",
             highlight=False,
         )
