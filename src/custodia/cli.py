@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -28,6 +29,7 @@ from custodia.config import get_settings
 from custodia.db import read_session, unit_of_work, upgrade_database
 from custodia.errors import CustodiaError, Invalid
 from custodia.identity import cli as identity_cli
+from custodia.registry.models import Role
 from custodia.transfers import cli as transfers_cli
 
 app = typer.Typer(
@@ -45,6 +47,8 @@ ledger_app = typer.Typer(
 rollcall_app = typer.Typer(help="Roll calls and discrepancies.", no_args_is_help=True)
 person_app = typer.Typer(help="Look up persons and their custody history.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+org_app = typer.Typer(help="Organizations around the table.", no_args_is_help=True)
+user_app = typer.Typer(help="Users: who may do what (their role).", no_args_is_help=True)
 report_app = typer.Typer(help="Pictures of the system.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
@@ -53,6 +57,8 @@ for sub, name in (
     (rollcall_app, "rollcall"),
     (person_app, "person"),
     (token_app, "token"),
+    (org_app, "org"),
+    (user_app, "user"),
     (report_app, "report"),
     (identity_cli.app, "identity"),
     (identity_cli.watchlist_app, "watchlist"),
@@ -81,6 +87,10 @@ def main() -> None:
         code = app(standalone_mode=False)
     except CustodiaError as exc:
         fail(exc.detail)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        fail(f"{where}: {first['msg']}" if where else first["msg"])
     except (OperationalError, ProgrammingError) as exc:
         fail(
             f"database error: {str(exc.orig).strip().splitlines()[0]} "
@@ -559,6 +569,44 @@ def person_search(
             str(p.risk_tier),
         )
     console.print(table)
+
+
+@org_app.command("create")
+def org_create(
+    code: Annotated[str, typer.Argument(help="short code, e.g. NESGF")],
+    name: Annotated[str, typer.Argument(help="full name")],
+    kind: Annotated[str, typer.Option(help="guard_force, receiving_government, monitor, ...")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2")],
+) -> None:
+    """Register an organization (the first step on a new installation)."""
+    from custodia.registry import service as registry
+    from custodia.registry.schemas import OrganizationIn
+
+    org_in = OrganizationIn(code=code, name=name, kind=kind, country=country)
+    with unit_of_work() as session:
+        org = registry.create_organization(session, org_in=org_in)
+    console.print(f"organization {org.id}: {org.code} {org.name}")
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="lower-case login name")],
+    org: Annotated[str, typer.Option(help="the user's organization code")],
+    role: Annotated[Role, typer.Option(help="what the user may do")],
+    name: Annotated[str | None, typer.Option(help="display name (default: the username)")] = None,
+) -> None:
+    """Register a user with a role, e.g. the first administrator of a new installation; then
+    `custodia token create USERNAME` gives them an API token."""
+    from custodia.registry import service as registry
+    from custodia.registry.schemas import UserIn
+
+    with unit_of_work() as session:
+        found = registry.get_organization_by_code(session, code=org)
+        user_in = UserIn(
+            username=username, display_name=name or username, organization_id=found.id, role=role
+        )
+        user = registry.create_user(session, user_in=user_in)
+    console.print(f"user {user.id}: {user.username} ({user.role.value}, {found.code})")
 
 
 @token_app.command("create")

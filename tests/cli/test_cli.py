@@ -185,3 +185,25 @@ def test_db_upgrade_is_idempotent(engine: Engine, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert f"revision {head}" in result.stdout
+
+
+def test_a_new_installation_gets_its_first_administrator_from_the_command_line(
+    engine: Engine, tmp_path: Path
+) -> None:
+    no_org = _run(engine, tmp_path, "user", "create", "admin", "--org", "CDWG", "--role", "admin")
+    assert no_org.returncode == 1 and "no organization with code 'CDWG'" in no_org.stderr
+    org = ("org", "create", "CDWG", "Custody Working Group", "--kind", "working_group")
+    bad_country = _run(engine, tmp_path, *org, "--country", "XX")
+    assert bad_country.returncode == 1 and "'XX' is not an ISO 3166-1" in bad_country.stderr
+    assert _run(engine, tmp_path, *org, "--country", "CH").returncode == 0
+    user = ("user", "create", "--org", "CDWG", "--role", "admin")
+    bad_name = _run(engine, tmp_path, *user, "First Admin")
+    assert bad_name.returncode == 1 and "Traceback" not in bad_name.stderr
+    assert "username: String should match pattern '^[a-z0-9._-]+$'" in bad_name.stderr
+    made = _run(engine, tmp_path, *user, "admin", "--name", "First administrator")
+    assert made.returncode == 0, made.stderr
+    assert "admin (admin, CDWG)" in made.stdout
+    token = _run(engine, tmp_path, "token", "create", "admin")
+    assert token.returncode == 0 and token.stdout.startswith("cst_")
+    again = _run(engine, tmp_path, *user, "admin")
+    assert again.returncode == 1 and "already exists" in again.stderr

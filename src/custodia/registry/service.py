@@ -67,6 +67,14 @@ def list_organizations(session: Session) -> list[OrganizationOut]:
     return [OrganizationOut.model_validate(row) for row in rows]
 
 
+def get_organization_by_code(session: Session, *, code: str) -> OrganizationOut:
+    org = session.scalar(select(m.Organization).where(m.Organization.code == code))
+    if org is None:
+        known = ", ".join(o.code for o in list_organizations(session)) or "none yet"
+        raise NotFound(f"no organization with code {code!r} (known: {known})")
+    return OrganizationOut.model_validate(org)
+
+
 def create_user(session: Session, *, user_in: UserIn, actor_id: int | None = None) -> UserOut:
     if session.get(m.Organization, user_in.organization_id) is None:
         raise NotFound(f"no organization with id {user_in.organization_id}")
