@@ -108,7 +108,8 @@ def test_a_decision_at_the_command_line_names_who_made_it(world: World, tmp_path
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "adjudicating identity candidates is for the role analyst" in refused.stderr
     unknown = _run(world.engine, tmp_path, *decide, "--user", "nobody")
-    assert unknown.returncode == 1 and "no user named 'nobody'" in unknown.stderr
+    assert unknown.returncode == 1
+    assert "no user named 'nobody': name the registered user" in unknown.stderr
     show = ("identity", "queue", "show", str(item["id"]), "--json")
     untouched = json.loads(_run(world.engine, tmp_path, *show).stdout)
     assert untouched["status"] == "open" and untouched["decisions"] == []

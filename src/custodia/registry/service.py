@@ -111,7 +111,13 @@ def get_user_by_username(session: Session, *, username: str) -> UserOut:
 def acting_user(session: Session, *, username: str, policy: Policy) -> UserOut:
     """The registered user an operator at the command line acts as, refused unless the
     role policy lets that user do what the command does: the record names who did it."""
-    user = get_user_by_username(session, username=username)
+    try:
+        user = get_user_by_username(session, username=username)
+    except NotFound:
+        raise NotFound(
+            f"no user named {username!r}: name the registered user who does this with --user "
+            "(`custodia user create` registers one)"
+        ) from None
     policy.check(username=user.username, role=user.role)
     return user
 
