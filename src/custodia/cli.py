@@ -609,6 +609,20 @@ def user_create(
     console.print(f"user {user.id}: {user.username} ({user.role.value}, {found.code})")
 
 
+@user_app.command("list")
+def user_list() -> None:
+    """Every user, with role and organization."""
+    from custodia.registry import service as registry
+
+    with read_session() as session:
+        users = registry.list_users(session)
+        orgs = {o.id: o.code for o in registry.list_organizations(session)}
+    table = Table("id", "username", "name", "role", "organization")
+    for u in users:
+        table.add_row(str(u.id), u.username, u.display_name, u.role.value, orgs[u.organization_id])
+    console.print(table)
+
+
 @token_app.command("create")
 def token_create(
     user: Annotated[str, typer.Argument(help="username")],

@@ -127,3 +127,13 @@ def test_a_duplicate_is_a_conflict_and_leaves_no_trace(api: Api) -> None:
 
     assert "HSK-01" in problem["detail"]
     assert api.get("analyst", "/facilities").json()["total"] == 4
+
+
+def test_a_monitor_reads_who_is_who_behind_the_ids_of_the_audit_log(api: Api) -> None:
+    org = {"code": "IQ-CTS", "name": "Counter-Terrorism Service", "kind": "agency", "country": "IQ"}
+    assert api.post("admin", "/organizations", json=org).status_code == 201
+    users = api.get("monitor", "/users").json()["items"]
+    by_id = {u["id"]: (u["username"], u["role"]) for u in users}
+    audited = api.get("monitor", "/audit", params={"limit": 100}).json()["items"]
+    (created,) = [a for a in audited if a["detail"] == "IQ-CTS"]
+    assert by_id[created["actor_id"]] == ("admin", "admin")

@@ -207,3 +207,5 @@ def test_a_new_installation_gets_its_first_administrator_from_the_command_line(
     assert token.returncode == 0 and token.stdout.startswith("cst_")
     again = _run(engine, tmp_path, *user, "admin")
     assert again.returncode == 1 and "already exists" in again.stderr
+    listed = _run(engine, tmp_path, "user", "list")
+    assert "First administrator" in listed.stdout and "CDWG" in listed.stdout

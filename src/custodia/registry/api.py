@@ -69,6 +69,12 @@ def create_organization(
     return registry.create_organization(session, org_in=org_in, actor_id=actor.user_id)
 
 
+@router.get("/users")
+async def list_users(read: Read, paging: Paging) -> Page[UserOut]:
+    """Who is who: the audit log and the ledger name users by id."""
+    return paginate(await read(registry.list_users), paging)
+
+
 @router.post("/users", status_code=201, responses=WRITE)
 def create_user(user_in: UserIn, actor: Administrator, session: WriteSession) -> UserOut:
     return registry.create_user(session, user_in=user_in, actor_id=actor.user_id)
