@@ -8,6 +8,7 @@ EXPECTED = {
     ("get", "/health"),
     ("get", "/organizations"),
     ("post", "/organizations"),
+    ("get", "/users"),
     ("post", "/users"),
     ("post", "/users/{user_id}/tokens"),
     ("get", "/facilities"),
