@@ -59,6 +59,20 @@ def synthetic_registry(n: int, seed: int = 5) -> list[Profile]:
     return out
 
 
+def _iraqi(ident: int, name: str, *, dob: str, town: str, kind: str = "primary") -> Profile:
+    """An Iraqi detainee's record known by one name, without a mother's name."""
+    return profile_of(
+        ident,
+        names=[(name, kind)],
+        date_of_birth=dob,
+        nationalities=["IQ"],
+        mother_name=None,
+        place_of_birth=town,
+        sex="M",
+        category="detainee",
+    )
+
+
 def weigher(profiles: Sequence[Profile]) -> Weigher:
     df: Counter[str] = Counter(k for p in profiles for k in p.keys)
     return idf_weigher(dict(df), len(profiles))
@@ -293,16 +307,7 @@ def test_a_man_recorded_twice_competes_once_for_a_nom_de_guerre() -> None:
     # Abu Dharr is one of two men of his town and year: Khalid (recorded twice, under two
     # spellings) or Omar. Khalid's two records are one man, not two rivals of Omar.
     def mosul_1971(ident: int, name: str, kind: str = "primary") -> Profile:
-        return profile_of(
-            ident,
-            names=[(name, kind)],
-            date_of_birth="1971",
-            nationalities=["IQ"],
-            mother_name=None,
-            place_of_birth="Mosul",
-            sex="M",
-            category="detainee",
-        )
+        return _iraqi(ident, name, dob="1971", town="Mosul", kind=kind)
 
     profiles = [
         mosul_1971(1, "Khalid Hamza Salih al-Jubouri"),
@@ -326,16 +331,7 @@ def test_a_record_of_the_man_and_his_father_alone_meets_his_fuller_record() -> N
     # The clerk wrote "Ahmed ibn Ahmed" and left out the part the other record ends with;
     # the registry holds namesakes of the other parts, born other years.
     def record(ident: int, name: str, dob: str) -> Profile:
-        return profile_of(
-            ident,
-            names=[(name, "primary")],
-            date_of_birth=dob,
-            nationalities=["IQ"],
-            mother_name=None,
-            place_of_birth="Baqubah",
-            sex="M",
-            category="detainee",
-        )
+        return _iraqi(ident, name, dob=dob, town="Baqubah")
 
     crowd = [
         record(10 + i, f"Ahmed {father} Adel", str(1960 + i))
