@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from custodia.registry.policy import Policy
 
 console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one readable error line and exit non-zero."""
+    # escaped: a message quoting "[a-z0-9._-]" or "[Latn]" is text, not Rich markup
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
 
 # Who does what a command writes or reads under audit: the operator names a registered
 # user, whose role the API's policy must allow (``acting_user_id``); records and the audit
@@ -40,16 +49,6 @@ def acting_user_id(session: Session, username: str | None, policy: Policy) -> in
     if username is None:
         return None
     return registry.acting_user(session, username=username, policy=policy).id
-
-
-err_console = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one readable error line and exit non-zero."""
-    # escaped: a message quoting "[a-z0-9._-]" or "[Latn]" is text, not Rich markup
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    sys.exit(code)
 
 
 @contextmanager

@@ -27,8 +27,14 @@ from sqlalchemy.orm import Session
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Unauthorized
 from custodia.registry import service as registry
-from custodia.registry.models import Role
-from custodia.registry.policy import WRITE_CUSTODY, Policy
+from custodia.registry.policy import (
+    ADMINISTER,
+    ASSESS_THREAT,
+    READ_AUDIT_LOG,
+    REQUEST_CHECKPOINT,
+    WRITE_CUSTODY,
+    Policy,
+)
 from custodia.registry.schemas import Actor
 
 P = ParamSpec("P")
@@ -111,11 +117,6 @@ async def current_actor(
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def require(action: str, *roles: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
-    """A dependency that lets the request through only for one of ``roles``."""
-    return allow(Policy(action, roles))
-
-
 def allow(policy: Policy) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     """A dependency that lets the request through only for a role ``policy`` names."""
 
@@ -126,20 +127,12 @@ def allow(policy: Policy) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     return check
 
 
-# The role policy of the API. A monitor reads everything and writes nothing, except that
-# asking for a signed checkpoint is how a monitor reads the ledger's state.
-Administrator = Annotated[
-    Actor,
-    Depends(require("administering organizations, users, tokens and facilities", Role.ADMIN)),
-]
+# The role policy (registry.policy) as the API's dependencies.
+Administrator = Annotated[Actor, Depends(allow(ADMINISTER))]
 CustodyWriter = Annotated[Actor, Depends(allow(WRITE_CUSTODY))]
-ThreatAssessor = Annotated[
-    Actor, Depends(require("setting a facility's threat level", Role.PLANNER, Role.ADMIN))
-]
-Auditor = Annotated[Actor, Depends(require("reading the audit log", Role.ADMIN, Role.MONITOR))]
-CheckpointRequester = Annotated[
-    Actor, Depends(require("requesting a signed checkpoint", Role.ADMIN, Role.MONITOR))
-]
+ThreatAssessor = Annotated[Actor, Depends(allow(ASSESS_THREAT))]
+Auditor = Annotated[Actor, Depends(allow(READ_AUDIT_LOG))]
+CheckpointRequester = Annotated[Actor, Depends(allow(REQUEST_CHECKPOINT))]
 
 
 def _read(context: Context) -> Iterator[Session]:

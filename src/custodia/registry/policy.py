@@ -23,6 +23,12 @@ class Policy(NamedTuple):
             )
 
 
+# A monitor reads everything and writes nothing, except that asking for a signed checkpoint
+# is how a monitor reads the ledger's state.
+ADMINISTER = Policy("administering organizations, users, tokens and facilities", (Role.ADMIN,))
+ASSESS_THREAT = Policy("setting a facility's threat level", (Role.PLANNER, Role.ADMIN))
+READ_AUDIT_LOG = Policy("reading the audit log", (Role.ADMIN, Role.MONITOR))
+REQUEST_CHECKPOINT = Policy("requesting a signed checkpoint", (Role.ADMIN, Role.MONITOR))
 ADJUDICATE_IDENTITY = Policy(
     "adjudicating identity candidates", (Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN)
 )
