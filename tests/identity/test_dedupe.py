@@ -341,3 +341,37 @@ def test_a_record_of_the_man_and_his_father_alone_meets_his_fuller_record() -> N
     assert (1, 2) in dedupe.candidate_pairs(profiles)
     found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD)
     assert (1, 2) in {(a, b) for a, b, _, _ in found}
+
+
+def test_a_nom_de_guerre_naming_his_country_counts_as_his_nationality_not_as_his_family() -> None:
+    # "al-Ustrali" (the Australian) is not a family name: not finding it among Khaled's
+    # names says nothing; the clerk who wrote "Abu Hamza al-Ustrali" noted no nationality,
+    # and the nisba stands in for one.
+    def record(ident: int, name: str, kind: str, nationality: str | None) -> Profile:
+        return profile_of(
+            ident,
+            names=[(name, kind)],
+            date_of_birth="1971",
+            nationalities=[nationality] if nationality else [],
+            mother_name=None,
+            place_of_birth="Sydney",
+            sex="M",
+            category="detainee",
+        )
+
+    profiles = [
+        record(1, "Khaled bin Hussein Alkhateeb", "primary", "AU"),
+        record(2, "Abu Hamza Alustrali", "nom_de_guerre", None),
+        record(3, "Abu Muslim al-Almani", "nom_de_guerre", None),
+        *synthetic_registry(300),
+    ]
+    for p in profiles[3:]:
+        p.ident += 3
+    found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.01, workers=1)
+    by_pair = {(a, b): (p, e["explanation"]) for a, b, p, e in found}
+    australian, australian_why = by_pair[1, 2]
+    german, german_why = by_pair[1, 3]
+    assert not any("nisba of the nom de guerre" in line for line in australian_why)
+    assert any("nisba of origin and nationality agrees" in line for line in australian_why)
+    assert any("nisba of origin and nationality differs" in line for line in german_why)
+    assert australian > german

@@ -16,7 +16,9 @@ disagree the side attributes do not link them (brothers, sisters and twins share
 place, nationality and sometimes the day of birth). Side evidence decides only when one
 record is known by a kunya or nom de guerre alone; the nisba of that nom de guerre found
 among the other record's names counts too, its u being its frequency among records of the
-same nationality (so "al-Iraqi" for an Iraqi proves little).
+same nationality (so "al-Iraqi" for an Iraqi proves little). A nisba of origin (origins.py:
+"al-Ustrali", "al-Muhajir") is no family name, so its absence from the other record's names
+costs nothing; where the nom-de-guerre record holds no nationality it stands in for one.
 
 The prior is the chance that two records drawn at random are one man: the rate of
 duplicates found by name, over the registry size. A record known only by kunya or nom de
@@ -37,6 +39,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from custodia.identity import origins
 from custodia.identity.components import clusters
 from custodia.identity.scoring import Profile
 
@@ -50,6 +53,7 @@ M_DEFAULT = {
     "mother": 0.95,
     "kunya": 0.3,
     "nisba": 0.5,
+    "origin": 0.9,
     "sex": 0.99,
     "category": 0.99,
 }
@@ -195,13 +199,34 @@ class SideModel:
             out.append(("kunya", not ka.isdisjoint(kb)))
         for x, y in ((a_id, b_id), (b_id, a_id)):
             if x in self.nisba:
-                out.append(("nisba", self.nisba[x] in self.skeletons[y]))
+                out.extend(self._nisba_level(x, y))
                 break
         return out
+
+    def _nisba_level(self, x: int, y: int) -> list[tuple[str, bool]]:
+        """How the nisba of ``x``'s nom de guerre compares with record ``y``: found among
+        y's names, or not; but a nisba of origin ("al-Ustrali", "al-Muhajir") is not a
+        family name, so its absence from y's names says nothing, and where x records no
+        nationality it stands in for one (its agreement with y's)."""
+        nisba = self.nisba[x]
+        if nisba in self.skeletons[y]:
+            return [("nisba", True)]
+        if not origins.names_origin(nisba):
+            return [("nisba", False)]
+        other = self.rows[y]["nationality"]
+        if self.rows[x]["nationality"] or not other:
+            return []
+        return [("origin", origins.agrees_with(nisba, other))]
 
     def _nisba_u(self, nisba: str, other: int) -> float:
         nat = self.rows[other]["nationality"]
         return max(self.nisba_freq[nat, nisba], 1) / max(self.freq["nationality_all"][nat], 1)
+
+    def _origin_u(self, nisba: str) -> float:
+        """The share of records whose nationality a nisba of origin agrees with."""
+        counts = self.freq["nationality_all"]
+        agree = sum(c for nat, c in counts.items() if nat and origins.agrees_with(nisba, nat))
+        return min(max(agree, 1) / max(sum(counts.values()), 1), M_RANGE[1])
 
     def _u(self, field: str, value: Any) -> float:
         return max(self.freq[field][value], 1) / self.present[field]
@@ -338,6 +363,7 @@ class SideModel:
             ("category", "category", "category"),
             ("kunya", "kunya", "kunya"),
             ("nisba", "nisba", "nisba of the nom de guerre"),
+            ("origin", "nisba", "nisba of origin and nationality"),
         ):
             if field not in levels:
                 continue
@@ -347,6 +373,8 @@ class SideModel:
             elif field == "nisba":
                 x, y = (a_id, b_id) if a_id in self.nisba else (b_id, a_id)
                 u = self._nisba_u(self.nisba[x], y)
+            elif field == "origin":
+                u = self._origin_u(self.nisba[a_id if a_id in self.nisba else b_id])
             else:
                 u = self._u(field, a[key])
             if levels[field]:

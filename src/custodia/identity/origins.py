@@ -1,0 +1,109 @@
+"""Nisbas of origin: the last part of a nom de guerre that says where a man comes from.
+
+"Abu Hamza al-Ustrali" is "the Australian", "Abu Muslim al-Shishani" "the Chechen", "Abu
+Bakr al-Ansari" a local supporter and "Abu Dharr al-Muhajir" a foreigner who came to fight.
+Such a nisba is not a family name: it is not expected among the man's names in his other
+record, but it should agree with his nationality. A family or tribal nisba ("al-Jubouri",
+"al-Shammari") is expected among his names, and is compared with them (side.py).
+
+The table is keyed by the name skeleton (names.py) so that every spelling, Arabic script
+included, meets it: "al-Iraqi", "el Iraqy", "العراقي" are one key.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from custodia.identity.names import parse_name
+
+# Where the fighting and the camps are: a local supporter ("ansari") is from here, an
+# emigrant ("muhajir") from anywhere else.
+LOCAL_COUNTRIES = frozenset({"SY", "IQ"})
+
+# Latin spellings of each nisba of origin -> the nationalities it names. Levantine and
+# regional nisbas name several states; "Kurdi" names a people across four.
+_ORIGINS: dict[str, tuple[str, ...]] = {
+    "Iraqi": ("IQ",),
+    "Shami": ("SY", "LB", "JO", "PS"),
+    "Tunisi Tounsi": ("TN",),
+    "Jazrawi Saudi Najdi Hijazi": ("SA",),
+    "Maghribi Maghrebi": ("MA",),
+    "Misri Masri": ("EG",),
+    "Urduni": ("JO",),
+    "Lubnani": ("LB",),
+    "Filastini": ("PS",),
+    "Libi Liby": ("LY",),
+    "Jazairi Djazairi": ("DZ",),
+    "Yamani Yemeni": ("YE",),
+    "Kuwaiti": ("KW",),
+    "Sudani": ("SD",),
+    "Somali": ("SO",),
+    "Turki": ("TR",),
+    "Kurdi": ("IQ", "SY", "TR", "IR"),
+    "Shishani Chechani Daghestani": ("RU",),
+    "Uzbeki Uzbaki": ("UZ",),
+    "Tajiki": ("TJ",),
+    "Kazakhi Qazaqi": ("KZ",),
+    "Qirghizi Kyrgyzi": ("KG",),
+    "Turkmani": ("TM",),
+    "Adhari Azeri": ("AZ",),
+    "Jurji Gurji": ("GE",),
+    "Faransi Firansi": ("FR",),
+    "Almani": ("DE",),
+    "Britani Baritani Injlizi": ("GB",),
+    "Biljiki Beljiki": ("BE",),
+    "Hulandi Hollandi": ("NL",),
+    "Swidi": ("SE",),
+    "Danimarki": ("DK",),
+    "Nimsawi": ("AT",),
+    "Isbani": ("ES",),
+    "Amriki Amreeki": ("US",),
+    "Kanadi": ("CA",),
+    "Ustrali": ("AU",),
+    "Indunisi Indonesi": ("ID",),
+    "Malizi": ("MY",),
+    "Filibini": ("PH",),
+    "Hindi": ("IN",),
+    "Pakistani Bakistani": ("PK",),
+    "Afghani": ("AF",),
+    "Khurasani Khorasani": ("AF", "PK", "IR"),
+    "Bosni": ("BA",),
+    "Albani": ("AL", "XK"),
+    "Kosovi": ("XK",),
+    "Habashi": ("ET",),
+    "Iritri": ("ER",),
+    "Trinidadi": ("TT",),
+}
+_GENERIC = {"Ansari": True, "Muhajir": False}  # True: local; False: from elsewhere
+
+
+@cache
+def _table() -> dict[str, tuple[frozenset[str], bool]]:
+    """skeleton -> (countries, True when the countries are those it names, False when it
+    names any country but those)."""
+    out: dict[str, tuple[frozenset[str], bool]] = {}
+    for spellings, countries in _ORIGINS.items():
+        for spelling in spellings.split():
+            # skeletons drop vowels: "Saudi" and "Swidi" are one key, naming either
+            key = _skeleton(spelling)
+            known, _ = out.get(key, (frozenset(), True))
+            out[key] = (known | frozenset(countries), True)
+    for spelling, local in _GENERIC.items():
+        out[_skeleton(spelling)] = (LOCAL_COUNTRIES, local)
+    return out
+
+
+def _skeleton(spelling: str) -> str:
+    (token,) = parse_name(f"al-{spelling}").tokens
+    return token.skeleton
+
+
+def names_origin(skeleton: str) -> bool:
+    """Is this nisba skeleton one of origin (a place, "the emigrant", "the supporter")?"""
+    return skeleton in _table()
+
+
+def agrees_with(skeleton: str, nationality: str) -> bool:
+    """Does a nisba of origin agree with a nationality (ISO code)?"""
+    countries, within = _table()[skeleton]
+    return (nationality in countries) == within
