@@ -70,7 +70,7 @@ def main() -> None:
                     person_ids=sortie["manifest"],
                     actor_id=None,
                 )
-                service.depart(session, plan_id=summary.id, sortie=code)
+                service.depart(session, plan_id=summary.id, sortie=code, actor_id=None)
             received = [p for p in sortie["manifest"] if p != left_out.get(code)]
             with unit_of_work(engine) as session:
                 status = service.arrive(session, plan_id=summary.id, sortie=code, received=received)

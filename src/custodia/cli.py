@@ -454,7 +454,10 @@ def rollcall_discrepancies(
         items, total = rollcall.list_discrepancies(
             session, facility_id=facility_id, status=status, limit=200
         )
-    table = Table("id", "facility", "kind", "person", "detail", "opened", title=f"{total} {status}")
+        names = registry.usernames(session, user_ids={d.opened_by for d in items if d.opened_by})
+    table = Table(
+        "id", "facility", "kind", "person", "detail", "opened", "by", title=f"{total} {status}"
+    )
     for d in items:
         table.add_row(
             str(d.id),
@@ -463,6 +466,7 @@ def rollcall_discrepancies(
             str(d.person_id or ""),
             d.detail,
             d.opened_at.strftime("%Y-%m-%d %H:%M"),
+            names.get(d.opened_by, "") if d.opened_by else "",
         )
     console.print(table)
 

@@ -89,6 +89,8 @@ def test_a_roll_call_reconciles_against_the_records(world: World, people: dict[s
     }
     assert {d.status for d in result.discrepancies} == {"open"}
     assert {d.facility_id for d in result.discrepancies} == {world.prison_a}
+    # each names who took the count that opened it
+    assert {d.opened_by for d in result.discrepancies} == {world.users["custody_officer"]}
 
 
 def test_a_short_count_is_a_negative_difference(world: World, people: dict[str, int]) -> None:
@@ -159,6 +161,7 @@ def test_discrepancies_are_listed_until_resolved(world: World, people: dict[str,
     assert resolved.status == "resolved"
     assert resolved.resolution == "in the infirmary, counted there"
     assert resolved.resolved_at is not None
+    assert resolved.resolved_by == world.users["custody_officer"]
     assert [d.id for d in open_discrepancies(world, world.prison_a)] == [
         d.id for d in at_a if d.id != missing.id
     ]

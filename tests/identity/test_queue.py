@@ -589,11 +589,15 @@ def test_merging_two_records_custody_holds_both_of_opens_a_discrepancy_to_settle
         assert shown.person_a.custody == "in custody at HSK-01 Hasakah prison"
         assert shown.person_b is not None
         assert shown.person_b.custody == "in custody at QAM-01 Qamishli prison"
-        merged = identity.decide(session, item_id=ab, decision="same", note="", actor_id=None)
+        analyst = world.users["analyst"]
+        merged = identity.decide(session, item_id=ab, decision="same", note="", actor_id=analyst)
         assert merged.status == "same" and len(merged.warnings) == 1
         assert f"record {a} in custody at HSK-01 Hasakah prison" in merged.warnings[0]
         assert f"record {b} in custody at QAM-01 Qamishli prison" in merged.warnings[0]
         assert _held_twice(session) == [(world.prison_a, a), (world.prison_b, b)]
+        # each prison reads whose merge opened it
+        found, _ = rollcall.list_discrepancies(session)
+        assert {d.opened_by for d in found if d.kind == "held_twice"} == {analyst}
         # a record of a dead man cannot be one with a man held
         ghost = _proposed(session, dead, a)
         told = identity.decide(session, item_id=ghost, decision="same", note="", actor_id=None)

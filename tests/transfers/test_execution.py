@@ -118,9 +118,13 @@ def test_a_whole_operation_flown_through_the_ledger_ends_at_the_destination(
             states = custody.custody_states(session, person_ids=sortie["manifest"])
             assert {s.status for s in states.values()} == {Status.IN_TRANSIT}
         with unit_of_work(world.engine) as session:
-            service.depart(session, plan_id=plan["id"], sortie=sortie["id"])
+            service.depart(session, plan_id=plan["id"], sortie=sortie["id"], actor_id=officer)
             arrived = service.arrive(
-                session, plan_id=plan["id"], sortie=sortie["id"], received=sortie["manifest"]
+                session,
+                plan_id=plan["id"],
+                sortie=sortie["id"],
+                received=sortie["manifest"],
+                actor_id=officer,
             )
             assert not arrived.missing and not arrived.unexpected
             service.take_in(session, plan_id=plan["id"], sortie=sortie["id"], actor_id=officer)
@@ -143,26 +147,31 @@ def test_arrival_raises_discrepancies_for_missing_and_unexpected(world: World) -
     sortie = plan["sorties"][0]
     aboard = sortie["manifest"][:3]
     stranger = next(p for ps in held.values() for p in ps if p not in sortie["manifest"])
+    officer, admin = world.users["custody_officer"], world.users["admin"]
     with unit_of_work(world.engine) as session:
         service.board(
             session, plan_id=plan["id"], sortie=sortie["id"], person_ids=aboard, actor_id=None
         )
-        left = service.depart(session, plan_id=plan["id"], sortie=sortie["id"])
+        left = service.depart(session, plan_id=plan["id"], sortie=sortie["id"], actor_id=admin)
         assert left.left_behind == sorted(set(sortie["manifest"]) - set(aboard))
         status = service.arrive(
             session,
             plan_id=plan["id"],
             sortie=sortie["id"],
             received=[aboard[0], aboard[1], stranger],
+            actor_id=officer,
         )
     assert status.missing == [aboard[2]]
     assert status.unexpected == [stranger]
+    # the monitor reads who declared the aircraft gone and who counted it in
+    assert (status.departed_by, status.arrived_by) == (admin, officer)
+    assert status.departed_at is not None and status.arrived_at is not None
     with read_session(world.engine) as session:
-        kinds = {
-            (d.person_id, d.kind)
+        opened = {
+            (d.person_id, d.kind, d.opened_by)
             for d in session.scalars(select(Discrepancy).where(Discrepancy.status == "open"))
         }
-    assert kinds == {(aboard[2], "missing"), (stranger, "unexpected")}
+    assert opened == {(aboard[2], "missing", officer), (stranger, "unexpected", officer)}
 
 
 def test_boarding_refuses_anyone_off_manifest_or_failing_identity(world: World) -> None:

@@ -159,9 +159,13 @@ def test_a_whole_operation_through_holding_ends_at_the_destination(world: World)
                 person_ids=sortie["manifest"],
                 actor_id=officer,
             )
-            service.depart(session, plan_id=plan["id"], sortie=sortie["id"])
+            service.depart(session, plan_id=plan["id"], sortie=sortie["id"], actor_id=officer)
             service.arrive(
-                session, plan_id=plan["id"], sortie=sortie["id"], received=sortie["manifest"]
+                session,
+                plan_id=plan["id"],
+                sortie=sortie["id"],
+                received=sortie["manifest"],
+                actor_id=officer,
             )
             service.take_in(session, plan_id=plan["id"], sortie=sortie["id"], actor_id=officer)
         if sortie["kind"] == "shuttle":

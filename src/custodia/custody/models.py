@@ -60,6 +60,9 @@ class Discrepancy(Base):
     kind: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # who counted, reconciled or decided what opened it (a roll call's recorder, the
+    # officer who recorded an arrival, the reviewer whose merge found a man held twice)
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -133,6 +133,7 @@ def _open_discrepancies(
             "person_id": pid,
             "kind": "missing",
             "opened_at": now,
+            "opened_by": roll_call.recorded_by,
             "status": "open",
             "detail": "recorded as held here but not counted",
         }
@@ -145,6 +146,7 @@ def _open_discrepancies(
             "person_id": pid,
             "kind": "unexpected",
             "opened_at": now,
+            "opened_by": roll_call.recorded_by,
             "status": "open",
             "detail": "counted here but recorded as "
             + elsewhere.get(pid, Status.NOT_HELD.value.replace("_", " ")),
@@ -159,6 +161,7 @@ def _open_discrepancies(
                 "person_id": None,
                 "kind": "count",
                 "opened_at": now,
+                "opened_by": roll_call.recorded_by,
                 "status": "open",
                 "detail": f"counted {roll_call.present_count}, records say "
                 f"{roll_call.expected_count}",
@@ -197,8 +200,10 @@ def _discrepancy_out(row: Discrepancy) -> DiscrepancyOut:
         kind=row.kind,
         detail=row.detail,
         opened_at=row.opened_at,
+        opened_by=row.opened_by,
         status=row.status,
         resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by,
         resolution=row.resolution,
     )
 

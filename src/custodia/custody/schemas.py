@@ -253,8 +253,10 @@ class DiscrepancyOut(BaseModel):
     kind: str
     detail: str
     opened_at: dt.datetime
+    opened_by: int | None = None  # user id (GET /users)
     status: str
     resolved_at: dt.datetime | None = None
+    resolved_by: int | None = None
     resolution: str | None = None
 
 

@@ -643,16 +643,23 @@ def open_discrepancy_ids(session: Session, *, person_ids: Collection[int], kind:
 
 
 def open_discrepancy(
-    session: Session, *, facility_id: int, person_id: int | None, kind: str, detail: str
+    session: Session,
+    *,
+    facility_id: int,
+    person_id: int | None,
+    kind: str,
+    detail: str,
+    opened_by: int | None,
 ) -> int:
     """Open a discrepancy outside a roll call (e.g. a transfer's arrival reconciliation), in
-    the caller's transaction; returns its id."""
+    the caller's transaction, naming the user whose action opened it; returns its id."""
     row = Discrepancy(
         facility_id=facility_id,
         person_id=person_id,
         kind=kind,
         detail=detail,
         opened_at=utc_now(),
+        opened_by=opened_by,
         status="open",
     )
     session.add(row)

@@ -501,14 +501,16 @@ def decide(
     item.updated_at = now
     session.flush()
     if joined is not None:
-        _open_held_twice(session, item.id, *joined)
+        _open_held_twice(session, item.id, *joined, actor_id=actor_id)
     return get_item(session, item_id=item_id)
 
 
 HELD_TWICE = "held_twice"  # the custody discrepancy a merge opens
 
 
-def _open_held_twice(session: Session, item_id: int, side_a: set[int], side_b: set[int]) -> None:
+def _open_held_twice(
+    session: Session, item_id: int, side_a: set[int], side_b: set[int], *, actor_id: int | None
+) -> None:
     """A merge of records custody holds both of (or holds one of and records the other
     dead) leaves one person held twice: the roll counts the person twice, or holds someone
     recorded dead. The merge stands (the analyst judged the identity); custody must say
@@ -544,6 +546,7 @@ def _open_held_twice(session: Session, item_id: int, side_a: set[int], side_b: s
                 f"one person: {account}. Count the person, then record a CORRECTION on the "
                 "record that is wrong (or split the decision if the merge is wrong)"
             ),
+            opened_by=actor_id,
         )
 
 

@@ -149,7 +149,13 @@ def board(
 def depart(
     plan_id: int, sortie: str, at: TimeIn, actor: CustodyWriter, session: WriteSession
 ) -> SortieStatus:
-    return service.depart(session, plan_id=plan_id, sortie=sortie, occurred_at=at.occurred_at)
+    return service.depart(
+        session,
+        plan_id=plan_id,
+        sortie=sortie,
+        actor_id=actor.user_id,
+        occurred_at=at.occurred_at,
+    )
 
 
 @router.post("/transfers/plans/{plan_id}/sorties/{sortie}/arrive", responses=WRITE)

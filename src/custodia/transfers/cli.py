@@ -247,12 +247,13 @@ def board(
 
 
 @app.command("depart")
-def depart(plan_id: int, sortie: str) -> None:
+def depart(plan_id: int, sortie: str, user: UserOption = "admin") -> None:
     """Record a sortie's departure."""
     from custodia.transfers import service
 
     with unit_of_work() as session:
-        status = service.depart(session, plan_id=plan_id, sortie=sortie)
+        actor_id = acting_user_id(session, user, WRITE_CUSTODY)
+        status = service.depart(session, plan_id=plan_id, sortie=sortie, actor_id=actor_id)
     _render_status(status)
 
 

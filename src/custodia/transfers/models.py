@@ -68,7 +68,9 @@ class TransferSortie(Base):
     movement_id: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="planned")
     departed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    departed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     arrived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    arrived_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 

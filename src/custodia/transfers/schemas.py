@@ -78,6 +78,10 @@ class SortieStatus(BaseModel):
     missing: list[int] = Field(default_factory=list)
     unexpected: list[int] = Field(default_factory=list)
     discrepancy_ids: list[int] = Field(default_factory=list)
+    departed_at: dt.datetime | None = None
+    departed_by: int | None = None  # user id (GET /users) who recorded the departure
+    arrived_at: dt.datetime | None = None
+    arrived_by: int | None = None  # ... and the arrival's reconciliation
     monitor_notification_ref: str | None = None
 
 

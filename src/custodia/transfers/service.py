@@ -370,6 +370,10 @@ def _status(session: Session, row: TransferSortie, **extra: Any) -> SortieStatus
         boarded=[line.person_id for line in lines if line.boarded_seq is not None],
         received=[line.person_id for line in lines if line.received],
         taken_in=[line.person_id for line in lines if line.intake_seq is not None],
+        departed_at=row.departed_at,
+        departed_by=row.departed_by,
+        arrived_at=row.arrived_at,
+        arrived_by=row.arrived_by,
         monitor_notification_ref=_notification_ref(session, row),
         **extra,
     )
@@ -454,12 +458,19 @@ def board(
 
 
 def depart(
-    session: Session, *, plan_id: int, sortie: str, occurred_at: dt.datetime | None = None
+    session: Session,
+    *,
+    plan_id: int,
+    sortie: str,
+    actor_id: int | None,
+    occurred_at: dt.datetime | None = None,
 ) -> SortieStatus:
+    """The aircraft left: who boarded is final, who did not is left behind."""
     row = _sortie(session, plan_id, sortie)
     _require(row, ("boarding",), "record the departure of")
     row.status = "departed"
     row.departed_at = occurred_at or utc_now()
+    row.departed_by = actor_id
     session.flush()
     status = _status(session, row)
     status.left_behind = sorted(set(status.manifest) - set(status.boarded))
@@ -504,6 +515,7 @@ def arrive(
             person_id=pid,
             kind="missing",
             detail=f"boarded sortie {row.code} ({row.movement_id}) but not received",
+            opened_by=actor_id,
         )
         for pid in missing
     ]
@@ -515,6 +527,7 @@ def arrive(
             kind="unexpected",
             detail=f"came off sortie {row.code} ({row.movement_id}) but was not boarded "
             "on it, or failed the identity check",
+            opened_by=actor_id,
         )
         for pid in unexpected
     ]
@@ -522,6 +535,7 @@ def arrive(
         lines[pid].received = True
     row.status = "arrived"
     row.arrived_at = occurred_at or utc_now()
+    row.arrived_by = actor_id
     session.flush()
     return _status(session, row, missing=missing, unexpected=unexpected, discrepancy_ids=opened)
 
