@@ -48,6 +48,34 @@ def test_search_route_weighs_the_mother_and_the_birthplace(api: Api) -> None:
     assert "mother's name" in blank.json()["detail"]
 
 
+def test_a_nom_de_guerre_searched_with_a_birth_year_lists_the_men_it_may_stand_for(
+    api: Api,
+) -> None:
+    # "Abu Hamza al-Ustrali, born 1971" shares no name with Khaled's record: his birth year
+    # and nationality find him; a woman of that year and nationality is no "Abu"; a man
+    # born in 1985 is not in the running
+    khaled = api.register(
+        "Khaled bin Hussein Alkhateeb", nationalities=("AU",), date_of_birth="1971"
+    )
+    woman = api.register(
+        "Emily Rossi", nationalities=("AU",), date_of_birth="1971-02", sex="F",
+        category="camp_resident",
+    )  # fmt: skip
+    api.register("Daniel Peters", nationalities=("AU",), date_of_birth="1985")
+    asked = {"name": "Abu Hamza al-Ustrali", "dob": "1971", "nationality": "AU"}
+    found = api.get("analyst", "/identity/search", params=asked).json()
+    behind = found["behind_the_nom_de_guerre"]
+    assert [c["person_id"] for c in behind][:1] == [khaled]
+    assert woman not in [c["person_id"] for c in behind]
+    assert any("nationality agrees" in line for line in behind[0]["explanation"])
+    assert behind[0]["custody"] == "not held"
+    # a real name, or a nom de guerre without a birth year, is searched by its names alone
+    named = api.get("analyst", "/identity/search", params={**asked, "name": "Khaled Hussein"})
+    assert named.json()["behind_the_nom_de_guerre"] == []
+    no_year = api.get("analyst", "/identity/search", params={**asked, "dob": None})
+    assert no_year.json()["behind_the_nom_de_guerre"] == []
+
+
 def test_queue_decisions_are_for_reviewers_and_recorded(api: Api) -> None:
     a = api.register("Khalid Hamza al-Jubouri")
     b = api.register("Khaled Hamzah Aljubouri")

@@ -169,6 +169,13 @@ def test_an_analyst_searches_by_name_and_opens_who_a_record_is(api: Api) -> None
     assert found.status_code == 200
     assert f'href="/web/identity/persons/{a}"' in found.text
     assert "date of birth" in found.text  # each candidate's evidence, in words
+    # a nom de guerre and a birth year: the men it may stand for, under their own names
+    khaled = api.register(
+        "Khaled bin Hussein Alkhateeb", nationalities=("AU",), date_of_birth="1971"
+    )
+    behind = _page(api, "/web/identity/search?name=Abu+Hamza+al-Ustrali&dob=1971&nationality=AU")
+    assert behind.status_code == 200 and "may stand for" in behind.text
+    assert f'href="/web/identity/persons/{khaled}"' in behind.text
     bad = _page(api, "/web/identity/search?name=Baghdadi&dob=around+1980")
     assert bad.status_code == 422 and 'class="error"' in bad.text
     api.client.post(f"/web/identity/queue/{item}/decision", data={"decision": "same"})

@@ -13,7 +13,7 @@ from rich.table import Table
 from custodia.clikit import UserOption, acting_user_id, console, print_json, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
-from custodia.identity.schemas import PersonBrief, ReviewItemOut
+from custodia.identity.schemas import Candidate, PersonBrief, ReviewItemOut
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
@@ -50,10 +50,19 @@ def search(
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
-    table = Table(title=f"candidates for {name!r}")
+    console.print(_candidate_table(f"candidates for {name!r}", result.candidates))
+    if result.behind_the_nom_de_guerre:
+        title = f"no name in common: the men {name!r} may stand for"
+        console.print(_candidate_table(title, result.behind_the_nom_de_guerre))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _candidate_table(title: str, candidates: list[Candidate]) -> Table:
+    table = Table(title=title)
     for column in ("person", "score", "names", "born", "nat.", "custody now", "why"):
         table.add_column(column)
-    for c in result.candidates:
+    for c in candidates:
         person = (
             str(c.person_id) if c.survivor_id == c.person_id else f"{c.person_id}→{c.survivor_id}"
         )
@@ -66,9 +75,7 @@ def search(
             c.custody or "",
             "\n".join(c.explanation),
         )
-    console.print(table)
-    for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+    return table
 
 
 @app.command("compare")

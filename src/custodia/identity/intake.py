@@ -67,15 +67,27 @@ def duplicates_of(session: Session, profile: Profile) -> list[Scored]:
     return [*named, *(s for s in side if s.ident not in seen)]
 
 
+def known_only_by_a_nom_de_guerre(profile: Profile) -> bool:
+    """Is the record known only by a kunya or nom de guerre, with a birth year to block on?"""
+    (row,) = dedupe.features([profile])
+    return bool(row["weak_only"]) and row["year_lo"] is not None
+
+
 def nom_de_guerre_duplicates(
-    session: Session, profile: Profile, named: Sequence[Scored] = ()
+    session: Session,
+    profile: Profile,
+    named: Sequence[Scored] = (),
+    *,
+    threshold: float = REVIEW_THRESHOLD,
+    limit: int = CANDIDATES_PER_RECORD,
 ) -> list[Scored]:
     """For a record known only by a kunya or nom de guerre ("Abu Hamza al-Almani"), the
     registry's records of his birthplace (or, without one, his nationality) and birth year
     that his other attributes (day or month of birth, nationality, mother's name, the nisba
     of the nom de guerre, ...) make likely to be him, weighed as the batch job weighs them
-    (side.py); ``named`` (what his names matched) compete with them. Empty for a record with
-    a real name or without a birth year."""
+    (side.py), the ``limit`` likeliest at or above ``threshold``; ``named`` (what his names
+    matched) compete with them. Empty for a record with a real name or without a birth
+    year."""
     (row,) = dedupe.features([profile])
     if not row["weak_only"] or row["year_lo"] is None:
         return []
@@ -99,12 +111,12 @@ def nom_de_guerre_duplicates(
     competing = [(min(profile.ident, s.ident), max(profile.ident, s.ident), s.score) for s in named]
     out: list[Scored] = []
     for a, b, probability, notes, bits in model.link(pairs, competing):
-        if probability >= REVIEW_THRESHOLD:
+        if probability >= threshold:
             other = b if a == profile.ident else a
             evidence = {"side_posterior": round(probability, 4), "side_bits": bits}
             out.append(Scored(other, probability, 0.0, "", "", tuple(notes), evidence))
     out.sort(key=lambda s: -s.score)
-    return out[:CANDIDATES_PER_RECORD]
+    return out[:limit]
 
 
 def _block(
@@ -162,16 +174,20 @@ def likely_duplicates(session: Session, profile: Profile) -> list[Scored]:
     identity (a record merged into another counts once): those scoring at least
     ``REVIEW_THRESHOLD`` once namesakes have shared the evidence."""
     scored = [
-        s
-        for s in index.search(session, profile, limit=CROWD + 1)
-        if s.ident != profile.ident and s.score >= REVIEW_THRESHOLD
+        s for s in index.search(session, profile, limit=CROWD + 1) if s.ident != profile.ident
     ]
     roots = queue.survivors(session, [s.ident for s in scored])
+    return likely_among([(s, roots[s.ident]) for s in scored])
+
+
+def likely_among(found: Sequence[tuple[Scored, int]]) -> list[Scored]:
+    """Of name matches (with the identity of each), the likely duplicates: one record per
+    identity, at or above ``REVIEW_THRESHOLD`` once namesakes have shared the evidence."""
     seen: set[int] = set()
     strong: list[Scored] = []
-    for s in scored:
-        if roots[s.ident] not in seen:
-            seen.add(roots[s.ident])
+    for s, root in found:
+        if s.score >= REVIEW_THRESHOLD and root not in seen:
+            seen.add(root)
             strong.append(s)
     shared = [_shared_among(s, len(strong)) for s in strong]
     return [s for s in shared if s.score >= REVIEW_THRESHOLD][:CANDIDATES_PER_RECORD]

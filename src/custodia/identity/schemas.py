@@ -112,6 +112,13 @@ class Candidate(BaseModel):
 class SearchResult(BaseModel):
     query: str
     candidates: list[Candidate]
+    behind_the_nom_de_guerre: list[Candidate] = Field(
+        default_factory=list,
+        description="for a name that is only a kunya or nom de guerre, given with a birth "
+        "year: records sharing no name with it that its birth year, birthplace, "
+        "nationality and mother's name make likely to be the man behind it (as intake "
+        "weighs a new record), likeliest first; the score is that likelihood",
+    )
     warnings: list[str] = Field(
         default_factory=list, description="what may make this result incomplete"
     )

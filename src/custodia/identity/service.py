@@ -32,6 +32,7 @@ from custodia.identity.scoring import (
     REVIEW_THRESHOLD,
     KnownName,
     Profile,
+    Scored,
     default_weight,
     score_profiles,
 )
@@ -195,7 +196,17 @@ def _query_profile(
         nationalities=[nationality] if nationality else [],
         mother_name=mother_name,
         place_of_birth=place_of_birth,
+        sex=_sex_of_kunya(name),
     )
+
+
+def _sex_of_kunya(name: str) -> str | None:
+    """A name that opens with a kunya says the sex: "Abu Hamza" (father of Hamza) is a man,
+    "Umm Hamza" a woman. Inside a name "Abu" may be a family's ("Fatima Abu Zaid")."""
+    tokens = parse_name(name).tokens
+    if tokens and tokens[0].role == "kunya_marker":
+        return {"abu": "M", "umm": "F"}.get(tokens[0].skeleton)
+    return None
 
 
 def search_persons(
@@ -210,13 +221,31 @@ def search_persons(
 ) -> SearchResult:
     """Candidate persons for a name in any script, best first, one per surviving identity,
     each with a score and the evidence in plain words (the mother's name and the place of
-    birth, when given, count as they do in de-duplication)."""
+    birth, when given, count as they do in de-duplication). For a name that is only a kunya
+    or nom de guerre, with a birth year, also the men it may stand for whose names it does
+    not share (``behind_the_nom_de_guerre``)."""
     if not 1 <= limit <= 100:
         raise Invalid("limit must be between 1 and 100")
     query = _query_profile(name, date_of_birth, nationality, mother_name, place_of_birth)
     found = index.search_identities(
         session, query, limit=limit, identity_of=lambda ids: queue.survivors(session, ids)
     )
+    behind = _men_behind_the_nom_de_guerre(session, query, found, limit)
+    warnings = []
+    if not index.index_is_current(session):
+        warnings.append(
+            "the name index was built by an older name model and may miss spellings: "
+            "run `custodia identity reindex` (or any batch job) to rebuild it"
+        )
+    return SearchResult(
+        query=name,
+        candidates=_candidates(session, found),
+        behind_the_nom_de_guerre=_candidates(session, behind),
+        warnings=warnings,
+    )
+
+
+def _candidates(session: Session, found: Found) -> list[Candidate]:
     # a candidate already held somewhere is what an intake team most needs to know
     where = custody.custody_in_words(session, person_ids=[s.ident for s, _, _ in found])
     out: list[Candidate] = []
@@ -236,13 +265,36 @@ def search_persons(
                 explanation=explanation,
             )
         )
-    warnings = []
-    if not index.index_is_current(session):
-        warnings.append(
-            "the name index was built by an older name model and may miss spellings: "
-            "run `custodia identity reindex` (or any batch job) to rebuild it"
-        )
-    return SearchResult(query=name, candidates=out, warnings=warnings)
+    return out
+
+
+# A record found by its other attributes for a nom de guerre is listed from this likelihood
+# up: below it, one man among a dozen alike is a guess.
+SIDE_FLOOR = 0.1
+Found = list[tuple[Scored, Profile, int]]  # index.search_identities
+
+
+def _men_behind_the_nom_de_guerre(
+    session: Session, query: Profile, found: Found, limit: int
+) -> Found:
+    """A query known only by a kunya or nom de guerre ("Abu Hamza al-Ustrali", born 1971)
+    shares no name with the man's own record: the records, other than those its names
+    found, that its birth year and other attributes make likely, weighed as intake weighs a
+    new record known so (intake.py), likeliest first, one per identity."""
+    if not intake.known_only_by_a_nom_de_guerre(query):
+        return []
+    named = intake.likely_among([(s, root) for s, _, root in found])
+    side = intake.nom_de_guerre_duplicates(session, query, named, threshold=SIDE_FLOOR, limit=limit)
+    profiles = index.load_profiles(session, [s.ident for s in side])
+    roots = queue.survivors(session, [s.ident for s in side])
+    seen = {root for _, _, root in found}
+    out: Found = []
+    for s in side:
+        root = roots.get(s.ident, s.ident)
+        if root not in seen:
+            seen.add(root)
+            out.append((s, profiles[s.ident], root))
+    return out
 
 
 def compare_names(name1: str, name2: str) -> Comparison:
