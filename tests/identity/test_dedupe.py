@@ -375,3 +375,29 @@ def test_a_nom_de_guerre_naming_his_country_counts_as_his_nationality_not_as_his
     assert any("nisba of origin and nationality agrees" in line for line in australian_why)
     assert any("nisba of origin and nationality differs" in line for line in german_why)
     assert australian > german
+
+
+def test_a_nom_de_guerre_meets_the_only_man_of_his_nationality_without_failing() -> None:
+    # Olav is the only Norwegian: the share of Norwegians whose names hold "al-Janabi" was
+    # 1 in 1 (one record at least), and a nisba every record holds cannot weigh a
+    # disagreement; the pair is weighed, not the job stopped
+    profiles = [
+        _iraqi(1, "Abu Hamza al-Janabi", dob="1983", town="Baiji", kind="nom_de_guerre"),
+        profile_of(
+            2,
+            names=[("Olav Hansen", "primary")],
+            date_of_birth="1983",
+            nationalities=["NO"],
+            mother_name=None,
+            place_of_birth="Baiji",
+            sex="M",
+            category="detainee",
+        ),
+        *synthetic_registry(100),
+    ]
+    for p in profiles[2:]:
+        p.ident += 2
+    found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.001, workers=1)
+    (why,) = [e["explanation"] for a, b, _, e in found if (a, b) == (1, 2)]
+    assert any("nisba of the nom de guerre differs" in line for line in why)
+    assert any("nationality differs" in line for line in why)

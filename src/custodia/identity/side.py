@@ -220,7 +220,8 @@ class SideModel:
 
     def _nisba_u(self, nisba: str, other: int) -> float:
         nat = self.rows[other]["nationality"]
-        return max(self.nisba_freq[nat, nisba], 1) / max(self.freq["nationality_all"][nat], 1)
+        share = max(self.nisba_freq[nat, nisba], 1) / max(self.freq["nationality_all"][nat], 1)
+        return min(share, M_RANGE[1])  # a value every record holds: disagreeing is not infinite
 
     def _origin_u(self, nisba: str) -> float:
         """The share of records whose nationality a nisba of origin agrees with."""
@@ -229,7 +230,7 @@ class SideModel:
         return min(max(agree, 1) / max(sum(counts.values()), 1), M_RANGE[1])
 
     def _u(self, field: str, value: Any) -> float:
-        return max(self.freq[field][value], 1) / self.present[field]
+        return min(max(self.freq[field][value], 1) / self.present[field], M_RANGE[1])
 
     def link(
         self,
