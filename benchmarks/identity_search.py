@@ -4,6 +4,13 @@ the time to screen every person against the UN list.
 Queries: the primary name of 500 random persons, written by another clerk where the scenario
 has such a record (its planted duplicates), else as registered; half with the year of birth.
 Each query is one `search_persons` call in its own read session, as the API serves it.
+Nom-de-guerre queries: each record the scenario planted as a man's nom de guerre alone,
+searched as an intake officer would type it (its name, date of birth, nationality, mother's
+name and birthplace, as far as the record holds them); reported:
+the latency, and how often the man's own record is listed, among the name candidates or
+among the men the nom de guerre may stand for (``behind_the_nom_de_guerre``). The record
+itself stays in the registry: its name finds it, and as a record known only by that nom de
+guerre it does not compete with the men behind it.
 Screening: the UN list is imported, 50 listed individuals are registered under one of
 their Good aliases (intake screening runs), then every person is screened; reported: the
 time, the hits, how many planted individuals their own entry hit in the review queue (intake
@@ -34,6 +41,7 @@ from custodia.identity.watchlist import read_un_xml
 from custodia.registry import service as registry
 from custodia.registry.models import PersonCategory, Sex
 from custodia.registry.schemas import NameIn, PersonIn
+from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info, percentiles
 
 UN_XML = (
@@ -69,6 +77,38 @@ def _plant(engine: Engine, rng: random.Random) -> list[tuple[int, frozenset[str]
     ]
 
 
+def _nom_de_guerre_queries(engine: Engine) -> dict[str, object]:
+    with read_session(engine) as session:
+        truth = scenario.duplicate_truth(session=session)
+        aliases = [(r, t) for r, t, kind in truth if kind == "alias"]
+        profiles = index.load_profiles(session, [r for r, _ in aliases])
+    samples: list[float] = []
+    by_name = behind = 0
+    for record, man in aliases:
+        p = profiles[record]
+        t0 = time.perf_counter()
+        with read_session(engine) as session:
+            found = identity.search_persons(
+                session,
+                name=p.names[0].parsed.text,
+                date_of_birth=p.dob_text,
+                nationality=p.nationalities[0] if p.nationalities else None,
+                mother_name=p.mother,
+                place_of_birth=p.place_of_birth,
+            )
+        samples.append((time.perf_counter() - t0) * 1000)
+        by_name += man in {c.person_id for c in found.candidates}
+        behind += man in {c.person_id for c in found.behind_the_nom_de_guerre}
+    n = max(len(aliases), 1)
+    return {
+        "queries": len(aliases),
+        "search_ms": percentiles(samples),
+        "man_listed_by_name": round(by_name / n, 4),
+        "man_listed_behind_the_nom_de_guerre": round(behind / n, 4),
+        "man_listed": round((by_name + behind) / n, 4),
+    }
+
+
 def main() -> None:
     url = sys.argv[1]
     engine = get_engine(url)
@@ -95,6 +135,8 @@ def main() -> None:
         samples.append((time.perf_counter() - t0) * 1000)
     stats = percentiles(samples)
     log(f"search {stats}")
+    nom_de_guerre = _nom_de_guerre_queries(engine)
+    log(f"nom de guerre queries {nom_de_guerre}")
     screen: dict[str, object] = {}
     if UN_XML.exists():
         with unit_of_work(engine) as session:
@@ -135,6 +177,7 @@ def main() -> None:
             "persons": len(ids),
             "queries": len(queries),
             "search_ms": stats,
+            "nom_de_guerre_queries": nom_de_guerre,
             "screening": screen,
             "targets": {
                 "search_p95_ms": check(stats["p95_ms"], at_most=50),

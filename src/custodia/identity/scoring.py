@@ -584,6 +584,11 @@ def _weak(name: KnownName) -> bool:
     return name.kind in WEAK_KINDS or name.parsed.has_kunya
 
 
+def known_only_by_kunya(profile: Profile) -> bool:
+    """Is every name of the record a kunya, a nom de guerre or a low-quality alias?"""
+    return bool(profile.names) and all(_weak(n) for n in profile.names)
+
+
 def score_profiles(
     query: Profile,
     cand: Profile,

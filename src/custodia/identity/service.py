@@ -34,6 +34,7 @@ from custodia.identity.scoring import (
     Profile,
     Scored,
     default_weight,
+    known_only_by_kunya,
     score_profiles,
 )
 from custodia.registry import service as registry
@@ -280,10 +281,12 @@ def _men_behind_the_nom_de_guerre(
     """A query known only by a kunya or nom de guerre ("Abu Hamza al-Ustrali", born 1971)
     shares no name with the man's own record: the records, other than those its names
     found, that its birth year and other attributes make likely, weighed as intake weighs a
-    new record known so (intake.py), likeliest first, one per identity."""
+    new record known so (intake.py), likeliest first, one per identity. The real names its
+    names found compete; a record known by that nom de guerre alone does not (it may be
+    another record of the very man behind it)."""
     if not intake.known_only_by_a_nom_de_guerre(query):
         return []
-    named = intake.likely_among([(s, root) for s, _, root in found])
+    named = intake.likely_among([(s, root) for s, p, root in found if not known_only_by_kunya(p)])
     side = intake.nom_de_guerre_duplicates(session, query, named, threshold=SIDE_FLOOR, limit=limit)
     profiles = index.load_profiles(session, [s.ident for s in side])
     roots = queue.survivors(session, [s.ident for s in side])
