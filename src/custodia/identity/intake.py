@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session
 from custodia.identity import dedupe, index, queue, screening
 from custodia.identity.dedupe import NAME_CERTAINTY
 from custodia.identity.names import parse_name
-from custodia.identity.scoring import ATTRIBUTE_YEARS, REVIEW_THRESHOLD, Profile, Scored
+from custodia.identity.scoring import (
+    ATTRIBUTE_YEARS,
+    REVIEW_THRESHOLD,
+    Profile,
+    Scored,
+    known_only_by_kunya,
+)
 from custodia.identity.side import SideModel
 from custodia.registry import service as registry
 
@@ -60,10 +66,16 @@ def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[in
 
 def duplicates_of(session: Session, profile: Profile) -> list[Scored]:
     """What intake queues for a new record: the records its names match and, for a record
-    known only by a nom de guerre, the records its other attributes match."""
+    known only by a nom de guerre, the records its other attributes match. Of the names it
+    matched, the real names compete with the latter; a record known by that nom de guerre
+    alone does not (it may be another record of the very man behind it)."""
     named = likely_duplicates(session, profile)
     seen = {s.ident for s in named}
-    side = nom_de_guerre_duplicates(session, profile, named)
+    if not known_only_by_a_nom_de_guerre(profile):
+        return named
+    found = index.load_profiles(session, list(seen))
+    real = [s for s in named if not known_only_by_kunya(found[s.ident])]
+    side = nom_de_guerre_duplicates(session, profile, real)
     return [*named, *(s for s in side if s.ident not in seen)]
 
 
