@@ -201,6 +201,12 @@ def _query_profile(
     )
 
 
+# A record found by its other attributes for a nom de guerre is listed from this likelihood
+# up: below it, one man among a dozen alike is a guess.
+SIDE_FLOOR = 0.1
+Found = list[tuple[Scored, Profile, int]]  # index.search_identities
+
+
 def _sex_of_kunya(name: str) -> str | None:
     """A name that opens with a kunya says the sex: "Abu Hamza" (father of Hamza) is a man,
     "Umm Hamza" a woman. Inside a name "Abu" may be a family's ("Fatima Abu Zaid")."""
@@ -267,12 +273,6 @@ def _candidates(session: Session, found: Found) -> list[Candidate]:
             )
         )
     return out
-
-
-# A record found by its other attributes for a nom de guerre is listed from this likelihood
-# up: below it, one man among a dozen alike is a guess.
-SIDE_FLOOR = 0.1
-Found = list[tuple[Scored, Profile, int]]  # index.search_identities
 
 
 def _men_behind_the_nom_de_guerre(
