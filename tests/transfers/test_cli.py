@@ -10,6 +10,7 @@ import yaml
 
 from custodia.custody import service as custody
 from custodia.db import read_session
+from custodia.transfers import service as transfers
 from custodia.transfers.operation import dump_operation
 from custodia.transfers.synthetic import synthetic_operation
 from tests.clirun import run_cli
@@ -93,12 +94,19 @@ def test_a_sortie_flown_from_the_command_line_names_who_recorded_each_event(
     assert "planner has the role planner" in refused.stderr
     officer = ("--user", "custody-officer")
     assert flown("board", "--all", *officer).returncode == 0
-    assert flown("depart").returncode == 0
+    assert flown("depart", "--user", "monitor").returncode == 1  # a monitor records nothing
+    assert flown("depart").returncode == 0  # admin
     received = [arg for p in sortie["manifest"] for arg in ("--received", str(p))]
     assert flown("arrive", *received, *officer).returncode == 0
     assert flown("intake", *officer).returncode == 0
     with read_session(world.engine) as session:
         history = custody.custody_history(session, person_id=sortie["manifest"][0])
+        status = transfers.sortie_status(session, plan_id=plan["id"], sortie=sortie["id"])
+    # departure and arrival are no ledger events: the sortie says who recorded them
+    assert (status.departed_by, status.arrived_by) == (
+        world.users["admin"],
+        world.users["custody_officer"],
+    )
     assert [(e.type, e.recorded_by) for e in history[-2:]] == [
         ("TRANSFER_OUT", world.users["custody_officer"]),
         ("TRANSFER_IN", world.users["custody_officer"]),
