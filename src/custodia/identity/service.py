@@ -287,7 +287,10 @@ def _men_behind_the_nom_de_guerre(
     if not intake.known_only_by_a_nom_de_guerre(query):
         return []
     named = intake.likely_among([(s, root) for s, p, root in found if not known_only_by_kunya(p)])
-    side = intake.nom_de_guerre_duplicates(session, query, named, threshold=SIDE_FLOOR, limit=limit)
+    # the records its names found take no place in this list
+    side = intake.nom_de_guerre_duplicates(
+        session, query, named, threshold=SIDE_FLOOR, limit=limit + len(found)
+    )
     profiles = index.load_profiles(session, [s.ident for s in side])
     roots = queue.survivors(session, [s.ident for s in side])
     seen = {root for _, _, root in found}
@@ -297,7 +300,7 @@ def _men_behind_the_nom_de_guerre(
         if root not in seen:
             seen.add(root)
             out.append((s, profiles[s.ident], root))
-    return out
+    return out[:limit]
 
 
 def compare_names(name1: str, name2: str) -> Comparison:
