@@ -52,7 +52,13 @@ from typing import Any
 
 from custodia.identity.components import clusters as clusters
 from custodia.identity.names import NameToken, ParsedName, parse_name
-from custodia.identity.scoring import Profile, Weigher, _weak, loose_fold, score_profiles
+from custodia.identity.scoring import (
+    Profile,
+    Weigher,
+    known_only_by_kunya,
+    loose_fold,
+    score_profiles,
+)
 from custodia.identity.side import SideModel
 
 Progress = Callable[[int, int, str | None], None]
@@ -89,7 +95,7 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
             dob_exact = lo.isoformat() if lo == hi else None
             month = f"{lo:%Y-%m}" if (lo.year, lo.month) == (hi.year, hi.month) else None
             year_lo, year_hi = lo.year, hi.year
-        weak_only = bool(p.names) and all(_weak(n) for n in p.names)
+        weak_only = known_only_by_kunya(p)
         nationality = p.nationalities[0] if p.nationalities else None
         pob = _fold(p.place_of_birth)
         pob_year = f"{pob}|{year_lo}" if pob and year_lo else None
