@@ -182,6 +182,8 @@ def test_an_analyst_searches_by_name_and_opens_who_a_record_is(api: Api) -> None
     who = _page(api, f"/web/identity/persons/{b}")
     assert who.status_code == 200
     assert f"Record {b}: identity {a}" in who.text  # the earlier record survives
+    # each record offers a search with its own details (a nom de guerre's men behind it)
+    assert "/web/identity/search?name=Abdulrahman+Khaled+Albaghdadi&amp;dob=1981-02-03" in who.text
     assert f'href="/web/identity/queue/{item}"' in who.text
     assert _page(api, "/web/identity/persons/999999").status_code == 404
 
