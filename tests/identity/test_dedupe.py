@@ -59,18 +59,32 @@ def synthetic_registry(n: int, seed: int = 5) -> list[Profile]:
     return out
 
 
-def _iraqi(ident: int, name: str, *, dob: str, town: str, kind: str = "primary") -> Profile:
-    """An Iraqi detainee's record known by one name, without a mother's name."""
+def _detainee(
+    ident: int,
+    name: str,
+    *,
+    dob: str,
+    nationality: str | None,
+    town: str | None = None,
+    kind: str = "primary",
+    mother: str | None = None,
+) -> Profile:
+    """A man's detainee record known by one name."""
     return profile_of(
         ident,
         names=[(name, kind)],
         date_of_birth=dob,
-        nationalities=["IQ"],
-        mother_name=None,
+        nationalities=[nationality] if nationality else [],
+        mother_name=mother,
         place_of_birth=town,
         sex="M",
         category="detainee",
     )
+
+
+def _iraqi(ident: int, name: str, *, dob: str, town: str, kind: str = "primary") -> Profile:
+    """An Iraqi detainee's record known by one name, without a mother's name."""
+    return _detainee(ident, name, dob=dob, nationality="IQ", town=town, kind=kind)
 
 
 def weigher(profiles: Sequence[Profile]) -> Weigher:
@@ -117,16 +131,7 @@ def test_candidate_pairs_stream_in_batches_without_repeats() -> None:
 
 
 def _man(ident: int, place: str, *, dob: str = "1984-03-02") -> Profile:
-    return profile_of(
-        ident,
-        names=[("Islam Hasanov", "primary")],
-        date_of_birth=dob,
-        nationalities=["RU"],
-        mother_name="Zarema",
-        place_of_birth=place,
-        sex="M",
-        category="detainee",
-    )
+    return _detainee(ident, "Islam Hasanov", dob=dob, nationality="RU", town=place, mother="Zarema")
 
 
 def test_namesakes_born_in_different_towns_are_not_proposed() -> None:
@@ -194,16 +199,7 @@ def _person_in(name: str, dob: str) -> PersonIn:
 def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthplace() -> None:
     # foreigners' records seldom hold a place of birth: nationality and birth year find him
     def norwegian(ident: int, name: str, kind: str, dob: str) -> Profile:
-        return profile_of(
-            ident,
-            names=[(name, kind)],
-            date_of_birth=dob,
-            nationalities=["NO"],
-            mother_name=None,
-            place_of_birth=None,
-            sex="M",
-            category="detainee",
-        )
+        return _detainee(ident, name, dob=dob, nationality="NO", kind=kind)
 
     profiles = [
         norwegian(1, "Abdulmalik Abdulwahid al-Haddad", "primary", "1992-05"),
@@ -222,16 +218,7 @@ def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthpl
 
 def test_a_crowd_of_namesakes_born_the_same_year_is_not_proposed_as_one_man() -> None:
     def man(ident: int, name: str) -> Profile:
-        return profile_of(
-            ident,
-            names=[(name, "primary")],
-            date_of_birth="1980",
-            nationalities=["IQ"],
-            mother_name=None,
-            place_of_birth=None,
-            sex="M",
-            category="detainee",
-        )
+        return _detainee(ident, name, dob="1980", nationality="IQ")
 
     crowd = [man(i, "Muhammad Ahmad Hassan") for i in range(1, 31)]
     twice = [man(31, "Sufyan Ghazwan al-Mashhadani"), man(32, "Sufian Ghazwan al-Mashhadani")]
@@ -348,16 +335,7 @@ def test_a_nom_de_guerre_naming_his_country_counts_as_his_nationality_not_as_his
     # names says nothing; the clerk who wrote "Abu Hamza al-Ustrali" noted no nationality,
     # and the nisba stands in for one.
     def record(ident: int, name: str, kind: str, nationality: str | None) -> Profile:
-        return profile_of(
-            ident,
-            names=[(name, kind)],
-            date_of_birth="1971",
-            nationalities=[nationality] if nationality else [],
-            mother_name=None,
-            place_of_birth="Sydney",
-            sex="M",
-            category="detainee",
-        )
+        return _detainee(ident, name, dob="1971", nationality=nationality, town="Sydney", kind=kind)
 
     profiles = [
         record(1, "Khaled bin Hussein Alkhateeb", "primary", "AU"),
@@ -383,16 +361,7 @@ def test_a_nom_de_guerre_meets_the_only_man_of_his_nationality_without_failing()
     # disagreement; the pair is weighed, not the job stopped
     profiles = [
         _iraqi(1, "Abu Hamza al-Janabi", dob="1983", town="Baiji", kind="nom_de_guerre"),
-        profile_of(
-            2,
-            names=[("Olav Hansen", "primary")],
-            date_of_birth="1983",
-            nationalities=["NO"],
-            mother_name=None,
-            place_of_birth="Baiji",
-            sex="M",
-            category="detainee",
-        ),
+        _detainee(2, "Olav Hansen", dob="1983", nationality="NO", town="Baiji"),
         *synthetic_registry(100),
     ]
     for p in profiles[2:]:

@@ -124,30 +124,29 @@ def record_roll_call(
 def _open_discrepancies(
     session: Session, roll_call: RollCall, missing: list[int], unexpected: list[int]
 ) -> None:
-    now = utc_now()
     elsewhere = _held_elsewhere(session, unexpected)
+    # every difference this count found is opened at once, by whoever recorded the count
+    opened = {
+        "roll_call_id": roll_call.id,
+        "facility_id": roll_call.facility_id,
+        "opened_at": utc_now(),
+        "opened_by": roll_call.recorded_by,
+        "status": "open",
+    }
     rows = [
         {
-            "roll_call_id": roll_call.id,
-            "facility_id": roll_call.facility_id,
+            **opened,
             "person_id": pid,
             "kind": "missing",
-            "opened_at": now,
-            "opened_by": roll_call.recorded_by,
-            "status": "open",
             "detail": "recorded as held here but not counted",
         }
         for pid in missing
     ]
     rows += [
         {
-            "roll_call_id": roll_call.id,
-            "facility_id": roll_call.facility_id,
+            **opened,
             "person_id": pid,
             "kind": "unexpected",
-            "opened_at": now,
-            "opened_by": roll_call.recorded_by,
-            "status": "open",
             "detail": "counted here but recorded as "
             + elsewhere.get(pid, Status.NOT_HELD.value.replace("_", " ")),
         }
@@ -156,13 +155,9 @@ def _open_discrepancies(
     if roll_call.present_count != roll_call.expected_count:
         rows.append(
             {
-                "roll_call_id": roll_call.id,
-                "facility_id": roll_call.facility_id,
+                **opened,
                 "person_id": None,
                 "kind": "count",
-                "opened_at": now,
-                "opened_by": roll_call.recorded_by,
-                "status": "open",
                 "detail": f"counted {roll_call.present_count}, records say "
                 f"{roll_call.expected_count}",
             }

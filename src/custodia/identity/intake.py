@@ -22,7 +22,7 @@ batch job (``custodia identity dedupe``) compares such a load with the registry 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -73,16 +73,21 @@ def duplicates_of(session: Session, profile: Profile) -> list[Scored]:
     seen = {s.ident for s in named}
     if not known_only_by_a_nom_de_guerre(profile):
         return named
-    found = index.load_profiles(session, list(seen))
-    real = [s for s in named if not known_only_by_kunya(found[s.ident])]
-    side = nom_de_guerre_duplicates(session, profile, real)
+    rivals = real_name_rivals(named, index.load_profiles(session, list(seen)))
+    side = nom_de_guerre_duplicates(session, profile, rivals)
     return [*named, *(s for s in side if s.ident not in seen)]
 
 
 def known_only_by_a_nom_de_guerre(profile: Profile) -> bool:
     """Is the record known only by a kunya or nom de guerre, with a birth year to block on?"""
-    (row,) = dedupe.features([profile])
-    return bool(row["weak_only"]) and row["year_lo"] is not None
+    return known_only_by_kunya(profile) and profile.dob is not None
+
+
+def real_name_rivals(named: Sequence[Scored], profiles: Mapping[int, Profile]) -> list[Scored]:
+    """Of what a nom de guerre's names matched, the records that compete with the men its
+    other attributes point to: those with a real name. A record known by that nom de guerre
+    alone does not compete (it may be another record of the very man behind it)."""
+    return [s for s in named if not known_only_by_kunya(profiles[s.ident])]
 
 
 def nom_de_guerre_duplicates(
@@ -100,9 +105,9 @@ def nom_de_guerre_duplicates(
     (side.py), the ``limit`` likeliest at or above ``threshold``; ``named`` (what his names
     matched) compete with them. Empty for a record with a real name or without a birth
     year."""
-    (row,) = dedupe.features([profile])
-    if not row["weak_only"] or row["year_lo"] is None:
+    if not known_only_by_a_nom_de_guerre(profile):
         return []
+    (row,) = dedupe.features([profile])
     if row["year_hi"] - row["year_lo"] >= ATTRIBUTE_YEARS:
         return []
     ids, counts = _block(session, profile, row)

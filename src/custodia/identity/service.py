@@ -34,7 +34,6 @@ from custodia.identity.scoring import (
     Profile,
     Scored,
     default_weight,
-    known_only_by_kunya,
     score_profiles,
 )
 from custodia.registry import service as registry
@@ -286,7 +285,10 @@ def _men_behind_the_nom_de_guerre(
     another record of the very man behind it)."""
     if not intake.known_only_by_a_nom_de_guerre(query):
         return []
-    named = intake.likely_among([(s, root) for s, p, root in found if not known_only_by_kunya(p)])
+    named = intake.real_name_rivals(
+        intake.likely_among([(s, root) for s, _, root in found]),
+        {s.ident: p for s, p, _ in found},
+    )
     # the records its names found take no place in this list
     side = intake.nom_de_guerre_duplicates(
         session, query, named, threshold=SIDE_FLOOR, limit=limit + len(found)

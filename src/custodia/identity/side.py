@@ -83,6 +83,12 @@ def _bits(x: float) -> float:
     return math.log2(x)
 
 
+def _share(count: int, total: int) -> float:
+    """u: the share of ``total`` records holding a value, counting at least one, and below
+    one (a value every record holds cannot weigh a disagreement infinitely)."""
+    return min(max(count, 1) / max(total, 1), M_RANGE[1])
+
+
 class SideModel:
     """u from value frequencies of ``rows`` (see dedupe.features), m from ``linked`` pairs."""
 
@@ -220,17 +226,16 @@ class SideModel:
 
     def _nisba_u(self, nisba: str, other: int) -> float:
         nat = self.rows[other]["nationality"]
-        share = max(self.nisba_freq[nat, nisba], 1) / max(self.freq["nationality_all"][nat], 1)
-        return min(share, M_RANGE[1])  # a value every record holds: disagreeing is not infinite
+        return _share(self.nisba_freq[nat, nisba], self.freq["nationality_all"][nat])
 
     def _origin_u(self, nisba: str) -> float:
         """The share of records whose nationality a nisba of origin agrees with."""
         counts = self.freq["nationality_all"]
         agree = sum(c for nat, c in counts.items() if nat and origins.agrees_with(nisba, nat))
-        return min(max(agree, 1) / max(sum(counts.values()), 1), M_RANGE[1])
+        return _share(agree, sum(counts.values()))
 
     def _u(self, field: str, value: Any) -> float:
-        return min(max(self.freq[field][value], 1) / self.present[field], M_RANGE[1])
+        return _share(self.freq[field][value], self.present[field])
 
     def link(
         self,
