@@ -144,3 +144,32 @@ def test_a_glued_article_is_out_of_the_spelling_as_a_hyphenated_one_is() -> None
     assert [t.spelling for t in parse_name("Mohammed Ahmed Alshammari").tokens][-1] == "shammari"
     glued = compare_names("Mohammed Ahmed Alshammari", "Mohammed Ahmed al-Shammari")
     assert glued.score == 1.0  # the same spelling, so the same rank key (=shammari) too
+
+
+def test_a_title_after_a_name_part_or_an_article_is_a_name_part() -> None:
+    # "Sayed" leads "Sayed Ghias" as a title, but ends "Mohammad Sayed" as his father's name
+    assert parse_name("Sayed Ghias").titles == ("sayyid",)
+    assert skeletons("Mohammad Sayed") == ["mhmd", "sd"]
+    assert skeletons("Abd el-Kader el-Sayed")[-1] == "sd"
+    assert compare_names("Es Sayed, Kader", "Kader el Sayed").score == 1.0
+    assert not compare_names("Kader el Sayed", "Kader").match  # a part Kader alone lacks
+    assert not compare_names("Mohammad Sayed", "Mohammad Hamid").match
+
+
+def test_abul_is_abu_with_its_article_hyphenated_spaced_or_glued() -> None:
+    for written in ("Abul-Khair", "Abul Khair", "Abulkhair", "Abu al-Khayr"):
+        assert [t.role for t in parse_name(written).tokens] == ["kunya_marker", "kunya"]
+    same = compare_names(
+        "Mohammed Abdullah Hassan Abul-Khair", "MUHAMMAD ABDALLAH HASAN ABU-AL-KHAYR"
+    )
+    assert same.match and same.score >= 0.8
+    assert skeletons("Abolfazl Ahmadi") == skeletons("Abu al-Fazl Ahmadi")
+
+
+def test_a_title_both_names_carry_corroborates_and_one_name_lacks_costs_nothing() -> None:
+    assert parse_name("Shaykh Hassan").titles == parse_name("Sheikh Hassan").titles
+    both = compare_names("Qari Saifullah", "Qari Saifullah Tokhi")
+    without = compare_names("Saifullah", "Saifullah Tokhi")
+    assert both.score > without.score
+    assert compare_names("Sheikh Hassan Turki", "Hassan Turki").score == 1.0
+    assert "qari~qari 1.00" in both.explanation[0]

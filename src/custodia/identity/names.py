@@ -4,7 +4,8 @@ Arabic script is romanized letter by letter (``arabic.py``) and every Latin spel
 brought to a consonant skeleton, so ``Muhammad / Mohammed / محمد`` meet at ``mhmd``. On the
 way the parser knows the parts of Arabic names: the kunya marker (Abu/Umm), nasab
 connectors (bin/ibn/bint/ould), articles (al-/el-/ad-/ash-...), compounds (``Abd al-X``,
-``X ad-Din``) and titles (Sheikh, Haji, Mullah, Dr.), which carry no identity.
+``X ad-Din``) and titles (Sheikh, Haji, Mullah, Dr.), which name no one on their own
+and only corroborate when two names share one.
 
 Measured (benchmarks/identity_un_aliases.py): anyascii and unidecode fold Latin accents the
 same way; neither transliterates Arabic usefully for matching (8.7 % top-1 cross-script), so
@@ -76,6 +77,22 @@ TITLES = frozenset(
         "lt",
     ]
 )
+# Spellings of one title, for telling whether two names carry the same one
+_TITLE_GROUPS = (
+    ("sheikh", "shaykh", "shaikh", "sheik", "cheikh", "shaik"),
+    ("haji", "hajji", "hadji", "hajj", "alhaj", "alhajj"),
+    ("mullah", "mulla", "mollah", "molla"),
+    ("mawlawi", "maulvi", "maulavi", "moulvi", "mawlavi", "maulana", "mawlana"),
+    ("dr", "doctor"),
+    ("sayyid", "sayed", "sayyed"),
+    ("ustadh", "ustaz"),
+    ("hafiz", "hafez"),
+    ("engineer", "eng"),
+    ("prof",),
+    ("capt", "captain"),
+    ("col", "colonel"),
+)
+TITLE_OF = {t: group[0] for group in _TITLE_GROUPS for t in group}
 CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b"])
 ARTICLES = frozenset(
     [
@@ -119,7 +136,13 @@ KUNYA_MARKERS = {
     "oum": "umm",
     "om": "umm",
     "omm": "umm",
+    # Abu with its article: Abul-Khair, Aboul Hassan, Persian Abol-Fazl = Abu al-Fadl
+    "abul": "abu",
+    "aboul": "abu",
+    "abol": "abu",
 }
+# The same written as one word: Abulkhair, Aboulhassan, Abolfazl
+_GLUED_KUNYA = re.compile(r"^(?:abul|aboul|abol)(?=[a-z]{3,}$)")
 _ABD_PREFIXES = (
     "abdoul",
     "abdul",
@@ -146,8 +169,9 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
 # 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
 # the place of birth; a glued article is out of the spelling too (Alshammari = al-Shammari).
-# 5: a cedilla is an s (Idriça = Idrissa).
-NAME_MODEL = 5
+# 5: a cedilla is an s (Idriça = Idrissa). 6: a title after a name part or an article is a
+# name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X.
+NAME_MODEL = 6
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 
 _WORD = re.compile(r"[a-z0-9]+|-")
@@ -194,7 +218,7 @@ class ParsedName:
     text: str
     tokens: tuple[NameToken, ...]
     arabic: bool
-    titles: tuple[str, ...]
+    titles: tuple[str, ...]  # the leading titles, one spelling each (TITLE_OF)
     keyset: frozenset[str] = frozenset()
     has_kunya: bool = False
     has_initial: bool = False
@@ -313,7 +337,7 @@ def skeleton(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
     """(spelling, skeleton) pieces of one word after glued articles and compounds."""
-    if word in TITLES or word in CONNECTORS:
+    if word in CONNECTORS:
         return ()
     if word in _ALLAH:
         return ((word, "allah"),)
@@ -370,6 +394,7 @@ def parse_name(text: str) -> ParsedName:
     titles: list[str] = []
     pending_abd = False
     after_marker = False
+    after_article = False
     i = 0
     while i < len(words):
         word = words[i]
@@ -378,9 +403,14 @@ def parse_name(text: str) -> ParsedName:
             continue
         nxt = words[i] if i < len(words) else ""
         if (word in ARTICLES and nxt and nxt != "-") or (word in ARTICLES and nxt == "-"):
+            after_article = True
             continue  # the article itself: al-Baghdadi = Baghdadi
-        if word in TITLES and (nxt or tokens):
-            titles.append(word)
+        # A title leads a name ("Sheikh Hassan"); after a name part or an article it is one
+        # ("Mohammad Sayed", "el-Sayed", "Mustafa Hajji Muhammad Khan").
+        leading = not tokens and not after_article
+        after_article = False
+        if word in TITLES and nxt and leading:
+            titles.append(TITLE_OF.get(word, word))
             continue
         if word in CONNECTORS and tokens:
             continue
@@ -388,6 +418,11 @@ def parse_name(text: str) -> ParsedName:
             tokens.append(NameToken(KUNYA_MARKERS[word], KUNYA_MARKERS[word], "kunya_marker"))
             after_marker = True
             continue
+        glued = _GLUED_KUNYA.match(word)
+        if glued and not after_marker:  # "Abulkhair" = Abu al-Khayr
+            tokens.append(NameToken("abu", "abu", "kunya_marker"))
+            after_marker = True
+            word = word[glued.end() :]
         if word in _ABD_WORDS and nxt:
             pending_abd = True
             continue

@@ -46,6 +46,9 @@ MAX_SIDE_GAIN = 0.08 + 0.03 + 0.06 + 0.02 + 0.03
 # A query whose parts are spread over several of a person's names ("Kawa Omar Ahmad" against
 # "Farhad Kanabi Ahmad" and "Kawa Hamawandi") is evidence, weaker than one name holding them.
 UNION_FACTOR = 0.8
+# What a title both names carry adds (Qari Saifullah, Qari Saifullah Tokhi), as a part of
+# this weight matched on each side; a title one name lacks costs nothing.
+TITLE_WEIGHT = 0.3
 
 # Weights of very common name parts when no registry statistics are at hand (compare):
 # the skeletons of names that prove almost nothing on their own.
@@ -94,7 +97,11 @@ class Profile:
             "n": [[n.parsed.text, n.kind] for n in self.names],
             # the parsed tokens too: loading a candidate must not re-parse its names
             "t": [
-                [[[t.skeleton, t.spelling, t.role] for t in n.parsed.tokens], int(n.parsed.arabic)]
+                [
+                    [[t.skeleton, t.spelling, t.role] for t in n.parsed.tokens],
+                    int(n.parsed.arabic),
+                    list(n.parsed.titles),
+                ]
                 for n in self.names
             ],
             "d": list(self.dob) if self.dob else None,
@@ -117,11 +124,11 @@ class Profile:
                         text=text,
                         tokens=tuple(NameToken(s, sp, r) for s, sp, r in tokens),
                         arabic=bool(arabic),
-                        titles=(),
+                        titles=tuple(rest[0]) if rest else (),
                     ),
                     kind,
                 )
-                for (text, kind), (tokens, arabic) in zip(data["n"], parsed, strict=True)
+                for (text, kind), (tokens, arabic, *rest) in zip(data["n"], parsed, strict=True)
             ]
         else:
             names = [KnownName(parse_name(text), kind) for text, kind in data["n"]]
@@ -154,6 +161,8 @@ class Profile:
             for t in n.parsed.tokens
             if t.role != "kunya_marker"
         }
+        # titles: "Hafiz Muhammad" ranks the Muhammads known as Hafiz first
+        out.update(f"#t{t}" for n in self.names for t in n.parsed.titles)
         for lo, hi in ([self.dob] if self.dob else []) + self.extra_dobs:
             first, last = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year
             if last - first < ATTRIBUTE_YEARS:
@@ -343,6 +352,7 @@ class NameMatch:
             )
             for qi, cj, s in sorted(aligned)
         )
+        self._pairs += tuple((t, t, 1.0) for t in q.titles if t in c.titles)
         matched = {i for qi, _, _ in aligned for i in qi}
         self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
 
@@ -445,7 +455,10 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
         wc = [weigh(t.skeleton) for t in c.tokens]
         got_q = sum(wq[i] * s for qi, _, s in aligned for i in qi)
         got_c = sum(wc[j] * s for _, cj, s in aligned for j in cj)
-    score = QUERY_SHARE * got_q / sum(wq) + (1 - QUERY_SHARE) * got_c / sum(wc)
+    shared = TITLE_WEIGHT * len(set(q.titles) & set(c.titles)) if q.titles and c.titles else 0.0
+    score = QUERY_SHARE * (got_q + shared) / (sum(wq) + shared) + (1 - QUERY_SHARE) * (
+        got_c + shared
+    ) / (sum(wc) + shared)
     order = [cj[0] for _, cj, _ in sorted(aligned)]
     if any(b < a for a, b in itertools.pairwise(order)):
         # "Ali Ahmad" is not "Ahmad Ali": in a nasab chain the order is who is whose son
