@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from custodia.identity.arabic import has_arabic
 from custodia.identity.keys import MemoryIndex
-from custodia.identity.names import parse_name
+from custodia.identity.names import latin_words, parse_name
 from custodia.identity.scoring import KnownName, Profile, rank
 from custodia.identity.watchlist import ListedIndividual, read_un_xml
 from harness import check, emit, log, machine_info
@@ -80,6 +80,12 @@ def _loosely_similar(query: str, others: list[str]) -> bool:
     )
 
 
+def _written_alike(name: str) -> tuple[str, ...]:
+    """A name's words, folded and in any order: two names alike in this are one name to
+    any matcher that reads names."""
+    return tuple(sorted(w for w in latin_words(name) if w != "-"))
+
+
 _PARTICLES = {"abu", "abou", "umm", "al", "el", "bin", "ben", "ibn", "bint", "abd", "abdul"}
 
 
@@ -125,8 +131,11 @@ def _leave_one_out(individuals: list[Individual]) -> dict[str, list[int | None]]
     quality, for the QDi subset, and as context the ceilings: the queries sharing a name
     part with, or bearing any trace of, the other names."""
     index = MemoryIndex()
+    holders: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for i, (e, names) in enumerate(individuals):
         index.add(_profile(i, e, names))
+        for name, _ in names:
+            holders[_written_alike(name)].add(i)
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for i, (e, names) in enumerate(individuals):
         for name, quality in names:
@@ -143,6 +152,13 @@ def _leave_one_out(individuals: list[Individual]) -> dict[str, list[int | None]]
             # 1 where a matcher could find the query at all, None where it cannot
             ranks[f"{quality}_part_ceiling"].append(1 if _shares_a_part(name, others) else None)
             ranks[f"{quality}_trace_ceiling"].append(1 if _loosely_similar(name, others) else None)
+            # another individual holds the query word for word while its own does not: a
+            # matcher that scores a name written alike at least as high as any other ranks
+            # that individual above its own
+            alike = _written_alike(name)
+            elsewhere = bool(holders[alike] - {i}) and alike not in map(_written_alike, others)
+            reachable = _shares_a_part(name, others) and not elsewhere
+            ranks[f"{quality}_top1_bound"].append(1 if reachable else None)
             if e.reference.startswith("QDi"):
                 ranks[f"qdi_{quality}"].append(r)
             index.add(_profile(i, e, names))
@@ -198,6 +214,15 @@ def main() -> None:
                 "low_sharing_a_part": _summary(ranks["low_part_ceiling"])["top1"],
                 "good_any_trace": _summary(ranks["good_trace_ceiling"])["top1"],
                 "low_any_trace": _summary(ranks["low_trace_ceiling"])["top1"],
+                # the queries sharing a part that no other individual holds word for word
+                # while their own does not: the most top-1 a matcher reaches that finds
+                # names through their parts and scores an identical name highest
+                "good_top1_sharing_a_part_not_held_by_another": _summary(ranks["good_top1_bound"])[
+                    "top1"
+                ],
+                "low_top1_sharing_a_part_not_held_by_another": _summary(ranks["low_top1_bound"])[
+                    "top1"
+                ],
             },
             # context, not a target: the list names a few men twice, under two regimes
             # (watchlist.link_double_listings); with each such pair one individual, a hit
