@@ -1,10 +1,12 @@
-"""The name model: spellings and scripts meet on one skeleton; titles and connectors drop."""
+"""The name model: spellings and scripts meet on one skeleton; connectors drop, and titles
+only corroborate; each score says how the parts agree."""
 
 from __future__ import annotations
 
 import pytest
 
 from custodia.identity.names import parse_name
+from custodia.identity.scoring import KnownName, Profile, default_weight, score_profiles
 from custodia.identity.service import compare_names
 from custodia.identity.watchlist import split_alias
 
@@ -173,3 +175,26 @@ def test_a_title_both_names_carry_corroborates_and_one_name_lacks_costs_nothing(
     assert both.score > without.score
     assert compare_names("Sheikh Hassan Turki", "Hassan Turki").score == 1.0
     assert "qari~qari 1.00" in both.explanation[0]
+
+
+def test_the_explanation_says_how_each_part_agrees() -> None:
+    def said(a: str, b: str) -> str:
+        return compare_names(a, b).explanation[0]
+
+    assert "mohammed~muhammad 0.91 (another spelling)" in said("Mohammed Ali", "Muhammad Ali")
+    assert "(the other script)" in said("Ibrahim al-Badri", "إبراهيم البدري")
+    assert "(with and without Abd)" in said("Rahman, Mohamad Iqbal", "Mohamad Iqbal Abdurrahman")
+    assert "(written as one word)" in said("Hamid Reza Ahmadi", "Hamidreza Ahmadi")
+    assert "(an initial)" in said("Haji M. Ashraf", "HAJI MUHAMMAD ASHRAF")
+    assert "(the same title)" in said("Haji M. Ashraf", "HAJI MUHAMMAD ASHRAF")
+    assert "(the same spelling, one of them in a kunya)" in said("Omar", "Abu Omar")
+
+
+def test_a_name_opening_with_abu_is_a_man_and_a_woman_of_that_name_weighs_less() -> None:
+    query = Profile(ident=0, names=[KnownName(parse_name("Abu Maryam"), "primary")], sex="M")
+    father = Profile(ident=1, names=[KnownName(parse_name("Abu Maryam"), "kunya")], sex="M")
+    girl = Profile(ident=2, names=[KnownName(parse_name("Maryam Saad"), "primary")], sex="F")
+    to_father = score_profiles(query, father, default_weight)
+    to_girl = score_profiles(query, girl, default_weight)
+    assert "sex differs" in to_girl.explanation
+    assert to_girl.score < to_father.score - 0.3

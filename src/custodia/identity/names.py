@@ -170,7 +170,7 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
 # the place of birth; a glued article is out of the spelling too (Alshammari = al-Shammari).
 # 5: a cedilla is an s (Idriça = Idrissa). 6: a title after a name part or an article is a
-# name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X.
+# name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X; rank keys of titles and kunyas.
 NAME_MODEL = 6
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 

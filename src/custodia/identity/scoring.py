@@ -161,8 +161,12 @@ class Profile:
             for t in n.parsed.tokens
             if t.role != "kunya_marker"
         }
-        # titles: "Hafiz Muhammad" ranks the Muhammads known as Hafiz first
+        # titles: "Hafiz Muhammad" ranks the Muhammads known as Hafiz first; kunyas: "Abu
+        # Maryam" ranks the fathers of a Maryam before the women named Maryam
         out.update(f"#t{t}" for n in self.names for t in n.parsed.titles)
+        out.update(
+            f"#k{t.skeleton}" for n in self.names for t in n.parsed.tokens if t.role == "kunya"
+        )
         for lo, hi in ([self.dob] if self.dob else []) + self.extra_dobs:
             first, last = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year
             if last - first < ATTRIBUTE_YEARS:
@@ -317,7 +321,36 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     return best
 
 
+def how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
+    """In words, why two aligned name parts count as one name (the branch of
+    ``_part_similarity`` that scored them): what an analyst checks before trusting it."""
+    if a.role == "initial" or b.role == "initial":
+        return "an initial"
+    x, y = a.skeleton, b.skeleton
+    if x == y:
+        if cross_script:
+            return "the other script"
+        return "the same spelling" if a.spelling == b.spelling else "another spelling"
+    if cross_script and _cross_fold(x) == _cross_fold(y):
+        return "the other script, z for d"
+    if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
+        return "with and without Abd"
+    if len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE):
+        return "another transliteration"
+    return "a near spelling"
+
+
+def _how(q: Sequence[NameToken], c: Sequence[NameToken], cross_script: bool) -> str:
+    if len(q) != len(c):
+        return "written as one word"
+    how = how_parts_agree(q[0], c[0], cross_script)
+    if "kunya" in (q[0].role, c[0].role) and q[0].role != c[0].role:
+        how += ", one of them in a kunya"
+    return how
+
+
 Span = tuple[int, ...]  # indexes of the parts one side of an aligned pair covers
+Pair = tuple[str, str, float, str]  # query part, matched part, similarity, how they agree
 
 
 class NameMatch:
@@ -330,7 +363,7 @@ class NameMatch:
     def __init__(
         self,
         score: float,
-        pairs: tuple[tuple[str, str, float], ...] = (),
+        pairs: tuple[Pair, ...] = (),
         unmatched: tuple[str, ...] = (),
         source: tuple[ParsedName, ParsedName, list[tuple[Span, Span, float]]] | None = None,
     ) -> None:
@@ -344,20 +377,22 @@ class NameMatch:
             return
         q, c, aligned = self._source
         self._source = None
+        cross = q.arabic != c.arabic
         self._pairs = tuple(
             (
                 " ".join(q.tokens[i].spelling for i in qi),
                 " ".join(c.tokens[j].spelling for j in cj),
                 round(s, 3),
+                _how([q.tokens[i] for i in qi], [c.tokens[j] for j in cj], cross),
             )
             for qi, cj, s in sorted(aligned)
         )
-        self._pairs += tuple((t, t, 1.0) for t in q.titles if t in c.titles)
+        self._pairs += tuple((t, t, 1.0, "the same title") for t in q.titles if t in c.titles)
         matched = {i for qi, _, _ in aligned for i in qi}
         self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
 
     @property
-    def pairs(self) -> tuple[tuple[str, str, float], ...]:
+    def pairs(self) -> tuple[Pair, ...]:
         self._explain()
         return self._pairs
 
@@ -512,7 +547,13 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
         got += s * (min(weights[i], INITIAL_WEIGHT) if initial else weights[i])
     score = got / sum(weights)
     pairs = tuple(
-        (parts[i].spelling, pool[key].spelling, round(s, 3)) for i, (key, s) in sorted(used.items())
+        (
+            parts[i].spelling,
+            pool[key].spelling,
+            round(s, 3),
+            _how([parts[i]], [pool[key]], q.arabic != arabic[key]),
+        )
+        for i, (key, s) in sorted(used.items())
     )
     unmatched = tuple(t.spelling for i, t in enumerate(parts) if i not in used)
     return NameMatch(score * UNION_FACTOR, pairs, unmatched)
@@ -539,7 +580,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
-    """Adjustment from dates of birth, nationality and mother's name, with reasons."""
+    """Adjustment from dates of birth, sex, nationality, mother's name and place of birth,
+    with reasons."""
     delta = 0.0
     notes: list[str] = []
     q_dobs = ([query.dob] if query.dob else []) + query.extra_dobs
@@ -563,6 +605,10 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
             # beyond a clerk's slip of a digit or two: another generation, another man
             delta -= 0.3
             notes.append(f"date of birth: {gap // 365} years apart or more")
+    if query.sex and cand.sex and query.sex != cand.sex:
+        # "Abu Maryam" is a man, the father of a Maryam, not the girl Maryam
+        delta -= 0.3
+        notes.append("sex differs")
     if query.nationalities and cand.nationalities:
         if set(query.nationalities) & set(cand.nationalities):
             delta += 0.03
@@ -664,7 +710,7 @@ def score_profiles(
     notes.insert(
         0,
         f"name {best_name!r} ({best_kind or 'none'}): "
-        + (", ".join(f"{a}~{b} {s:.2f}" for a, b, s in best.pairs) or "no part agrees")
+        + (", ".join(f"{a}~{b} {s:.2f} ({how})" for a, b, s, how in best.pairs) or "no part agrees")
         + (f"; unmatched: {' '.join(best.unmatched)}" if best.unmatched else ""),
     )
     evidence = {
