@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -214,6 +215,9 @@ def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthpl
     (evidence,) = [e for a, b, _, e in found if (a, b) == (1, 2)]
     assert any("nationality agrees" in line for line in evidence["explanation"])
     assert any("same month of birth" in line for line in evidence["explanation"])
+    # a value most records hold is said as a share, a rare one as one record in so many
+    assert any(re.match(r"sex agrees, \d+% of records hold it", x) for x in evidence["explanation"])
+    assert any(re.match(r"nationality agrees, 1 record in \d+", x) for x in evidence["explanation"])
 
 
 def test_a_crowd_of_namesakes_born_the_same_year_is_not_proposed_as_one_man() -> None:

@@ -187,7 +187,8 @@ def test_the_explanation_says_how_each_part_agrees() -> None:
     assert "(written as one word)" in said("Hamid Reza Ahmadi", "Hamidreza Ahmadi")
     assert "(an initial)" in said("Haji M. Ashraf", "HAJI MUHAMMAD ASHRAF")
     assert "(the same title)" in said("Haji M. Ashraf", "HAJI MUHAMMAD ASHRAF")
-    assert "(the same spelling, one of them in a kunya)" in said("Omar", "Abu Omar")
+    assert "omar~omar 1.00 (one of them in a kunya)" in said("Omar", "Abu Omar")
+    assert said("Ali Omar", "Ali Omar").endswith("ali~ali 1.00, omar~omar 1.00")
 
 
 def test_a_name_opening_with_abu_is_a_man_and_a_woman_of_that_name_weighs_less() -> None:

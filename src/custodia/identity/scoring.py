@@ -323,14 +323,15 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
 
 def how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
     """In words, why two aligned name parts count as one name (the branch of
-    ``_part_similarity`` that scored them): what an analyst checks before trusting it."""
+    ``_part_similarity`` that scored them): what an analyst checks before trusting it. Two
+    parts spelt alike need no word ("")."""
     if a.role == "initial" or b.role == "initial":
         return "an initial"
     x, y = a.skeleton, b.skeleton
     if x == y:
         if cross_script:
             return "the other script"
-        return "the same spelling" if a.spelling == b.spelling else "another spelling"
+        return "" if a.spelling == b.spelling else "another spelling"  # "" needs no word
     if cross_script and _cross_fold(x) == _cross_fold(y):
         return "the other script, z for d"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
@@ -345,7 +346,7 @@ def _how(q: Sequence[NameToken], c: Sequence[NameToken], cross_script: bool) -> 
         return "written as one word"
     how = how_parts_agree(q[0], c[0], cross_script)
     if "kunya" in (q[0].role, c[0].role) and q[0].role != c[0].role:
-        how += ", one of them in a kunya"
+        how = ", ".join(filter(None, (how, "one of them in a kunya")))
     return how
 
 
@@ -710,7 +711,12 @@ def score_profiles(
     notes.insert(
         0,
         f"name {best_name!r} ({best_kind or 'none'}): "
-        + (", ".join(f"{a}~{b} {s:.2f} ({how})" for a, b, s, how in best.pairs) or "no part agrees")
+        + (
+            ", ".join(
+                f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
+            )
+            or "no part agrees"
+        )
         + (f"; unmatched: {' '.join(best.unmatched)}" if best.unmatched else ""),
     )
     evidence = {

@@ -83,6 +83,11 @@ def _bits(x: float) -> float:
     return math.log2(x)
 
 
+def _how_common(u: float) -> str:
+    """A value's share of records in words: "1 record in 597 holds it", "87 % hold it"."""
+    return f"1 record in {1 / u:.0f} holds it" if u <= 0.5 else f"{u:.0%} of records hold it"
+
+
 def _share(count: int, total: int) -> float:
     """u: the share of ``total`` records holding a value, counting at least one, and below
     one (a value every record holds cannot weigh a disagreement infinitely)."""
@@ -385,7 +390,7 @@ class SideModel:
                 u = self._u(field, a[key])
             if levels[field]:
                 w = _bits(self.m[field] / u)
-                notes.append(f"{label} agrees, 1 record in {1 / u:.0f} holds it ({w:+.1f} bits)")
+                notes.append(f"{label} agrees, {_how_common(u)} ({w:+.1f} bits)")
             else:
                 w = _bits((1 - self.m[field]) / (1 - u))
                 notes.append(f"{label} differs ({w:+.1f} bits)")
