@@ -56,6 +56,19 @@ def test_scenario_then_person_show_gives_identity_custody_and_history(
     }
 
 
+def test_a_generated_scenario_on_postgresql_is_vacuumed_so_searches_read_the_index_alone(
+    populated: Engine,
+) -> None:
+    if populated.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no visibility map")
+    with populated.connect() as conn:
+        vacuumed = conn.execute(
+            text("SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = :t"),
+            {"t": "identity_name_key"},
+        ).scalar_one()
+    assert vacuumed
+
+
 def test_generating_twice_into_the_same_database_is_refused_in_one_line(
     populated: Engine, tmp_path: Path
 ) -> None:

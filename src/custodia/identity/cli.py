@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from custodia.clikit import UserOption, acting_user_id, console, print_json, progress_bar
-from custodia.db import read_session, unit_of_work
+from custodia.db import read_session, unit_of_work, vacuum_after_bulk_load
 from custodia.identity import service as identity
 from custodia.identity.schemas import Candidate, PersonBrief, ReviewItemOut
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
@@ -103,6 +103,8 @@ def reindex(
             advance(done, total)
 
         added = identity.reindex(session, rebuild=rebuild, progress=step)
+    if added:
+        vacuum_after_bulk_load()
     console.print(f"indexed {added} persons")
 
 
@@ -116,6 +118,7 @@ def dedupe(as_json: JsonFlag = False, user: UserOption = None) -> None:
             advance(done, total, what)
 
         result = identity.dedupe(session, progress=step, actor_id=actor_id)
+    vacuum_after_bulk_load()  # the job may have rebuilt the name index for a new name model
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
