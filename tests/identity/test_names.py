@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import parse_name
-from custodia.identity.scoring import KnownName, Profile, default_weight, score_profiles
+from custodia.identity.scoring import KnownName, Profile, default_weight, rank, score_profiles
 from custodia.identity.service import compare_names
 from custodia.identity.watchlist import split_alias
 
@@ -199,3 +200,36 @@ def test_a_name_opening_with_abu_is_a_man_and_a_woman_of_that_name_weighs_less()
     to_girl = score_profiles(query, girl, default_weight)
     assert "sex differs" in to_girl.explanation
     assert to_girl.score < to_father.score - 0.3
+
+
+def _crowd_of_maryams(extra: Profile) -> MemoryIndex:
+    """Sixty women named Maryam, each with her own family name, and ``extra``."""
+    index = MemoryIndex()
+    for i in range(60):
+        woman = parse_name(f"Maryam {chr(65 + i // 26)}{chr(97 + i % 26)}zzar")
+        index.add(Profile(ident=i, names=[KnownName(woman, "primary")], sex="F"))
+    index.add(extra)
+    return index
+
+
+def test_a_kunya_query_ranks_the_fathers_of_that_name_before_the_women_who_bear_it() -> None:
+    father = Profile(
+        ident=100,
+        names=[
+            KnownName(parse_name("Khalid Hamdan"), "primary"),
+            KnownName(parse_name("Abu Maryam"), "kunya"),
+        ],
+        sex="M",
+    )
+    index = _crowd_of_maryams(father)
+    query = Profile(ident=-1, names=[KnownName(parse_name("Abu Maryam"), "primary")], sex="M")
+    found = rank(query, index.candidates(query), index.weigher())
+    assert found[0].ident == 100
+
+
+def test_a_title_query_ranks_the_namesakes_known_by_that_title_first() -> None:
+    hafiz = Profile(ident=100, names=[KnownName(parse_name("Hafiz Maryam Saeed"), "primary")])
+    index = _crowd_of_maryams(hafiz)
+    query = Profile(ident=-1, names=[KnownName(parse_name("Hafiz Maryam"), "primary")])
+    found = rank(query, index.candidates(query), index.weigher())
+    assert found[0].ident == 100
