@@ -23,76 +23,35 @@ from anyascii import anyascii
 from custodia.identity.arabic import has_arabic, romanize
 from custodia.registry.names import fold
 
-TITLES = frozenset(
-    [
-        "sheikh",
-        "shaykh",
-        "shaikh",
-        "sheik",
-        "cheikh",
-        "shaik",
-        "haji",
-        "hajji",
-        "hadji",
-        "hajj",
-        "alhaj",
-        "alhajj",
-        "mullah",
-        "mulla",
-        "mollah",
-        "molla",
-        "mawlawi",
-        "maulvi",
-        "maulavi",
-        "moulvi",
-        "mawlavi",
-        "maulana",
-        "mawlana",
-        "qari",
-        "dr",
-        "doctor",
-        "imam",
-        "sayyid",
-        "sayed",
-        "sayyed",
-        "mufti",
-        "ustadh",
-        "ustaz",
-        "hafiz",
-        "hafez",
-        "engineer",
-        "eng",
-        "prof",
-        "mr",
-        "mrs",
-        "ms",
-        "commander",
-        "general",
-        "colonel",
-        "col",
-        "brigadier",
-        "major",
-        "capt",
-        "captain",
-        "lt",
-    ]
-)
-# Spellings of one title, for telling whether two names carry the same one
+# Titles, each with its spellings (the first is how an explanation names it): a title names
+# no one, and two names only corroborate each other by sharing one.
 _TITLE_GROUPS = (
     ("sheikh", "shaykh", "shaikh", "sheik", "cheikh", "shaik"),
     ("haji", "hajji", "hadji", "hajj", "alhaj", "alhajj"),
     ("mullah", "mulla", "mollah", "molla"),
     ("mawlawi", "maulvi", "maulavi", "moulvi", "mawlavi", "maulana", "mawlana"),
+    ("qari",),
     ("dr", "doctor"),
+    ("imam",),
     ("sayyid", "sayed", "sayyed"),
+    ("mufti",),
     ("ustadh", "ustaz"),
     ("hafiz", "hafez"),
     ("engineer", "eng"),
     ("prof",),
-    ("capt", "captain"),
-    ("col", "colonel"),
+    ("mr",),
+    ("mrs",),
+    ("ms",),
+    ("commander",),
+    ("general",),
+    ("colonel", "col"),
+    ("brigadier",),
+    ("major",),
+    ("captain", "capt"),
+    ("lt",),
 )
 TITLE_OF = {t: group[0] for group in _TITLE_GROUPS for t in group}
+TITLES = frozenset(TITLE_OF)
 CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b"])
 ARTICLES = frozenset(
     [
@@ -410,7 +369,7 @@ def parse_name(text: str) -> ParsedName:
         leading = not tokens and not after_article
         after_article = False
         if word in TITLES and nxt and leading:
-            titles.append(TITLE_OF.get(word, word))
+            titles.append(TITLE_OF[word])
             continue
         if word in CONNECTORS and tokens:
             continue
