@@ -38,6 +38,30 @@ def test_compare_json_and_search_and_a_readable_failure(engine: Engine, tmp_path
     assert "CONSOLIDATED_LIST" in failed.stderr and "Traceback" not in failed.stderr
 
 
+def test_search_prints_each_candidate_with_its_evidence_a_line_each(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from custodia.db import unit_of_work
+    from custodia.registry import service as registry
+    from tests.identity.test_queue import person
+
+    with unit_of_work(engine) as session:
+        (held,) = registry.register_persons(
+            session, persons_in=[person("Musa Ammar Muhammad al-Ani", dob="1967-08-30")]
+        )
+    found = _run(engine, tmp_path, "identity", "search", "Mousa Ammaar Alaani", "--dob", "1967")
+    assert found.returncode == 0, found.stderr
+    lines = found.stdout.splitlines()
+    assert lines[0] == "candidates for 'Mousa Ammaar Alaani'"
+    assert lines[1].startswith(f" 1. person {held}  score ")
+    assert lines[2].strip() == "Musa Ammar Muhammad al-Ani"
+    assert "- name 'Musa Ammar Muhammad al-Ani' (primary): mousa~musa" in found.stdout
+    assert "(another spelling)" in found.stdout
+    assert "- date of birth: the ranges agree" in found.stdout
+    nobody = _run(engine, tmp_path, "identity", "search", "Yusuf Bilal al-Tunisi")
+    assert nobody.stdout.splitlines()[0] == "candidates for 'Yusuf Bilal al-Tunisi': none"
+
+
 def test_queue_list_for_one_person_shows_what_intake_raised(engine: Engine, tmp_path: Path) -> None:
     from custodia.db import unit_of_work
     from custodia.registry import service as registry

@@ -50,32 +50,31 @@ def search(
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
-    console.print(_candidate_table(f"candidates for {name!r}", result.candidates))
+    _render_candidates(f"candidates for {name!r}", result.candidates)
     if result.behind_the_nom_de_guerre:
         title = f"no name in common: the men {name!r} may stand for"
-        console.print(_candidate_table(title, result.behind_the_nom_de_guerre))
+        _render_candidates(title, result.behind_the_nom_de_guerre)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
 
 
-def _candidate_table(title: str, candidates: list[Candidate]) -> Table:
-    table = Table(title=title)
-    for column in ("person", "score", "names", "born", "nat.", "custody now", "why"):
-        table.add_column(column)
-    for c in candidates:
-        person = (
-            str(c.person_id) if c.survivor_id == c.person_id else f"{c.person_id}→{c.survivor_id}"
+def _render_candidates(title: str, candidates: list[Candidate]) -> None:
+    """One block per candidate, as the review queue prints an item: the record on one line,
+    its names on the next, then the evidence a line each (a table squeezes the evidence
+    into a column a few words wide); lines are not cut, so a pipe to grep keeps them whole."""
+    console.print(f"[bold]{title}[/]" + ("" if candidates else ": none"), highlight=False)
+    for rank, c in enumerate(candidates, 1):
+        merged = "" if c.survivor_id == c.person_id else f" (merged into {c.survivor_id})"
+        where = f"; {c.custody}" if c.custody else ""
+        console.print(
+            f"{rank:>2}. [bold]person {c.person_id}[/]{merged}  score {c.score:.2f}  "
+            f"born {c.date_of_birth or '?'} {','.join(c.nationalities)}{where}",
+            highlight=False,
+            soft_wrap=True,
         )
-        table.add_row(
-            person,
-            f"{c.score:.2f}",
-            "\n".join(c.names[:3]),
-            c.date_of_birth or "",
-            ",".join(c.nationalities),
-            c.custody or "",
-            "\n".join(c.explanation),
-        )
-    return table
+        console.print(f"    {'; '.join(c.names)}", highlight=False, soft_wrap=True)
+        for reason in c.explanation:
+            console.print(f"    - {reason}", highlight=False, soft_wrap=True)
 
 
 @app.command("compare")
