@@ -231,3 +231,19 @@ def test_a_foreigners_nom_de_guerre_without_a_birthplace_is_sought_among_his_nat
     assert any("same day of birth" in line for line in why)
     assert any("nationality agrees" in line for line in why)
     assert any("mother's name agrees" in line for line in why)
+
+
+def test_the_only_man_of_his_town_and_birth_day_is_found_behind_a_nom_de_guerre(
+    engine: Engine,
+) -> None:
+    # Antwerp and 1976 hold one record: a day of birth is as rare as the registry's count of
+    # it (his and the new record's), not as common as the year, as a block of two counted it
+    belgian = {"place_of_birth": "Antwerp", "nationalities": ["BE"]}
+    held = person("Youssef Benali", dob="1976-03-12").model_copy(update=belgian)
+    with unit_of_work(engine) as session:
+        *_, youssef = registry.register_persons(session, persons_in=[*_strangers(), held])
+    alias = _known_only_as("Abu Dujana al-Baljiki", date_of_birth="1976-03-12")
+    with unit_of_work(engine) as session:
+        found = registry.register_person(session, person_in=alias.model_copy(update=belgian))
+    why = _queued_between(engine, found, youssef)
+    assert any(line.startswith("same day of birth 1976-03-12, 2 records share it") for line in why)

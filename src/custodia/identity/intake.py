@@ -21,6 +21,8 @@ batch job (``custodia identity dedupe``) compares such a load with the registry 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -167,10 +169,11 @@ def _registry_counts(
     session: Session, profile: Profile, row: dict[str, Any], rows: Sequence[dict[str, Any]]
 ) -> tuple[int, dict[str, dict[Any, int]]]:
     """How many records the registry holds, and how many of them hold each birth year of the
-    block, the new record's birthplace and mother's name, and its day or month of birth (a
-    year's records times the block's share of that day: the block is one place, or one
-    nationality, and year). A place or a mother's name is counted by its rarest part (at
-    least that many hold the whole)."""
+    block, the new record's birthplace and mother's name, and its day or month of birth
+    (counted in the registry, as the batch job counts it: a block's share of a day said 1 in
+    2 where the block held two records, so a day of birth weighed no more than its year). A
+    place or a mother's name is counted by its rarest part (at least that many hold the
+    whole)."""
     years = {r["year_lo"] for r in rows if r["year_lo"] is not None}
     place, mother = _parts("#p", profile.place_of_birth), _parts("#m", profile.mother)
     size, held = index.key_counts(session, {*(f"#y{y}" for y in years), *place, *mother})
@@ -179,11 +182,20 @@ def _registry_counts(
     for field, value, keys in (("pob", row["pob"], place), ("mother", row["mother_full"], mother)):
         if value and keys:
             counts[field] = {value: min(held[k] for k in keys)}
-    for field, key in (("dob_day", "dob"), ("dob_month", "month")):
-        if row[key]:
-            share = sum(1 for r in rows if r[key] == row[key]) / len(rows)
-            counts[field] = {row[key]: max(1, round(per_year[row["year_lo"]] * share))}
+    if row["dob"]:
+        day = dt.date.fromisoformat(row["dob"])
+        counts["dob_day"] = {row["dob"]: _born_within(session, day, day)}
+    if row["month"]:
+        first = dt.date.fromisoformat(f"{row['month']}-01")
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        counts["dob_month"] = {row["month"]: _born_within(session, first, last)}
     return size, counts
+
+
+def _born_within(session: Session, first: dt.date, last: dt.date) -> int:
+    """The registry's records born between ``first`` and ``last``, counting at least the one
+    a new record is weighed against."""
+    return max(1, registry.count_born_within(session, first=first, last=last))
 
 
 def likely_duplicates(session: Session, profile: Profile) -> list[Scored]:

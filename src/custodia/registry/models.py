@@ -136,7 +136,8 @@ class Person(Base):
     sex: Mapped[Sex] = mapped_column(_enum(Sex))
     # A partial date of birth is a range: a known day has dob_earliest == dob_latest.
     dob_text: Mapped[str | None] = mapped_column(String(32))
-    dob_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    # indexed: who was born on a day, in a month or a year (intake weighs how rare that is)
+    dob_earliest: Mapped[dt.date | None] = mapped_column(Date, index=True)
     dob_latest: Mapped[dt.date | None] = mapped_column(Date)
     risk_tier: Mapped[int] = mapped_column(Integer, default=1)
     mother_name: Mapped[str | None] = mapped_column(String(200))

@@ -445,6 +445,17 @@ def nationals_born_in(session: Session, *, nationality: str, year: int) -> list[
     return sorted(set(session.scalars(stmt)))
 
 
+def count_born_within(session: Session, *, first: dt.date, last: dt.date) -> int:
+    """How many persons' dates of birth are known to lie between ``first`` and ``last``
+    (both included): born that day for a day, that month for a month."""
+    stmt = select(func.count()).where(
+        m.Person.dob_earliest >= first,
+        m.Person.dob_earliest <= last,
+        m.Person.dob_latest <= last,
+    )
+    return int(session.scalar(stmt) or 0)
+
+
 def count_nationals(session: Session, *, nationality: str) -> int:
     stmt = select(func.count()).where(m.Nationality.country == nationality)
     return int(session.scalar(stmt) or 0)
