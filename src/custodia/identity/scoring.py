@@ -321,7 +321,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     return best
 
 
-def how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
+def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
     """In words, why two aligned name parts count as one name (the branch of
     ``_part_similarity`` that scored them): what an analyst checks before trusting it. Two
     parts spelt alike need no word ("")."""
@@ -331,7 +331,7 @@ def how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
     if x == y:
         if cross_script:
             return "the other script"
-        return "" if a.spelling == b.spelling else "another spelling"  # "" needs no word
+        return "" if a.spelling == b.spelling else "another spelling"
     if cross_script and _cross_fold(x) == _cross_fold(y):
         return "the other script, z for d"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
@@ -344,7 +344,7 @@ def how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
 def _how(q: Sequence[NameToken], c: Sequence[NameToken], cross_script: bool) -> str:
     if len(q) != len(c):
         return "written as one word"
-    how = how_parts_agree(q[0], c[0], cross_script)
+    how = _how_parts_agree(q[0], c[0], cross_script)
     if "kunya" in (q[0].role, c[0].role) and q[0].role != c[0].role:
         how = ", ".join(filter(None, (how, "one of them in a kunya")))
     return how
