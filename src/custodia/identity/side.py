@@ -83,6 +83,14 @@ def _bits(x: float) -> float:
     return math.log2(x)
 
 
+def _agreement_bits(m: float, u: float) -> float:
+    """What an agreement weighs, ``log2(m / u)``, and never less than nothing: where every
+    record of a block holds the value (the nationality of a birthplace's records), agreeing
+    tells nothing, while m, measured over the whole registry, says a man's two records
+    disagree now and then."""
+    return max(0.0, _bits(m / u))
+
+
 def _how_common(u: float) -> str:
     """A value's share of records in words: "1 record in 597 holds it", "87 % hold it"."""
     return f"1 record in {1 / u:.0f} holds it" if u <= 0.5 else f"{u:.0%} of records hold it"
@@ -338,7 +346,7 @@ class SideModel:
             value = a[key]
             u = self._u(field, value)
             if levels[field]:
-                w = _bits(self.m[field] / u)
+                w = _agreement_bits(self.m[field], u)
                 shared = self.freq[field][value]
                 return w, f"same {unit} of birth {value}, {shared} records share it ({w:+.1f} bits)"
             w = _bits((1 - self.m[field]) / (1 - u))
@@ -363,7 +371,7 @@ class SideModel:
                 notes.append(note)
             else:
                 year = a["year_lo"] if a["dob"] is None else b["year_lo"]
-                w = _bits(self.m["dob_overlap"] / self._u("year", year))
+                w = _agreement_bits(self.m["dob_overlap"], self._u("year", year))
                 notes.append(f"date of birth agrees to the year {year} ({w:+.1f} bits)")
             total += w
         for field, key, label in (
@@ -389,7 +397,7 @@ class SideModel:
             else:
                 u = self._u(field, a[key])
             if levels[field]:
-                w = _bits(self.m[field] / u)
+                w = _agreement_bits(self.m[field], u)
                 notes.append(f"{label} agrees, {_how_common(u)} ({w:+.1f} bits)")
             else:
                 w = _bits((1 - self.m[field]) / (1 - u))
