@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from tests.cli.test_cli import _run
@@ -156,3 +157,27 @@ def test_a_decision_at_the_command_line_names_who_made_it(world: World, tmp_path
     with read_session(world.engine) as session:
         audited, _ = access.list_actions(session, actor_id=world.users["analyst"])
     assert [a.action for a in audited] == ["identity.split", "identity.same"]
+
+
+def test_reindex_on_postgresql_vacuums_the_name_index_and_nothing_else(
+    engine: Engine, tmp_path: Path
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no visibility map")
+    from sqlalchemy import text
+
+    from custodia.db import unit_of_work
+    from custodia.registry import service as registry
+    from tests.identity.test_queue import person
+
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[person("Musa Ammar Muhammad al-Ani")])
+    rebuilt = _run(engine, tmp_path, "identity", "reindex", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT relname, last_vacuum IS NOT NULL FROM pg_stat_user_tables")
+        )
+        vacuumed = {name: done for name, done in rows}
+    assert vacuumed["identity_name_key"] and vacuumed["identity_profile"]
+    assert not vacuumed["person"] and not vacuumed["ledger_event"]

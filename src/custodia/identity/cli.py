@@ -103,7 +103,7 @@ def reindex(
 
         added = identity.reindex(session, rebuild=rebuild, progress=step)
     if added:
-        vacuum_after_bulk_load()
+        vacuum_after_bulk_load(tables=identity.INDEX_TABLES)
     console.print(f"indexed {added} persons")
 
 
@@ -117,7 +117,8 @@ def dedupe(as_json: JsonFlag = False, user: UserOption = None) -> None:
             advance(done, total, what)
 
         result = identity.dedupe(session, progress=step, actor_id=actor_id)
-    vacuum_after_bulk_load()  # the job may have rebuilt the name index for a new name model
+    # the job may have rebuilt the name index for a new name model
+    vacuum_after_bulk_load(tables=identity.INDEX_TABLES)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

@@ -50,6 +50,8 @@ from custodia.registry import service as registry
 from custodia.registry.dates import parse_partial_date
 from custodia.registry.schemas import PersonIn, PersonOut
 
+# the tables a rebuild of the index rewrites (db.vacuum_after_bulk_load)
+TABLES = (m.NameKey.__tablename__, m.Profile.__tablename__)
 _KEY = m.NameKey.__table__
 _PROFILE = m.Profile.__table__
 _TOP = select(func.max(_PROFILE.c.person_id))
