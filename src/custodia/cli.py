@@ -26,7 +26,7 @@ from custodia.clikit import (
     progress_bar,
 )
 from custodia.config import get_settings
-from custodia.db import read_session, unit_of_work, upgrade_database, vacuum_after_bulk_load
+from custodia.db import read_session, unit_of_work, upgrade_database
 from custodia.errors import CustodiaError, Invalid
 from custodia.identity import cli as identity_cli
 from custodia.registry.models import Role
@@ -202,7 +202,6 @@ def _generate(*, seed: int, detainees: int, camp_residents: int) -> None:
             camp_residents=camp_residents,
             progress=advance,
         )
-    vacuum_after_bulk_load()
     table = Table(title=f"scenario (seed {seed})")
     table.add_column("what")
     table.add_column("count", justify="right")

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from custodia.clikit import UserOption, acting_user_id, console, print_json, progress_bar
-from custodia.db import read_session, unit_of_work, vacuum_after_bulk_load
+from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
 from custodia.identity.schemas import Candidate, PersonBrief, ReviewItemOut
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
@@ -102,8 +102,6 @@ def reindex(
             advance(done, total)
 
         added = identity.reindex(session, rebuild=rebuild, progress=step)
-    if added:
-        vacuum_after_bulk_load(tables=identity.INDEX_TABLES)
     console.print(f"indexed {added} persons")
 
 
@@ -117,8 +115,6 @@ def dedupe(as_json: JsonFlag = False, user: UserOption = None) -> None:
             advance(done, total, what)
 
         result = identity.dedupe(session, progress=step, actor_id=actor_id)
-    # the job may have rebuilt the name index for a new name model
-    vacuum_after_bulk_load(tables=identity.INDEX_TABLES)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from custodia.db import insert_if_absent, insert_rows
+from custodia.db import insert_if_absent, insert_rows, vacuum_after_commit
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
@@ -50,8 +50,6 @@ from custodia.registry import service as registry
 from custodia.registry.dates import parse_partial_date
 from custodia.registry.schemas import PersonIn, PersonOut
 
-# the tables a rebuild of the index rewrites (db.vacuum_after_bulk_load)
-TABLES = (m.NameKey.__tablename__, m.Profile.__tablename__)
 _KEY = m.NameKey.__table__
 _PROFILE = m.Profile.__table__
 _TOP = select(func.max(_PROFILE.c.person_id))
@@ -195,6 +193,8 @@ def ensure_indexed(
         store_profiles(session, [profile_of_person(persons[i]) for i in chunk if i in persons])
         if progress:
             progress(min(start + CHUNK, len(missing)), len(missing))
+    if missing:  # only the index's tables: a ledger of millions of events need not be
+        vacuum_after_commit(session, (m.NameKey.__tablename__, m.Profile.__tablename__))
     return len(missing)
 
 

@@ -323,9 +323,6 @@ def compare_names(name1: str, name2: str) -> Comparison:
     )
 
 
-INDEX_TABLES = index.TABLES  # what a job that may rebuild the name index rewrites
-
-
 def reindex(
     session: Session, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> int:

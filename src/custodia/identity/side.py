@@ -92,7 +92,8 @@ def _agreement_bits(m: float, u: float) -> float:
 
 
 def _how_common(u: float) -> str:
-    """A value's share of records in words: "1 record in 597 holds it", "87 % hold it"."""
+    """A value's share of records in words: "1 record in 597 holds it", "87% of records hold
+    it"."""
     return f"1 record in {1 / u:.0f} holds it" if u <= 0.5 else f"{u:.0%} of records hold it"
 
 

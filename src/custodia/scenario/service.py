@@ -15,7 +15,7 @@ from custodia.custody import rollcall
 from custodia.custody import service as custody
 from custodia.custody.rules import EventType
 from custodia.custody.schemas import EventRequest, RollCallIn
-from custodia.db import refresh_planner_statistics
+from custodia.db import refresh_planner_statistics, vacuum_after_commit
 from custodia.errors import NotFound
 from custodia.registry import service as registry
 from custodia.registry.models import Role
@@ -219,7 +219,8 @@ def generate(
     _history(session, plan, ids, facilities, admin, advance)
     officer = registry.get_user_by_username(session, username="officer").id
     _sample_roll_calls(session, rng, facilities, officer)
-    refresh_planner_statistics(session)
+    refresh_planner_statistics(session)  # for the rest of this transaction
+    vacuum_after_commit(session)
     counts = custody.status_counts(session)
     return {
         "organizations": len(orgs),
