@@ -143,6 +143,17 @@ def test_an_initial_stands_for_a_name_with_its_letter_and_proves_little() -> Non
     assert compare_names("KHALAF M. M. AL-DULAYMI", "خلف م. م. الدليمي").score >= 0.85
 
 
+def test_an_initial_a_before_a_name_may_be_its_abd() -> None:
+    # "A. Rahman" is how many records shorten Abdul Rahman; the initial had been aligned
+    # with the whole compound, leaving "Rahman" unmatched (0.19)
+    assert compare_names("A. Rahman", "Abdul Rahman").score >= 0.9
+    assert compare_names("M. A. Kabir", "Mohammed Abdul Kabir").score >= 0.85
+    assert compare_names("A. Rahman", "عبد الرحمن").match
+    assert "(an initial for Abd)" in compare_names("A. Kabir", "Abdul Kabir").explanation[0]
+    # the A is one letter: it is no Abd before another name
+    assert not compare_names("A. Rahman", "Abdul Karim").match
+
+
 def test_a_glued_article_is_out_of_the_spelling_as_a_hyphenated_one_is() -> None:
     assert [t.spelling for t in parse_name("Mohammed Ahmed Alshammari").tokens][-1] == "shammari"
     glued = compare_names("Mohammed Ahmed Alshammari", "Mohammed Ahmed al-Shammari")

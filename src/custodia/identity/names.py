@@ -130,8 +130,12 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # the place of birth; a glued article is out of the spelling too (Alshammari = al-Shammari).
 # 5: a cedilla is an s (Idriça = Idrissa). 6: a title after a name part or an article is a
 # name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X; rank keys of titles and kunyas.
-NAME_MODEL = 6
+# 7: an initial A before a name part may be its Abd (A. Rahman = Abd al-Rahman).
+NAME_MODEL = 7
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
+# An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
+# Abd one letter stands for.
+ABD_INITIAL_ROLE = "abd_initial"
 
 _WORD = re.compile(r"[a-z0-9]+|-")
 # Mahmoud, Mahmood, Mehmud, Mahmut, Somali Mohamud, Arabic-script محمود (romanized "mhmud").
@@ -232,6 +236,11 @@ def _joined_parts(
         if a.role == b.role == "name" or (a.role == "kunya_marker" and b.role == "kunya"):
             spelling = a.spelling + b.spelling
             out.append(((i, i + 1), NameToken(skeleton(spelling), spelling, b.role)))
+        elif a.role == "initial" and a.spelling == "a" and b.role == "name":
+            # South Asian and Western records shorten Abdul Rahman to "A. Rahman": the
+            # initial is the Abd of a compound (read as one part, abdrahman)
+            spelling = "abd" + b.spelling
+            out.append(((i, i + 1), NameToken(skeleton(spelling), spelling, ABD_INITIAL_ROLE)))
     return tuple(out)
 
 

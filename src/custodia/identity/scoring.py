@@ -18,7 +18,7 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from custodia.identity.names import NameToken, ParsedName, parse_name
+from custodia.identity.names import ABD_INITIAL_ROLE, NameToken, ParsedName, parse_name
 
 MATCH_THRESHOLD = 0.70  # `compare` says match at or above this score
 REVIEW_THRESHOLD = 0.85  # de-duplication and screening queue pairs at or above this score
@@ -31,6 +31,7 @@ ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shorte
 LOOSE_SIMILARITY = 0.85  # skeletons equal but for letters transliterations swap (_LOOSE)
 INITIAL_SIMILARITY = 0.75  # "M." against a name starting with M: Muhammad, or Mahmud
 INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
+ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be an Ahmad's
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
 ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
@@ -343,7 +344,8 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
 
 def _how(q: Sequence[NameToken], c: Sequence[NameToken], cross_script: bool) -> str:
     if len(q) != len(c):
-        return "written as one word"
+        initial = any(t.role == "initial" for t in (*q, *c))
+        return "an initial for Abd" if initial else "written as one word"
     how = _how_parts_agree(q[0], c[0], cross_script)
     if "kunya" in (q[0].role, c[0].role) and q[0].role != c[0].role:
         how = ", ".join(filter(None, (how, "one of them in a kunya")))
@@ -452,6 +454,8 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
             for k, t in enumerate(singles):
                 if t.skeleton == jt.skeleton:
                     s = _similarity(t, jt, cross) if flip else _similarity(jt, t, cross)
+                    if jt.role == ABD_INITIAL_ROLE:
+                        s *= ABD_INITIAL_FACTOR
                     sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
     sims.sort(reverse=True)
     used_q: set[int] = set()
@@ -482,8 +486,10 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
         wc = [part_weight(t, weigh) for t in c.tokens]
         got_q = got_c = 0.0
         for qi, cj, s in aligned:
-            # a name matched by an initial is proven only as far as one letter proves it
-            cap = INITIAL_WEIGHT if _by_initial(q, qi, c, cj) else 1.0
+            # a name matched by an initial is proven only as far as one letter proves it;
+            # an initial read as the Abd of the next part (a span of two) weighs as itself
+            single = len(qi) == len(cj) == 1
+            cap = INITIAL_WEIGHT if single and _by_initial(q, qi, c, cj) else 1.0
             got_q += s * sum(min(wq[i], cap) for i in qi)
             got_c += s * sum(min(wc[j], cap) for j in cj)
     else:  # the common case, and the hot path of a batch: no initials
