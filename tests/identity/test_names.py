@@ -170,6 +170,15 @@ def test_a_title_after_a_name_part_or_an_article_is_a_name_part() -> None:
     assert not compare_names("Mohammad Sayed", "Mohammad Hamid").match
 
 
+def test_a_trailing_sahib_is_respect_and_not_a_name_part() -> None:
+    assert [t.spelling for t in parse_name("Hanafi Saheb").tokens] == ["hanafi"]
+    assert [t.spelling for t in parse_name("Sahib Khan").tokens] == ["sahib", "khan"]
+    # two men addressed as Sahib share no name
+    assert compare_names("Madani Saheb", "Hanafi Saheb").score < 0.3
+    assert compare_names("Madani Saheb", "Zia-ur-Rahman Madani").score >= 0.6
+    assert parse_name("Molah Fazl").titles == ("mullah",)
+
+
 def test_abul_is_abu_with_its_article_hyphenated_spaced_or_glued() -> None:
     for written in ("Abul-Khair", "Abul Khair", "Abulkhair", "Abu al-Khayr"):
         assert [t.role for t in parse_name(written).tokens] == ["kunya_marker", "kunya"]

@@ -28,7 +28,7 @@ from custodia.registry.names import fold
 _TITLE_GROUPS = (
     ("sheikh", "shaykh", "shaikh", "sheik", "cheikh", "shaik"),
     ("haji", "hajji", "hadji", "hajj", "alhaj", "alhajj"),
-    ("mullah", "mulla", "mollah", "molla"),
+    ("mullah", "mulla", "mollah", "molla", "molah"),
     ("mawlawi", "maulvi", "maulavi", "moulvi", "mawlavi", "maulana", "mawlana"),
     ("qari",),
     ("dr", "doctor"),
@@ -52,6 +52,10 @@ _TITLE_GROUPS = (
 )
 TITLE_OF = {t: group[0] for group in _TITLE_GROUPS for t in group}
 TITLES = frozenset(TITLE_OF)
+# Honorifics that follow a name in Pashto, Dari and Urdu usage ("Hanafi Saheb", "Mullah
+# Sahib"): the last word of a name after a name part is respect, not a name ("Sahib Khan"
+# opens with one that is).
+_TRAILING_HONORIFICS = frozenset(["sahib", "saheb", "sahab", "saab", "sahb"])
 CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b"])
 ARTICLES = frozenset(
     [
@@ -130,7 +134,8 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # the place of birth; a glued article is out of the spelling too (Alshammari = al-Shammari).
 # 5: a cedilla is an s (Idriça = Idrissa). 6: a title after a name part or an article is a
 # name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X; rank keys of titles and kunyas.
-# 7: an initial A before a name part may be its Abd (A. Rahman = Abd al-Rahman).
+# 7: an initial A before a name part may be its Abd (A. Rahman = Abd al-Rahman); a trailing
+# Sahib is an honorific (Hanafi Saheb = Hanafi); Molah is Mullah.
 NAME_MODEL = 7
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -381,6 +386,8 @@ def parse_name(text: str) -> ParsedName:
             titles.append(TITLE_OF[word])
             continue
         if word in CONNECTORS and tokens:
+            continue
+        if word in _TRAILING_HONORIFICS and not nxt and tokens and tokens[-1].role == "name":
             continue
         if word in KUNYA_MARKERS and nxt:
             tokens.append(NameToken(KUNYA_MARKERS[word], KUNYA_MARKERS[word], "kunya_marker"))
