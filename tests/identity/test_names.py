@@ -198,6 +198,26 @@ def test_a_title_both_names_carry_corroborates_and_one_name_lacks_costs_nothing(
     assert "qari~qari 1.00" in both.explanation[0]
 
 
+def test_a_nom_de_guerre_is_found_from_a_kunya_and_a_family_name_held_apart() -> None:
+    # "Abu Maryam al-Zahrani": the man known as Abu Maryam whose family name is al-Zahrani
+    man = Profile(
+        ident=1,
+        names=[
+            KnownName(parse_name("Ahmed Abdullah Saleh al-Zahrani"), "primary"),
+            KnownName(parse_name("Abu Maryam al-Saudi"), "kunya"),
+        ],
+    )
+    other = Profile(ident=2, names=[KnownName(parse_name("Abu Mariam"), "kunya")])
+    query = Profile(ident=0, names=[KnownName(parse_name("Abu Maryam al-Zahrani"), "kunya")])
+    to_man = score_profiles(query, man, default_weight)
+    assert to_man.score > score_profiles(query, other, default_weight).score
+    # still corroboration, and the explanation names the two names it drew on
+    assert to_man.score < 0.8
+    assert to_man.explanation[0].startswith(
+        "name 'Ahmed Abdullah Saleh al-Zahrani; Abu Maryam al-Saudi' (names)"
+    )
+
+
 def test_the_explanation_says_how_each_part_agrees() -> None:
     def said(a: str, b: str) -> str:
         return compare_names(a, b).explanation[0]

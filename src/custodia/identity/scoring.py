@@ -655,6 +655,19 @@ def known_only_by_kunya(profile: Profile) -> bool:
     return bool(profile.names) and all(_weak(n) for n in profile.names)
 
 
+def _names_holding(spread: NameMatch, names: Sequence[ParsedName]) -> str:
+    """The names a spread match found its parts in, for the explanation: "Abu Maryam
+    al-Saudi; AHMED ABDULLAH SALEH AL-ZAHRANI", not every name the person is known by."""
+    wanted = {matched for _, matched, _, _ in spread.pairs}
+    held: list[str] = []
+    for name in names:
+        spellings = {t.spelling for t in name.tokens}
+        if not wanted.isdisjoint(spellings):
+            held.append(name.text)
+            wanted -= spellings
+    return "; ".join(held)
+
+
 def score_profiles(
     query: Profile,
     cand: Profile,
@@ -689,12 +702,19 @@ def score_profiles(
                 strong, strong_name = match, (cn.parsed.text, cn.kind)
     notes: list[str] = []
     strong_names = [cn.parsed for cn, c_weak in c_names if not c_weak]
+    every_name = [cn.parsed for cn, _ in c_names]
     for qn, q_weak in q_names:
-        if q_weak or strong.score >= UNION_FACTOR:
-            continue  # a spread match scores at most UNION_FACTOR
-        spread = union_match(qn.parsed, strong_names, weigh)
-        if spread.score > strong.score:
-            strong, strong_name = spread, ("; ".join(n.text for n in strong_names), "names")
+        # a spread match scores at most UNION_FACTOR
+        if not q_weak and strong.score < UNION_FACTOR:
+            spread = union_match(qn.parsed, strong_names, weigh)
+            if spread.score > strong.score:
+                strong, strong_name = spread, (_names_holding(spread, strong_names), "names")
+        elif q_weak and weak.score < UNION_FACTOR:
+            # a nom de guerre is a kunya and a nisba: "Abu Maryam al-Zahrani" is the man
+            # known as Abu Maryam whose family name is al-Zahrani; it stays corroboration
+            spread = union_match(qn.parsed, every_name, weigh)
+            if spread.score > weak.score:
+                weak, weak_name = spread, (_names_holding(spread, every_name), "names")
     if both_full:
         best, (best_name, best_kind) = strong, strong_name
         name_score = strong.score
