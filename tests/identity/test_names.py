@@ -116,6 +116,25 @@ def test_letters_one_transliteration_writes_for_another_match(one: str, other: s
     assert compare_names(one, other).match
 
 
+def test_a_name_opening_with_another_vowel_is_another_name() -> None:
+    # Umar and Amar, Osama and Asma, Ubaid and Abd share their consonants, not their names
+    assert compare_names("Umar Patek", "Omar Patek").match
+    umar = compare_names("Ahmed Umar", "Ahmed Omar").score
+    assert compare_names("Ahmed Umar", "Ahmed Amar").score < umar - 0.2
+    assert (
+        compare_names("Abu Osama", "Abu Usama").score
+        > compare_names("Abu Osama", "Abu Asmaa").score + 0.2
+    )
+    assert (
+        "(the same consonants, another opening vowel)"
+        in compare_names("Ahmed Umar", "Ahmed Amar").explanation[0]
+    )
+    # Ullah is Allah however it is written
+    assert compare_names("Amin Ullah", "Amin Allah").match
+    # across scripts the vowels are not written: عمر meets Umar
+    assert compare_names("Umar Patek", "عمر باتك").match
+
+
 def test_husayn_is_not_hasan_in_any_script() -> None:
     assert not compare_names("Hussein Ali", "Hassan Ali").match
     # brothers' names: never strong enough to queue on their own

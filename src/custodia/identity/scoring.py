@@ -33,6 +33,7 @@ INITIAL_SIMILARITY = 0.75  # "M." against a name starting with M: Muhammad, or M
 INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
 ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be an Ahmad's
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
+OTHER_OPENING_VOWEL_SIMILARITY = 0.5  # same skeleton, but Umar against Amar
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
 ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
 # Share of a query name's weight a candidate must hold before it is scored: search shows the
@@ -282,6 +283,18 @@ def _cross_fold(skel: str) -> str:
     return skel.translate(_CROSS_FOLD)
 
 
+# The vowel a Latin spelling opens with: Umar, Omar and Oumar are one name, Amar and Amer
+# (Ammar, Amir) others, though the consonants agree; likewise Usman and Asman, Ubaid and
+# Abid.
+_ROUND_VOWELS = frozenset("ou")
+_OPEN_VOWELS = frozenset("aei")
+
+
+def _other_opening_vowel(x: str, y: str) -> bool:
+    a, b = x[:1], y[:1]
+    return (a in _ROUND_VOWELS and b in _OPEN_VOWELS) or (a in _OPEN_VOWELS and b in _ROUND_VOWELS)
+
+
 def _abd_of(compound: str, bare: str) -> bool:
     """``Abd al-Rahman`` written without its Abd (``Rahman, Mohamad Iqbal``), or an Abd that
     a list put before another part (``MAJEED ABDUL CHAUDHRY``)."""
@@ -301,6 +314,8 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     if x == y:
         if cross_script:
             return 0.92
+        if x != "allah" and _other_opening_vowel(x_spelling, y_spelling):  # but Ullah = Allah
+            return OTHER_OPENING_VOWEL_SIMILARITY
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
             x_spelling, y_spelling
         )
@@ -332,6 +347,8 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
     if x == y:
         if cross_script:
             return "the other script"
+        if x != "allah" and _other_opening_vowel(a.spelling, b.spelling):
+            return "the same consonants, another opening vowel"
         return "" if a.spelling == b.spelling else "another spelling"
     if cross_script and _cross_fold(x) == _cross_fold(y):
         return "the other script, z for d"
