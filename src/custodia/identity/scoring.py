@@ -290,9 +290,12 @@ _ROUND_VOWELS = frozenset("ou")
 _OPEN_VOWELS = frozenset("aei")
 
 
-def _other_opening_vowel(x: str, y: str) -> bool:
+def _other_opening_vowel(skeleton: str, x: str, y: str) -> bool:
+    """Do two Latin spellings of one skeleton open with vowels of two kinds (Umar, Amar)?
+    Ullah and Allah are one word however written."""
     a, b = x[:1], y[:1]
-    return (a in _ROUND_VOWELS and b in _OPEN_VOWELS) or (a in _OPEN_VOWELS and b in _ROUND_VOWELS)
+    other = (a in _ROUND_VOWELS and b in _OPEN_VOWELS) or (a in _OPEN_VOWELS and b in _ROUND_VOWELS)
+    return other and skeleton != "allah"
 
 
 def _abd_of(compound: str, bare: str) -> bool:
@@ -314,7 +317,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     if x == y:
         if cross_script:
             return 0.92
-        if x != "allah" and _other_opening_vowel(x_spelling, y_spelling):  # but Ullah = Allah
+        if _other_opening_vowel(x, x_spelling, y_spelling):
             return OTHER_OPENING_VOWEL_SIMILARITY
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
             x_spelling, y_spelling
@@ -347,7 +350,7 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
     if x == y:
         if cross_script:
             return "the other script"
-        if x != "allah" and _other_opening_vowel(a.spelling, b.spelling):
+        if _other_opening_vowel(x, a.spelling, b.spelling):
             return "the same consonants, another opening vowel"
         return "" if a.spelling == b.spelling else "another spelling"
     if cross_script and _cross_fold(x) == _cross_fold(y):
