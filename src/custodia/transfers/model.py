@@ -185,6 +185,7 @@ class Solved:
     x: dict[tuple[int, str, int], float] = field(default_factory=dict)
     s: dict[tuple[int, int, int], float] = field(default_factory=dict)
     w: dict[tuple[int, int], float] = field(default_factory=dict)
+    row_dual: FloatArray | None = None
 
 
 def beyond_patterns(op: Operation, f: Fleet) -> bool:
@@ -363,7 +364,7 @@ def build_model(
         for pi, pattern in enumerate(f.patterns):
             for key in set(pattern):
                 visits[key].append((fi, pi, pattern.count(key)))
-    supply = _supply(inst, remaining)
+    supply = supply_counts(inst, remaining)
     for gi, point in enumerate(inst.points):
         for day in days:
             seats = new_row(-inf, 0.0)
@@ -674,7 +675,7 @@ def held_counts(held: dict[str, list[Detainee]], op: Operation) -> dict[tuple[st
     return dict(out)
 
 
-def _supply(inst: Instance, remaining: dict[str, dict[int, int]] | None) -> list[list[int]]:
+def supply_counts(inst: Instance, remaining: dict[str, dict[int, int]] | None) -> list[list[int]]:
     if remaining is None:
         return [list(p.counts) for p in inst.points]
     return [[remaining.get(p.key, {}).get(r, 0) for r in p.risks] for p in inst.points]
@@ -769,6 +770,7 @@ def read_solution(solver: highspy.Highs, layout: Layout, *, mip: bool = False) -
     shuttled = {k: float(values[c]) for k, c in layout.s_index.items() if values[c] > 1e-7}
     holding = {k: float(values[c]) for k, c in layout.w_index.items() if values[c] > 1e-7}
     bound = float(info.mip_dual_bound) if mip else None
+    duals = None if mip else np.asarray(solver.getSolution().row_dual, dtype=np.float64)
     return Solved(
         float(info.objective_function_value),
         z,
@@ -779,4 +781,5 @@ def read_solution(solver: highspy.Highs, layout: Layout, *, mip: bool = False) -
         x,
         shuttled,
         holding,
+        duals,
     )
