@@ -249,8 +249,9 @@ def optimise(
 PATTERN_MAX_COLUMNS = 150_000
 PATTERN_SECONDS_PER_COLUMN = 2.5e-4
 # Patterns are generated over the whole horizon (the bound, and the dive's first steps)
-# until this share of the time limit; the dive's windows take the rest.
-PATTERN_SHARE = 0.7
+# until this share of the time limit (on the default operation, 20 s: the first solve only,
+# ~14 s with the pooled LP); the dive's windows take the rest.
+PATTERN_SHARE = 0.6
 # Each window of the exact-pattern dive: its days, and its rounds of pricing. Measured on
 # the default operation (4-day steps): windows of 8 / 10 / 12 / 16 days gave 7.40 / ? /
 # 7.31 / 7.33 M; 1 / 3 / 20 rounds (8 days) 7.39 / 7.40 / 7.43 M.
