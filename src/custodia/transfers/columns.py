@@ -302,6 +302,9 @@ class Generation:
             last_day=last_day,
             stock=stock,
         )
+        # A holding leg's whisker is charged twice here (its leg column and its pattern's):
+        # twice the most any plan's whiskers come to keeps the bound below its exposure.
+        layout.whisker_max *= 2
         supply = m.supply_counts(inst, remaining)
         people = sum(map(sum, supply)) + sum(len(v) for v in inst.held.values())
         _caps(inst, lp, layout, float(people + sum((stock or {}).values())))
