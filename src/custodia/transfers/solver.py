@@ -204,6 +204,7 @@ def optimise(
             bound = max(bound, full.bound)
     else:
         bound, stats, solved, layout, per_solve = _bound(inst, first_day, supply, time_limit)
+    method = "rolling-pattern-dive" if sorties is not None else "rolling-lp-dive"
     if sorties is None:
         if solved.status != "Optimal" and any(strand.values()):
             bound, stats, solved, layout, per_solve = _bound(
@@ -236,7 +237,7 @@ def optimise(
     return {
         "sorties": sorties,
         "bound": bound,
-        "method": "rolling-lp-dive",
+        "method": method,
         "stats": stats,
         "stranded": stranded,
     }
