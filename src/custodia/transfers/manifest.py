@@ -540,3 +540,51 @@ def schedule_holding(
             point = key[:-1] if leg.kind == "shuttle" else key
             out.append(Sortie(day, tail, fleet, point, leg, len(days[tail]), clock))
     return out
+
+
+def integer_mixed(
+    inst: Instance, z: dict[tuple[int, int, tuple[str, ...]], float]
+) -> dict[int, dict[tuple[int, tuple[str, ...]], int]]:
+    """Round the exact-pattern model's airframe-days (fleet, day, pattern) as
+    ``integer_patterns`` does: floors, then each fleet-day's free airframes to the patterns
+    with the largest fractions."""
+    by_day: dict[int, dict[tuple[int, tuple[str, ...]], int]] = defaultdict(dict)
+    fractions: dict[tuple[int, int], list[tuple[float, tuple[str, ...]]]] = defaultdict(list)
+    for (fi, day, pattern), value in z.items():
+        whole = math.floor(value + 1e-6)
+        if whole:
+            by_day[day][fi, pattern] = whole
+        if value - whole > 1e-6:
+            fractions[fi, day].append((value - whole, pattern))
+    for (fi, day), parts in fractions.items():
+        used = sum(n for (f, _), n in by_day[day].items() if f == fi)
+        free = len(inst.avail[inst.fleets[fi].key, day]) - used
+        for _, pattern in sorted(parts, reverse=True)[: max(0, free)]:
+            by_day[day][fi, pattern] = by_day[day].get((fi, pattern), 0) + 1
+    return by_day
+
+
+def schedule_mixed(
+    inst: Instance, day: int, counts: dict[tuple[int, tuple[str, ...]], int], taken: set[str]
+) -> list[Sortie]:
+    """Hand the day's exact patterns (direct sorties and holding legs mixed) to tails, longest
+    leg first from the start of the duty window; a pattern the bound's search let run past
+    the window by its slack loses its last legs until it fits."""
+    op = inst.op
+    sorties: list[Sortie] = []
+    for (fi, pattern), n in sorted(counts.items()):
+        fleet = inst.fleets[fi]
+        legs = {**fleet.routes, **fleet.hold_legs}
+        order = sorted(pattern, key=lambda k: (-legs[k].block_hours, k))
+        while order and not day_fits(op, fleet.kind, [legs[k] for k in order]):
+            order.pop()
+        free = [t for t in inst.avail[fleet.key, day] if t not in taken]
+        for tail in free[:n]:
+            taken.add(tail)
+            clock = op.duty_start_hour
+            for index, key in enumerate(order):
+                route = legs[key]
+                point = key[:-1] if route.kind == "shuttle" else key
+                sorties.append(Sortie(day, tail, fleet, point, route, index + 1, clock))
+                clock += route.block_hours + op.refuel_hours
+    return sorties

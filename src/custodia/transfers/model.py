@@ -166,6 +166,12 @@ class Layout:
     # The most the flight-hour whiskers of the objective can add for any plan: subtracted
     # from the LP optimum, the bound stays a bound.
     whisker_max: float = 0.0
+    # Exact-pattern bound model only (``exact=True``): the rows a new airframe-day pattern
+    # column enters. (fleet, day) -> airframes row; (fleet, leg, day) -> the row that
+    # limits the holding legs to those the patterns fly; (point, day) -> seats, heads rows.
+    fleet_rows: dict[tuple[int, int], int] = field(default_factory=dict)
+    leg_rows: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    point_rows: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -179,6 +185,7 @@ class Solved:
     x: dict[tuple[int, str, int], float] = field(default_factory=dict)
     s: dict[tuple[int, int, int], float] = field(default_factory=dict)
     w: dict[tuple[int, int], float] = field(default_factory=dict)
+    row_dual: FloatArray | None = None
 
 
 def beyond_patterns(op: Operation, f: Fleet) -> bool:
@@ -196,13 +203,13 @@ def beyond_patterns(op: Operation, f: Fleet) -> bool:
     )
 
 
-def _layout(inst: Instance, days: range, bound: bool = False) -> Layout:
+def _layout(inst: Instance, days: range, bound: bool = False, exact: bool = False) -> Layout:
     z_index: dict[tuple[int, int, int], int] = {}
     y_index: dict[tuple[int, int, int], int] = {}
     e_index: dict[tuple[int, str, int], int] = {}
     col = 0
     for fi, f in enumerate(inst.fleets):
-        extra = bound and beyond_patterns(inst.op, f)
+        extra = bound and not exact and beyond_patterns(inst.op, f)
         for day in days:
             if not inst.avail[f.key, day]:
                 continue
@@ -270,6 +277,7 @@ def build_model(
     bound: bool = False,
     strand: dict[tuple[str, bool, int], int] | None = None,
     strand_cost: float = 0.0,
+    exact: bool = False,
 ) -> tuple[highspy.HighsLp, Layout, float]:
     """The LP (all columns continuous) from ``first_day`` on; returns it, the layout and the
     objective constant. ``remaining`` replaces the supply (point key -> risk -> count) when
@@ -298,7 +306,7 @@ def build_model(
     optimum: the flight-hour whiskers of the objective are no exposure."""
     op = inst.op
     days = range(first_day, min(op.horizon_days, last_day or op.horizon_days))
-    layout = _layout(inst, days, bound)
+    layout = _layout(inst, days, bound, exact)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -324,6 +332,14 @@ def build_model(
             row = new_row(-inf, count)
             for pi in range(len(f.patterns)):
                 put(row, layout.z_index[fi, pi, day], 1.0)
+            if bound and exact:
+                # Holding legs only as the patterns fly them (columns added by ``columns``).
+                layout.fleet_rows[fi, day] = row
+                for key in f.hold_legs:
+                    leg_row = new_row(-inf, 0.0)
+                    layout.leg_rows[fi, key, day] = leg_row
+                    put(leg_row, layout.x_index[fi, key, day], 1.0)
+                continue
             if bound:
                 _pooled_rows(inst, layout, fi, day, count, new_row, put)
                 continue
@@ -348,11 +364,12 @@ def build_model(
         for pi, pattern in enumerate(f.patterns):
             for key in set(pattern):
                 visits[key].append((fi, pi, pattern.count(key)))
-    supply = _supply(inst, remaining)
+    supply = supply_counts(inst, remaining)
     for gi, point in enumerate(inst.points):
         for day in days:
             seats = new_row(-inf, 0.0)
             heads = new_row(-inf, 0.0)
+            layout.point_rows[gi, day] = (seats, heads)
             for ci, risk in enumerate(point.risks):
                 col = layout.y_index[gi, ci, day]
                 put(seats, col, 1.0 + _guard(inst, risk))
@@ -658,7 +675,7 @@ def held_counts(held: dict[str, list[Detainee]], op: Operation) -> dict[tuple[st
     return dict(out)
 
 
-def _supply(inst: Instance, remaining: dict[str, dict[int, int]] | None) -> list[list[int]]:
+def supply_counts(inst: Instance, remaining: dict[str, dict[int, int]] | None) -> list[list[int]]:
     if remaining is None:
         return [list(p.counts) for p in inst.points]
     return [[remaining.get(p.key, {}).get(r, 0) for r in p.risks] for p in inst.points]
@@ -753,6 +770,7 @@ def read_solution(solver: highspy.Highs, layout: Layout, *, mip: bool = False) -
     shuttled = {k: float(values[c]) for k, c in layout.s_index.items() if values[c] > 1e-7}
     holding = {k: float(values[c]) for k, c in layout.w_index.items() if values[c] > 1e-7}
     bound = float(info.mip_dual_bound) if mip else None
+    duals = None if mip else np.asarray(solver.getSolution().row_dual, dtype=np.float64)
     return Solved(
         float(info.objective_function_value),
         z,
@@ -763,4 +781,5 @@ def read_solution(solver: highspy.Highs, layout: Layout, *, mip: bool = False) -
         x,
         shuttled,
         holding,
+        duals,
     )

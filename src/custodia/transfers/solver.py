@@ -13,22 +13,33 @@ plan document.
    stops the MIP before the node limit, the figure depends on the machine's load; it is a
    bound either way. The default and large operations are above the size limit (there the
    MIP's root LP alone takes ~25 s and its root cuts added 0.26 % in 130 s): LP bound only.
+   With holding, on operations small enough for the time limit (``_patterns_pay``: the
+   default one, not a 5 s re-plan nor the large one), also the Lagrangian bound of the
+   exact airframe-day pattern model by column generation (``columns``), which is tighter
+   than pooling the hours; the bound is the larger.
 2. Primal: the LP of the conservative model, airframe-day counts rounded (floors, then
    largest fractions on the free airframes), detainee counts re-optimised with the counts
    fixed, then a time-limited MIP on the conservative model started from that rounding
    (HiGHS keeps the better). Manifests and schedules are built for each candidate and the
    one with the lower true exposure (evaluated on individuals) is kept.
+   With holding, where the patterns are generated, the dive is steered by the exact-pattern
+   model instead of the steering LP (airframe-days that mix direct sorties and holding legs,
+   as the model's solution has them; ``_pattern_dive``).
 3. Re-planning runs the same steps from a day on, with flown sorties fixed.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from custodia.transfers import columns
 from custodia.transfers import model as m
 from custodia.transfers.greedy import fly_tail, greedy_sorties
 from custodia.transfers.manifest import (
@@ -37,12 +48,14 @@ from custodia.transfers.manifest import (
     fly_out_held,
     held_at_start,
     integer_legs,
+    integer_mixed,
     integer_patterns,
     load_day,
     load_trunks,
     retime,
     schedule_day,
     schedule_holding,
+    schedule_mixed,
     tier_targets,
     unstrand,
 )
@@ -71,24 +84,30 @@ def exposure(inst: m.Instance, moves: dict[int, int]) -> float:
 
 def run_days(
     loader: Loader,
-    solved: m.Solved,
+    solved: m.Solved | columns.Mixed,
     *,
     first_day: int,
     last_day: int,
 ) -> list[Sortie]:
-    """Schedule and load days [first_day, last_day) from a solution of the model that starts
-    at ``first_day``: its rounded airframe-days and tier targets, then idle airframes and
-    spare hours fly whoever is left."""
+    """Schedule and load days [first_day, last_day) from a solution of the model (steering,
+    or exact patterns) that starts at ``first_day``: its rounded airframe-days and tier
+    targets, then idle airframes and spare hours fly whoever is left."""
     inst = loader.inst
-    patterns = integer_patterns(inst, solved.z)
-    legs = integer_legs(inst, solved.x)
     targets = tier_targets(inst, solved.y)
     loader.moved_by_tier.clear()  # targets count from the model's first day
     out: list[Sortie] = []
+    if isinstance(solved, columns.Mixed):
+        mixed = integer_mixed(inst, solved.z)
+    else:
+        patterns = integer_patterns(inst, solved.z)
+        legs = integer_legs(inst, solved.x)
     for day in range(first_day, last_day):
         taken: set[str] = set()
-        sorties = schedule_day(inst, day, patterns.get(day, {}), taken)
-        sorties += schedule_holding(inst, day, legs.get(day, {}), taken)
+        if isinstance(solved, columns.Mixed):
+            sorties = schedule_mixed(inst, day, mixed.get(day, {}), taken)
+        else:
+            sorties = schedule_day(inst, day, patterns.get(day, {}), taken)
+            sorties += schedule_holding(inst, day, legs.get(day, {}), taken)
         load_trunks(loader, sorties)
         load_day(loader, sorties, targets.get(day, {}))
         sorties = retime(inst.op, sorties)
@@ -151,11 +170,189 @@ def optimise(
     # A re-plan may start with more people in holding than the trunks left can take out
     # (aircraft lost): then the models may leave those held at the start there.
     strand = m.held_counts(inst.held, inst.op)
-    bound, stats, solved, layout, per_solve = _bound(inst, first_day, supply, time_limit)
-    if solved.status != "Optimal" and any(strand.values()):
-        bound, stats, solved, layout, per_solve = _bound(
-            inst, first_day, supply, time_limit, strand
+    sorties: list[Sortie] | None = None
+    if inst.holding and _patterns_pay(inst, first_day, time_limit):
+        with ThreadPoolExecutor(max_workers=1) as background:
+            # HiGHS lets go of the GIL: the pooled bound LP solves while the exact-pattern
+            # model is built. (Generating patterns for the bound in the background while the
+            # dive planned was tried: on 2 cores the two slowed each other, both got worse.)
+            future = background.submit(_bound, inst, first_day, supply, time_limit)
+            pool: set[columns.Column] = set()
+            full = columns.generate(
+                inst,
+                first_day=first_day,
+                remaining=supply,
+                deadline=started + PATTERN_SHARE * time_limit,
+                pool=pool,
+                pooled=lambda: _duals_past_fleets(future.result()[2], future.result()[3]),
+            )
+            bound, stats, solved, layout, per_solve = future.result()
+        if full.mixed is not None:
+            sorties = _pattern_dive(
+                inst,
+                loader,
+                full.mixed,
+                pool,
+                stats,
+                started=started,
+                time_limit=time_limit,
+                first_day=first_day,
+                step=step,
+            )
+        _pattern_stats(stats, full)
+        if sorties is not None:  # (otherwise a model the plan may not keep to: see below)
+            bound = max(bound, full.bound)
+    else:
+        bound, stats, solved, layout, per_solve = _bound(inst, first_day, supply, time_limit)
+    method = "rolling-pattern-dive" if sorties is not None else "rolling-lp-dive"
+    if sorties is None:
+        if solved.status != "Optimal" and any(strand.values()):
+            bound, stats, solved, layout, per_solve = _bound(
+                inst, first_day, supply, time_limit, strand
+            )
+        sorties = _lp_dive(
+            inst,
+            loader,
+            solved,
+            layout,
+            stats,
+            per_solve,
+            strand,
+            started=started,
+            time_limit=time_limit,
+            first_day=first_day,
+            supply=supply,
+            step=step,
+            window=window,
         )
+    sorties = unstrand(loader, fly_out_held(loader, sorties, first_day))
+    stranded = [(h, held.person) for (h, _), stock in loader.stock.items() for held in stock]
+    if stranded and "bound_strands" not in stats:
+        # The bound assumed holding emptied by the horizon; this plan cannot: bound the
+        # plans that may leave those held at the start there.
+        bound, more, _, _, _ = _bound(inst, first_day, supply, time_limit, strand)
+        stats.update(more, lp_solves=stats["lp_solves"] + more["lp_solves"])
+    stats["dive_step_days"] = step
+    stats.setdefault("window_days", window)
+    return {
+        "sorties": sorties,
+        "bound": bound,
+        "method": method,
+        "stats": stats,
+        "stranded": stranded,
+    }
+
+
+# The exact-pattern model plans (with holding) where its detainee columns (loading point x
+# risk value x day) are at most this many and the time limit allows this long per column
+# (the default operation: 50,000, 20 s; a re-plan's 5 s and the large operation's 650,000
+# go to the steering LP's dive).
+PATTERN_MAX_COLUMNS = 150_000
+PATTERN_SECONDS_PER_COLUMN = 2.5e-4
+# Patterns are generated over the whole horizon (the bound, and the dive's first steps)
+# until this share of the time limit (on the default operation, 20 s: the first solve only,
+# ~14 s with the pooled LP); the dive's windows take the rest.
+PATTERN_SHARE = 0.6
+# Each window of the exact-pattern dive: its days, and its rounds of pricing. Measured on
+# the default operation (4-day steps): windows of 8 / 10 / 12 / 16 days gave 7.40 / ? /
+# 7.31 / 7.33 M; 1 / 3 / 20 rounds (8 days) 7.39 / 7.40 / 7.43 M.
+PATTERN_WINDOW_DAYS = 12
+WINDOW_PRICING = 3
+
+
+def _pattern_stats(stats: dict[str, Any], full: columns.Generated) -> None:
+    if math.isfinite(full.bound):
+        stats["pattern_bound"] = round(float(full.bound), 3)
+    stats.update(
+        pattern_status=full.status,
+        pattern_lp=round(full.restricted, 3),
+        pattern_iterations=full.iterations,
+        pattern_columns=full.columns,
+        pattern_seconds=round(full.seconds, 2),
+        pattern_converged=full.converged,
+        lp_solves=stats["lp_solves"] + full.iterations,
+    )
+
+
+def _pattern_dive(
+    inst: m.Instance,
+    loader: Loader,
+    mixed: columns.Mixed,
+    pool: set[columns.Column],
+    stats: dict[str, Any],
+    *,
+    started: float,
+    time_limit: float,
+    first_day: int,
+    step: int,
+) -> list[Sortie]:
+    """The rolling dive steered by the exact-pattern model (``columns``): its solution
+    ``mixed`` over the whole horizon, then a window from each step on."""
+    stats["window_days"] = PATTERN_WINDOW_DAYS
+    horizon = inst.op.horizon_days
+    per_solve = 0.0  # the first window is always tried: a few seconds at most
+    solved, covered, day = mixed, horizon, first_day
+    sorties: list[Sortie] = []
+    while day < horizon:
+        out_of_time = time.perf_counter() - started + per_solve * 1.2 > time_limit
+        last = horizon if out_of_time else min(horizon, day + step)
+        sorties.extend(run_days(loader, solved, first_day=day, last_day=min(last, covered)))
+        if last > covered:
+            sorties.extend(run_days(loader, mixed, first_day=covered, last_day=last))
+        day = last
+        if day >= horizon or not (any(loader.remaining.values()) or any(loader.stock.values())):
+            break
+        tick = time.perf_counter()
+        window = columns.generate(
+            inst,
+            first_day=day,
+            remaining=_supply_left(loader),
+            deadline=started + time_limit,
+            last_day=day + PATTERN_WINDOW_DAYS,
+            stock=_stock(loader),
+            pool=pool,
+            max_iterations=WINDOW_PRICING,
+        )
+        stats["lp_solves"] += window.iterations
+        per_solve = time.perf_counter() - tick
+        if window.mixed is None:  # no optimum: the whole horizon's solution steers on
+            solved, covered = mixed, horizon
+        else:
+            solved, covered = window.mixed, min(horizon, day + PATTERN_WINDOW_DAYS)
+    return sorties
+
+
+def _patterns_pay(inst: m.Instance, first_day: int, time_limit: float) -> bool:
+    days = inst.op.horizon_days - first_day
+    n = sum(len(p.risks) for p in inst.points) * days
+    return n <= PATTERN_MAX_COLUMNS and time_limit >= n * PATTERN_SECONDS_PER_COLUMN
+
+
+def _duals_past_fleets(solved: m.Solved, layout: m.Layout) -> npt.NDArray[np.float64] | None:
+    """The pooled bound LP's duals of the rows after the fleets' (``columns.carry_duals``)."""
+    if solved.status != "Optimal" or solved.row_dual is None or not layout.point_rows:
+        return None
+    first = min(seats for seats, _ in layout.point_rows.values())
+    return solved.row_dual[first:]
+
+
+def _lp_dive(
+    inst: m.Instance,
+    loader: Loader,
+    solved: m.Solved,
+    layout: m.Layout,
+    stats: dict[str, Any],
+    per_solve: float,
+    strand: dict[tuple[str, bool, int], int],
+    *,
+    started: float,
+    time_limit: float,
+    first_day: int,
+    supply: dict[str, dict[int, int]],
+    step: int,
+    window: int | None,
+) -> list[Sortie]:
+    """The rolling dive steered by the steering LP (see ``optimise``)."""
     steered = not (inst.holding or layout.e_index)
     if not steered:
         # The bound LP's airframes mix patterns and holding legs (or fly past the patterns):
@@ -200,22 +397,7 @@ def optimise(
         covered = min(horizon, day + window) if window else horizon
         stats["lp_solves"] += 1
         per_solve = time.perf_counter() - tick
-    sorties = unstrand(loader, fly_out_held(loader, sorties, first_day))
-    stranded = [(h, held.person) for (h, _), stock in loader.stock.items() for held in stock]
-    if stranded and "bound_strands" not in stats:
-        # The bound assumed holding emptied by the horizon; this plan cannot: bound the
-        # plans that may leave those held at the start there.
-        bound, more, _, _, _ = _bound(inst, first_day, supply, time_limit, strand)
-        stats.update(more, lp_solves=stats["lp_solves"] + more["lp_solves"])
-    stats["dive_step_days"] = step
-    stats["window_days"] = window
-    return {
-        "sorties": sorties,
-        "bound": bound,
-        "method": "rolling-lp-dive",
-        "stats": stats,
-        "stranded": stranded,
-    }
+    return sorties
 
 
 def _bound(
