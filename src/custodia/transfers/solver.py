@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -290,19 +291,8 @@ def _pattern_dive(
     ``mixed`` over the whole horizon, then a window from each step on."""
     stats["window_days"] = PATTERN_WINDOW_DAYS
     horizon = inst.op.horizon_days
-    per_solve = 0.0  # the first window is always tried: a few seconds at most
-    solved, covered, day = mixed, horizon, first_day
-    sorties: list[Sortie] = []
-    while day < horizon:
-        out_of_time = time.perf_counter() - started + per_solve * 1.2 > time_limit
-        last = horizon if out_of_time else min(horizon, day + step)
-        sorties.extend(run_days(loader, solved, first_day=day, last_day=min(last, covered)))
-        if last > covered:
-            sorties.extend(run_days(loader, mixed, first_day=covered, last_day=last))
-        day = last
-        if day >= horizon or not (any(loader.remaining.values()) or any(loader.stock.values())):
-            break
-        tick = time.perf_counter()
+
+    def resolve(day: int) -> tuple[m.Solved | columns.Mixed, int]:
         window = columns.generate(
             inst,
             first_day=day,
@@ -314,12 +304,21 @@ def _pattern_dive(
             max_iterations=WINDOW_PRICING,
         )
         stats["lp_solves"] += window.iterations
-        per_solve = time.perf_counter() - tick
         if window.mixed is None:  # no optimum: the whole horizon's solution steers on
-            solved, covered = mixed, horizon
-        else:
-            solved, covered = window.mixed, min(horizon, day + PATTERN_WINDOW_DAYS)
-    return sorties
+            return mixed, horizon
+        return window.mixed, min(horizon, day + PATTERN_WINDOW_DAYS)
+
+    # the first window is always tried: a few seconds at most
+    return _roll(
+        loader,
+        mixed,
+        first_day=first_day,
+        step=step,
+        started=started,
+        time_limit=time_limit,
+        per_solve=0.0,
+        resolve=resolve,
+    )
 
 
 def _patterns_pay(inst: m.Instance, first_day: int, time_limit: float) -> bool:
@@ -363,30 +362,14 @@ def _lp_dive(
         stats["steering_lp_seconds"] = round(solved.seconds, 2)
         stats["lp_solves"] += 1
         per_solve = time.perf_counter() - tick
-    sorties: list[Sortie] = []
-    day = first_day
     horizon = inst.op.horizon_days
     if window:
         # A window LP covers a fraction of the days: expect a fraction of the time.
         per_solve *= min(1.0, window / max(1, horizon - first_day))
-    full = solved  # the first steering solution covers the whole horizon
-    covered = horizon  # the last day (exclusive) the current solution plans
-    while day < horizon:
-        elapsed = time.perf_counter() - started
-        out_of_time = elapsed + per_solve * 1.2 > time_limit
-        last = horizon if out_of_time else min(horizon, day + step)
-        sorties.extend(run_days(loader, solved, first_day=day, last_day=min(last, covered)))
-        if last > covered:
-            # A window LP plans its window only: past it, the full-horizon solution steers
-            # (without it a truncated dive left those days to the idle-airframe fill, and
-            # measured 5-10 % worse on the large instance).
-            sorties.extend(run_days(loader, full, first_day=covered, last_day=last))
-        day = last
-        if day >= horizon or not (any(loader.remaining.values()) or any(loader.stock.values())):
-            break
-        tick = time.perf_counter()
+
+    def resolve(day: int) -> tuple[m.Solved | columns.Mixed, int]:
         # Later steps only steer the next days: a window LP is a fraction of the size.
-        solved = _steer(
+        steering = _steer(
             inst,
             _held_left(loader),
             first_day=day,
@@ -394,8 +377,53 @@ def _lp_dive(
             last_day=day + window if window else None,
             stock=_stock(loader),
         )
-        covered = min(horizon, day + window) if window else horizon
         stats["lp_solves"] += 1
+        return steering, min(horizon, day + window) if window else horizon
+
+    return _roll(
+        loader,
+        solved,
+        first_day=first_day,
+        step=step,
+        started=started,
+        time_limit=time_limit,
+        per_solve=per_solve,
+        resolve=resolve,
+    )
+
+
+def _roll(
+    loader: Loader,
+    full: m.Solved | columns.Mixed,
+    *,
+    first_day: int,
+    step: int,
+    started: float,
+    time_limit: float,
+    per_solve: float,
+    resolve: Callable[[int], tuple[m.Solved | columns.Mixed, int]],
+) -> list[Sortie]:
+    """The rolling dive: fly ``step`` days of the current solution (``full``, over the whole
+    horizon, at first), then ``resolve`` from the day reached (a solution and the last day,
+    exclusive, it plans), until the horizon; when the time left would not hold another
+    solve (as long as the last one took), the current solution plans the rest."""
+    horizon = loader.inst.op.horizon_days
+    solved, covered, day = full, horizon, first_day
+    sorties: list[Sortie] = []
+    while day < horizon:
+        out_of_time = time.perf_counter() - started + per_solve * 1.2 > time_limit
+        last = horizon if out_of_time else min(horizon, day + step)
+        sorties.extend(run_days(loader, solved, first_day=day, last_day=min(last, covered)))
+        if last > covered:
+            # A window plans its window only: past it, the full-horizon solution steers
+            # (without it a truncated dive left those days to the idle-airframe fill, and
+            # measured 5-10 % worse on the large instance).
+            sorties.extend(run_days(loader, full, first_day=covered, last_day=last))
+        day = last
+        if day >= horizon or not (any(loader.remaining.values()) or any(loader.stock.values())):
+            break
+        tick = time.perf_counter()
+        solved, covered = resolve(day)
         per_solve = time.perf_counter() - tick
     return sorties
 
