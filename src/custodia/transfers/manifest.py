@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from custodia.transfers.model import Instance
 from custodia.transfers.operation import AircraftType, Detainee, Operation, Place
@@ -452,24 +452,35 @@ def integer_patterns(
     """Round the airframe-day counts: floors first, then each fleet-day's free airframes
     round up its patterns with the largest fractions (airframes are rarely the binding
     resource, so rounding up keeps the capacity the LP counted on at each site)."""
-    by_day: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    fractions: dict[tuple[int, int], list[tuple[float, int]]] = defaultdict(list)
-    for (fi, pi, day), value in z.items():
+    # Airframes the model puts on holding duty are not free for rounding up.
+    duty = {key: math.ceil(value - 0.2) for key, value in (holding or {}).items()}
+    return _round_airframe_days(inst, {(fi, day, pi): v for (fi, pi, day), v in z.items()}, duty)
+
+
+_Pattern = TypeVar("_Pattern", int, tuple[str, ...])
+
+
+def _round_airframe_days(
+    inst: Instance,
+    z: dict[tuple[int, int, _Pattern], float],
+    duty: dict[tuple[int, int], int],
+) -> dict[int, dict[tuple[int, _Pattern], int]]:
+    """Airframe-day counts (fleet, day, pattern) rounded: floors first, then each fleet-day's
+    free airframes (less ``duty``, those held for other work) round up the patterns with the
+    largest fractions."""
+    by_day: dict[int, dict[tuple[int, _Pattern], int]] = defaultdict(dict)
+    fractions: dict[tuple[int, int], list[tuple[float, _Pattern]]] = defaultdict(list)
+    for (fi, day, pattern), value in z.items():
         whole = math.floor(value + 1e-6)
         if whole:
-            by_day[day][fi, pi] = whole
+            by_day[day][fi, pattern] = whole
         if value - whole > 1e-6:
-            fractions[fi, day].append((value - whole, pi))
+            fractions[fi, day].append((value - whole, pattern))
     for (fi, day), parts in fractions.items():
-        # Airframes the model puts on holding duty are not free for rounding up.
-        duty = (holding or {}).get((fi, day), 0.0)
-        free = (
-            len(inst.avail[inst.fleets[fi].key, day])
-            - sum(n for (f, _), n in by_day[day].items() if f == fi)
-            - math.ceil(duty - 0.2)
-        )
-        for _, pi in sorted(parts, reverse=True)[: max(0, free)]:
-            by_day[day][fi, pi] = by_day[day].get((fi, pi), 0) + 1
+        used = sum(n for (f, _), n in by_day[day].items() if f == fi)
+        free = len(inst.avail[inst.fleets[fi].key, day]) - used - duty.get((fi, day), 0)
+        for _, pattern in sorted(parts, reverse=True)[: max(0, free)]:
+            by_day[day][fi, pattern] = by_day[day].get((fi, pattern), 0) + 1
     return by_day
 
 
@@ -548,20 +559,7 @@ def integer_mixed(
     """Round the exact-pattern model's airframe-days (fleet, day, pattern) as
     ``integer_patterns`` does: floors, then each fleet-day's free airframes to the patterns
     with the largest fractions."""
-    by_day: dict[int, dict[tuple[int, tuple[str, ...]], int]] = defaultdict(dict)
-    fractions: dict[tuple[int, int], list[tuple[float, tuple[str, ...]]]] = defaultdict(list)
-    for (fi, day, pattern), value in z.items():
-        whole = math.floor(value + 1e-6)
-        if whole:
-            by_day[day][fi, pattern] = whole
-        if value - whole > 1e-6:
-            fractions[fi, day].append((value - whole, pattern))
-    for (fi, day), parts in fractions.items():
-        used = sum(n for (f, _), n in by_day[day].items() if f == fi)
-        free = len(inst.avail[inst.fleets[fi].key, day]) - used
-        for _, pattern in sorted(parts, reverse=True)[: max(0, free)]:
-            by_day[day][fi, pattern] = by_day[day].get((fi, pattern), 0) + 1
-    return by_day
+    return _round_airframe_days(inst, z, {})
 
 
 def schedule_mixed(
