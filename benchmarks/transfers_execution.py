@@ -26,6 +26,7 @@ from custodia.db import get_engine, read_session, unit_of_work, upgrade_database
 from custodia.scenario import service as scenario
 from custodia.scenario.operation import default_operation
 from custodia.transfers import service
+from custodia.transfers.schemas import PLAN_SECONDS
 from harness import check, emit, log, machine_info, progress_bar
 
 
@@ -44,7 +45,9 @@ def main() -> None:
     started = time.perf_counter()
     with unit_of_work(engine) as session:
         operation = default_operation(session, seed=1)
-        summary = service.create_plan(session, operation=operation, time_limit=20.0, actor_id=None)
+        summary = service.create_plan(
+            session, operation=operation, time_limit=PLAN_SECONDS, actor_id=None
+        )
     plan_seconds = time.perf_counter() - started
     with read_session(engine) as session:
         plan = service.get_plan(session, plan_id=summary.id)

@@ -77,11 +77,20 @@ def test_only_held_without_any_trunk_left_are_stranded(
         assert shuttle["day"] < first  # flown before the event: nothing can undo it
         assert shuttle["onward"][str(entry["person_id"])] is None
         base = [a for a in new["operation"]["aircraft"] if a["base"] == entry["holding"]]
-        # no airframe based at that staging airfield flies from the event's day on
+        # Every airframe-day at that staging airfield from the event's day on is spent
+        # trunking out others held there before the event (none of whom it could bump
+        # for them): no airframe flies anything else, or anyone shuttled in by the re-plan.
         for plane in base:
-            assert set(range(first, new["operation"]["horizon_days"])) <= set(
+            for day in set(range(first, new["operation"]["horizon_days"])) - set(
                 plane["unavailable_days"]
-            )
+            ):
+                flown = [
+                    s for s in new["sorties"] if (s["aircraft"], s["day"]) == (plane["tail"], day)
+                ]
+                assert flown, f"{plane['tail']} idle on day {day}"
+                for sortie in flown:
+                    assert sortie["kind"] == "trunk"
+                    assert all(shuttled[p]["day"] < first for p in sortie["manifest"])
 
 
 def test_the_checker_rejects_a_false_stranded_declaration(

@@ -23,6 +23,7 @@ from custodia.transfers import service
 from custodia.transfers.operation import operation_schema, parse_operation
 from custodia.transfers.replan import parse_event
 from custodia.transfers.schemas import (
+    PLAN_SECONDS,
     ArrivalIn,
     AssessmentIn,
     BoardingIn,
@@ -59,7 +60,7 @@ def create_plan(
     operation: Annotated[dict[str, Any], Body(description="an operation description")],
     actor: Planner,
     session: WriteSession,
-    time_limit: float = 20.0,
+    time_limit: float = PLAN_SECONDS,
 ) -> PlanSummary:
     """Plan an operation (assessments as recorded here) and store the plan."""
     return service.create_plan(

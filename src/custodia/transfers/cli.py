@@ -16,7 +16,7 @@ from custodia.clikit import UserOption, acting_user_id, console, progress_bar
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Invalid
 from custodia.registry.policy import PLAN_TRANSFERS, WRITE_CUSTODY
-from custodia.transfers.schemas import FingerCheck
+from custodia.transfers.schemas import PLAN_SECONDS, FingerCheck
 
 app = typer.Typer(help="Airlift transfer plans: create, re-plan, execute.", no_args_is_help=True)
 
@@ -84,7 +84,9 @@ def _render(plan: dict[str, Any]) -> None:
 @app.command("create")
 def create(
     operation: Annotated[Path, typer.Argument(help="operation description (.yaml/.json)")],
-    time_limit: Annotated[float, typer.Option(min=1, help="seconds for the planner")] = 20.0,
+    time_limit: Annotated[
+        float, typer.Option(min=1, help="seconds for the planner")
+    ] = PLAN_SECONDS,
     out: Annotated[Path, typer.Option(help="plan file to write")] = Path("plan.json"),
 ) -> None:
     """Plan an operation: sorties, manifests, bound and gap, checked independently."""

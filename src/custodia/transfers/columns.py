@@ -80,6 +80,9 @@ class Generated:
     converged: bool
     status: str
     history: list[tuple[float, float]] = field(default_factory=list)  # (restricted, bound)
+    # The first restricted model's solution (over the patterns the first duals price best):
+    # what the dive starts from (see ``solver._pattern_dive``).
+    first: Mixed | None = None
 
 
 def best_patterns(
@@ -325,7 +328,11 @@ class Generation:
         self.history: list[tuple[float, float]] = []
         self.center: FloatArray | None = None  # the duals of the best bound so far
         self.iterations, self.converged, self.status, self.restricted = 0, False, "", math.inf
-        start = _seeds(inst, layout) + [(fi, d, list(p)) for fi, d, p in pool or ()]
+        self.first: Mixed | None = None
+        # sorted: a set of strings iterates in a per-process order (hash seeds), and the
+        # column order decides which of equal optima the solver returns: the same plan
+        # for the same operation, run after run
+        start = _seeds(inst, layout) + [(fi, d, list(p)) for fi, d, p in sorted(pool or ())]
         carried = pooled() if pooled is not None else None
         if carried is not None:
             # The first restricted model starts with the patterns these duals price best:
@@ -356,6 +363,8 @@ class Generation:
                 break
             info = master.solver.getInfo()
             self.restricted = float(info.objective_function_value) - layout.whisker_max
+            if self.first is None:
+                self.first = _solution(master)
             row_dual = np.asarray(master.solver.getSolution().row_dual)
             tried = [row_dual]
             if self.center is not None and SMOOTHING:
@@ -395,6 +404,7 @@ class Generation:
             self.converged,
             self.status,
             list(self.history),
+            self.first,
         )
 
 

@@ -9,6 +9,11 @@ from pydantic import BaseModel, Field
 
 from custodia.biometrics.schemas import FingerUpload
 
+# A plan's time limit unless the user sets one. The target is a plan of the default
+# operation within 30 s: its pattern generation (the bound) converges in ~15 s on a quiet
+# 2-core machine and the dive takes 5-8 s more; the rest is margin for a loaded machine.
+PLAN_SECONDS = 25.0
+
 
 class PlanSummary(BaseModel):
     id: int

@@ -30,6 +30,7 @@ from custodia.transfers.models import (
 )
 from custodia.transfers.operation import Operation, parse_operation
 from custodia.transfers.schemas import (
+    PLAN_SECONDS,
     AssessmentIn,
     FingerCheck,
     Notification,
@@ -69,7 +70,9 @@ def fingerprint_verifier(
 # --- plans as documents (the CLI works on files) ---------------------------------------
 
 
-def create_plan_document(*, operation: Operation, time_limit: float = 20.0) -> dict[str, Any]:
+def create_plan_document(
+    *, operation: Operation, time_limit: float = PLAN_SECONDS
+) -> dict[str, Any]:
     """Plan the operation and attach the independent checker's report."""
     document = solver.plan_operation(operation, time_limit=time_limit)
     document["checker"] = checker.check_plan(operation, document)

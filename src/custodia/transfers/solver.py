@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from custodia.transfers import columns
+from custodia.transfers import columns, schemas
 from custodia.transfers import model as m
 from custodia.transfers.greedy import fly_tail, greedy_sorties
 from custodia.transfers.manifest import (
@@ -192,7 +192,7 @@ def optimise(
             sorties = _pattern_dive(
                 inst,
                 loader,
-                full.mixed,
+                _steering(inst, full.first, full.mixed),
                 pool,
                 stats,
                 started=started,
@@ -246,18 +246,21 @@ def optimise(
 
 # The exact-pattern model plans (with holding) where its detainee columns (loading point x
 # risk value x day) are at most this many and the time limit allows this long per column
-# (the default operation: 50,000, 20 s; a re-plan's 5 s and the large operation's 650,000
+# (the default operation: 50,000, 25 s; a re-plan's 5 s and the large operation's 650,000
 # go to the steering LP's dive).
 PATTERN_MAX_COLUMNS = 150_000
 PATTERN_SECONDS_PER_COLUMN = 2.5e-4
-# Patterns are generated over the whole horizon (the bound, and the dive's first steps)
-# until this share of the time limit (on the default operation, 20 s: the first solve only,
-# ~14 s with the pooled LP); the dive's windows take the rest.
-PATTERN_SHARE = 0.6
+# Patterns are generated over the whole horizon (the bound, and the patterns the dive's
+# windows start from) until this share of the time limit (on the default operation, 25 s:
+# to convergence, ~15 s with the pooled LP on a quiet machine); the dive takes the rest.
+PATTERN_SHARE = 0.7
 # Each window of the exact-pattern dive: its days, and its rounds of pricing. Measured on
-# the default operation (4-day steps): windows of 8 / 10 / 12 / 16 days gave 7.40 / ? /
-# 7.31 / 7.33 M; 1 / 3 / 20 rounds (8 days) 7.39 / 7.40 / 7.43 M.
-PATTERN_WINDOW_DAYS = 12
+# the default operation (4-day steps, from the first restricted solution, the converged
+# pool): windows of 8 / 12 / 16 days gave 7.37 / 7.30 / 7.29 M; over it and five synthetic
+# operations of its size, 16 days against 12: -0.27 % on average (from -0.9 % to +0.08 %);
+# 3-day steps were better on three of the six, worse on three, and take 1.5x as long.
+# Earlier, from the converged solution: 1 / 3 / 20 rounds (8 days) 7.39 / 7.40 / 7.43 M.
+PATTERN_WINDOW_DAYS = 16
 WINDOW_PRICING = 3
 
 
@@ -319,6 +322,20 @@ def _pattern_dive(
         per_solve=0.0,
         resolve=resolve,
     )
+
+
+def _steering(
+    inst: m.Instance, first: columns.Mixed | None, converged: columns.Mixed
+) -> columns.Mixed:
+    """The solution the pattern dive starts from: the first restricted model's (over the
+    patterns the pooled duals price best; dives from it were 0.3-2 % better than from the
+    converged model on the default operation and four synthetic ones of its size), except
+    when detainees are already in holding (a re-plan): their trunks out are a must, whose
+    rounding from the first solution left one stranded on a small operation where the
+    converged model's did not."""
+    if first is not None and not any(inst.held.values()):
+        return first
+    return converged
 
 
 def _patterns_pay(inst: m.Instance, first_day: int, time_limit: float) -> bool:
@@ -516,7 +533,7 @@ def _held_left(loader: Loader) -> dict[tuple[str, bool, int], int]:
     return m.held_counts(held, loader.inst.op)
 
 
-def plan_operation(op: Operation, *, time_limit: float = 20.0) -> dict[str, Any]:
+def plan_operation(op: Operation, *, time_limit: float = schemas.PLAN_SECONDS) -> dict[str, Any]:
     """Plan an operation from day 0: the plan document (see docs/transfers.md)."""
     started = time.perf_counter()
     inst = m.build_instance(op)
