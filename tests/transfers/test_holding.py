@@ -16,7 +16,7 @@ from custodia.db import read_session, unit_of_work
 from custodia.registry import service as registry
 from custodia.registry.models import FacilityKind
 from custodia.registry.schemas import FacilityIn
-from custodia.transfers import checker, replan, service
+from custodia.transfers import checker, replan, service, solver
 from custodia.transfers.operation import Aircraft, Staging, parse_operation
 from custodia.transfers.synthetic import synthetic_operation
 from tests.conftest import World
@@ -181,3 +181,25 @@ def test_a_whole_operation_through_holding_ends_at_the_destination(world: World)
             (Status.IN_CUSTODY, world.receiving)
         }
         assert custody.check_projection(session).ok
+
+
+def test_an_operation_too_big_for_a_holding_dive_flies_direct_bounded_with_holding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As the large operation does (650,000 detainee columns), here on a small one.
+    op = synthetic_operation(seed=5, detainees=300, sites=5, aircraft=4, days=10, holding=True)
+    with_holding = service.create_plan_document(operation=op, time_limit=5)
+    monkeypatch.setattr(solver, "HOLDING_DIVE_MAX_COLUMNS", 0)
+    plan = service.create_plan_document(operation=op, time_limit=5)
+    assert plan["method"] == "rolling-lp-dive-direct-only"
+    assert plan["checker"]["ok"], plan["checker"]["violations"]
+    assert {s["kind"] for s in plan["sorties"]} == {"direct"}
+    assert plan["moved"] == with_holding["moved"] == plan["in_scope"]
+    stats = plan["solver_stats"]
+    # the bound is the holding model's (any plan's, these direct ones included), whose LP
+    # is below the direct-only model's own
+    assert stats["plan_without_holding"]
+    assert stats["bound_lp"] < stats["direct_bound_lp"]
+    assert stats["bound_lp"] - 1e-6 <= plan["lower_bound"] <= plan["objective"] + 1e-6
+    direct_only = service.create_plan_document(operation=solver.without_holding(op), time_limit=5)
+    assert plan["objective"] == pytest.approx(direct_only["objective"], rel=0.02)
