@@ -24,7 +24,9 @@ plan document.
    one with the lower true exposure (evaluated on individuals) is kept.
    With holding, where the patterns are generated, the dive is steered by the exact-pattern
    model instead of the steering LP (airframe-days that mix direct sorties and holding legs,
-   as the model's solution has them; ``_pattern_dive``).
+   as the model's solution has them; ``_pattern_dive``). With holding, on operations too
+   big for a holding dive (``HOLDING_DIVE_MAX_COLUMNS``), the plan flies direct sorties
+   only, bounded by the model with holding (``_direct_beside_holding_bound``).
 3. Re-planning runs the same steps from a day on, with flown sorties fixed.
 """
 
