@@ -4,6 +4,8 @@ bound is below the plan, the safeguards hold, re-planning never moves a flown so
 from __future__ import annotations
 
 import copy
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 from custodia.errors import Invalid
 from custodia.transfers import checker, replan, service
 from custodia.transfers.greedy import greedy_sorties
-from custodia.transfers.model import build_instance
+from custodia.transfers.model import build_instance, new_solver
 from custodia.transfers.operation import Operation, dump_operation, parse_operation
 from custodia.transfers.solver import exposure
 from custodia.transfers.synthetic import synthetic_operation
@@ -252,3 +254,14 @@ def test_random_instances_give_feasible_plans(
     assert report["ok"], report["violations"]
     moves = {p.id: s.day for s in greedy if not s.trunk for p in s.people}
     assert plan["lower_bound"] <= exposure(inst, moves) + 1e-6
+
+
+def test_solvers_made_in_threads_leave_the_output_where_it_was() -> None:
+    # The planner makes solvers in two threads at once; each hides HiGHS's banner by
+    # pointing stdout elsewhere for a moment. Interleaved, stdout stayed pointed away and
+    # the plan printed by `custodia plan create` or a benchmark went nowhere.
+    before = os.fstat(1)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: new_solver(), range(400)))
+    after = os.fstat(1)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

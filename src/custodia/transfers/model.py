@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -681,18 +682,25 @@ def supply_counts(inst: Instance, remaining: dict[str, dict[int, int]] | None) -
     return [[remaining.get(p.key, {}).get(r, 0) for r in p.risks] for p in inst.points]
 
 
+# One solver made at a time: the planner makes them in two threads (the bound LP beside the
+# pattern model or the direct plan), and two interleaved redirections of the process's
+# stdout left it pointing at /dev/null for good (a plan's JSON then vanished).
+_BANNER_LOCK = threading.Lock()
+
+
 def new_solver(time_limit: float | None = None) -> highspy.Highs:
     # HiGHS prints a banner from C++ when it starts: keep it off our stdout (JSON goes there).
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            solver = highspy.Highs()  # type: ignore[no-untyped-call]
-            solver.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    with _BANNER_LOCK:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as sink:
+                os.dup2(sink.fileno(), 1)
+                solver = highspy.Highs()  # type: ignore[no-untyped-call]
+                solver.setOptionValue("output_flag", False)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
     solver.setOptionValue("threads", max(1, min(2, os.cpu_count() or 1)))
     if time_limit is not None:
         solver.setOptionValue("time_limit", max(0.5, float(time_limit)))
