@@ -82,6 +82,17 @@ def test_mahdi_is_not_muhammad_but_a_written_abbreviation_is() -> None:
     assert compare_names("Mohd. Iqbal Rahman", "Muhammad Iqbal Rahman").match
 
 
+def test_a_nisba_of_origin_is_not_the_name_its_skeleton_drops_to() -> None:
+    # "al-Saudi" (from Saudi Arabia) and "Saad" both drop to the skeleton "sd"
+    assert not compare_names("Mohammed al-Saudi", "Mohammed Saad").match
+    assert not compare_names("Mohammed al-Saudi", "Mohammed Saeed").match
+    assert compare_names("Mohammed al-Saudi", "Muhammad as-Saoudi").match
+    assert compare_names("محمد السعودي", "Mohammed al-Saudi").match
+    assert compare_names("Saad Ali", "Sa'd Ali").match
+    # a name one letter from a nisba of origin is no nisba ("Anwari" is not "Ansari")
+    assert compare_names("محمد طاهر انوری", "Muhammad Taher Anwari").match
+
+
 @pytest.mark.parametrize(
     ("joined", "apart"),
     [

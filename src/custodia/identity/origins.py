@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
 from custodia.identity.names import parse_name
 
 # Where the fighting and the camps are: a local supporter ("ansari") is from here, an
@@ -96,6 +98,29 @@ def _table() -> dict[str, tuple[frozenset[str], bool]]:
 def _skeleton(spelling: str) -> str:
     (token,) = parse_name(f"al-{spelling}").tokens
     return token.skeleton
+
+
+@cache
+def _spellings() -> dict[str, frozenset[str]]:
+    """skeleton -> the listed Latin spellings of nisbas of origin with that skeleton."""
+    out: dict[str, set[str]] = {}
+    for spelling in [*" ".join(_ORIGINS).split(), *_GENERIC]:
+        out.setdefault(_skeleton(spelling), set()).add(spelling.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def is_origin_spelling(spelling: str, skeleton: str) -> bool:
+    """Is this folded spelling (of a part with this skeleton) a nisba of origin ("saudi",
+    "saoudi", "msri"), as against a name its skeleton drops to as well ("saad", "saeed":
+    ``sd`` like "saudi")? A listed spelling, or one a letter from a listed one of the same
+    skeleton (another vowel) that keeps the nisba's ending (-i, -y)."""
+    listed = _spellings().get(skeleton, frozenset())
+    if spelling in listed:
+        return True
+    return spelling.endswith(("i", "y")) and any(
+        Levenshtein.distance(spelling, known, score_cutoff=1) <= 1 for known in listed
+    )
 
 
 def names_origin(skeleton: str) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from custodia.identity.names import ABD_INITIAL_ROLE, NameToken, ParsedName, parse_name
+from custodia.identity.origins import is_origin_spelling
 
 MATCH_THRESHOLD = 0.70  # `compare` says match at or above this score
 REVIEW_THRESHOLD = 0.85  # de-duplication and screening queue pairs at or above this score
@@ -315,6 +316,9 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0
     if x == y:
+        if is_origin_spelling(x_spelling, x) != is_origin_spelling(y_spelling, y):
+            # "al-Saudi" is where a man is from, "Saad" his name: one skeleton, two words
+            return 0.0
         if cross_script:
             return 0.92
         if _other_opening_vowel(x, x_spelling, y_spelling):
