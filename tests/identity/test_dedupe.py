@@ -374,3 +374,24 @@ def test_a_nom_de_guerre_meets_the_only_man_of_his_nationality_without_failing()
     (why,) = [e["explanation"] for a, b, _, e in found if (a, b) == (1, 2)]
     assert any("nisba of the nom de guerre differs" in line for line in why)
     assert any("nationality differs" in line for line in why)
+
+
+def test_a_nom_de_guerre_from_saudi_arabia_does_not_find_its_nisba_in_the_name_saad() -> None:
+    # "al-Saudi" and "Saad" share the skeleton "sd": the nisba of origin says where the man
+    # is from, it is not the name, and the pair is no longer explained by it
+    def record(ident: int, name: str, kind: str, nationality: str | None) -> Profile:
+        return _detainee(ident, name, dob="1984", nationality=nationality, town="Riyadh", kind=kind)
+
+    profiles = [
+        record(1, "Saad Abdullah al-Harbi", "primary", "YE"),
+        record(2, "Abu Omar al-Saudi", "nom_de_guerre", None),
+        *synthetic_registry(300),
+    ]
+    for p in profiles[2:]:
+        p.ident += 2
+    found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.0, workers=1)
+    why = [line for a, b, _, e in found if (a, b) == (1, 2) for line in e["explanation"]]
+    assert why  # the pair is still weighed (same birth year and town) ...
+    assert not any(
+        "saad~saudi" in line or "nisba of the nom de guerre agrees" in line for line in why
+    )

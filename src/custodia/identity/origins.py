@@ -123,11 +123,6 @@ def is_origin_spelling(spelling: str, skeleton: str) -> bool:
     )
 
 
-def names_origin(skeleton: str) -> bool:
-    """Is this nisba skeleton one of origin (a place, "the emigrant", "the supporter")?"""
-    return skeleton in _table()
-
-
 def agrees_with(skeleton: str, nationality: str) -> bool:
     """Does a nisba of origin agree with a nationality (ISO code)?"""
     countries, within = _table()[skeleton]

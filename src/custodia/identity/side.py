@@ -113,23 +113,35 @@ class SideModel:
         profiles: Sequence[Profile],
     ) -> None:
         self.rows = {r["unique_id"]: r for r in rows}
-        # every skeleton of a record's names, its kunyas, and the nisba of a nom de guerre
+        # every skeleton of a record's names (apart: those written as a nisba of origin,
+        # "al-Saudi", whose skeleton names such as "Saad" share), its kunyas, and the nisba
+        # of a nom de guerre, and whether that is one of origin
         self.skeletons: dict[int, frozenset[str]] = {}
+        self.origin_skeletons: dict[int, frozenset[str]] = {}
         self.kunyas: dict[int, frozenset[str]] = {}
         self.nisba: dict[int, str] = {}
+        self.of_origin: set[int] = set()
         nisba_freq: Counter[tuple[str | None, str]] = Counter()
         for p in profiles:
-            tokens = [t for n in p.names for t in n.parsed.tokens]
-            skels = frozenset(t.skeleton for t in tokens if t.role == "name")
+            tokens = [t for n in p.names for t in n.parsed.tokens if t.role == "name"]
+            origin = [origins.is_origin_spelling(t.spelling, t.skeleton) for t in tokens]
+            skels = frozenset(t.skeleton for t, o in zip(tokens, origin, strict=True) if not o)
             self.skeletons[p.ident] = skels
-            self.kunyas[p.ident] = frozenset(t.skeleton for t in tokens if t.role == "kunya")
+            self.origin_skeletons[p.ident] = frozenset(
+                t.skeleton for t, o in zip(tokens, origin, strict=True) if o
+            )
+            self.kunyas[p.ident] = frozenset(
+                t.skeleton for n in p.names for t in n.parsed.tokens if t.role == "kunya"
+            )
             nat = self.rows[p.ident]["nationality"]
-            for skel in skels:
+            for skel in skels | self.origin_skeletons[p.ident]:
                 nisba_freq[nat, skel] += 1
             if self.rows[p.ident]["weak_only"]:
-                last = [t.skeleton for t in p.names[0].parsed.tokens if t.role == "name"]
+                last = [t for t in p.names[0].parsed.tokens if t.role == "name"]
                 if last:
-                    self.nisba[p.ident] = last[-1]
+                    self.nisba[p.ident] = last[-1].skeleton
+                    if origins.is_origin_spelling(last[-1].spelling, last[-1].skeleton):
+                        self.of_origin.add(p.ident)
         self.nisba_freq = nisba_freq
         n = max(len(self.rows), 2)
         self.n = n
@@ -229,9 +241,10 @@ class SideModel:
         family name, so its absence from y's names says nothing, and where x records no
         nationality it stands in for one (its agreement with y's)."""
         nisba = self.nisba[x]
-        if nisba in self.skeletons[y]:
+        origin = x in self.of_origin
+        if nisba in (self.origin_skeletons if origin else self.skeletons)[y]:
             return [("nisba", True)]
-        if not origins.names_origin(nisba):
+        if not origin:
             return [("nisba", False)]
         other = self.rows[y]["nationality"]
         if self.rows[x]["nationality"] or not other:
