@@ -102,10 +102,12 @@ def _skeleton(spelling: str) -> str:
 
 @cache
 def _spellings() -> dict[str, frozenset[str]]:
-    """skeleton -> the listed Latin spellings of nisbas of origin with that skeleton."""
+    """skeleton -> the listed nisbas of origin with that skeleton, each as the name model
+    folds it ("al-Almani" -> "mani": the parser reads its "al" as the article)."""
     out: dict[str, set[str]] = {}
     for spelling in [*" ".join(_ORIGINS).split(), *_GENERIC]:
-        out.setdefault(_skeleton(spelling), set()).add(spelling.lower())
+        (token,) = parse_name(f"al-{spelling}").tokens
+        out.setdefault(token.skeleton, set()).add(token.spelling)
     return {k: frozenset(v) for k, v in out.items()}
 
 
