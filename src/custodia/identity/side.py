@@ -134,7 +134,7 @@ class SideModel:
                 t.skeleton for n in p.names for t in n.parsed.tokens if t.role == "kunya"
             )
             nat = self.rows[p.ident]["nationality"]
-            for skel in skels | self.origin_skeletons[p.ident]:
+            for skel in {t.skeleton for t in tokens}:
                 nisba_freq[nat, skel] += 1
             if self.rows[p.ident]["weak_only"]:
                 last = [t for t in p.names[0].parsed.tokens if t.role == "name"]

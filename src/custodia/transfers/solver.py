@@ -340,8 +340,12 @@ HOLDING_DIVE_MAX_COLUMNS = 150_000
 
 
 def _holding_dive_pays(inst: m.Instance, first_day: int) -> bool:
-    days = inst.op.horizon_days - first_day
-    return sum(len(p.risks) for p in inst.points) * days <= HOLDING_DIVE_MAX_COLUMNS
+    return _detainee_columns(inst, first_day) <= HOLDING_DIVE_MAX_COLUMNS
+
+
+def _detainee_columns(inst: m.Instance, first_day: int) -> int:
+    """The models' detainee columns from ``first_day``: loading point x risk value x day."""
+    return sum(len(p.risks) for p in inst.points) * (inst.op.horizon_days - first_day)
 
 
 def _direct_beside_holding_bound(
@@ -403,8 +407,7 @@ def _steering(
 
 
 def _patterns_pay(inst: m.Instance, first_day: int, time_limit: float) -> bool:
-    days = inst.op.horizon_days - first_day
-    n = sum(len(p.risks) for p in inst.points) * days
+    n = _detainee_columns(inst, first_day)
     return n <= PATTERN_MAX_COLUMNS and time_limit >= n * PATTERN_SECONDS_PER_COLUMN
 
 
