@@ -135,8 +135,9 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # 5: a cedilla is an s (Idriça = Idrissa). 6: a title after a name part or an article is a
 # name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X; rank keys of titles and kunyas.
 # 7: an initial A before a name part may be its Abd (A. Rahman = Abd al-Rahman); a trailing
-# Sahib is an honorific (Hanafi Saheb = Hanafi); Molah is Mullah.
-NAME_MODEL = 7
+# Sahib is an honorific (Hanafi Saheb = Hanafi); Molah is Mullah. 8: c before e or i is
+# an s before Husayn is looked for (Hocine = Husayn).
+NAME_MODEL = 8
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -287,8 +288,11 @@ def skeleton(word: str) -> str:
         if a in w:
             w = w.replace(a, b)
     w = w.replace("ks", "x") if "kh" in word else w
+    # c before e or i is an s (Maghrebi French: Yacine, Mohcine), read before Husayn is
+    # looked for, as Algeria's Hocine and Houcine are Husayn
+    w = re.sub(r"c(?=[eiy])", "s", w)
     husayn = _HUSAYN.fullmatch(w)  # after the digraphs: Houssaini = Hussaini
-    w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")
+    w = w.replace("c", "k")
     if len(w) > 2 and w.endswith("h") and w[-2] in "aeiouy":
         w = w[:-1]  # Fatimah = Fatima, Abdullah = Abdulla
     # A leading vowel (and a glide after it) is the alef or ayn that Latin spellings drop
