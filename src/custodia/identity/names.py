@@ -56,7 +56,8 @@ TITLES = frozenset(TITLE_OF)
 # Sahib"): the last word of a name after a name part is respect, not a name ("Sahib Khan"
 # opens with one that is).
 _TRAILING_HONORIFICS = frozenset(["sahib", "saheb", "sahab", "saab", "sahb"])
-CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b"])
+# "ag" is the Tuareg son of (Iyad Ag Ghaly)
+CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b", "ag"])
 ARTICLES = frozenset(
     [
         "al",
@@ -108,6 +109,7 @@ KUNYA_MARKERS = {
 _GLUED_KUNYA = re.compile(r"^(?:abul|aboul|abol)(?=[a-z]{3,}$)")
 _ABD_PREFIXES = (
     "abdoul",
+    "abdol",  # Persian: Abdolhamid, Abdolrahman
     "abdul",
     "abdel",
     "abdal",
@@ -120,7 +122,11 @@ _ABD_PREFIXES = (
     "abdu",
     "abd",
 )
-_ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdoul", "abdu", "abdou", "abdil"})
+# Abd with the article assimilated to the sun letter that opens the name (Abdur-Rahman)
+_ABD_SUN = frozenset({"abder", "abdur", "abdes", "abdus"})
+_ABD_WORDS = frozenset(
+    {"abd", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdou", "abdil"}
+)
 _DIN_WORDS = frozenset(
     {"din", "deen", "dine", "eddine", "eddin", "uddin", "uddeen", "ddin", "edin"}
 )
@@ -136,8 +142,10 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # name part (Mohammad Sayed, el-Sayed); Abul-X is Abu al-X; rank keys of titles and kunyas.
 # 7: an initial A before a name part may be its Abd (A. Rahman = Abd al-Rahman); a trailing
 # Sahib is an honorific (Hanafi Saheb = Hanafi); Molah is Mullah. 8: c before e or i is
-# an s before Husayn is looked for (Hocine = Husayn).
-NAME_MODEL = 8
+# an s before Husayn is looked for (Hocine = Husayn). 9: Abd with a sun letter written
+# once (Abdurahman = Abdurrahman); Persian Abdol; Russian Magomed, Ibragim, Vakhid, Gasanov;
+# Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of).
+NAME_MODEL = 9
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -169,6 +177,20 @@ EQUIVALENT: dict[str, str] = {
     "mhmtd": "mhmd",
     "mhdn": "mhmdn",
     "mrt": "mrd",  # Murat = Murad
+    # Russian writes the h of Arabic names as g and their w as v: Magomed, Ibragim(ov), Vakhid
+    "mgmd": "mhmd",
+    "mgmt": "mhmd",
+    "brgm": "brhm",
+    "brgmv": "brhmv",
+    "vhd": "whd",
+    "vxd": "whd",
+    "gsnv": "hsnv",  # Gasanov = Hasanov
+    "gjv": "hjv",  # Gadzhiev = Hajiev
+    "bda": "bdl",  # West African Abdoulaye = Abdullah
+    # Maghrebi names with the article fused: Larbi = al-Arabi, Lakhdar, Lamine = al-Amin
+    "lrb": "rb",
+    "lxdr": "xdr",
+    "lmn": "mn",
 }
 
 
@@ -326,7 +348,12 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and len(rest) >= 3:
             rest = _GLUED_ARTICLE.sub("", rest)
-            return ((word, "bd" + skeleton(rest)),)
+            if prefix in _ABD_SUN and not rest.startswith(prefix[-1]):
+                # the article's letter written once is the name's own: Abdurahman,
+                # Abderahmane and Abdusalam are Abd al-Rahman and Abd al-Salam
+                rest = prefix[-1] + rest
+            compound = "bd" + skeleton(rest)
+            return ((word, EQUIVALENT.get(compound, compound)),)
     for suffix in _DIN_SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
