@@ -395,3 +395,26 @@ def test_a_nom_de_guerre_from_saudi_arabia_does_not_find_its_nisba_in_the_name_s
     assert not any(
         "saad~saudi" in line or "nisba of the nom de guerre agrees" in line for line in why
     )
+
+
+def test_the_links_of_a_nom_de_guerre_are_cut_at_their_own_threshold_when_given_one() -> None:
+    # Abu Dharr may be either of two men of his town and year: each link is under one half
+    profiles = [
+        _iraqi(1, "Khalid Hamza Salih al-Jubouri", dob="1971", town="Mosul"),
+        _iraqi(2, "Omar Yunus Fathi al-Hadidi", dob="1971", town="Mosul"),
+        _iraqi(3, "Abu Dharr al-Ansari", dob="1971", town="Mosul", kind="nom_de_guerre"),
+        *synthetic_registry(300),
+    ]
+    for p in profiles[3:]:
+        p.ident += 3
+    weigh = weigher(profiles)
+
+    def linked(threshold: float, side: float | None = None) -> set[tuple[int, int]]:
+        found = dedupe.predict_pairs(
+            profiles, weigh=weigh, threshold=threshold, side_threshold=side, workers=1
+        )
+        return {(a, b) for a, b, _, _ in found if 3 in (a, b)}
+
+    assert linked(0.85) == set()
+    assert linked(0.85, side=0.2) == {(1, 3), (2, 3)}
+    assert linked(0.2, side=0.85) == set()

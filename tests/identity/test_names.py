@@ -180,6 +180,16 @@ def test_persian_west_african_maghrebi_and_tuareg_forms_meet_the_arabic_names() 
     assert [t.skeleton for t in parse_name("Iyad Ag Ghaly").tokens] == ["d", "gl"]
 
 
+def test_a_latin_x_is_the_kh_of_uzbek_and_azerbaijani_and_the_somali_h() -> None:
+    assert compare_names("Baxtiyor Xolmatov", "Bakhtiyor Kholmatov").score >= 0.85
+    assert compare_names("Orxan", "Orkhan").match
+    assert compare_names("Xasan Xuseen", "Hassan Hussein").match
+    assert not compare_names("Xuseen", "Hassan").match  # Husayn, not Hasan
+    # and still the ks of Western names
+    assert compare_names("Alexander Maxim", "Aleksandr Maksim").match
+    assert compare_names("Magomedow", "Magomedov").match  # -ow is German and Polish -ov
+
+
 def test_russian_g_for_h_and_v_for_w_in_arabic_names() -> None:
     assert compare_names("Magomed Ibragimov", "Muhammad Ibrahimov").score >= 0.85
     assert compare_names("Ибрагим", "إبراهيم").match

@@ -390,13 +390,16 @@ def predict_pairs(
     progress: Progress | None = None,
     workers: int = 1,
     mothers: Mapping[int, int] | None = None,
+    side_threshold: float | None = None,
 ) -> list[Scored]:
     """(id a, id b, score, evidence) of the candidate pairs scoring at least ``threshold``
     with the same scorer as search and screening. Many candidate pairs are scored in
     ``workers`` forked processes (the pairs are the same). A worker ends up with its own
     copy of the profiles (reference counts write to every object it reads), so the
     default is one: at a million records each worker costs ~3 GB. ``mothers``: a child's
-    record -> the identity of the mother registered with the child."""
+    record -> the identity of the mother registered with the child. ``side_threshold``:
+    where the pairs linked by side attributes alone (a nom-de-guerre record) are cut, if
+    not at ``threshold`` (the benchmark measures what another cut would give)."""
     global _SHARED
     if progress:
         progress(0, 1, "blocking (Splink, DuckDB)")
@@ -413,7 +416,8 @@ def predict_pairs(
         _SHARED = None
     out.sort()
     rest.sort()
-    return _side_pass(rows, profiles, out, rest, threshold, mothers or {})
+    side_cut = threshold if side_threshold is None else side_threshold
+    return _side_pass(rows, profiles, out, rest, threshold, mothers or {}, side_cut)
 
 
 def _side_pass(
@@ -423,6 +427,7 @@ def _side_pass(
     rest: list[Scored],
     threshold: float,
     mothers: Mapping[int, int],
+    side_threshold: float,
 ) -> list[Scored]:
     by_name = {r["unique_id"]: r["name"] for r in rows}
     # Second pass: the side attributes (date and place of birth, nationality, mother's
@@ -452,7 +457,7 @@ def _side_pass(
     named = [(a, b, score) for a, b, score, _ in kept]
     for a, b, probability, notes, bits in side.link(by_pair, named):
         name_score, evidence = by_pair[a, b]
-        if probability >= threshold:
+        if probability >= side_threshold:
             evidence = {
                 **evidence,
                 "name_score": round(name_score, 4),

@@ -144,7 +144,8 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # Sahib is an honorific (Hanafi Saheb = Hanafi); Molah is Mullah. 8: c before e or i is
 # an s before Husayn is looked for (Hocine = Husayn). 9: Abd with a sun letter written
 # once (Abdurahman = Abdurrahman); Persian Abdol; Russian Magomed, Ibragim, Vakhid, Gasanov;
-# Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of).
+# Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of); a Latin x is kh (Orxan),
+# -ow is -ov.
 NAME_MODEL = 9
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -156,8 +157,9 @@ _WORD = re.compile(r"[a-z0-9]+|-")
 _MAHMUD = re.compile(r"m[aeiou]?h?a?m(?:u|oo|ou)[dt]")
 # Husayn keeps its long vowel (ay, ei, ai, i): without it, Husayn, Husseini and Huseynov read
 # as Hasan, Hasani and Hasanov. Husain, Hussein, Huseyin, Hossein, Husin, Russian Gusein,
-# Arabic-script حسين (romanized "hsin"); what follows is a nisba or a family ending.
-_HUSAYN = re.compile(r"[hg][aeiou]?s{1,2}[aeou]?[iy][aeiy]?n[a-z]*")
+# Arabic-script حسين (romanized "hsin"), Somali Xuseen; what follows is a nisba or a family
+# ending.
+_HUSAYN = re.compile(r"[hgx][aeiou]?s{1,2}[aeou]?[iy][aeiy]?n[a-z]*")
 
 # Written abbreviations of Muhammad; "mhd" as a skeleton is also Mahdi (مهدي), a name of its own.
 _MUHAMMAD_SHORT = frozenset({"mhd", "mohd", "muhd", "mhmd", "md"})
@@ -305,11 +307,14 @@ def skeleton(word: str) -> str:
         ("ou", "u"),
         ("oo", "u"),
         ("ee", "i"),
-        ("x", "ks"),
     ):
         if a in w:
             w = w.replace(a, b)
-    w = w.replace("ks", "x") if "kh" in word else w
+    # A Latin x in these names is a kh (Uzbek Baxtiyor, Azerbaijani Orxan) or a Somali h
+    # (Xasan, Maxamed), not the ks of Alexander; it stays the skeleton's x, as kh does.
+    # A Russian -ov written -ow (German and Polish: Magomedow) is -ov.
+    if len(w) >= 6:
+        w = re.sub(r"(?<=[oe])w(a?)$", r"v\1", w)
     # c before e or i is an s (Maghrebi French: Yacine, Mohcine), read before Husayn is
     # looked for, as Algeria's Hocine and Houcine are Husayn
     w = re.sub(r"c(?=[eiy])", "s", w)

@@ -284,6 +284,12 @@ def _cross_fold(skel: str) -> str:
     return skel.translate(_CROSS_FOLD)
 
 
+def _x_for_ks(x: str, y: str) -> bool:
+    """One skeleton's x (a kh to the name model) is the other's ks: a Latin x is also the
+    ks of Western names (Alexander = Aleksandr, Maxim = Maksim)."""
+    return ("x" in x) != ("x" in y) and x.replace("x", "ks") == y.replace("x", "ks")
+
+
 # The vowel a Latin spelling opens with: Umar, Omar and Oumar are one name, Amar and Amer
 # (Ammar, Amir) others, though the consonants agree; likewise Usman and Asman, Ubaid and
 # Abid.
@@ -330,7 +336,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         return 0.88
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
-    if len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE):
+    if (len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE)) or _x_for_ks(x, y):
         return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
@@ -361,7 +367,7 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         return "the other script, z for d"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
-    if len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE):
+    if (len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE)) or _x_for_ks(x, y):
         return "another transliteration"
     return "a near spelling"
 
@@ -439,7 +445,7 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
     if not q.link_keys.isdisjoint(b) or not c.link_keys.isdisjoint(a):
         return True
     return any(
-        Levenshtein.distance(x, y, score_cutoff=1) <= 1
+        Levenshtein.distance(x, y, score_cutoff=1) <= 1 or _x_for_ks(x, y)
         for x in a
         if len(x) >= 3
         for y in b
