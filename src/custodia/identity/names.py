@@ -56,8 +56,10 @@ TITLES = frozenset(TITLE_OF)
 # Sahib"): the last word of a name after a name part is respect, not a name ("Sahib Khan"
 # opens with one that is).
 _TRAILING_HONORIFICS = frozenset(["sahib", "saheb", "sahab", "saab", "sahb"])
-# "ag" is the Tuareg son of (Iyad Ag Ghaly)
-CONNECTORS = frozenset(["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b", "ag"])
+# "ag" is the Tuareg son of (Iyad Ag Ghaly, اياد اغ غالي romanized "agh")
+CONNECTORS = frozenset(
+    ["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b", "ag", "agh"]
+)
 ARTICLES = frozenset(
     [
         "al",
@@ -145,7 +147,7 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # an s before Husayn is looked for (Hocine = Husayn). 9: Abd with a sun letter written
 # once (Abdurahman = Abdurrahman); Persian Abdol; Russian Magomed, Ibragim, Vakhid, Gasanov;
 # Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of); a Latin x is kh (Orxan),
-# -ow is -ov.
+# -ow is -ov; "the Egyptian" is al-Masri.
 NAME_MODEL = 9
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -248,6 +250,8 @@ class ParsedName:
         if links is None:
             found = {t.skeleton for _, t in self.joined}
             found.update(k[2:] for k in self.keyset if k.startswith("bd") and len(k) >= 5)
+            if not self.arabic:  # Saleh as صالح writes it: the skeleton drops a final h
+                found.update(t.skeleton + "h" for t in self.tokens if ends_in_dropped_h(t))
             links = frozenset(found)
             object.__setattr__(self, "_link_keys", links)
         return links
@@ -255,6 +259,12 @@ class ParsedName:
     @property
     def keys(self) -> set[str]:
         return set(self.keyset)
+
+
+def ends_in_dropped_h(token: NameToken) -> bool:
+    """Is a Latin part's final h one its skeleton dropped (Fatimah = Fatima), which Arabic
+    script may write as a consonant (Saleh = صالح, Salah = صلاح)?"""
+    return token.spelling.endswith("h") and not token.skeleton.endswith("h")
 
 
 def _joined_parts(
@@ -390,6 +400,91 @@ def _join_hyphenated(words: list[str]) -> list[str]:
     return out
 
 
+# A nisba of origin written as its English, French or Italian translation ("Abu Hamza the
+# Egyptian", "Djamel il Marocchino", the way reports and court papers write it) -> the
+# nisba as an Arabic name writes it (origins.py knows where each points).
+_DEMONYMS: dict[str, str] = {
+    "egyptian": "masri",
+    "egyptien": "masri",
+    "egiziano": "masri",
+    "iraqi": "iraqi",
+    "saudi": "saudi",
+    "jordanian": "urduni",
+    "lebanese": "lubnani",
+    "palestinian": "filastini",
+    "libyan": "libi",
+    "libyen": "libi",
+    "libico": "libi",
+    "tunisian": "tunisi",
+    "tunisien": "tunisi",
+    "tunisino": "tunisi",
+    "algerian": "jazairi",
+    "algerien": "jazairi",
+    "algerino": "jazairi",
+    "moroccan": "maghribi",
+    "marocain": "maghribi",
+    "marocchino": "maghribi",
+    "mauritanian": "mauritani",
+    "yemeni": "yemeni",
+    "kuwaiti": "kuwaiti",
+    "sudanese": "sudani",
+    "somali": "somali",
+    "turk": "turki",
+    "turkish": "turki",
+    "kurd": "kurdi",
+    "kurdish": "kurdi",
+    "chechen": "shishani",
+    "dagestani": "daghestani",
+    "uzbek": "uzbeki",
+    "tajik": "tajiki",
+    "kazakh": "kazakhi",
+    "kyrgyz": "kyrgyzi",
+    "turkmen": "turkmani",
+    "azeri": "azeri",
+    "azerbaijani": "azeri",
+    "georgian": "gurji",
+    "french": "faransi",
+    "frenchman": "faransi",
+    "german": "almani",
+    "british": "britani",
+    "briton": "britani",
+    "englishman": "britani",
+    "belgian": "beljiki",
+    "dutchman": "hollandi",
+    "swede": "swidi",
+    "dane": "danimarki",
+    "austrian": "nimsawi",
+    "spaniard": "isbani",
+    "american": "amriki",
+    "canadian": "kanadi",
+    "australian": "ustrali",
+    "indonesian": "indonesi",
+    "malaysian": "malizi",
+    "filipino": "filibini",
+    "indian": "hindi",
+    "pakistani": "pakistani",
+    "afghan": "afghani",
+    "bosnian": "bosni",
+    "albanian": "albani",
+    "kosovar": "kosovi",
+    "ethiopian": "habashi",
+    "eritrean": "iritri",
+}
+_DEMONYM_ARTICLES = frozenset({"the", "il", "le", "l"})
+
+
+def _demonyms_as_nisbas(words: list[str]) -> list[str]:
+    """ "the Egyptian" -> "al masri": a translated nisba of origin read as the nisba."""
+    out: list[str] = []
+    for word in words:
+        nisba = _DEMONYMS.get(word)
+        if nisba and out and out[-1] in _DEMONYM_ARTICLES:
+            out[-1:] = ["al", nisba]
+        else:
+            out.append(word)
+    return out
+
+
 @lru_cache(maxsize=100_000)
 def parse_name(text: str) -> ParsedName:
     """Parse one full name (any script) into skeleton tokens."""
@@ -398,7 +493,7 @@ def parse_name(text: str) -> ParsedName:
     head, comma, tail = text.partition(",")
     if comma and tail.strip() and "," not in tail and len(head.split()) <= 3:
         ordered = f"{tail} {head}"  # "SULTANOV, Azizbek" is listed surname first
-    words = _join_hyphenated(latin_words(ordered))
+    words = _demonyms_as_nisbas(_join_hyphenated(latin_words(ordered)))
     tokens: list[NameToken] = []
     titles: list[str] = []
     pending_abd = False

@@ -30,6 +30,7 @@ _ORIGINS: dict[str, tuple[str, ...]] = {
     "Tunisi Tounsi": ("TN",),
     "Jazrawi Saudi Najdi Hijazi": ("SA",),
     "Maghribi Maghrebi": ("MA",),
+    "Mauritani Muritani Shinqiti": ("MR",),
     "Misri Masri": ("EG",),
     "Urduni": ("JO",),
     "Lubnani": ("LB",),

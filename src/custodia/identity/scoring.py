@@ -284,6 +284,14 @@ def _cross_fold(skel: str) -> str:
     return skel.translate(_CROSS_FOLD)
 
 
+def _final_h_dropped(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Across scripts: a Latin spelling's final h that its skeleton dropped (as it drops the
+    h of Fatimah) is the ح the Arabic writes: Saleh = صالح, Salah = صلاح."""
+    return (y == x + "h" and x_spelling.endswith("h")) or (
+        x == y + "h" and y_spelling.endswith("h")
+    )
+
+
 def _x_for_ks(x: str, y: str) -> bool:
     """One skeleton's x (a kh to the name model) is the other's ks: a Latin x is also the
     ks of Western names (Alexander = Aleksandr, Maxim = Maksim)."""
@@ -334,6 +342,8 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         )
     if cross_script and ("z" in x or "z" in y) and _cross_fold(x) == _cross_fold(y):
         return 0.88
+    if cross_script and _final_h_dropped(x, x_spelling, y, y_spelling):
+        return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
     if (len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE)) or _x_for_ks(x, y):
@@ -365,6 +375,8 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         return "" if a.spelling == b.spelling else "another spelling"
     if cross_script and _cross_fold(x) == _cross_fold(y):
         return "the other script, z for d"
+    if cross_script and _final_h_dropped(x, a.spelling, y, b.spelling):
+        return "the other script, a final h"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
     if (len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE)) or _x_for_ks(x, y):
