@@ -147,8 +147,9 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # an s before Husayn is looked for (Hocine = Husayn). 9: Abd with a sun letter written
 # once (Abdurahman = Abdurrahman); Persian Abdol; Russian Magomed, Ibragim, Vakhid, Gasanov;
 # Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of); a Latin x is kh (Orxan),
-# -ow is -ov; "the Egyptian" is al-Masri.
-NAME_MODEL = 9
+# -ow is -ov; "the Egyptian" is al-Masri. 10: the same, for indexes built by a 9 that had
+# only part of it.
+NAME_MODEL = 10
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -250,8 +251,7 @@ class ParsedName:
         if links is None:
             found = {t.skeleton for _, t in self.joined}
             found.update(k[2:] for k in self.keyset if k.startswith("bd") and len(k) >= 5)
-            if not self.arabic:  # Saleh as صالح writes it: the skeleton drops a final h
-                found.update(t.skeleton + "h" for t in self.tokens if ends_in_dropped_h(t))
+
             links = frozenset(found)
             object.__setattr__(self, "_link_keys", links)
         return links
@@ -259,12 +259,6 @@ class ParsedName:
     @property
     def keys(self) -> set[str]:
         return set(self.keyset)
-
-
-def ends_in_dropped_h(token: NameToken) -> bool:
-    """Is a Latin part's final h one its skeleton dropped (Fatimah = Fatima), which Arabic
-    script may write as a consonant (Saleh = صالح, Salah = صلاح)?"""
-    return token.spelling.endswith("h") and not token.skeleton.endswith("h")
 
 
 def _joined_parts(
