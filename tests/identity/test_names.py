@@ -3,10 +3,12 @@ only corroborate; each score says how the parts agree."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from custodia.identity.keys import MemoryIndex
-from custodia.identity.names import parse_name
+from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.scoring import KnownName, Profile, default_weight, rank, score_profiles
 from custodia.identity.service import compare_names
 from custodia.identity.watchlist import split_alias
@@ -365,3 +367,57 @@ def test_a_title_query_ranks_the_namesakes_known_by_that_title_first() -> None:
     query = Profile(ident=-1, names=[KnownName(parse_name("Hafiz Maryam"), "primary")])
     found = rank(query, index.candidates(query), index.weigher())
     assert found[0].ident == 100
+
+
+# Names that exercise every rule of the name model. What the model makes of them is pinned
+# to NAME_MODEL: an index records the version that built its keys and is rebuilt when the
+# version changes, so a change to skeletons or keys that keeps the version leaves every
+# existing index silently stale.
+_PINNED_NAMES = (
+    "Muhammad Abd al-Rahman al-Baghdadi",
+    "Mohamed Abdulrahman el Baghdady",
+    "محمد عبد الرحمن البغدادي",
+    "Ibrahim bin Awwad bin Ibrahim al-Badri",
+    "Abu Duaa",
+    "Umm Muhammad al-Iraqiya",
+    "Sheikh Haji Mullah Dr. Ahmad",
+    "Salah ad-Din",
+    "Salahuddin Saifullah",
+    "Husayn Hussein Huseyin Gusein Hocine Xuseen",
+    "Hasan Hacene Lahcen Gasanov",
+    "Mahmoud Mahmud Mohd",
+    "Abdurahman Abderahmane Abdusalam Abdolhamid Abdoulaye",
+    "Magomed Magomedow Ibragimov Vakhid Gadzhiev",
+    "Baxtiyor Orxan Alexander Maksim",
+    "Zhumabaev Dzhamal Idriça",
+    "Abu Hamza the Egyptian",
+    "Djamel il Marocchino",
+    "Iyad Ag Ghaly",
+    "Hamada Ould Mohamed el Khairy",
+    "Larbi Lakhdar Lamine",
+    "Alshammari Al-Jubouri Albaghdadi",
+    "A. Rahman",
+    "Hanafi Saheb",
+    "Abul-Khair Abulabbas",
+    "Hamid-Reza Allah Dad",
+    "SULTANOV, Azizbek",
+    "Saleh صالح",
+    "Osman Mehmet Murat Eyup Recep",
+)
+
+
+def _model_fingerprint() -> str:
+    parts = []
+    for text in _PINNED_NAMES:
+        parsed = parse_name(text)
+        parts.append(repr((parsed.tokens, parsed.titles, sorted(parsed.link_keys))))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def test_a_change_to_the_name_model_comes_with_a_new_version() -> None:
+    pinned = {10: "2c50f7ab28bfd617"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
+    fingerprint = _model_fingerprint()
+    assert pinned.get(NAME_MODEL) == fingerprint, (
+        f"the name model parses differently ({fingerprint}): bump names.NAME_MODEL and pin"
+        " the new fingerprint here"
+    )
