@@ -148,8 +148,8 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # once (Abdurahman = Abdurrahman); Persian Abdol; Russian Magomed, Ibragim, Vakhid, Gasanov;
 # Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of); a Latin x is kh (Orxan),
 # -ow is -ov; "the Egyptian" is al-Masri. 10: the same, for indexes built by a 9 that had
-# only part of it.
-NAME_MODEL = 10
+# only part of it. 11: Achmad and Mochamad (an h written ch).
+NAME_MODEL = 11
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -290,10 +290,23 @@ def latin_words(text: str) -> list[str]:
     return _WORD.findall(folded.replace("-", " - "))
 
 
+# Spellings whose letters the skeleton reads the other way: the Dutch-era Indonesian and the
+# German ch of Achmad and Mochamad is an h, where the French ch of Chiheb and Cherif is a sh.
+_SPELT_AS = {
+    "achmad": "ahmad",
+    "achmed": "ahmed",
+    "achmet": "ahmet",
+    "mochamad": "muhamad",
+    "mochammad": "muhammad",
+    "mochamed": "muhamed",
+    "mochammed": "muhammed",
+}
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """The consonant skeleton of one folded Latin word: ``mohammed`` -> ``mhmd``."""
-    w = word
+    w = _SPELT_AS.get(word, word)
     for a, b in (
         ("kh", "x"),
         ("gh", "g"),
