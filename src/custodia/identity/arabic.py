@@ -31,14 +31,16 @@ def has_arabic(text: str) -> bool:
     return _ARABIC.search(text) is not None
 
 
-def _word(word: str) -> str:
+def _word(word: str, article: bool = True) -> str:
     known = _WORDS.get(word)
     if known:
         return known
     if word.startswith("عبد") and len(word) > 3:
         return "abd " + _word(word[3:])
-    if word.startswith("ال") and len(word) > 3:
-        return "al-" + _word(word[2:])
+    if article and word.startswith("ال") and len(word) > 3:
+        # one article: what follows is the name, though it opens with the same letters
+        # (الالفي is al-Alfi, الالوسي al-Alusi)
+        return "al-" + _word(word[2:], article=False)
     out: list[str] = []
     for i, ch in enumerate(word):
         latin = _LETTERS.get(ch, ch)

@@ -148,8 +148,9 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # once (Abdurahman = Abdurrahman); Persian Abdol; Russian Magomed, Ibragim, Vakhid, Gasanov;
 # Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of); a Latin x is kh (Orxan),
 # -ow is -ov; "the Egyptian" is al-Masri. 10: the same, for indexes built by a 9 that had
-# only part of it. 11: Achmad and Mochamad (an h written ch).
-NAME_MODEL = 11
+# only part of it. 11: Achmad and Mochamad (an h written ch); Somali c for ayn (Cabdi, Cali).
+# 12: one Arabic article (الالفي = al-Alfi, not al-al-Fi).
+NAME_MODEL = 12
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -355,9 +356,23 @@ def skeleton(word: str) -> str:
     return EQUIVALENT.get(out, out)
 
 
+# Somali Latin writes the ayn that opens Arabic names as c (and the h of Hasan as x, which
+# the skeleton reads as kh): Cabdi, Cali, Cumar are Abdi, Ali, Umar.
+_SOMALI_AYN = frozenset(
+    {"cali", "cumar", "cismaan", "cusmaan", "ciise", "caasha", "cadan", "cawil"}
+)
+
+
+def _somali_ayn_out(word: str) -> str:
+    if word in _SOMALI_AYN or word.startswith("cabd"):
+        return word[1:]
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
     """(spelling, skeleton) pieces of one word after glued articles and compounds."""
+    word = _somali_ayn_out(word)
     if word in CONNECTORS:
         return ()
     if word in _ALLAH:
