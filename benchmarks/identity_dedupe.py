@@ -46,68 +46,40 @@ def _prf(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[floa
     return precision, recall, f1
 
 
+SIDE_CURVE = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9]
+
+
 def threshold_curve(
     profiles: list[Profile],
     weigh: Weigher,
     truth: set[tuple[int, int]],
     mothers: dict[int, int],
+    *,
+    side_only: bool = False,
 ) -> list[dict[str, float]]:
     """Pairwise precision, recall and F1 of the resolved clusters if the job ran with each
     review threshold of CURVE (the whole job each time: the side pass and the namesake
-    competition work at the threshold they are given)."""
+    competition work at the threshold they are given). ``side_only``: the job at the review
+    threshold, with only the links from side attributes alone (a record known only by a
+    nom de guerre) cut at each of SIDE_CURVE: how far the evidence those records carry can
+    go, whatever its cut."""
     ids = [p.ident for p in profiles]
+    label = "side_threshold" if side_only else "threshold"
     out = []
-    for cut in CURVE:
-        log(f"threshold curve: {cut}")
-        kept = [
-            (a, b)
-            for a, b, _, _ in dedupe.predict_pairs(
-                profiles, weigh=weigh, threshold=cut, mothers=mothers
-            )
-        ]
-        precision, recall, f1 = _prf(_pairs(dedupe.clusters(kept, ids)), truth)
-        out.append(
-            {
-                "threshold": cut,
-                "pairs": len(kept),
-                "precision": round(precision, 4),
-                "recall": round(recall, 4),
-                "f1": round(f1, 4),
-            }
+    for cut in SIDE_CURVE if side_only else CURVE:
+        log(f"{label} curve: {cut}")
+        found = dedupe.predict_pairs(
+            profiles,
+            weigh=weigh,
+            threshold=REVIEW_THRESHOLD if side_only else cut,
+            mothers=mothers,
+            side_threshold=cut,
         )
-    return out
-
-
-SIDE_CURVE = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9]
-
-
-def side_threshold_curve(
-    profiles: list[Profile],
-    weigh: Weigher,
-    truth: set[tuple[int, int]],
-    mothers: dict[int, int],
-) -> list[dict[str, float]]:
-    """The job at the review threshold, but with the links from side attributes alone (a
-    record known only by a nom de guerre) cut at each of SIDE_CURVE: how far the evidence
-    those records carry can go, whatever its cut."""
-    ids = [p.ident for p in profiles]
-    out = []
-    for cut in SIDE_CURVE:
-        log(f"side threshold curve: {cut}")
-        kept = [
-            (a, b)
-            for a, b, _, _ in dedupe.predict_pairs(
-                profiles,
-                weigh=weigh,
-                threshold=REVIEW_THRESHOLD,
-                mothers=mothers,
-                side_threshold=cut,
-            )
-        ]
+        kept = [(a, b) for a, b, _, _ in found]
         precision, recall, f1 = _prf(_pairs(dedupe.clusters(kept, ids)), truth)
         out.append(
             {
-                "side_threshold": cut,
+                label: cut,
                 "pairs": len(kept),
                 "precision": round(precision, 4),
                 "recall": round(recall, 4),
@@ -169,7 +141,7 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     curve = threshold_curve([profiles[i] for i in ids], weigh, truth, mothers)
     curve_png(curve, RESULTS / "identity_dedupe_threshold.png")
-    side_curve = side_threshold_curve([profiles[i] for i in ids], weigh, truth, mothers)
+    side_curve = threshold_curve([profiles[i] for i in ids], weigh, truth, mothers, side_only=True)
     emit(
         {
             "benchmark": "identity_dedupe",

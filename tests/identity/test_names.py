@@ -200,6 +200,7 @@ def test_a_final_h_that_latin_spellings_drop_is_the_ha_of_the_arabic() -> None:
     # Saleh and Salah end in ح, which Arabic script writes; the Latin skeleton drops the h
     # as it drops the h of Fatimah
     assert compare_names("Saleh Ali", "صالح علي").score >= 0.85
+    assert compare_names("Saleh", "صالح").match  # alone, with no other part to relate them
     assert compare_names("Salih al-Mauritani", "صالح الموريتاني").score >= 0.85
     assert compare_names("Fatimah", "فاطمة").match
     # a Latin name without the h is another name: Sami is not Sameh

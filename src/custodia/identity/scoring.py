@@ -456,6 +456,8 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if not q.link_keys.isdisjoint(b) or not c.link_keys.isdisjoint(a):
         return True
+    if q.arabic != c.arabic and any(y == x + "h" or x == y + "h" for x in a for y in b):
+        return True  # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped)
     return any(
         Levenshtein.distance(x, y, score_cutoff=1) <= 1 or _x_for_ks(x, y)
         for x in a
