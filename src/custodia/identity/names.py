@@ -252,7 +252,6 @@ class ParsedName:
         if links is None:
             found = {t.skeleton for _, t in self.joined}
             found.update(k[2:] for k in self.keyset if k.startswith("bd") and len(k) >= 5)
-
             links = frozenset(found)
             object.__setattr__(self, "_link_keys", links)
         return links
