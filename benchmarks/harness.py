@@ -71,7 +71,10 @@ def emit(result: dict[str, Any]) -> None:
 def check(
     value: float, *, at_least: float | None = None, at_most: float | None = None
 ) -> dict[str, Any]:
-    """A figure against its target, as reported in every result."""
+    """A figure against its target, as reported in every result. A numpy figure (a
+    solver's) is read as the Python number it holds: compared, it gives a numpy bool, which
+    JSON writes as the string "True"."""
+    value = value.item() if hasattr(value, "item") else value
     if at_least is not None:
         return {"value": value, "target": f">= {at_least}", "pass": value >= at_least}
     if at_most is not None:

@@ -60,6 +60,15 @@ def synthetic_registry(n: int, seed: int = 5) -> list[Profile]:
     return out
 
 
+def among_registry(records: Sequence[Profile], n: int = 300) -> list[Profile]:
+    """``records`` (ids 1..k) followed by a synthetic registry of ``n`` men numbered after
+    them."""
+    crowd = synthetic_registry(n)
+    for p in crowd:
+        p.ident += len(records)
+    return [*records, *crowd]
+
+
 def _detainee(
     ident: int,
     name: str,
@@ -202,13 +211,12 @@ def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthpl
     def norwegian(ident: int, name: str, kind: str, dob: str) -> Profile:
         return _detainee(ident, name, dob=dob, nationality="NO", kind=kind)
 
-    profiles = [
-        norwegian(1, "Abdulmalik Abdulwahid al-Haddad", "primary", "1992-05"),
-        norwegian(2, "Abu Musab al-Norwiji", "nom_de_guerre", "1992-05"),
-        *synthetic_registry(300),
-    ]
-    for p in profiles[2:]:
-        p.ident += 2
+    profiles = among_registry(
+        [
+            norwegian(1, "Abdulmalik Abdulwahid al-Haddad", "primary", "1992-05"),
+            norwegian(2, "Abu Musab al-Norwiji", "nom_de_guerre", "1992-05"),
+        ]
+    )
     found = dedupe.predict_pairs(
         profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD, workers=1
     )
@@ -226,9 +234,7 @@ def test_a_crowd_of_namesakes_born_the_same_year_is_not_proposed_as_one_man() ->
 
     crowd = [man(i, "Muhammad Ahmad Hassan") for i in range(1, 31)]
     twice = [man(31, "Sufyan Ghazwan al-Mashhadani"), man(32, "Sufian Ghazwan al-Mashhadani")]
-    profiles = [*crowd, *twice, *synthetic_registry(200)]
-    for p in profiles[32:]:
-        p.ident += 32
+    profiles = among_registry([*crowd, *twice], 200)
     found = dedupe.predict_pairs(
         profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD, workers=1
     )
@@ -300,15 +306,14 @@ def test_a_man_recorded_twice_competes_once_for_a_nom_de_guerre() -> None:
     def mosul_1971(ident: int, name: str, kind: str = "primary") -> Profile:
         return _iraqi(ident, name, dob="1971", town="Mosul", kind=kind)
 
-    profiles = [
-        mosul_1971(1, "Khalid Hamza Salih al-Jubouri"),
-        mosul_1971(2, "Khaled Hamzah Saleh Al Jubouri"),
-        mosul_1971(3, "Omar Yunus Fathi al-Hadidi"),
-        mosul_1971(4, "Abu Dharr al-Ansari", "nom_de_guerre"),
-        *synthetic_registry(300),
-    ]
-    for p in profiles[4:]:
-        p.ident += 4
+    profiles = among_registry(
+        [
+            mosul_1971(1, "Khalid Hamza Salih al-Jubouri"),
+            mosul_1971(2, "Khaled Hamzah Saleh Al Jubouri"),
+            mosul_1971(3, "Omar Yunus Fathi al-Hadidi"),
+            mosul_1971(4, "Abu Dharr al-Ansari", "nom_de_guerre"),
+        ]
+    )
     found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.01, workers=1)
     by_pair = {(a, b): (p, e) for a, b, p, e in found}
     assert (1, 2) in by_pair  # the names link Khalid's two records
@@ -341,14 +346,13 @@ def test_a_nom_de_guerre_naming_his_country_counts_as_his_nationality_not_as_his
     def record(ident: int, name: str, kind: str, nationality: str | None) -> Profile:
         return _detainee(ident, name, dob="1971", nationality=nationality, town="Sydney", kind=kind)
 
-    profiles = [
-        record(1, "Khaled bin Hussein Alkhateeb", "primary", "AU"),
-        record(2, "Abu Hamza Alustrali", "nom_de_guerre", None),
-        record(3, "Abu Muslim al-Almani", "nom_de_guerre", None),
-        *synthetic_registry(300),
-    ]
-    for p in profiles[3:]:
-        p.ident += 3
+    profiles = among_registry(
+        [
+            record(1, "Khaled bin Hussein Alkhateeb", "primary", "AU"),
+            record(2, "Abu Hamza Alustrali", "nom_de_guerre", None),
+            record(3, "Abu Muslim al-Almani", "nom_de_guerre", None),
+        ]
+    )
     found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.01, workers=1)
     by_pair = {(a, b): (p, e["explanation"]) for a, b, p, e in found}
     australian, australian_why = by_pair[1, 2]
@@ -363,13 +367,13 @@ def test_a_nom_de_guerre_meets_the_only_man_of_his_nationality_without_failing()
     # Olav is the only Norwegian: the share of Norwegians whose names hold "al-Janabi" was
     # 1 in 1 (one record at least), and a nisba every record holds cannot weigh a
     # disagreement; the pair is weighed, not the job stopped
-    profiles = [
-        _iraqi(1, "Abu Hamza al-Janabi", dob="1983", town="Baiji", kind="nom_de_guerre"),
-        _detainee(2, "Olav Hansen", dob="1983", nationality="NO", town="Baiji"),
-        *synthetic_registry(100),
-    ]
-    for p in profiles[2:]:
-        p.ident += 2
+    profiles = among_registry(
+        [
+            _iraqi(1, "Abu Hamza al-Janabi", dob="1983", town="Baiji", kind="nom_de_guerre"),
+            _detainee(2, "Olav Hansen", dob="1983", nationality="NO", town="Baiji"),
+        ],
+        100,
+    )
     found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.001, workers=1)
     (why,) = [e["explanation"] for a, b, _, e in found if (a, b) == (1, 2)]
     assert any("nisba of the nom de guerre differs" in line for line in why)
@@ -382,13 +386,12 @@ def test_a_nom_de_guerre_from_saudi_arabia_does_not_find_its_nisba_in_the_name_s
     def record(ident: int, name: str, kind: str, nationality: str | None) -> Profile:
         return _detainee(ident, name, dob="1984", nationality=nationality, town="Riyadh", kind=kind)
 
-    profiles = [
-        record(1, "Saad Abdullah al-Harbi", "primary", "YE"),
-        record(2, "Abu Omar al-Saudi", "nom_de_guerre", None),
-        *synthetic_registry(300),
-    ]
-    for p in profiles[2:]:
-        p.ident += 2
+    profiles = among_registry(
+        [
+            record(1, "Saad Abdullah al-Harbi", "primary", "YE"),
+            record(2, "Abu Omar al-Saudi", "nom_de_guerre", None),
+        ]
+    )
     found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=0.0, workers=1)
     why = [line for a, b, _, e in found if (a, b) == (1, 2) for line in e["explanation"]]
     assert why  # the pair is still weighed (same birth year and town) ...
@@ -399,14 +402,13 @@ def test_a_nom_de_guerre_from_saudi_arabia_does_not_find_its_nisba_in_the_name_s
 
 def test_the_links_of_a_nom_de_guerre_are_cut_at_their_own_threshold_when_given_one() -> None:
     # Abu Dharr may be either of two men of his town and year: each link is under one half
-    profiles = [
-        _iraqi(1, "Khalid Hamza Salih al-Jubouri", dob="1971", town="Mosul"),
-        _iraqi(2, "Omar Yunus Fathi al-Hadidi", dob="1971", town="Mosul"),
-        _iraqi(3, "Abu Dharr al-Ansari", dob="1971", town="Mosul", kind="nom_de_guerre"),
-        *synthetic_registry(300),
-    ]
-    for p in profiles[3:]:
-        p.ident += 3
+    profiles = among_registry(
+        [
+            _iraqi(1, "Khalid Hamza Salih al-Jubouri", dob="1971", town="Mosul"),
+            _iraqi(2, "Omar Yunus Fathi al-Hadidi", dob="1971", town="Mosul"),
+            _iraqi(3, "Abu Dharr al-Ansari", dob="1971", town="Mosul", kind="nom_de_guerre"),
+        ]
+    )
     weigh = weigher(profiles)
 
     def linked(threshold: float, side: float | None = None) -> set[tuple[int, int]]:

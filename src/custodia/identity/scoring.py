@@ -286,7 +286,7 @@ def _cross_fold(skel: str) -> str:
 
 def _final_h_dropped(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
     """Across scripts: a Latin spelling's final h that its skeleton dropped (as it drops the
-    h of Fatimah) is the ح the Arabic writes: Saleh = صالح, Salah = صلاح."""
+    h of Fatimah) is the ح the Arabic writes: Saleh = صالح."""
     return (y == x + "h" and x_spelling.endswith("h")) or (
         x == y + "h" and y_spelling.endswith("h")
     )
@@ -296,6 +296,11 @@ def _x_for_ks(x: str, y: str) -> bool:
     """One skeleton's x (a kh to the name model) is the other's ks: a Latin x is also the
     ks of Western names (Alexander = Aleksandr, Maxim = Maksim)."""
     return ("x" in x) != ("x" in y) and x.replace("x", "ks") == y.replace("x", "ks")
+
+
+def _transliterated(x: str, y: str) -> bool:
+    """Two skeletons one transliteration writes for the other's (``_LOOSE``, x for ks)."""
+    return (len(x) == len(y) and loose_fold(x) == loose_fold(y)) or _x_for_ks(x, y)
 
 
 # The vowel a Latin spelling opens with: Umar, Omar and Oumar are one name, Amar and Amer
@@ -346,7 +351,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
-    if (len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE)) or _x_for_ks(x, y):
+    if _transliterated(x, y):
         return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
@@ -379,7 +384,7 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         return "the other script, a final h"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
-    if (len(x) == len(y) and x.translate(_LOOSE) == y.translate(_LOOSE)) or _x_for_ks(x, y):
+    if _transliterated(x, y):
         return "another transliteration"
     return "a near spelling"
 
