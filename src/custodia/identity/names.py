@@ -149,8 +149,10 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # Abdoulaye; Maghrebi Larbi, Lakhdar, Lamine; Tuareg ag (son of); a Latin x is kh (Orxan),
 # -ow is -ov; "the Egyptian" is al-Masri. 10: the same, for indexes built by a 9 that had
 # only part of it. 11: Achmad and Mochamad (an h written ch); Somali c for ayn (Cabdi, Cali).
-# 12: one Arabic article (الالفي = al-Alfi, not al-al-Fi).
-NAME_MODEL = 12
+# 12: one Arabic article (الالفي = al-Alfi, not al-al-Fi). 13: Maghrebi Lazhar, Lahcen,
+# Lahbib, Lhoussaine with the article fused; Greek script read by sound (Άχμεντ = Akhmed);
+# the kh of Russian and Greek Allakh is an h.
+NAME_MODEL = 13
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -197,6 +199,9 @@ EQUIVALENT: dict[str, str] = {
     "lrb": "rb",
     "lxdr": "xdr",
     "lmn": "mn",
+    "ljr": "jr",  # Lazhar = al-Azhar
+    "lhsn": "hsn",  # Lahcen, Lahsen = al-Hasan
+    "lhb": "hb",  # Lahbib = al-Habib
 }
 
 
@@ -278,15 +283,37 @@ def _joined_parts(
     return tuple(out)
 
 
+# Greek script writes Arabic names by sound: χ is the kh (Άχμεντ = Akhmed), ντ a d, μπ a b,
+# ξ a ks; letter by letter (anyascii: Achment, Ampntoylach) they would meet no Latin record.
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+_GREEK_SOUNDS = (
+    ("ου", "ou"), ("μπ", "b"), ("ντ", "d"), ("γκ", "g"), ("γγ", "ng"), ("τζ", "j"),
+    ("αι", "e"), ("ει", "i"), ("οι", "i"), ("χ", "kh"), ("η", "i"), ("υ", "i"), ("β", "v"),
+    ("ξ", "ks"), ("ψ", "ps"), ("θ", "th"), ("φ", "f"), ("ω", "o"), ("ς", "s"),
+)  # fmt: skip
+
+
+def _greek_sounds(text: str) -> str:
+    """Greek letters of ``text`` as the sounds Latin spellings write (the rest unchanged)."""
+    text = fold(text).lower()
+    for greek, latin in _GREEK_SOUNDS:
+        text = text.replace(greek, latin)
+    return text
+
+
 def latin_words(text: str) -> list[str]:
-    """Lowercase ASCII words of ``text`` (Arabic script romanized first); apostrophes and
-    ayn/hamza marks vanish inside a word rather than splitting it."""
+    """Lowercase ASCII words of ``text`` (Arabic script romanized first, Greek read by
+    sound); apostrophes and ayn/hamza marks vanish inside a word rather than splitting it."""
     if has_arabic(text):
         text = romanize(text)
+    if _GREEK.search(text):
+        text = _greek_sounds(text)
     # A cedilla is an s (Portuguese and French Idriça) or the ch of Turkish, which
     # skeletons read as s too; folded to c it would be a k.
     folded = anyascii(fold(text.replace("ç", "s").replace("Ç", "S"))).lower()
     folded = re.sub(r"['`\u2018\u2019\u02bf\u02be]", "", folded)
+    # Russian and Greek write the h of Allah kh: Abdullakh (Абдуллах), Abdoulakh
+    folded = re.sub(r"(?<=ll|ul|ol)akh\b", "ah", folded)
     return _WORD.findall(folded.replace("-", " - "))
 
 
@@ -335,6 +362,9 @@ def skeleton(word: str) -> str:
     # c before e or i is an s (Maghrebi French: Yacine, Mohcine), read before Husayn is
     # looked for, as Algeria's Hocine and Houcine are Husayn
     w = re.sub(r"c(?=[eiy])", "s", w)
+    unfused = re.sub(r"^la?(?=h)", "", w)
+    if unfused != w and _HUSAYN.fullmatch(unfused):
+        w = unfused  # Maghrebi Lhoussaine, Lahoucine, Lahsine: al-Husayn, the article fused
     husayn = _HUSAYN.fullmatch(w)  # after the digraphs: Houssaini = Hussaini
     w = w.replace("c", "k")
     if len(w) > 2 and w.endswith("h") and w[-2] in "aeiouy":
