@@ -196,6 +196,8 @@ def test_maghrebi_names_with_the_article_fused_are_the_names_after_al() -> None:
     assert compare_names("Lahbib", "Habib").match
     # the article fused does not make Hasan's Lahcen a Husayn
     assert not compare_names("Lahcen", "Hussein").match
+    # nor are two parts run together one such word: Ali Husayn as one word is no al-Hasan
+    assert {t.skeleton for _, t in parse_name("Ali Husayn").joined} == {"lhsn"}
 
 
 def test_greek_script_is_read_by_sound_and_meets_latin_and_arabic_records() -> None:
@@ -425,6 +427,7 @@ _PINNED_NAMES = (
     "Husayn Hussein Huseyin Gusein Hocine Xuseen",
     "Hasan Hacene Lahcen Gasanov",
     "Lazhar Lhoussaine Lahbib Abdoulakh",
+    "Ali Ben Ali El Husayn",
     "Άχμεντ Μοχάμεντ Αμπντουλάχ",
     "Mahmoud Mahmud Mohd",
     "Abdurahman Abderahmane Abdusalam Abdolhamid Abdoulaye",
@@ -459,7 +462,7 @@ def _model_fingerprint() -> str:
 
 
 def test_a_change_to_the_name_model_comes_with_a_new_version() -> None:
-    pinned = {13: "ec61657531b86c66"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
+    pinned = {13: "4539e46719ca0a47"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
     fingerprint = _model_fingerprint()
     assert pinned.get(NAME_MODEL) == fingerprint, (
         f"the name model parses differently ({fingerprint}): bump names.NAME_MODEL and pin"

@@ -195,7 +195,11 @@ EQUIVALENT: dict[str, str] = {
     "gsnv": "hsnv",  # Gasanov = Hasanov
     "gjv": "hjv",  # Gadzhiev = Hajiev
     "bda": "bdl",  # West African Abdoulaye = Abdullah
-    # Maghrebi names with the article fused: Larbi = al-Arabi, Lakhdar, Lamine = al-Amin
+}
+# Maghrebi names written as one word with the article fused: Larbi = al-Arabi, Lakhdar,
+# Lamine = al-Amin. Only for a word so written: two parts written as one (Ali Hsin) are not
+# read as one of these (al-Hasan).
+FUSED_ARTICLE: dict[str, str] = {
     "lrb": "rb",
     "lxdr": "xdr",
     "lmn": "mn",
@@ -274,7 +278,7 @@ def _joined_parts(
         a, b = tokens[i], tokens[i + 1]
         if a.role == b.role == "name" or (a.role == "kunya_marker" and b.role == "kunya"):
             spelling = a.spelling + b.spelling
-            out.append(((i, i + 1), NameToken(skeleton(spelling), spelling, b.role)))
+            out.append(((i, i + 1), NameToken(joined_skeleton(spelling), spelling, b.role)))
         elif a.role == "initial" and a.spelling == "a" and b.role == "name":
             # South Asian and Western records shorten Abdul Rahman to "A. Rahman": the
             # initial is the Abd of a compound (read as one part, abdrahman)
@@ -333,6 +337,14 @@ _SPELT_AS = {
 @lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """The consonant skeleton of one folded Latin word: ``mohammed`` -> ``mhmd``."""
+    out = joined_skeleton(word)
+    return FUSED_ARTICLE.get(out, out)
+
+
+@lru_cache(maxsize=200_000)
+def joined_skeleton(word: str) -> str:
+    """The skeleton of ``word`` where it may be two parts written as one (``alihsin``, Ali
+    Hsin): as :func:`skeleton`, but no article is read into its first letter."""
     w = _SPELT_AS.get(word, word)
     for a, b in (
         ("kh", "x"),
