@@ -136,6 +136,17 @@ _DIN_SUFFIXES = ("eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin"
 _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
+# European names that open with al or el, which is no Arabic article: Alexander is not
+# al-"Exander", Alberto not al-"Berto"
+_NOT_GLUED = frozenset(
+    {
+        "alexander", "alexandre", "alexandra", "alexandru", "alexandros", "alexandr",
+        "aleksandr", "aleksander", "aleksandra", "alessandro", "alessandra", "alejandro",
+        "alejandra", "alexei", "alexey", "aleksei", "aleksey", "alessio", "alberto",
+        "albertine", "alfredo", "alfonso", "alphonse", "elizabeth", "elisabeth",
+        "elisabetta", "elizaveta", "eleanor", "eleonora", "elliott",
+    }
+)  # fmt: skip
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
 # 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
@@ -151,7 +162,7 @@ _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # only part of it. 11: Achmad and Mochamad (an h written ch); Somali c for ayn (Cabdi, Cali).
 # 12: one Arabic article (الالفي = al-Alfi, not al-al-Fi). 13: Maghrebi Lazhar, Lahcen,
 # Lahbib, Lhoussaine with the article fused; Greek script read by sound (Άχμεντ = Akhmed);
-# the kh of Russian and Greek Allakh is an h.
+# the kh of Russian and Greek Allakh is an h; Alexander, Alberto have no glued article.
 NAME_MODEL = 13
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -438,7 +449,7 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
             stem = re.sub(r"(?:al|el|ad|ed|ud)$", "", stem) or stem
             return ((word, skeleton(stem) + "dn"),)
     # the spelling without its glued article too: "Alshammari" is spelt as "al-Shammari" is
-    bare = _GLUED_ARTICLE.sub("", word)
+    bare = word if word in _NOT_GLUED else _GLUED_ARTICLE.sub("", word)
     return ((bare, skeleton(bare)),)
 
 

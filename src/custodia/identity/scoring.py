@@ -464,11 +464,10 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
     if q.arabic != c.arabic and any(y == x + "h" or x == y + "h" for x in a for y in b):
         return True  # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped)
     return any(
-        Levenshtein.distance(x, y, score_cutoff=1) <= 1 or _x_for_ks(x, y)
+        (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
+        or _x_for_ks(x, y)  # short too: Alexei (lx) and Aleksey (lks)
         for x in a
-        if len(x) >= 3
         for y in b
-        if len(y) >= 3
     )
 
 
