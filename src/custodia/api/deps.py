@@ -12,6 +12,7 @@ with the default pool of 40 threads than with 2)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
@@ -41,6 +42,30 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+@dataclass
+class TokenCache:
+    """Who presented a token, remembered for ``seconds``: a busy terminal sends its token
+    many times a second, and each look-up in the database is a hop to a read thread and a
+    session of its own. Only a token the database accepted is remembered (an unknown one
+    is looked up every time), so a new token works at once; a token revoked in the
+    database is refused within ``seconds``."""
+
+    seconds: float = 2.0
+    capacity: int = 4096
+    _actors: dict[str, tuple[Actor, float]] = field(default_factory=dict, repr=False)
+
+    def actor(self, token: str) -> Actor | None:
+        held = self._actors.get(token)
+        if held is None or held[1] < time.monotonic():
+            return None
+        return held[0]
+
+    def remember(self, token: str, actor: Actor) -> None:
+        if len(self._actors) >= self.capacity:
+            self._actors.clear()  # many tokens at once: start again rather than grow
+        self._actors[token] = (actor, time.monotonic() + self.seconds)
+
+
 @dataclass(frozen=True)
 class ApiContext:
     """What one app instance was built with."""
@@ -49,6 +74,7 @@ class ApiContext:
     signing_key: Ed25519PrivateKey
     log_name: str
     read_threads: int = 2
+    tokens: TokenCache = field(default_factory=TokenCache)
     _limiters: RunVar[CapacityLimiter] = field(
         default_factory=lambda: RunVar("custodia_read_threads"), init=False, repr=False
     )
@@ -107,11 +133,18 @@ bearer = HTTPBearer(
 
 
 async def current_actor(
-    read: Read, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+    context: Context,
+    read: Read,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Actor:
     if credentials is None:
         raise Unauthorized("send your API token in the header 'Authorization: Bearer <token>'")
-    return await read(registry.authenticate, token=credentials.credentials)
+    token = credentials.credentials
+    actor = context.tokens.actor(token)
+    if actor is None:
+        actor = await read(registry.authenticate, token=token)
+        context.tokens.remember(token, actor)
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Row, Table, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from custodia.db import driver_rows, insert_rows, iso_utc, utc_now
@@ -202,7 +202,7 @@ def append(
     return recorded
 
 
-def _to_entry(row: LedgerEvent) -> Entry:
+def _to_entry(row: LedgerEvent | Row[Any]) -> Entry:
     payload = json.loads(row.body)["payload"]
     return Entry(
         seq=row.seq,
@@ -228,10 +228,14 @@ def get_event(session: Session, *, seq: int) -> Entry:
     return _to_entry(row)
 
 
+# Core, not ORM: every look-up of a person reads their events.
+_EVENTS_OF_PERSON = (
+    select(_LEDGER).where(_LEDGER.c.person_id == bindparam("person_id")).order_by(_LEDGER.c.seq)
+)
+
+
 def events_of_person(session: Session, *, person_id: int) -> list[Entry]:
-    rows = session.scalars(
-        select(LedgerEvent).where(LedgerEvent.person_id == person_id).order_by(LedgerEvent.seq)
-    )
+    rows = session.execute(_EVENTS_OF_PERSON, {"person_id": person_id})
     return [_to_entry(row) for row in rows]
 
 
