@@ -10,11 +10,12 @@ statements here are built once (per shape, for searches) and run with parameters
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam, func, select
+from sqlalchemy import BindParameter, ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from custodia.registry import models as m
@@ -29,52 +30,70 @@ _NATIONALITY = m.Nationality.__table__
 _DOCUMENT = m.IdentityDocument.__table__
 _TOKEN = m.NameToken.__table__
 _IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_ID: BindParameter[int] = bindparam("id")
 
-_PERSON_ROWS = select(
-    _PERSON.c.id,
-    _PERSON.c.category,
-    _PERSON.c.sex,
-    _PERSON.c.dob_text,
-    _PERSON.c.risk_tier,
-    _PERSON.c.mother_name,
-    _PERSON.c.place_of_birth,
-).where(_PERSON.c.id.in_(_IDS))
-_NAME_ROWS = (
-    select(
-        _NAME.c.person_id,
-        _NAME.c.id,
-        _NAME.c.kind,
-        _NAME.c.script,
-        _NAME.c.full_name,
-        _NAME.c.ism,
-        _NAME.c.nasab,
-        _NAME.c.nisba,
-        _NAME.c.kunya,
+
+@dataclass(frozen=True)
+class _PersonSelects:
+    """The four selects of :func:`load_persons`, for one shape of the id condition."""
+
+    persons: Select[Any]
+    names: Select[Any]
+    nationalities: Select[Any]
+    documents: Select[Any]
+
+
+def _person_selects(ids: Callable[[ColumnElement[int]], ColumnElement[bool]]) -> _PersonSelects:
+    person = _PERSON.c
+    return _PersonSelects(
+        persons=select(
+            person.id,
+            person.category,
+            person.sex,
+            person.dob_text,
+            person.risk_tier,
+            person.mother_name,
+            person.place_of_birth,
+        ).where(ids(person.id)),
+        names=select(
+            _NAME.c.person_id,
+            _NAME.c.id,
+            _NAME.c.kind,
+            _NAME.c.script,
+            _NAME.c.full_name,
+            _NAME.c.ism,
+            _NAME.c.nasab,
+            _NAME.c.nisba,
+            _NAME.c.kunya,
+        )
+        .where(ids(_NAME.c.person_id))
+        .order_by(_NAME.c.id),
+        nationalities=select(_NATIONALITY.c.person_id, _NATIONALITY.c.country)
+        .where(ids(_NATIONALITY.c.person_id))
+        .order_by(_NATIONALITY.c.person_id, _NATIONALITY.c.country),
+        documents=select(
+            _DOCUMENT.c.person_id, _DOCUMENT.c.kind, _DOCUMENT.c.number, _DOCUMENT.c.issuing_country
+        )
+        .where(ids(_DOCUMENT.c.person_id))
+        .order_by(_DOCUMENT.c.id),
     )
-    .where(_NAME.c.person_id.in_(_IDS))
-    .order_by(_NAME.c.id)
-)
-_NATIONALITY_ROWS = (
-    select(_NATIONALITY.c.person_id, _NATIONALITY.c.country)
-    .where(_NATIONALITY.c.person_id.in_(_IDS))
-    .order_by(_NATIONALITY.c.person_id, _NATIONALITY.c.country)
-)
-_DOCUMENT_ROWS = (
-    select(_DOCUMENT.c.person_id, _DOCUMENT.c.kind, _DOCUMENT.c.number, _DOCUMENT.c.issuing_country)
-    .where(_DOCUMENT.c.person_id.in_(_IDS))
-    .order_by(_DOCUMENT.c.id)
-)
+
+
+# A list of ids is an expanding IN, rendered anew for each length on every run; the look-up
+# of one person (the API's most frequent read) compares with one bound id instead.
+_MANY = _person_selects(lambda column: column.in_(_IDS))
+_ONE = _person_selects(lambda column: column == _ID)
 
 
 def load_persons(session: Session, ids: list[int]) -> dict[int, PersonOut]:
     """Those of the persons ``ids`` (at most ``CHUNK``) that exist, by id: four selects,
     whatever the number of persons."""
-    params = {"ids": ids}
-    persons = session.execute(_PERSON_ROWS, params).tuples().all()
+    selects, params = (_ONE, {"id": ids[0]}) if len(ids) == 1 else (_MANY, {"ids": ids})
+    persons = session.execute(selects.persons, params).tuples().all()
     if not persons:
         return {}
     names: dict[int, list[NameOut]] = defaultdict(list)
-    rows = session.execute(_NAME_ROWS, params).tuples().all()
+    rows = session.execute(selects.names, params).tuples().all()
     for person_id, name_id, kind, script, full_name, ism, nasab, nisba, kunya in rows:
         names[person_id].append(
             NameOut(
@@ -89,10 +108,12 @@ def load_persons(session: Session, ids: list[int]) -> dict[int, PersonOut]:
             )
         )
     nationalities: dict[int, list[str]] = defaultdict(list)
-    for person_id, country in session.execute(_NATIONALITY_ROWS, params).tuples().all():
+    for person_id, country in session.execute(selects.nationalities, params).tuples().all():
         nationalities[person_id].append(country)
     documents: dict[int, list[DocumentIn]] = defaultdict(list)
-    for person_id, kind, number, country in session.execute(_DOCUMENT_ROWS, params).tuples().all():
+    for person_id, kind, number, country in (
+        session.execute(selects.documents, params).tuples().all()
+    ):
         documents[person_id].append(DocumentIn(kind=kind, number=number, issuing_country=country))
     return {
         person_id: PersonOut(
