@@ -85,9 +85,9 @@ def start_server(url: str, data_dir: Path, port: int, workers: int) -> subproces
     env = dict(os.environ)
     env.update({"CUSTODIA_DATABASE_URL": url, "CUSTODIA_DATA_DIR": str(data_dir)})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "uvicorn", "custodia.api.app:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", "warning", "--no-access-log"]
+    # as `custodia serve` serves (custodia.api.serving), without its access log
+    serve = f"serve('127.0.0.1', {port}, {workers}, log_level='warning', access_log=False)"
+    command = [sys.executable, "-c", f"from custodia.api.serving import serve; {serve}"]
     server = subprocess.Popen(command, env=env, cwd=REPO)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -132,20 +132,16 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
-    import uvicorn
-
+    from custodia.api import serving
     from custodia.ledger.signing import load_or_create_signing_key
 
     settings = get_settings()
     # Each worker process builds its own app: create the key once, before they race to.
     load_or_create_signing_key(settings.effective_signing_key_file)
-    uvicorn.run(
-        "custodia.api.app:create_app",
-        factory=True,
+    serving.serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        log_level="info",
     )
 
 

@@ -1,0 +1,91 @@
+"""Several API processes, each listening on a socket of its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from custodia.api.serving import listening_sockets
+from tests.clirun import run_cli
+
+CLI = "from custodia.cli import main; main()"
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT")
+
+
+def test_connections_arriving_at_once_are_spread_over_the_workers_sockets() -> None:
+    sockets = listening_sockets("127.0.0.1", 0, 2)
+    port = sockets[0].getsockname()[1]
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+    try:
+        accepted = []
+        for sock in sockets:
+            sock.setblocking(False)
+            count = 0
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except BlockingIOError:
+                    break
+                conn.close()
+                count += 1
+            accepted.append(count)
+        ports = {sock.getsockname()[1] for sock in sockets}
+    finally:
+        for sock in [*clients, *sockets]:
+            sock.close()
+
+    assert ports == {port}
+    assert sum(accepted) == 40
+    # the kernel spreads them by address; one socket taking all 40 has odds of 2 in 2^40
+    assert all(count > 0 for count in accepted), accepted
+
+
+def test_a_port_something_listens_on_is_refused_not_shared() -> None:
+    first = listening_sockets("127.0.0.1", 0, 2)
+    try:
+        with pytest.raises(OSError):
+            listening_sockets("127.0.0.1", first[0].getsockname()[1], 2)
+    finally:
+        for sock in first:
+            sock.close()
+
+
+def test_serve_with_two_workers_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    url = f"sqlite:///{tmp_path / 'custodia.db'}"
+    assert run_cli(tmp_path, "db", "upgrade", database_url=url).returncode == 0
+    env = {**os.environ, "CUSTODIA_DATABASE_URL": url, "CUSTODIA_DATA_DIR": str(tmp_path / "data")}
+    server = subprocess.Popen(  # noqa: S603 -- our own interpreter and CLI
+        [sys.executable, "-c", CLI, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        answers = _health(port, deadline=time.monotonic() + 60)
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+    finally:
+        server.kill()
+    assert answers == {"status": "ok", "ledger_size": 0}
+    assert code == 0
+
+
+def _health(port: int, deadline: float) -> object:
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not answer /health")
