@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from custodia.biometrics import cli as biometrics_cli
 from custodia.clikit import (
@@ -26,7 +26,7 @@ from custodia.clikit import (
     progress_bar,
 )
 from custodia.config import get_settings
-from custodia.db import read_session, unit_of_work, upgrade_database
+from custodia.db import get_engine, read_session, unit_of_work, upgrade_database
 from custodia.errors import CustodiaError, Invalid
 from custodia.identity import cli as identity_cli
 from custodia.registry.models import Role
@@ -96,6 +96,11 @@ def main() -> None:
             f"database error: {str(exc.orig).strip().splitlines()[0]} "
             "(is the database reachable and upgraded? try `custodia db upgrade`)"
         )
+    except ArgumentError as exc:  # the configured database URL, before any connection
+        fail(
+            f"the database URL cannot be used: {str(exc).splitlines()[0]} (set "
+            "CUSTODIA_DATABASE_URL, e.g. sqlite:////var/lib/custodia/custodia.db)"
+        )
     except OSError as exc:
         fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
     except typer.Abort:
@@ -136,6 +141,7 @@ def serve(
     from custodia.ledger.signing import load_or_create_signing_key
 
     settings = get_settings()
+    get_engine()  # a database URL that cannot be used fails here, in one line
     # Each worker process builds its own app: create the key once, before they race to.
     load_or_create_signing_key(settings.effective_signing_key_file)
     serving.serve(

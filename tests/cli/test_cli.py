@@ -222,3 +222,16 @@ def test_a_new_installation_gets_its_first_administrator_from_the_command_line(
     assert again.returncode == 1 and "already exists" in again.stderr
     listed = _run(engine, tmp_path, "user", "list")
     assert "First administrator" in listed.stdout and "CDWG" in listed.stdout
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://x", "not a url"])
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve", "--workers", "2")])
+def test_a_database_url_that_cannot_be_used_is_one_line_not_a_traceback(
+    tmp_path: Path, url: str, command: tuple[str, ...]
+) -> None:
+    result = run_cli(tmp_path, *command, database_url=url)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "the database URL cannot be used" in result.stderr
+    assert "CUSTODIA_DATABASE_URL" in result.stderr

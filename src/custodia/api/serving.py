@@ -80,7 +80,10 @@ def serve(
         context.Process(target=_worker, args=(sock, log_level, access_log)) for sock in sockets
     ]
 
-    def stop(_signal: int, _frame: FrameType | None) -> None:
+    asked_to_stop: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        asked_to_stop.append(signum)
         for process in processes:
             if process.is_alive():
                 process.terminate()  # SIGTERM: uvicorn finishes the requests under way
@@ -92,9 +95,16 @@ def serve(
         for sock in sockets:
             sock.close()  # the workers hold their own copies
         wait([p.sentinel for p in processes])
-        stop(signal.SIGTERM, None)
+        first = next((p for p in processes if p.exitcode is not None), None)
+        if not asked_to_stop:
+            stop(signal.SIGTERM, None)
+            asked_to_stop.clear()
         for process in processes:
             process.join()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if not asked_to_stop and first is not None:
+        raise SystemExit(
+            f"an API worker stopped (exit code {first.exitcode}); the others were stopped too"
+        )
