@@ -4,6 +4,8 @@ migrated template (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on Postgr
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 import shutil
 import uuid
@@ -12,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from custodia.db import dispose_engines, get_engine, unit_of_work, upgrade_database
 from custodia.registry import service as registry
-from custodia.registry.models import FacilityKind, Role
+from custodia.registry.models import ApiToken, FacilityKind, Role
 from custodia.registry.schemas import FacilityIn, OrganizationIn, UserIn
 
 POSTGRES_URL = os.environ.get("CUSTODIA_TEST_POSTGRES_URL")
@@ -87,6 +89,17 @@ class World:
     camp: int
     receiving: int
     users: dict[str, int]
+
+    def revoke_token(self, token: str) -> None:
+        """Revoke ``token`` as an operator would, in the table: the registry has no revoke
+        function yet."""
+        table = ApiToken.__table__
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(table)
+                .where(table.c.token_hash == hashlib.sha256(token.encode()).hexdigest())
+                .values(revoked_at=dt.datetime.now(dt.UTC))
+            )
 
 
 @pytest.fixture

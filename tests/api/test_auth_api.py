@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import time
 
 from fastapi import FastAPI
-from sqlalchemy import update
 
-from custodia.registry.models import ApiToken
 from tests.api.conftest import Api, assert_problem
 
 
@@ -155,7 +151,7 @@ def test_a_token_revoked_in_the_database_is_refused_once_its_moment_has_passed(
     tokens = app.state.custodia.tokens
     tokens.seconds = 0.2  # how long an accepted token is taken on trust
     assert api.client.get("/persons", headers=api.headers("monitor")).status_code == 200
-    revoke(api, api.tokens["monitor"])
+    api.world.revoke_token(api.tokens["monitor"])
 
     trusted = api.client.get("/persons", headers=api.headers("monitor"))
     time.sleep(0.3)
@@ -164,13 +160,3 @@ def test_a_token_revoked_in_the_database_is_refused_once_its_moment_has_passed(
     assert trusted.status_code == 200  # within the moment: not looked up again
     assert_problem(refused, 401)
     assert api.client.get("/persons", headers=api.headers("analyst")).status_code == 200
-
-
-def revoke(api: Api, token: str) -> None:
-    # The registry has no revoke function yet: revoke as an operator would, in the table.
-    with api.world.engine.begin() as conn:
-        conn.execute(
-            update(ApiToken.__table__)
-            .where(ApiToken.__table__.c.token_hash == hashlib.sha256(token.encode()).hexdigest())
-            .values(revoked_at=dt.datetime.now(dt.UTC))
-        )
