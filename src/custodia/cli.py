@@ -643,6 +643,35 @@ def token_create(
     console.print(token)
 
 
+@token_app.command("list")
+def token_list(user: Annotated[str, typer.Argument(help="username")]) -> None:
+    """A user's API tokens, revoked ones too (ids, labels, dates; never the tokens)."""
+    from custodia.registry import service as registry
+
+    with read_session() as session:
+        found = registry.get_user_by_username(session, username=user)
+        tokens = registry.list_tokens(session, user_id=found.id)
+    table = Table("id", "label", "created", "revoked")
+    for t in tokens:
+        revoked = f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else ""
+        table.add_row(str(t.id), t.label, f"{t.created_at:%Y-%m-%d %H:%M}", revoked)
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    user: Annotated[str, typer.Argument(help="username")],
+    token_id: Annotated[int, typer.Argument(help="the token's id (custodia token list)")],
+) -> None:
+    """Revoke one of a user's API tokens: from now on it is refused."""
+    from custodia.registry import service as registry
+
+    with unit_of_work() as session:
+        found = registry.get_user_by_username(session, username=user)
+        revoked = registry.revoke_token(session, user_id=found.id, token_id=token_id)
+    console.print(f"revoked API token {revoked.id} ({revoked.label}) of {user}")
+
+
 @report_app.command("population")
 def report_population(
     out: Annotated[Path, typer.Option(help="picture to write: .png or .svg")] = Path(

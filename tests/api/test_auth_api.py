@@ -160,3 +160,24 @@ def test_a_token_revoked_in_the_database_is_refused_once_its_moment_has_passed(
     assert trusted.status_code == 200  # within the moment: not looked up again
     assert_problem(refused, 401)
     assert api.client.get("/persons", headers=api.headers("analyst")).status_code == 200
+
+
+def test_an_administrator_revokes_a_token_and_this_server_refuses_it_at_once(api: Api) -> None:
+    monitor = api.world.users["monitor"]
+    assert api.get("monitor", "/persons").status_code == 200  # now taken on trust for 2 s
+    (token,) = api.get("admin", f"/users/{monitor}/tokens").json()["items"]
+
+    by_monitor = api.post("monitor", f"/users/{monitor}/tokens/{token['id']}/revoke")
+    revoked = api.post("admin", f"/users/{monitor}/tokens/{token['id']}/revoke")
+    again = api.post("admin", f"/users/{monitor}/tokens/{token['id']}/revoke")
+
+    assert_problem(by_monitor, 403)
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["revoked_at"] is not None
+    assert_problem(api.client.get("/persons", headers=api.headers("monitor")), 401)
+    assert "revoked already" in assert_problem(again, 409)["detail"]
+    (listed,) = api.get("admin", f"/users/{monitor}/tokens").json()["items"]
+    assert listed["revoked_at"] == revoked.json()["revoked_at"]
+    assert "token" not in listed  # the token itself is never shown again
+    audited = api.get("admin", "/audit", params={"limit": 100}).json()["items"]
+    assert any(a["action"] == "revoke_token" for a in audited)

@@ -11,6 +11,8 @@ EXPECTED = {
     ("get", "/users"),
     ("post", "/users"),
     ("post", "/users/{user_id}/tokens"),
+    ("get", "/users/{user_id}/tokens"),
+    ("post", "/users/{user_id}/tokens/{token_id}/revoke"),
     ("get", "/facilities"),
     ("post", "/facilities"),
     ("get", "/facilities/{facility_id}"),

@@ -222,6 +222,13 @@ def test_a_new_installation_gets_its_first_administrator_from_the_command_line(
     assert again.returncode == 1 and "already exists" in again.stderr
     listed = _run(engine, tmp_path, "user", "list")
     assert "First administrator" in listed.stdout and "CDWG" in listed.stdout
+    tokens = _run(engine, tmp_path, "token", "list", "admin")
+    assert tokens.returncode == 0 and "cli" in tokens.stdout and "cst_" not in tokens.stdout
+    revoked = _run(engine, tmp_path, "token", "revoke", "admin", "1")
+    assert revoked.returncode == 0 and "revoked API token 1 (cli) of admin" in revoked.stdout
+    twice = _run(engine, tmp_path, "token", "revoke", "admin", "1")
+    assert twice.returncode == 1 and "revoked already" in twice.stderr
+    assert "Traceback" not in twice.stderr
 
 
 @pytest.mark.parametrize("url", ["nosuchdb://x", "not a url"])

@@ -343,6 +343,29 @@ def test_a_revoked_token_is_unauthorized(world: World) -> None:
     assert authenticate(world, kept).user_id == world.users["custody_officer"]
 
 
+def test_a_revoked_token_is_refused_from_then_on_and_listed_as_revoked(world: World) -> None:
+    kept, lost = issue(world), issue(world)
+    user = world.users["custody_officer"]
+    with read_session(world.engine) as session:
+        first, second = registry.list_tokens(session, user_id=user)
+    with unit_of_work(world.engine) as session:
+        registry.revoke_token(
+            session, user_id=user, token_id=second.id, actor_id=world.users["admin"]
+        )
+
+    with pytest.raises(Unauthorized, match="unknown or revoked"):
+        authenticate(world, lost)
+    assert authenticate(world, kept).user_id == user
+    with read_session(world.engine) as session:
+        listed = registry.list_tokens(session, user_id=user)
+    assert [(t.id, t.revoked_at is None) for t in listed] == [(first.id, True), (second.id, False)]
+    with pytest.raises(Conflict, match="revoked already"), unit_of_work(world.engine) as session:
+        registry.revoke_token(session, user_id=user, token_id=second.id)
+    with pytest.raises(NotFound), unit_of_work(world.engine) as session:
+        registry.revoke_token(session, user_id=world.users["monitor"], token_id=first.id)
+    assert authenticate(world, kept).user_id == user  # neither refusal changed anything
+
+
 def test_a_token_for_an_unknown_user_cannot_be_issued(world: World) -> None:
     with pytest.raises(NotFound), unit_of_work(world.engine) as session:
         registry.issue_token(session, user_id=9_999)

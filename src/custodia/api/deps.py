@@ -60,6 +60,10 @@ class TokenCache:
             return None
         return held[0]
 
+    def forget_all(self) -> None:
+        """Look every token up again (after one was revoked)."""
+        self._actors.clear()
+
     def remember(self, token: str, actor: Actor) -> None:
         if len(self._actors) >= self.capacity:
             self._actors.clear()  # many tokens at once: start again rather than grow

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from custodia.api.deps import (
     Administrator,
+    Context,
     CustodyWriter,
     Read,
     ThreatAssessor,
@@ -32,6 +33,7 @@ from custodia.registry.schemas import (
     ThreatLevelIn,
     ThreatLevelOut,
     TokenIn,
+    TokenInfo,
     TokenOut,
     UserIn,
     UserOut,
@@ -91,6 +93,27 @@ def issue_token(
     label = (token_in or TokenIn()).label
     token = registry.issue_token(session, user_id=user_id, label=label, actor_id=actor.user_id)
     return TokenOut(user_id=user_id, label=label, token=token)
+
+
+@router.get("/users/{user_id}/tokens", responses=problem_responses(403))
+async def list_tokens(
+    user_id: int, _admin: Administrator, read: Read, paging: Paging
+) -> Page[TokenInfo]:
+    """The user's API tokens, revoked ones too: ids, labels and dates, never the tokens."""
+    return paginate(await read(registry.list_tokens, user_id=user_id), paging)
+
+
+@router.post("/users/{user_id}/tokens/{token_id}/revoke", responses=WRITE)
+def revoke_token(
+    user_id: int, token_id: int, actor: Administrator, session: WriteSession, context: Context
+) -> TokenInfo:
+    """Revoke an API token. This server refuses it at once; another worker process that
+    accepted it within the last 2 seconds may take it on trust until those have passed."""
+    revoked = registry.revoke_token(
+        session, user_id=user_id, token_id=token_id, actor_id=actor.user_id
+    )
+    context.tokens.forget_all()
+    return revoked
 
 
 @router.get("/facilities")

@@ -187,6 +187,18 @@ class TokenIn(BaseModel):
     label: str = Field(default="api", min_length=1, max_length=100)
 
 
+class TokenInfo(BaseModel):
+    """An API token as an administrator sees it: never the token itself, only what tells
+    it apart (the system keeps only its hash)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    user_id: int
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
 class TokenOut(BaseModel):
     user_id: int
     label: str

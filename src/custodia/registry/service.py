@@ -33,6 +33,7 @@ from custodia.registry.schemas import (
     PersonQuery,
     RegisteredPersonOut,
     ThreatLevelIn,
+    TokenInfo,
     UserIn,
     UserOut,
 )
@@ -154,6 +155,40 @@ def issue_token(
         session, actor_id=actor_id, action="issue_token", subject=f"user:{user_id}", detail=label
     )
     return token
+
+
+def list_tokens(session: Session, *, user_id: int) -> list[TokenInfo]:
+    """The user's API tokens, oldest first, revoked ones too."""
+    if session.get(m.User, user_id) is None:
+        raise NotFound(f"no user with id {user_id}")
+    rows = session.scalars(
+        select(m.ApiToken).where(m.ApiToken.user_id == user_id).order_by(m.ApiToken.id)
+    )
+    return [TokenInfo.model_validate(row) for row in rows]
+
+
+def revoke_token(
+    session: Session, *, user_id: int, token_id: int, actor_id: int | None = None
+) -> TokenInfo:
+    """Revoke one of the user's API tokens: from now on it is refused (an API worker that
+    accepted it within the last seconds may take it on trust a moment longer)."""
+    token = session.get(m.ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFound(f"user {user_id} has no API token with id {token_id}")
+    if token.revoked_at is not None:
+        raise Conflict(
+            f"API token {token_id} was revoked already, on {token.revoked_at:%Y-%m-%d %H:%M} UTC"
+        )
+    token.revoked_at = utc_now()
+    session.flush()
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="revoke_token",
+        subject=f"user:{user_id}",
+        detail=f"token {token_id} ({token.label})",
+    )
+    return TokenInfo.model_validate(token)
 
 
 _USER = m.User.__table__
