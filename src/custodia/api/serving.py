@@ -80,31 +80,34 @@ def serve(
         context.Process(target=_worker, args=(sock, log_level, access_log)) for sock in sockets
     ]
 
-    asked_to_stop: list[int] = []
+    signalled: list[int] = []
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        asked_to_stop.append(signum)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()  # SIGTERM: uvicorn finishes the requests under way
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        signalled.append(signum)
+        _terminate(processes)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         for process in processes:
             process.start()
         for sock in sockets:
             sock.close()  # the workers hold their own copies
         wait([p.sentinel for p in processes])
-        first = next((p for p in processes if p.exitcode is not None), None)
-        if not asked_to_stop:
-            stop(signal.SIGTERM, None)
-            asked_to_stop.clear()
+        # a worker that stopped on its own, not because we were told to stop
+        alone = None if signalled else next((p for p in processes if p.exitcode is not None), None)
+        _terminate(processes)
         for process in processes:
             process.join()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if not asked_to_stop and first is not None:
+    if alone is not None:
         raise SystemExit(
-            f"an API worker stopped (exit code {first.exitcode}); the others were stopped too"
+            f"an API worker stopped (exit code {alone.exitcode}); the others were stopped too"
         )
+
+
+def _terminate(processes: list[BaseProcess]) -> None:
+    for process in processes:
+        if process.is_alive():
+            process.terminate()  # SIGTERM: uvicorn finishes the requests under way

@@ -355,7 +355,8 @@ def skeleton(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def joined_skeleton(word: str) -> str:
     """The skeleton of ``word`` where it may be two parts written as one (``alihsin``, Ali
-    Hsin): as :func:`skeleton`, but no article is read into its first letter."""
+    Hsin): as :func:`skeleton`, but without the readings of ``FUSED_ARTICLE`` (a fused
+    Husayn, Lhoussaine, is read by its spelling here, as its long vowel leaves no doubt)."""
     w = _SPELT_AS.get(word, word)
     for a, b in (
         ("kh", "x"),
