@@ -89,3 +89,23 @@ def _health(port: int, deadline: float) -> object:
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError("the server did not answer /health")
+
+
+def test_a_worker_that_stops_on_its_own_stops_the_others_and_the_command_fails(
+    tmp_path: Path,
+) -> None:
+    # past the command's own check of the URL, as a worker that fails at start-up would
+    serve = "from custodia.api.serving import serve; serve('127.0.0.1', 0, 2)"
+    env = {
+        **os.environ,
+        "CUSTODIA_DATABASE_URL": "nosuchdb://x",
+        "CUSTODIA_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(  # noqa: S603 -- our own interpreter
+        [sys.executable, "-c", serve], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "an API worker stopped (exit code 1); the others were stopped too"
+    )

@@ -92,9 +92,12 @@ def serve(
             process.start()
         for sock in sockets:
             sock.close()  # the workers hold their own copies
-        wait([p.sentinel for p in processes])
-        # a worker that stopped on its own, not because we were told to stop
-        alone = None if signalled else next((p for p in processes if p.exitcode is not None), None)
+        ended = wait([p.sentinel for p in processes])
+        # a worker that stopped on its own, not because we were told to stop (joined: its
+        # sentinel closes a moment before its exit code can be read)
+        alone = None if signalled else next(p for p in processes if p.sentinel in ended)
+        if alone is not None:
+            alone.join()
         _terminate(processes)
         for process in processes:
             process.join()
