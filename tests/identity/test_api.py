@@ -22,6 +22,10 @@ def test_search_and_compare_routes(api: Api) -> None:
     bad = api.get("analyst", "/identity/search", params={"name": "Sheikh", "dob": "1990-13"})
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
+    # "2090" for "1990": a slip that would count against every candidate is refused
+    later = api.get("analyst", "/identity/search", params={"name": "Khalid", "dob": "2090"})
+    assert later.status_code == 422
+    assert later.json()["detail"] == "date of birth '2090' is in the future"
 
 
 def test_search_says_where_custody_holds_each_candidate(api: Api) -> None:

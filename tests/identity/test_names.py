@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from custodia.identity.index import profile_of
 from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.scoring import KnownName, Profile, default_weight, rank, score_profiles
@@ -479,3 +480,27 @@ def test_a_change_to_the_name_model_comes_with_a_new_version() -> None:
         f"the name model parses differently ({fingerprint}): bump names.NAME_MODEL and pin"
         " the new fingerprint here"
     )
+
+
+@pytest.mark.parametrize(
+    ("born", "says"),
+    [
+        ("1991-06-15", "date of birth: about a year apart"),
+        ("1992-01-20", "date of birth: more than a year apart"),
+        ("1993-03-01", "date of birth: 2 years apart or more"),
+        ("2000", "date of birth: 9 years apart or more"),
+    ],
+)
+def test_an_explanation_says_how_far_apart_two_birth_dates_are(born: str, says: str) -> None:
+    def record(dob: str) -> Profile:
+        return profile_of(
+            1,
+            names=[("Khalid Hamza", "primary")],
+            date_of_birth=dob,
+            nationalities=(),
+            mother_name=None,
+            place_of_birth=None,
+        )
+
+    scored = score_profiles(record("1990-06-15"), record(born), default_weight)
+    assert says in scored.explanation

@@ -149,9 +149,14 @@ def test_a_partial_date_of_birth_is_stored_as_a_range(world: World, people: dict
         )
 
 
-def test_a_bad_date_of_birth_is_refused_and_nothing_is_stored(world: World) -> None:
-    bad = BADRI.model_copy(update={"date_of_birth": "1987-02-30"})
-    with pytest.raises(Invalid, match="not a real date"), unit_of_work(world.engine) as session:
+@pytest.mark.parametrize(
+    ("dob", "says"), [("1987-02-30", "not a real date"), ("2090", "is in the future")]
+)
+def test_a_bad_date_of_birth_is_refused_and_nothing_is_stored(
+    world: World, dob: str, says: str
+) -> None:
+    bad = BADRI.model_copy(update={"date_of_birth": dob})
+    with pytest.raises(Invalid, match=says), unit_of_work(world.engine) as session:
         registry.register_person(session, person_in=bad)
     with read_session(world.engine) as session:
         assert registry.count_persons(session) == 0

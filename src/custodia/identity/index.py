@@ -47,7 +47,7 @@ from custodia.identity.scoring import (
     score_profiles,
 )
 from custodia.registry import service as registry
-from custodia.registry.dates import parse_partial_date
+from custodia.registry.dates import read_partial_date
 from custodia.registry.schemas import PersonIn, PersonOut
 
 _KEY = m.NameKey.__table__
@@ -70,7 +70,7 @@ def _dob_range(text: str | None) -> tuple[int, int] | None:
     if not text:
         return None
     try:
-        dob = parse_partial_date(text)
+        dob = read_partial_date(text)
     except Exception:
         return None
     return dob.earliest.toordinal(), dob.latest.toordinal()

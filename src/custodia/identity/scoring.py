@@ -634,6 +634,13 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return 0
 
 
+def _years_apart(days: int) -> str:
+    """Two birth dates at least ``days`` apart, in words: "more than a year apart", "3 years
+    apart or more"."""
+    years = days // 365
+    return "more than a year apart" if years < 2 else f"{years} years apart or more"
+
+
 def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
     """Adjustment from dates of birth, sex, nationality, mother's name and place of birth,
     with reasons."""
@@ -655,11 +662,11 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
             notes.append("date of birth: about a year apart")
         elif gap <= 5 * 365:
             delta -= 0.12
-            notes.append(f"date of birth: {gap // 365} years apart or more")
+            notes.append(f"date of birth: {_years_apart(gap)}")
         else:
             # beyond a clerk's slip of a digit or two: another generation, another man
             delta -= 0.3
-            notes.append(f"date of birth: {gap // 365} years apart or more")
+            notes.append(f"date of birth: {_years_apart(gap)}")
     if query.sex and cand.sex and query.sex != cand.sex:
         # "Abu Maryam" is a man, the father of a Maryam, not the girl Maryam
         delta -= 0.3

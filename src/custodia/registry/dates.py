@@ -34,8 +34,19 @@ def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def parse_partial_date(text: str) -> PartialDate:
-    """Parse ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or ``YYYY/YYYY``."""
+def parse_partial_date(text: str, *, today: dt.date | None = None) -> PartialDate:
+    """Parse ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or ``YYYY/YYYY``; a date that cannot
+    have come yet (after ``today``, by default the day it is) is refused: it is a typing
+    slip ("2090" for "1990"), and as evidence it would count against every candidate."""
+    parsed = read_partial_date(text)
+    if parsed.earliest > (today or dt.date.today()):
+        raise Invalid(f"date of birth {parsed.text!r} is in the future")
+    return parsed
+
+
+def read_partial_date(text: str) -> PartialDate:
+    """A date of birth as recorded, parsed as it is written (a record is evidence as it
+    stands, whatever the day it is read)."""
     value = text.strip()
     try:
         if m := _DAY.match(value):
