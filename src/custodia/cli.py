@@ -22,6 +22,7 @@ from custodia.clikit import (
     console,
     err_console,
     fail,
+    one_line_summaries,
     print_json,
     progress_bar,
 )
@@ -83,6 +84,7 @@ def _usage_errors() -> tuple[type[Exception], ...]:
 
 def main() -> None:
     """Console-script entry point: runs the app and turns known failures into one line."""
+    one_line_summaries(app)  # here, once every module has registered its commands
     try:
         code = app(standalone_mode=False)
     except CustodiaError as exc:

@@ -4,6 +4,7 @@ mounts them."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +23,19 @@ if TYPE_CHECKING:
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def one_line_summaries(app: typer.Typer) -> None:
+    """Give each command of ``app`` and of its groups the first paragraph of its docstring,
+    on one line, as its summary in a group's list of commands: there Typer keeps the line
+    breaks of the docstring, and the list comes out ragged."""
+    for info in app.registered_commands:
+        doc = info.callback.__doc__ if info.callback else None
+        if doc and info.short_help is None and info.help is None:
+            info.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            one_line_summaries(group.typer_instance)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -7,9 +7,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import typer
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from custodia.cli import app
+from custodia.clikit import one_line_summaries
 from custodia.db import alembic_config, upgrade_database
 from tests.clirun import run_cli
 
@@ -242,3 +245,26 @@ def test_a_database_url_that_cannot_be_used_is_one_line_not_a_traceback(
     assert "Traceback" not in result.stderr
     assert "the database URL cannot be used" in result.stderr
     assert "CUSTODIA_DATABASE_URL" in result.stderr
+
+
+def _summaries(group: typer.Typer, path: str = "custodia") -> dict[str, str | None]:
+    out = {
+        f"{path} {c.name or getattr(c.callback, '__name__', '')}": c.short_help
+        for c in group.registered_commands
+    }
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            out |= _summaries(sub.typer_instance, f"{path} {sub.name}")
+    return out
+
+
+def test_every_command_is_summed_up_in_one_line_in_its_group_s_list() -> None:
+    one_line_summaries(app)
+    summaries = _summaries(app)
+    assert len(summaries) > 50
+    ragged = {cmd: text for cmd, text in summaries.items() if not text or "\n" in text}
+    assert ragged == {}
+    assert summaries["custodia identity reindex"] == (
+        "Index the names of persons not indexed yet; every person when the index was built "
+        "by an older name model, or with --rebuild."
+    )

@@ -190,7 +190,7 @@ def queue_list(
     doubted: Annotated[
         bool, typer.Option("--doubted", help="only merges the fingerprints contradict")
     ] = False,
-    limit: int = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 20,
     as_json: JsonFlag = False,
 ) -> None:
     """Review items, the strongest first."""
