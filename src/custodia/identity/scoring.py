@@ -318,6 +318,40 @@ def _other_opening_vowel(skeleton: str, x: str, y: str) -> bool:
     return other and skeleton != "allah"
 
 
+# Letters a skeleton drops as vowels, and the two qualities of a long vowel a spelling
+# shows (ya: i, y; waw: u, o, w).
+_VOWEL_LETTERS = frozenset("aeiouyw")
+_QUALITIES = (frozenset("iy"), frozenset("uow"))
+
+
+def _vowel_runs(spelling: str) -> tuple[str, str]:
+    """The vowels a spelling opens with, and those after its first consonants: "Ayman"
+    gives ("ay", "a"), "Amin" ("a", "i")."""
+    opening = len(spelling) - len(spelling.lstrip("aeiouyw"))
+    rest = spelling[opening:]
+    consonants = len(rest) - len(rest.lstrip("bcdfghjklmnpqrstvxz'"))
+    after = rest[consonants:]
+    return spelling[:opening], after[: len(after) - len(after.lstrip("aeiouyw"))]
+
+
+def _long_vowel_elsewhere(x: str, y: str) -> bool:
+    """Do two spellings of one skeleton hold their ya or waw in two places, one before the
+    first consonant and the other after it? Ayman (أيمن) and Amin (أمين), Ayyub (أيوب) and
+    Abu (أبو) are two names each, though the skeleton keeps neither the ya nor the waw;
+    Ayman and Aiman are one."""
+    (x_open, x_next), (y_open, y_next) = _vowel_runs(x), _vowel_runs(y)
+    for letters in _QUALITIES:
+        # a long vowel or diphthong opens the name (Ay-, Ai-, Iya-, Aw-), not a lone short
+        # vowel that spellings write as they like (Idlebi and Edlibi, Idrees and Driss)
+        x_first = len(x_open) > 1 and not letters.isdisjoint(x_open) and letters.isdisjoint(x_next)
+        y_first = len(y_open) > 1 and not letters.isdisjoint(y_open) and letters.isdisjoint(y_next)
+        x_later = letters.isdisjoint(x_open) and not letters.isdisjoint(x_next)
+        y_later = letters.isdisjoint(y_open) and not letters.isdisjoint(y_next)
+        if (x_first and y_later) or (y_first and x_later):
+            return True
+    return False
+
+
 def _abd_of(compound: str, bare: str) -> bool:
     """``Abd al-Rahman`` written without its Abd (``Rahman, Mohamad Iqbal``), or an Abd that
     a list put before another part (``MAJEED ABDUL CHAUDHRY``)."""
@@ -338,6 +372,8 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         if is_origin_spelling(x_spelling, x) != is_origin_spelling(y_spelling, y):
             # "al-Saudi" is where a man is from, "Saad" his name: one skeleton, two words
             return 0.0
+        if _long_vowel_elsewhere(x_spelling, y_spelling):
+            return OTHER_OPENING_VOWEL_SIMILARITY
         if cross_script:
             return 0.92
         if _other_opening_vowel(x, x_spelling, y_spelling):
@@ -373,6 +409,8 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         return "an initial"
     x, y = a.skeleton, b.skeleton
     if x == y:
+        if _long_vowel_elsewhere(a.spelling, b.spelling):
+            return "the same consonants, the long vowel in another place"
         if cross_script:
             return "the other script"
         if _other_opening_vowel(x, a.spelling, b.spelling):
