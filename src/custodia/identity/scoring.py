@@ -318,20 +318,24 @@ def _other_opening_vowel(skeleton: str, x: str, y: str) -> bool:
     return other and skeleton != "allah"
 
 
-# Letters a skeleton drops as vowels, and the two qualities of a long vowel a spelling
-# shows (ya: i, y; waw: u, o, w).
-_VOWEL_LETTERS = frozenset("aeiouyw")
+# Letters a skeleton drops as vowels (the ya and waw among them), the rest, and the two
+# qualities of a long vowel a spelling shows (ya: i, y; waw: u, o, w).
+_VOWEL_LETTERS = "aeiouyw"
+_CONSONANT_LETTERS = "bcdfghjklmnpqrstvxz'"
 _QUALITIES = (frozenset("iy"), frozenset("uow"))
+
+
+def _leading(text: str, letters: str) -> str:
+    return text[: len(text) - len(text.lstrip(letters))]
 
 
 def _vowel_runs(spelling: str) -> tuple[str, str]:
     """The vowels a spelling opens with, and those after its first consonants: "Ayman"
     gives ("ay", "a"), "Amin" ("a", "i")."""
-    opening = len(spelling) - len(spelling.lstrip("aeiouyw"))
-    rest = spelling[opening:]
-    consonants = len(rest) - len(rest.lstrip("bcdfghjklmnpqrstvxz'"))
-    after = rest[consonants:]
-    return spelling[:opening], after[: len(after) - len(after.lstrip("aeiouyw"))]
+    opening = _leading(spelling, _VOWEL_LETTERS)
+    rest = spelling[len(opening) :]
+    after = rest[len(_leading(rest, _CONSONANT_LETTERS)) :]
+    return opening, _leading(after, _VOWEL_LETTERS)
 
 
 def _long_vowel_elsewhere(x: str, y: str) -> bool:
