@@ -160,6 +160,33 @@ async def watchlist_import_un_sc(
     return result
 
 
+@router.post(
+    "/watchlists/csv/{list_name}",
+    status_code=201,
+    responses=WRITE,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def watchlist_import_csv(
+    list_name: str, request: Request, actor: ListManager, session: WriteSession
+) -> WatchlistImportResult:
+    """Import or refresh an agency's own watchlist, the CSV file as the request body
+    (columns: reference, name, aliases, weak_aliases, date_of_birth, nationality,
+    place_of_birth); a file with any faulty row changes nothing."""
+    body = await request.body()
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / "list.csv"
+        path.write_bytes(body)
+        result = identity.import_csv_list(
+            session, path=path, list_name=list_name, actor_id=actor.user_id
+        )
+    return result
+
+
 @router.post("/watchlists/screen", responses=WRITE)
 def watchlist_screen(actor: ListManager, session: WriteSession) -> ScreenResult:
     """Screen every person against the loaded watchlists; hits go to the review queue."""

@@ -165,8 +165,9 @@ def _render_item(item: ReviewItemOut) -> None:
         _render_brief("B", item.person_b)
     if item.watchlist_entry is not None:
         w = item.watchlist_entry
+        born = ", ".join(w.dates_of_birth) or "?"
         console.print(
-            f"  listed {w.reference}: {w.name} born {', '.join(w.dates_of_birth) or '?'}",
+            f"  listed {w.list_name} {w.reference}: {w.name} born {born}",
             highlight=False,
         )
     for source, evidence in item.evidence.items():
@@ -286,16 +287,32 @@ def queue_split(
 
 @watchlist_app.command("import")
 def watchlist_import(
-    source: Annotated[str, typer.Argument(help="the list format: un-sc")],
+    source: Annotated[
+        str,
+        typer.Argument(help="un-sc (the UN SC consolidated list XML) or csv (docs/identity.md)"),
+    ],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    list_name: Annotated[
+        str | None,
+        typer.Option("--list", help="for csv: the list's name, e.g. iq-warrants (refreshes it)"),
+    ] = None,
     user: UserOption = None,
 ) -> None:
-    """Import a watchlist file (the UN SC consolidated list XML)."""
-    if source != "un-sc":
-        raise typer.BadParameter("only 'un-sc' (the UN SC consolidated list XML) is supported")
+    """Import a watchlist file: the UN SC consolidated list XML, or an agency's own list as
+    CSV (reference, name, aliases, weak_aliases, date_of_birth, nationality,
+    place_of_birth)."""
+    if source not in ("un-sc", "csv"):
+        raise typer.BadParameter(f"{source!r}: the formats are un-sc and csv")
+    if (source == "csv") != (list_name is not None):
+        raise typer.BadParameter("--list NAME goes with csv, and only with csv")
     with unit_of_work() as session:
         actor_id = acting_user_id(session, user, MANAGE_WATCHLISTS)
-        result = identity.import_un_sc_list(session, path=file, actor_id=actor_id)
+        if list_name is not None:
+            result = identity.import_csv_list(
+                session, path=file, list_name=list_name, actor_id=actor_id
+            )
+        else:
+            result = identity.import_un_sc_list(session, path=file, actor_id=actor_id)
     console.print(
         f"{result.list_name}: {result.individuals} individuals with {result.names} names "
         f"({result.replaced} refreshed)"

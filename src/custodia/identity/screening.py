@@ -1,5 +1,6 @@
-"""Watchlists: importing the UN SC consolidated list, and screening persons against every
-loaded entry (all persons, or new records at intake). Hits go to the review queue."""
+"""Watchlists: importing the UN SC consolidated list and agencies' CSV lists, and screening
+persons against every loaded entry (all persons, or new records at intake). Hits go to the
+review queue."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from custodia.identity.scoring import (
     score_profiles,
 )
 from custodia.identity.watchlist import ListedIndividual, read_un_xml
+from custodia.identity.watchlist_csv import parse_csv_list
 
 UN_SC = "un-sc"
 _KIND = {"primary": "primary", "original_script": "primary", "good": "alias", "low": "low"}
@@ -56,10 +58,29 @@ def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
     listed = read_un_xml(path)
     if not listed:
         raise_empty(path)
+    return import_entries(session, list_name=UN_SC, listed=listed)
+
+
+def import_csv(session: Session, *, path: Path, list_name: str) -> WatchlistImportResult:
+    """Load (or refresh) an agency's CSV watchlist (watchlist_csv) as ``list_name``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Invalid(f"cannot read {path}: {exc.strerror}") from exc
+    return import_entries(
+        session, list_name=list_name, listed=parse_csv_list(data, list_name=list_name)
+    )
+
+
+def import_entries(
+    session: Session, *, list_name: str, listed: Sequence[ListedIndividual]
+) -> WatchlistImportResult:
+    """Add a list's entries, or refresh those it holds already (by reference). Entries of
+    the list that the file no longer holds are kept: a hit on them stays reviewable."""
     existing = {
         e.reference: e
         for e in session.scalars(
-            select(m.WatchlistEntry).where(m.WatchlistEntry.list_name == UN_SC)
+            select(m.WatchlistEntry).where(m.WatchlistEntry.list_name == list_name)
         )
     }
     now = utc_now()
@@ -70,7 +91,7 @@ def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
         if row is None:
             session.add(
                 m.WatchlistEntry(
-                    list_name=UN_SC,
+                    list_name=list_name,
                     reference=entry.reference,
                     name=entry.name,
                     data=data,
@@ -83,7 +104,7 @@ def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
     session.flush()
     _CACHE.clear()
     return WatchlistImportResult(
-        list_name=UN_SC,
+        list_name=list_name,
         individuals=len(listed),
         names=sum(len(e.names) for e in listed),
         replaced=replaced,
@@ -124,17 +145,27 @@ class _Loaded:
 def _load(session: Session, state: State) -> _Loaded:
     mem = MemoryIndex()
     reference: dict[int, str] = {}
+    listed_in: dict[int, str] = {}
     also_refs: dict[int, list[str]] = {}
-    for entry_id, ref, data in session.execute(
-        select(m.WatchlistEntry.id, m.WatchlistEntry.reference, m.WatchlistEntry.data)
+    for entry_id, list_name, ref, data in session.execute(
+        select(
+            m.WatchlistEntry.id,
+            m.WatchlistEntry.list_name,
+            m.WatchlistEntry.reference,
+            m.WatchlistEntry.data,
+        )
     ).tuples():
         listed = json.loads(data)
         mem.add(entry_profile(entry_id, listed))
         reference[entry_id] = ref
+        listed_in[entry_id] = list_name
         also_refs[entry_id] = listed.get("also_listed_as") or []
-    by_ref = {ref: entry_id for entry_id, ref in reference.items()}
+    # a list links its own double listings; another list may use the same references
+    by_ref = {(listed_in[entry_id], ref): entry_id for entry_id, ref in reference.items()}
     also = {
-        entry_id: frozenset(by_ref[r] for r in refs if r in by_ref)
+        entry_id: frozenset(
+            by_ref[listed_in[entry_id], r] for r in refs if (listed_in[entry_id], r) in by_ref
+        )
         for entry_id, refs in also_refs.items()
         if refs
     }
@@ -359,7 +390,10 @@ def screen_all(
     started = time.perf_counter()
     loaded = _CACHE.loaded(session)
     if loaded is None:
-        raise Conflict("no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml'")
+        raise Conflict(
+            "no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml' or "
+            "'custodia watchlist import csv FILE.csv --list NAME'"
+        )
     people = people_index(session)
     found = find_hits(people, loaded.mem, progress=progress, workers=workers)
     hits = proposed = 0
@@ -376,4 +410,12 @@ def screen_all(
     )
 
 
-__all__ = ["ListedIndividual", "import_un_sc", "screen_all", "screen_new", "watchlist_loaded"]
+__all__ = [
+    "ListedIndividual",
+    "import_csv",
+    "import_entries",
+    "import_un_sc",
+    "screen_all",
+    "screen_new",
+    "watchlist_loaded",
+]
