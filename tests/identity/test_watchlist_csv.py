@@ -53,6 +53,9 @@ def test_an_agency_list_is_screened_beside_the_un_list_and_its_hits_say_which_li
         )
         assert (result.list_name, result.individuals, result.names) == ("iq-warrants", 2, 4)
         screened = identity.screen_all_persons(session)
+    with read_session(engine) as session:
+        loaded = [(w.list_name, w.individuals) for w in identity.list_watchlists(session)]
+    assert loaded == [("iq-warrants", 2), ("un-sc", 1)]
     # one man, on two lists: a hit on each, each saying which list holds him
     assert (screened.entries, screened.hits) == (3, 2)
     with read_session(engine) as session:
@@ -159,6 +162,8 @@ def test_the_csv_import_route_takes_the_file_as_its_body(api: Api) -> None:
     assert "line 2" in bad.json()["detail"]
     denied = api.post("monitor", url, content=WARRANTS.encode(), headers=headers)
     assert denied.status_code == 403
+    (loaded,) = api.get("monitor", "/watchlists").json()
+    assert (loaded["list_name"], loaded["individuals"]) == ("iq-warrants", 2)
     log = api.get("monitor", "/audit", params={"limit": 100}).json()["items"]
     imports = [e for e in log if e["action"] == "watchlist.import"]
     assert [(e["subject"], e["actor_id"]) for e in imports] == [
@@ -175,6 +180,10 @@ def test_the_csv_import_command_says_what_it_did_or_one_line_why_not(
     done = _run(engine, tmp_path, "watchlist", "import", "csv", str(path), "--list", "iq-warrants")
     assert done.returncode == 0, done.stderr
     assert "iq-warrants: 2 individuals with 4 names (0 refreshed)" in done.stdout
+    shown = _run(engine, tmp_path, "watchlist", "list", "--json")
+    assert [(w["list_name"], w["individuals"]) for w in json.loads(shown.stdout)] == [
+        ("iq-warrants", 2)
+    ]
     assert _run(engine, tmp_path, "watchlist", "screen").returncode == 0
     hits = _run(engine, tmp_path, "identity", "queue", "list", "--kind", "watchlist")
     assert "listed iq-warrants IQW-17: Ibrahim Awwad Ibrahim al-Badri born 1971" in hits.stdout

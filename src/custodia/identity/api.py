@@ -22,6 +22,7 @@ from custodia.identity.schemas import (
     SearchResult,
     SplitIn,
     WatchlistImportResult,
+    WatchlistOut,
 )
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 from custodia.registry.schemas import Actor
@@ -185,6 +186,12 @@ async def watchlist_import_csv(
             session, path=path, list_name=list_name, actor_id=actor.user_id
         )
     return result
+
+
+@router.get("/watchlists")
+async def watchlists(read: Read) -> list[WatchlistOut]:
+    """The loaded watchlists: name, individuals listed, last import."""
+    return await read(identity.list_watchlists)
 
 
 @router.post("/watchlists/screen", responses=WRITE)

@@ -324,6 +324,23 @@ def watchlist_import(
         )
 
 
+@watchlist_app.command("list")
+def watchlist_list(as_json: JsonFlag = False) -> None:
+    """The loaded watchlists: name, individuals listed, last import."""
+    with read_session() as session:
+        lists = identity.list_watchlists(session)
+    if as_json:
+        print_json([w.model_dump(mode="json") for w in lists])
+        return
+    if not lists:
+        console.print("no watchlist is loaded (custodia watchlist import un-sc|csv FILE)")
+        return
+    table = Table("list", "individuals", "imported (UTC)")
+    for w in lists:
+        table.add_row(w.list_name, str(w.individuals), f"{w.imported_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
 @watchlist_app.command("screen")
 def watchlist_screen(
     as_json: JsonFlag = False,

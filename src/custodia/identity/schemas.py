@@ -150,6 +150,15 @@ class WatchlistImportResult(BaseModel):
     listed_twice: int = 0
 
 
+class WatchlistOut(BaseModel):
+    """One loaded list: its name, how many individuals it lists, and when it was last
+    imported."""
+
+    list_name: str
+    individuals: int
+    imported_at: dt.datetime
+
+
 class ScreenResult(BaseModel):
     persons: int
     entries: int

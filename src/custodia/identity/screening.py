@@ -23,7 +23,7 @@ from custodia.identity import index, queue
 from custodia.identity import models as m
 from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import parse_name
-from custodia.identity.schemas import ScreenResult, WatchlistImportResult
+from custodia.identity.schemas import ScreenResult, WatchlistImportResult, WatchlistOut
 from custodia.identity.scoring import (
     MAX_SIDE_GAIN,
     MIN_COVER_REVIEW,
@@ -110,6 +110,20 @@ def import_entries(
         replaced=replaced,
         listed_twice=sum(1 for e in listed if e.also_listed_as),
     )
+
+
+def loaded_lists(session: Session) -> list[WatchlistOut]:
+    """The loaded watchlists, by name."""
+    rows = session.execute(
+        select(
+            m.WatchlistEntry.list_name,
+            func.count(m.WatchlistEntry.id),
+            func.max(m.WatchlistEntry.imported_at),
+        )
+        .group_by(m.WatchlistEntry.list_name)
+        .order_by(m.WatchlistEntry.list_name)
+    ).tuples()
+    return [WatchlistOut(list_name=n, individuals=c, imported_at=at) for n, c, at in rows]
 
 
 def raise_empty(path: Path) -> None:
@@ -415,6 +429,7 @@ __all__ = [
     "import_csv",
     "import_entries",
     "import_un_sc",
+    "loaded_lists",
     "screen_all",
     "screen_new",
     "watchlist_loaded",

@@ -26,6 +26,7 @@ from custodia.identity.schemas import (
     ScreenResult,
     SearchResult,
     WatchlistImportResult,
+    WatchlistOut,
 )
 from custodia.identity.scoring import (
     MATCH_THRESHOLD,
@@ -367,6 +368,11 @@ def import_csv_list(
     detail = f"{result.individuals} individuals, {result.names} names, {result.replaced} replaced"
     _audit(session, actor_id, "watchlist.import", f"watchlist:{result.list_name}", detail)
     return result
+
+
+def list_watchlists(session: Session) -> list[WatchlistOut]:
+    """The loaded watchlists: name, individuals listed, last import."""
+    return screening.loaded_lists(session)
 
 
 def screen_all_persons(
