@@ -102,7 +102,7 @@ def test_a_wrong_command_option_or_filter_says_so_without_a_traceback(tmp_path: 
     missing = run("identity", "search")
     assert missing.returncode == 2 and "Missing argument 'name'" in missing.stderr
     source = run("watchlist", "import", "ofac", "/etc/hostname")
-    assert source.returncode == 2 and "only 'un-sc'" in source.stderr
+    assert source.returncode == 2 and "'ofac': the formats are un-sc and csv" in source.stderr
     status = run("identity", "queue", "list", "--status", "maybe")
     assert status.returncode == 1
     assert "no review item is 'maybe': they are open, same, different, unsure" in status.stderr
