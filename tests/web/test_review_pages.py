@@ -9,6 +9,7 @@ import httpx
 
 from tests.api.conftest import Api
 from tests.identity.test_queue import TWICE_LISTED
+from tests.identity.test_watchlist_csv import WARRANTS
 
 
 def _sign_in(api: Api, role: str) -> None:
@@ -207,3 +208,38 @@ def test_a_watchlist_hit_shows_the_listed_entry_and_its_other_listing(api: Api) 
     assert f"Listed: un-sc {listed}" in page.text
     assert re.search(rf"also listed as</dt><dd>{re.escape(other)}</dd>", page.text)
     assert f"names the same individual again as {other}" in page.text
+
+
+def test_an_analyst_imports_an_agency_list_and_screens_everyone_from_the_page(api: Api) -> None:
+    badri = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    _sign_in(api, "analyst")
+    empty = _page(api, "/web/watchlists")
+    assert empty.status_code == 200 and "No watchlist is loaded." in empty.text
+    faulty = api.client.post(
+        "/web/watchlists",
+        data={"list_name": "iq-warrants"},
+        files={"file": ("w.csv", b"reference,name,date_of_birth\nIQW-17,Ibrahim al-Badri,2090\n")},
+    )
+    assert faulty.status_code == 422
+    assert "line 2: date of birth &#39;2090&#39; is in the future" in faulty.text
+    assert "No watchlist is loaded." in faulty.text  # nothing was imported
+    imported = api.client.post(
+        "/web/watchlists",
+        data={"list_name": "iq-warrants"},
+        files={"file": ("w.csv", WARRANTS.encode())},
+    )
+    assert imported.status_code == 201
+    assert "iq-warrants: 2 individuals with 4 names imported (0 refreshed)" in imported.text
+    screened = api.client.post("/web/watchlists/screen")
+    assert screened.status_code == 200 and "1 hits, 1 new in the" in screened.text
+    hits = _page(api, "/web/identity/queue?kind=watchlist")
+    assert "iq-warrants IQW-17" in hits.text
+    (item,) = api.get("analyst", "/identity/queue", params={"person_id": badri}).json()["items"]
+    assert item["watchlist_entry"]["list_name"] == "iq-warrants"
+    _sign_in(api, "monitor")
+    shown = _page(api, "/web/watchlists")
+    assert "iq-warrants" in shown.text and "Import an agency" not in shown.text
+    refused = api.client.post(
+        "/web/watchlists", data={"list_name": "x"}, files={"file": ("w.csv", WARRANTS.encode())}
+    )
+    assert refused.status_code == 403

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from custodia.db import read_session, unit_of_work
 from custodia.errors import CustodiaError, Invalid, Unauthorized
 from custodia.identity import service as identity
 from custodia.registry import service as registry
-from custodia.registry.policy import ADJUDICATE_IDENTITY
+from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 from custodia.registry.schemas import Actor
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
 COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
+WATCHLISTS = "/web/watchlists"
 STATUSES = ("open", "unsure", "same", "different", "doubted")
 KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
@@ -274,3 +276,69 @@ def split(
         return identity.split(session, item_id=item_id, note=note, actor_id=actor.user_id)
 
     return _decide_or_explain(request, context, item_id, write)
+
+
+def _watchlists_page(
+    request: Request,
+    context: Context,
+    actor: Actor,
+    status_code: int = 200,
+    **shown: Any,
+) -> HTMLResponse:
+    return _page(
+        request,
+        "watchlists.html",
+        status_code,
+        actor=actor,
+        lists=_read(context, identity.list_watchlists),
+        may_manage=actor.role in MANAGE_WATCHLISTS.roles,
+        **shown,
+    )
+
+
+@router.get("/watchlists")
+def watchlists_page(request: Request, context: Context) -> Response:
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    return _watchlists_page(request, context, actor)
+
+
+@router.post("/watchlists")
+def import_watchlist(
+    request: Request,
+    context: Context,
+    file: Annotated[UploadFile, File()],
+    list_name: Annotated[str, Form()] = "",
+) -> Response:
+    """An agency's CSV list from the form; a refused file changes nothing and the page says
+    why, line by line."""
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        MANAGE_WATCHLISTS.check(username=actor.username, role=actor.role)
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / "list.csv"
+            path.write_bytes(file.file.read())
+            with unit_of_work(context.engine) as session:
+                result = identity.import_csv_list(
+                    session, path=path, list_name=list_name.strip(), actor_id=actor.user_id
+                )
+    except CustodiaError as error:
+        return _watchlists_page(request, context, actor, error.status, error=error, asked=list_name)
+    return _watchlists_page(request, context, actor, 201, imported=result)
+
+
+@router.post("/watchlists/screen")
+def screen_everyone(request: Request, context: Context) -> Response:
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        MANAGE_WATCHLISTS.check(username=actor.username, role=actor.role)
+        with unit_of_work(context.engine) as session:
+            result = identity.screen_all_persons(session, actor_id=actor.user_id)
+    except CustodiaError as error:
+        return _watchlists_page(request, context, actor, error.status, error=error)
+    return _watchlists_page(request, context, actor, screened=result)
