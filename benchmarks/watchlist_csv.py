@@ -108,7 +108,9 @@ def main() -> None:
         log(f"{len(rows)} listed individuals, {len(planted)} of them registered; importing")
         t0 = time.perf_counter()
         with unit_of_work(engine) as session:
-            imported = identity.import_csv_list(session, path=path, list_name="bench-list")
+            imported = identity.import_csv_list(
+                session, data=path.read_bytes(), list_name="bench-list"
+            )
         import_seconds = time.perf_counter() - t0
     log(f"imported in {import_seconds:.1f} s; screening")
     t0 = time.perf_counter()

@@ -48,9 +48,7 @@ def test_an_agency_list_is_screened_beside_the_un_list_and_its_hits_say_which_li
             session, persons_in=[person("Ibrahim Awad Ibrahim al-Badri")]
         )
         identity.import_un_sc_list(session, path=un)
-        result = identity.import_csv_list(
-            session, path=_write(tmp_path, WARRANTS), list_name="iq-warrants"
-        )
+        result = identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
         assert (result.list_name, result.individuals, result.names) == ("iq-warrants", 2, 4)
         screened = identity.screen_all_persons(session)
     with read_session(engine) as session:
@@ -79,14 +77,12 @@ def test_an_agency_list_is_screened_beside_the_un_list_and_its_hits_say_which_li
     assert [i.watchlist_entry.reference for i in raised if i.watchlist_entry] == ["IQW-18"]
 
 
-def test_a_list_imported_again_is_refreshed_by_reference(engine: Engine, tmp_path: Path) -> None:
+def test_a_list_imported_again_is_refreshed_by_reference(engine: Engine) -> None:
     with unit_of_work(engine) as session:
-        identity.import_csv_list(session, path=_write(tmp_path, WARRANTS), list_name="iq-warrants")
+        identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
     corrected = WARRANTS.replace("1990/1992", "1991-04-02")
     with unit_of_work(engine) as session:
-        again = identity.import_csv_list(
-            session, path=_write(tmp_path, corrected), list_name="iq-warrants"
-        )
+        again = identity.import_csv_list(session, data=corrected.encode(), list_name="iq-warrants")
     assert again.replaced == 2
     entries = _entries(engine)
     assert [(name, ref) for name, ref, _ in entries] == [
@@ -96,15 +92,13 @@ def test_a_list_imported_again_is_refreshed_by_reference(engine: Engine, tmp_pat
     assert json.loads(entries[1][2])["dates_of_birth"] == ["1991-04-02"]
 
 
-def test_a_list_with_a_faulty_row_is_refused_whole_and_changes_nothing(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_a_list_with_a_faulty_row_is_refused_whole_and_changes_nothing(engine: Engine) -> None:
     with unit_of_work(engine) as session:
-        identity.import_csv_list(session, path=_write(tmp_path, WARRANTS), list_name="iq-warrants")
+        identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
     before = _entries(engine)
     faulty = WARRANTS.replace("IQ,Samarra", "IQ,Mosul") + "IQW-19,Omar Hadid,,,2090,IQ,\n"
     with pytest.raises(Invalid) as caught, unit_of_work(engine) as session:
-        identity.import_csv_list(session, path=_write(tmp_path, faulty), list_name="iq-warrants")
+        identity.import_csv_list(session, data=faulty.encode(), list_name="iq-warrants")
     assert caught.value.detail == (
         "nothing imported: line 4: date of birth '2090' is in the future"
     )

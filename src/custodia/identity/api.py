@@ -179,13 +179,7 @@ async def watchlist_import_csv(
     (columns: reference, name, aliases, weak_aliases, date_of_birth, nationality,
     place_of_birth); a file with any faulty row changes nothing."""
     body = await request.body()
-    with TemporaryDirectory() as tmp:
-        path = Path(tmp) / "list.csv"
-        path.write_bytes(body)
-        result = identity.import_csv_list(
-            session, path=path, list_name=list_name, actor_id=actor.user_id
-        )
-    return result
+    return identity.import_csv_list(session, data=body, list_name=list_name, actor_id=actor.user_id)
 
 
 @router.get("/watchlists")

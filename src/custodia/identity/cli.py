@@ -309,7 +309,7 @@ def watchlist_import(
         actor_id = acting_user_id(session, user, MANAGE_WATCHLISTS)
         if list_name is not None:
             result = identity.import_csv_list(
-                session, path=file, list_name=list_name, actor_id=actor_id
+                session, data=file.read_bytes(), list_name=list_name, actor_id=actor_id
             )
         else:
             result = identity.import_un_sc_list(session, path=file, actor_id=actor_id)

@@ -61,12 +61,8 @@ def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
     return import_entries(session, list_name=UN_SC, listed=listed)
 
 
-def import_csv(session: Session, *, path: Path, list_name: str) -> WatchlistImportResult:
+def import_csv(session: Session, *, data: bytes, list_name: str) -> WatchlistImportResult:
     """Load (or refresh) an agency's CSV watchlist (watchlist_csv) as ``list_name``."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Invalid(f"cannot read {path}: {exc.strerror}") from exc
     return import_entries(
         session, list_name=list_name, listed=parse_csv_list(data, list_name=list_name)
     )

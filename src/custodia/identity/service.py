@@ -360,11 +360,11 @@ def import_un_sc_list(
 
 
 def import_csv_list(
-    session: Session, *, path: Path, list_name: str, actor_id: int | None = None
+    session: Session, *, data: bytes, list_name: str, actor_id: int | None = None
 ) -> WatchlistImportResult:
-    """Load or refresh an agency's watchlist from a CSV file (watchlist_csv) as
-    ``list_name``; a file with any faulty row changes nothing."""
-    result = screening.import_csv(session, path=path, list_name=list_name)
+    """Load or refresh an agency's watchlist from the bytes of a CSV file (watchlist_csv)
+    as ``list_name``; a file with any faulty row changes nothing."""
+    result = screening.import_csv(session, data=data, list_name=list_name)
     detail = f"{result.individuals} individuals, {result.names} names, {result.replaced} replaced"
     _audit(session, actor_id, "watchlist.import", f"watchlist:{result.list_name}", detail)
     return result

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -318,13 +317,10 @@ def import_watchlist(
         return _sign_in_first(request)
     try:
         MANAGE_WATCHLISTS.check(username=actor.username, role=actor.role)
-        with TemporaryDirectory() as tmp:
-            path = Path(tmp) / "list.csv"
-            path.write_bytes(file.file.read())
-            with unit_of_work(context.engine) as session:
-                result = identity.import_csv_list(
-                    session, path=path, list_name=list_name.strip(), actor_id=actor.user_id
-                )
+        with unit_of_work(context.engine) as session:
+            result = identity.import_csv_list(
+                session, data=file.file.read(), list_name=list_name.strip(), actor_id=actor.user_id
+            )
     except CustodiaError as error:
         return _watchlists_page(request, context, actor, error.status, error=error, asked=list_name)
     return _watchlists_page(request, context, actor, 201, imported=result)
