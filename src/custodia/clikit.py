@@ -38,6 +38,11 @@ def one_line_summaries(app: typer.Typer) -> None:
             one_line_summaries(group.typer_instance)
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 individual", "3 individuals": a count and its noun, as a sentence says them."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one readable error line and exit non-zero."""
     # escaped: a message quoting "[a-z0-9._-]" or "[Latn]" is text, not Rich markup

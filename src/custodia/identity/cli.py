@@ -10,14 +10,21 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodia.clikit import UserOption, acting_user_id, console, print_json, progress_bar
+from custodia.clikit import (
+    UserOption,
+    acting_user_id,
+    console,
+    counted,
+    print_json,
+    progress_bar,
+)
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
 from custodia.identity.schemas import Candidate, PersonBrief, ReviewItemOut
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
-watchlist_app = typer.Typer(help="Watchlists: import and screen.", no_args_is_help=True)
+watchlist_app = typer.Typer(help="Watchlists: import, list and screen.", no_args_is_help=True)
 queue_app = typer.Typer(help="The review queue: candidate pairs and watchlist hits.")
 app.add_typer(queue_app, name="queue")
 
@@ -314,7 +321,8 @@ def watchlist_import(
         else:
             result = identity.import_un_sc_list(session, path=file, actor_id=actor_id)
     console.print(
-        f"{result.list_name}: {result.individuals} individuals with {result.names} names "
+        f"{result.list_name}: {counted(result.individuals, 'individual')} with "
+        f"{counted(result.names, 'name')} "
         f"({result.replaced} refreshed)"
     )
     if result.listed_twice:
