@@ -38,9 +38,10 @@ def one_line_summaries(app: typer.Typer) -> None:
             one_line_summaries(group.typer_instance)
 
 
-def counted(n: int, noun: str) -> str:
-    """ "1 individual", "3 individuals": a count and its noun, as a sentence says them."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun as a sentence says them: 1 individual, 3 individuals, 2
+    entries."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

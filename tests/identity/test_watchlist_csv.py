@@ -187,3 +187,75 @@ def test_the_csv_import_command_says_what_it_did_or_one_line_why_not(
     assert "Traceback" not in failed.stderr
     unnamed = _run(engine, tmp_path, "watchlist", "import", "csv", str(path))
     assert unnamed.returncode == 2 and "--list NAME goes with csv" in unnamed.stderr
+
+
+def test_an_entry_the_list_no_longer_holds_is_withdrawn_and_its_hit_says_so(
+    engine: Engine,
+) -> None:
+    with unit_of_work(engine) as session:
+        (badri,) = registry.register_persons(
+            session, persons_in=[person("Ibrahim Awad Ibrahim al-Badri")]
+        )
+        identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
+        assert identity.screen_all_persons(session).hits == 1
+    without_badri = "\n".join(line for line in WARRANTS.splitlines() if "IQW-17" not in line)
+    with unit_of_work(engine) as session:
+        result = identity.import_csv_list(
+            session, data=without_badri.encode(), list_name="iq-warrants"
+        )
+    assert (result.individuals, result.withdrawn) == (1, 1)
+    with unit_of_work(engine) as session:
+        assert [w.individuals for w in identity.list_watchlists(session)] == [1]
+        assert identity.screen_all_persons(session).hits == 0  # IQW-17 is no longer screened
+        (again,) = registry.register_persons(
+            session, persons_in=[person("Ibrahim Awwad Ibrahim al-Badri")]
+        )
+    with read_session(engine) as session:
+        assert identity.list_queue(session, kind="watchlist", person_id=again).items == []
+        (item,) = identity.list_queue(session, kind="watchlist", person_id=badri).items
+    assert item.watchlist_entry is not None and item.watchlist_entry.withdrawn_at is not None
+    # listed again: screened again
+    with unit_of_work(engine) as session:
+        relisted = identity.import_csv_list(
+            session, data=WARRANTS.encode(), list_name="iq-warrants"
+        )
+        assert relisted.withdrawn == 0
+        assert identity.screen_all_persons(session).hits == 2
+    with read_session(engine) as session:
+        (item,) = identity.list_queue(session, kind="watchlist", person_id=badri).items
+    assert item.watchlist_entry is not None and item.watchlist_entry.withdrawn_at is None
+
+
+def test_a_withdrawn_list_is_no_longer_screened_and_the_withdrawal_is_audited(api: Api) -> None:
+    api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    headers = {"Content-Type": "text/csv"}
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode(), headers=headers)
+    assert api.post("monitor", "/watchlists/iq-warrants/withdraw").status_code == 403
+    withdrawn = api.post("analyst", "/watchlists/iq-warrants/withdraw")
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json() == {"list_name": "iq-warrants", "withdrawn": 2}
+    assert api.get("monitor", "/watchlists").json() == []
+    again = api.post("analyst", "/watchlists/iq-warrants/withdraw")
+    assert again.status_code == 404 and "no loaded watchlist" in again.json()["detail"]
+    screened = api.post("analyst", "/watchlists/screen")
+    assert screened.status_code == 409  # nothing is loaded any more
+    log = api.get("monitor", "/audit", params={"limit": 100}).json()["items"]
+    assert ("watchlist.withdraw", "watchlist:iq-warrants", "2 entries") in {
+        (e["action"], e["subject"], e["detail"]) for e in log
+    }
+
+
+def test_the_withdraw_command_says_how_many_entries_left_the_screening(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[person("Ibrahim Awad Ibrahim al-Badri")])
+        identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
+        identity.screen_all_persons(session)
+    done = _run(engine, tmp_path, "watchlist", "withdraw", "iq-warrants")
+    assert done.returncode == 0, done.stderr
+    assert "iq-warrants: 2 entries withdrawn" in done.stdout
+    hits = _run(engine, tmp_path, "identity", "queue", "list", "--kind", "watchlist")
+    assert "listed iq-warrants IQW-17 (withdrawn from the list 20" in hits.stdout
+    twice = _run(engine, tmp_path, "watchlist", "withdraw", "iq-warrants")
+    assert twice.returncode == 1 and "no loaded watchlist is named 'iq-warrants'" in twice.stderr

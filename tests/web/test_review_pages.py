@@ -236,6 +236,11 @@ def test_an_analyst_imports_an_agency_list_and_screens_everyone_from_the_page(ap
     assert "iq-warrants IQW-17" in hits.text
     (item,) = api.get("analyst", "/identity/queue", params={"person_id": badri}).json()["items"]
     assert item["watchlist_entry"]["list_name"] == "iq-warrants"
+    assert "Withdrawn from the list" not in _page(api, f"/web/identity/queue/{item['id']}").text
+    assert api.post("analyst", "/watchlists/iq-warrants/withdraw").status_code == 200
+    shown_after = _page(api, f"/web/identity/queue/{item['id']}").text
+    assert "Withdrawn from the list on" in shown_after and "no longer screened" in shown_after
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
     _sign_in(api, "monitor")
     shown = _page(api, "/web/watchlists")
     assert "iq-warrants" in shown.text and "Import an agency" not in shown.text

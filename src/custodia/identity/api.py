@@ -23,6 +23,7 @@ from custodia.identity.schemas import (
     SplitIn,
     WatchlistImportResult,
     WatchlistOut,
+    WithdrawResult,
 )
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 from custodia.registry.schemas import Actor
@@ -186,6 +187,14 @@ async def watchlist_import_csv(
 async def watchlists(read: Read) -> list[WatchlistOut]:
     """The loaded watchlists: name, individuals listed, last import."""
     return await read(identity.list_watchlists)
+
+
+@router.post("/watchlists/{list_name}/withdraw", responses=WRITE)
+def watchlist_withdraw(list_name: str, actor: ListManager, session: WriteSession) -> WithdrawResult:
+    """Withdraw a loaded list (its owner took it back): its entries are no longer screened;
+    the review items naming them stay, and say so."""
+    withdrawn = identity.withdraw_watchlist(session, list_name=list_name, actor_id=actor.user_id)
+    return WithdrawResult(list_name=list_name, withdrawn=withdrawn)
 
 
 @router.post("/watchlists/screen", responses=WRITE)

@@ -173,8 +173,9 @@ def _render_item(item: ReviewItemOut) -> None:
     if item.watchlist_entry is not None:
         w = item.watchlist_entry
         born = ", ".join(w.dates_of_birth) or "?"
+        left = f" (withdrawn from the list {w.withdrawn_at:%Y-%m-%d})" if w.withdrawn_at else ""
         console.print(
-            f"  listed {w.list_name} {w.reference}: {w.name} born {born}",
+            f"  listed {w.list_name} {w.reference}{left}: {w.name} born {born}",
             highlight=False,
         )
     for source, evidence in item.evidence.items():
@@ -325,6 +326,11 @@ def watchlist_import(
         f"{counted(result.names, 'name')} "
         f"({result.replaced} refreshed)"
     )
+    if result.withdrawn:
+        console.print(
+            f"{counted(result.withdrawn, 'entry', 'entries')} of the list this file no longer "
+            "holds: withdrawn, no longer screened"
+        )
     if result.listed_twice:
         console.print(
             f"{result.listed_twice} entries name an individual the list names again under "
@@ -347,6 +353,19 @@ def watchlist_list(as_json: JsonFlag = False) -> None:
     for w in lists:
         table.add_row(w.list_name, str(w.individuals), f"{w.imported_at:%Y-%m-%d %H:%M}")
     console.print(table)
+
+
+@watchlist_app.command("withdraw")
+def watchlist_withdraw(
+    list_name: Annotated[str, typer.Argument(help="the list's name, as `watchlist list` shows")],
+    user: UserOption = None,
+) -> None:
+    """Withdraw a loaded list (its owner took it back): its entries are no longer screened;
+    the review items naming them stay, and say so."""
+    with unit_of_work() as session:
+        actor_id = acting_user_id(session, user, MANAGE_WATCHLISTS)
+        withdrawn = identity.withdraw_watchlist(session, list_name=list_name, actor_id=actor_id)
+    console.print(f"{list_name}: {counted(withdrawn, 'entry', 'entries')} withdrawn")
 
 
 @watchlist_app.command("screen")

@@ -115,5 +115,7 @@ class WatchlistEntry(Base):
     name: Mapped[str] = mapped_column(String(300))
     data: Mapped[str] = mapped_column(Text)  # JSON: names with quality, dates of birth, ...
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # when the entry left its list (no longer screened; review items naming it say so)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     __table_args__ = (UniqueConstraint("list_name", "reference"),)

@@ -332,6 +332,7 @@ def watchlist_brief(entry: m.WatchlistEntry) -> WatchlistBrief:
         dates_of_birth=data.get("dates_of_birth", []),
         nationalities=data.get("nationalities", []),
         also_listed_as=data.get("also_listed_as", []),
+        withdrawn_at=entry.withdrawn_at,
     )
 
 

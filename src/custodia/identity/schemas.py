@@ -40,6 +40,8 @@ class WatchlistBrief(BaseModel):
     nationalities: list[str] = []
     # the list's other entries for the same individual (another sanctions regime)
     also_listed_as: list[str] = []
+    # when the entry left its list (no longer screened)
+    withdrawn_at: dt.datetime | None = None
 
 
 class DecisionIn(BaseModel):
@@ -146,6 +148,8 @@ class WatchlistImportResult(BaseModel):
     individuals: int
     names: int
     replaced: int
+    # entries of the list the file no longer holds: withdrawn, no longer screened
+    withdrawn: int = 0
     # entries naming an individual the list names again under another regime
     listed_twice: int = 0
 
@@ -157,6 +161,11 @@ class WatchlistOut(BaseModel):
     list_name: str
     individuals: int
     imported_at: dt.datetime
+
+
+class WithdrawResult(BaseModel):
+    list_name: str
+    withdrawn: int  # entries no longer screened
 
 
 class ScreenResult(BaseModel):

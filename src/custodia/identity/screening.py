@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from custodia.db import utc_now
-from custodia.errors import Conflict, Invalid
+from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import index, queue
 from custodia.identity import models as m
 from custodia.identity.keys import MemoryIndex
@@ -43,13 +43,15 @@ UN_SC = "un-sc"
 _KIND = {"primary": "primary", "original_script": "primary", "good": "alias", "low": "low"}
 SCREEN_CANDIDATES = 100  # persons scored per listed name (entries per person at intake)
 HITS_PER_PERSON = 3  # the strongest listed entries queued for one person
+# An entry a later import no longer holds, or of a withdrawn list, is not screened.
+_ACTIVE = m.WatchlistEntry.withdrawn_at.is_(None)
 # A re-import rewrites entries in place (same ids, same count): the latest import time tells
-# other processes (the API's workers) that their copy is stale.
+# other processes (the API's workers) that their copy is stale; a withdrawal, the count.
 _STATE = select(
     func.count(m.WatchlistEntry.id),
     func.max(m.WatchlistEntry.id),
     func.max(m.WatchlistEntry.imported_at),
-)
+).where(_ACTIVE)
 State = tuple[int, int, str]
 
 
@@ -71,8 +73,9 @@ def import_csv(session: Session, *, data: bytes, list_name: str) -> WatchlistImp
 def import_entries(
     session: Session, *, list_name: str, listed: Sequence[ListedIndividual]
 ) -> WatchlistImportResult:
-    """Add a list's entries, or refresh those it holds already (by reference). Entries of
-    the list that the file no longer holds are kept: a hit on them stays reviewable."""
+    """Add a list's entries, or refresh those it holds already (by reference). An entry of
+    the list that the file no longer holds is withdrawn: no longer screened, while the
+    review items naming it stay, and say so; one the file lists again is screened again."""
     existing = {
         e.reference: e
         for e in session.scalars(
@@ -81,6 +84,12 @@ def import_entries(
     }
     now = utc_now()
     replaced = 0
+    held = {entry.reference for entry in listed}
+    withdrawn = 0
+    for reference, gone in existing.items():
+        if reference not in held and gone.withdrawn_at is None:
+            gone.withdrawn_at = now
+            withdrawn += 1
     for entry in listed:
         data = json.dumps(entry.to_json(), ensure_ascii=False)
         row = existing.get(entry.reference)
@@ -96,7 +105,7 @@ def import_entries(
             )
         else:
             replaced += 1
-            row.name, row.data, row.imported_at = entry.name, data, now
+            row.name, row.data, row.imported_at, row.withdrawn_at = entry.name, data, now, None
     session.flush()
     _CACHE.clear()
     return WatchlistImportResult(
@@ -104,8 +113,25 @@ def import_entries(
         individuals=len(listed),
         names=sum(len(e.names) for e in listed),
         replaced=replaced,
+        withdrawn=withdrawn,
         listed_twice=sum(1 for e in listed if e.also_listed_as),
     )
+
+
+def withdraw_list(session: Session, *, list_name: str) -> int:
+    """Withdraw every entry of a list (a partner took its list back): none is screened
+    from now on; the review items naming them stay. How many were withdrawn."""
+    rows = session.scalars(
+        select(m.WatchlistEntry).where(m.WatchlistEntry.list_name == list_name, _ACTIVE)
+    ).all()
+    if not rows:
+        raise NotFound(f"no loaded watchlist is named {list_name!r}")
+    now = utc_now()
+    for row in rows:
+        row.withdrawn_at = now
+    session.flush()
+    _CACHE.clear()
+    return len(rows)
 
 
 def loaded_lists(session: Session) -> list[WatchlistOut]:
@@ -116,6 +142,7 @@ def loaded_lists(session: Session) -> list[WatchlistOut]:
             func.count(m.WatchlistEntry.id),
             func.max(m.WatchlistEntry.imported_at),
         )
+        .where(_ACTIVE)
         .group_by(m.WatchlistEntry.list_name)
         .order_by(m.WatchlistEntry.list_name)
     ).tuples()
@@ -163,7 +190,7 @@ def _load(session: Session, state: State) -> _Loaded:
             m.WatchlistEntry.list_name,
             m.WatchlistEntry.reference,
             m.WatchlistEntry.data,
-        )
+        ).where(_ACTIVE)
     ).tuples():
         listed = json.loads(data)
         mem.add(entry_profile(entry_id, listed))
@@ -429,4 +456,5 @@ __all__ = [
     "screen_all",
     "screen_new",
     "watchlist_loaded",
+    "withdraw_list",
 ]

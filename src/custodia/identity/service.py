@@ -353,10 +353,7 @@ def import_un_sc_list(
     session: Session, *, path: Path, actor_id: int | None = None
 ) -> WatchlistImportResult:
     """Load or refresh the UN SC consolidated list from its XML file."""
-    result = screening.import_un_sc(session, path=path)
-    detail = f"{result.individuals} individuals, {result.names} names, {result.replaced} replaced"
-    _audit(session, actor_id, "watchlist.import", f"watchlist:{result.list_name}", detail)
-    return result
+    return _audit_import(session, actor_id, screening.import_un_sc(session, path=path))
 
 
 def import_csv_list(
@@ -365,9 +362,28 @@ def import_csv_list(
     """Load or refresh an agency's watchlist from the bytes of a CSV file (watchlist_csv)
     as ``list_name``; a file with any faulty row changes nothing."""
     result = screening.import_csv(session, data=data, list_name=list_name)
-    detail = f"{result.individuals} individuals, {result.names} names, {result.replaced} replaced"
+    return _audit_import(session, actor_id, result)
+
+
+def _audit_import(
+    session: Session, actor_id: int | None, result: WatchlistImportResult
+) -> WatchlistImportResult:
+    detail = (
+        f"{result.individuals} individuals, {result.names} names, {result.replaced} replaced, "
+        f"{result.withdrawn} withdrawn"
+    )
     _audit(session, actor_id, "watchlist.import", f"watchlist:{result.list_name}", detail)
     return result
+
+
+def withdraw_watchlist(session: Session, *, list_name: str, actor_id: int | None = None) -> int:
+    """Withdraw a loaded list: its entries are no longer screened; the review items naming
+    them stay, and say so. How many entries were withdrawn."""
+    withdrawn = screening.withdraw_list(session, list_name=list_name)
+    _audit(
+        session, actor_id, "watchlist.withdraw", f"watchlist:{list_name}", f"{withdrawn} entries"
+    )
+    return withdrawn
 
 
 def list_watchlists(session: Session) -> list[WatchlistOut]:
