@@ -136,7 +136,7 @@ def test_a_spreadsheet_export_with_a_byte_order_mark_and_quoted_commas_is_read()
         parse_csv_list("reference,name\nA,Ibrahím\n".encode("latin-1"), list_name="x")
 
 
-@pytest.mark.parametrize("name", ["UN Warrants", "un-sc", "", "-x", "x" * 33])
+@pytest.mark.parametrize("name", ["UN Warrants", "un-sc", "csv", "", "-x", "x" * 33])
 def test_a_list_needs_a_short_name_of_its_own(name: str) -> None:
     with pytest.raises(Invalid, match="list name"):
         parse_csv_list(WARRANTS.encode(), list_name=name)

@@ -35,9 +35,10 @@ REQUIRED = ("reference", "name")
 OPTIONAL = ("aliases", "weak_aliases", "date_of_birth", "nationality", "place_of_birth")
 MAX_FAULTS = 5
 MAX_ROWS = 200_000
-# A list's name is stored with each entry and shown with each hit: short, and never the UN's.
+# A list's name is stored with each entry and shown with each hit: short, never the UN's,
+# and never a word of the routes (POST /watchlists/csv/{name}, /watchlists/{name}/withdraw).
 LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-RESERVED = frozenset({"un-sc"})
+RESERVED = frozenset({"un-sc", "csv", "screen"})
 
 
 def check_list_name(list_name: str) -> None:
@@ -46,8 +47,10 @@ def check_list_name(list_name: str) -> None:
             f"list name {list_name!r}: 1 to 32 lower-case letters, digits and '-', "
             "starting with a letter or digit (e.g. 'iq-warrants')"
         )
-    if list_name in RESERVED:
+    if list_name == "un-sc":
         raise Invalid(f"list name {list_name!r} is the UN list's: import it as un-sc")
+    if list_name in RESERVED:
+        raise Invalid(f"list name {list_name!r} is a word of the API's routes: choose another")
 
 
 def _split(value: str | None) -> list[str]:
