@@ -185,7 +185,8 @@ def demo(
     console.print(
         f"identity review in a browser: {url}/web/identity/queue (sign in with the token);\n"
         "  fill the queue with `custodia identity dedupe` (the registry's likely duplicates) "
-        "and `custodia watchlist import un-sc FILE.xml` then `custodia watchlist screen`\n",
+        "and `custodia watchlist import un-sc FILE.xml` (or an agency's CSV list, from "
+        f"{url}/web/watchlists) then `custodia watchlist screen`\n",
         soft_wrap=True,
     )
     if serve_after:
