@@ -24,7 +24,9 @@ from custodia.identity.schemas import Candidate, PersonBrief, ReviewItemOut
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
-watchlist_app = typer.Typer(help="Watchlists: import, list and screen.", no_args_is_help=True)
+watchlist_app = typer.Typer(
+    help="Watchlists: import, list, screen and withdraw.", no_args_is_help=True
+)
 queue_app = typer.Typer(help="The review queue: candidate pairs and watchlist hits.")
 app.add_typer(queue_app, name="queue")
 

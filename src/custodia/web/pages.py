@@ -33,7 +33,6 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
 COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
-WATCHLISTS = "/web/watchlists"
 STATUSES = ("open", "unsure", "same", "different", "doubted")
 KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
