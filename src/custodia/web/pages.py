@@ -311,29 +311,40 @@ def import_watchlist(
 ) -> Response:
     """An agency's CSV list from the form; a refused file changes nothing and the page says
     why, line by line."""
-    actor = _actor(context, request)
-    if actor is None:
-        return _sign_in_first(request)
-    try:
-        MANAGE_WATCHLISTS.check(username=actor.username, role=actor.role)
-        with unit_of_work(context.engine) as session:
-            result = identity.import_csv_list(
-                session, data=file.file.read(), list_name=list_name.strip(), actor_id=actor.user_id
-            )
-    except CustodiaError as error:
-        return _watchlists_page(request, context, actor, error.status, error=error, asked=list_name)
-    return _watchlists_page(request, context, actor, 201, imported=result)
+
+    def work(session: Session, actor: Actor) -> object:
+        return identity.import_csv_list(
+            session, data=file.file.read(), list_name=list_name.strip(), actor_id=actor.user_id
+        )
+
+    return _on_watchlists(request, context, work, "imported", 201, asked=list_name)
 
 
 @router.post("/watchlists/screen")
 def screen_everyone(request: Request, context: Context) -> Response:
+    def work(session: Session, actor: Actor) -> object:
+        return identity.screen_all_persons(session, actor_id=actor.user_id)
+
+    return _on_watchlists(request, context, work, "screened")
+
+
+def _on_watchlists(
+    request: Request,
+    context: Context,
+    work: Callable[[Session, Actor], object],
+    shown_as: str,
+    status_code: int = 200,
+    asked: str = "",
+) -> Response:
+    """Run one watchlist job (an import, a screening) in its own transaction and show the
+    page with its result; a refused job changes nothing and the page says why."""
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
     try:
         MANAGE_WATCHLISTS.check(username=actor.username, role=actor.role)
         with unit_of_work(context.engine) as session:
-            result = identity.screen_all_persons(session, actor_id=actor.user_id)
+            result = work(session, actor)
     except CustodiaError as error:
-        return _watchlists_page(request, context, actor, error.status, error=error)
-    return _watchlists_page(request, context, actor, screened=result)
+        return _watchlists_page(request, context, actor, error.status, error=error, asked=asked)
+    return _watchlists_page(request, context, actor, status_code, **{shown_as: result})
