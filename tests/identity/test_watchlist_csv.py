@@ -65,6 +65,16 @@ def test_an_agency_list_is_screened_beside_the_un_list_and_its_hits_say_which_li
     }
     assert listed == {("un-sc", "QDi.299"), ("iq-warrants", "IQW-17")}
     assert {i.person_a.person_id for i in hits} == {badri}
+    with read_session(engine) as session:
+        on_list = {
+            name: [
+                i.watchlist_entry.reference
+                for i in identity.list_queue(session, list_name=name).items
+                if i.watchlist_entry
+            ]
+            for name in ("iq-warrants", "un-sc", "nosuch")
+        }
+    assert on_list == {"iq-warrants": ["IQW-17"], "un-sc": ["QDi.299"], "nosuch": []}
     entry = next(i.watchlist_entry for i in hits if i.watchlist_entry.list_name == "iq-warrants")
     assert entry.dates_of_birth == ["1971"] and entry.nationalities == ["IQ"]
     # a record registered later is screened at intake against the agency's list too
@@ -150,6 +160,9 @@ def test_the_csv_import_route_takes_the_file_as_its_body(api: Api) -> None:
     assert imported.status_code == 201, imported.text
     assert imported.json()["individuals"] == 2
     assert api.post("analyst", "/watchlists/screen").json()["hits"] == 1
+    hits = api.get("monitor", "/identity/queue", params={"list_name": "iq-warrants"}).json()
+    assert [i["watchlist_entry"]["reference"] for i in hits["items"]] == ["IQW-18"]
+    assert api.get("monitor", "/identity/queue", params={"list_name": "un-sc"}).json()["total"] == 0
     bad = api.post("analyst", url, content=b"reference,name\nA,Ali,x\n", headers=headers)
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
@@ -179,8 +192,9 @@ def test_the_csv_import_command_says_what_it_did_or_one_line_why_not(
         ("iq-warrants", 2)
     ]
     assert _run(engine, tmp_path, "watchlist", "screen").returncode == 0
-    hits = _run(engine, tmp_path, "identity", "queue", "list", "--kind", "watchlist")
+    hits = _run(engine, tmp_path, "identity", "queue", "list", "--list", "iq-warrants")
     assert "listed iq-warrants IQW-17: Ibrahim Awwad Ibrahim al-Badri born 1971" in hits.stdout
+    assert hits.stdout.startswith("1 item\n")
     faulty = _write(tmp_path, "reference,name,dob\nA,Ali,1990\n", "faulty.csv")
     failed = _run(engine, tmp_path, "watchlist", "import", "csv", str(faulty), "--list", "x")
     assert failed.returncode == 1 and "unknown column(s) 'dob'" in failed.stderr

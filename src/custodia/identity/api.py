@@ -79,6 +79,9 @@ async def identity_queue(
     doubted: Annotated[
         bool, Query(description="only merges ('same') the fingerprints now contradict")
     ] = False,
+    list_name: Annotated[
+        str | None, Query(max_length=32, description="only the hits on this watchlist")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QueuePage:
@@ -89,6 +92,7 @@ async def identity_queue(
         kind=kind,
         person_id=person_id,
         doubted=doubted,
+        list_name=list_name,
         limit=limit,
         offset=offset,
     )

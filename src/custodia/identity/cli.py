@@ -201,6 +201,9 @@ def queue_list(
     doubted: Annotated[
         bool, typer.Option("--doubted", help="only merges the fingerprints contradict")
     ] = False,
+    list_name: Annotated[
+        str | None, typer.Option("--list", help="only the hits on this watchlist")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 20,
     as_json: JsonFlag = False,
 ) -> None:
@@ -212,12 +215,13 @@ def queue_list(
             kind=kind,
             person_id=person,
             doubted=doubted,
+            list_name=list_name,
             limit=limit,
         )
     if as_json:
         print_json(page.model_dump(mode="json"))
         return
-    console.print(f"{page.total} items")
+    console.print(counted(page.total, "item"))
     for item in page.items:
         _render_item(item)
 

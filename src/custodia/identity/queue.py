@@ -412,11 +412,13 @@ def list_queue(
     kind: str | None = None,
     person_id: int | None = None,
     doubted: bool = False,
+    list_name: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> QueuePage:
     """Review items, the strongest first; ``person_id``: only those naming that record;
-    ``doubted``: only merges the fingerprints put in doubt."""
+    ``doubted``: only merges the fingerprints put in doubt; ``list_name``: only the hits on
+    that watchlist."""
     if status is not None and status not in ITEM_STATUSES:
         raise Invalid(f"no review item is {status!r}: they are {', '.join(ITEM_STATUSES)}")
     if kind is not None and kind not in ITEM_KINDS:
@@ -432,6 +434,9 @@ def list_queue(
         query = query.where(
             (m.ReviewItem.person_a_id == person_id) | (m.ReviewItem.person_b_id == person_id)
         )
+    if list_name is not None:
+        listed = select(m.WatchlistEntry.id).where(m.WatchlistEntry.list_name == list_name)
+        query = query.where(m.ReviewItem.watchlist_entry_id.in_(listed))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(
         session.scalars(

@@ -114,17 +114,20 @@ def list_queue(
     kind: str | None = None,
     person_id: int | None = None,
     doubted: bool = False,
+    list_name: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> QueuePage:
     """Review items (candidate pairs and watchlist hits), the strongest first; with
-    ``person_id`` only those naming that record (what intake raised for a new arrival)."""
+    ``person_id`` only those naming that record (what intake raised for a new arrival),
+    with ``list_name`` only the hits on that watchlist."""
     return queue.list_queue(
         session,
         status=status,
         kind=kind,
         person_id=person_id,
         doubted=doubted,
+        list_name=list_name,
         limit=limit,
         offset=offset,
     )
