@@ -234,6 +234,11 @@ def test_an_analyst_imports_an_agency_list_and_screens_everyone_from_the_page(ap
     assert screened.status_code == 200 and "1 hits, 1 new in the" in screened.text
     hits = _page(api, "/web/identity/queue?kind=watchlist")
     assert "iq-warrants IQW-17" in hits.text
+    assert 'href="?status=open&kind=watchlist&list_name=iq-warrants"' in hits.text
+    one_list = _page(api, "/web/identity/queue?kind=watchlist&list_name=iq-warrants")
+    assert "iq-warrants IQW-17" in one_list.text and "1 item(s) open" in one_list.text
+    other = _page(api, "/web/identity/queue?kind=watchlist&list_name=un-sc")
+    assert "IQW-17" not in other.text and "Nothing open in the queue." in other.text
     (item,) = api.get("analyst", "/identity/queue", params={"person_id": badri}).json()["items"]
     assert item["watchlist_entry"]["list_name"] == "iq-warrants"
     assert "Withdrawn from the list" not in _page(api, f"/web/identity/queue/{item['id']}").text

@@ -107,6 +107,7 @@ def queue_page(
     status: str = "open",
     kind: str = "",
     page: str = "1",
+    list_name: str = "",
 ) -> Response:
     actor = _actor(context, request)
     if actor is None:
@@ -124,6 +125,7 @@ def queue_page(
         status="same" if status == "doubted" else status,
         doubted=status == "doubted",
         kind=kind or None,
+        list_name=list_name or None,
         limit=PAGE_SIZE,
         offset=(number - 1) * PAGE_SIZE,
     )
@@ -137,6 +139,11 @@ def queue_page(
         statuses=STATUSES,
         kind=kind,
         kinds=KINDS,
+        list_name=list_name,
+        # the hits of one partner's list, when the page shows watchlist hits
+        lists=[w.list_name for w in _read(context, identity.list_watchlists)]
+        if kind == "watchlist"
+        else [],
         page=number,
         pages=max(1, -(-found.total // PAGE_SIZE)),
     )
