@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import index
 from custodia.identity import service as identity
@@ -57,9 +59,8 @@ def _synthetic_row(rng: random.Random, i: int) -> dict[str, str]:
     }
 
 
-def _planted_rows(engine_url: str, rng: random.Random) -> list[tuple[int, dict[str, str]]]:
+def _planted_rows(engine: Engine, rng: random.Random) -> list[tuple[int, dict[str, str]]]:
     """50 registered detainees, as the list would write them."""
-    engine = get_engine(engine_url)
     with read_session(engine) as session:
         ids = index.all_person_ids(session)
         out: list[tuple[int, dict[str, str]]] = []
@@ -88,6 +89,23 @@ def _planted_rows(engine_url: str, rng: random.Random) -> list[tuple[int, dict[s
     raise SystemExit("the database holds too few detainees with a date of birth")
 
 
+def _queued_hits(engine: Engine) -> set[tuple[int, str]]:
+    """(person, listed reference) of every watchlist hit in the review queue."""
+    found: set[tuple[int, str]] = set()
+    offset = 0
+    with read_session(engine) as session:
+        while items := identity.list_queue(
+            session, kind="watchlist", limit=500, offset=offset
+        ).items:
+            offset += len(items)
+            found |= {
+                (i.person_a.person_id, i.watchlist_entry.reference)
+                for i in items
+                if i.watchlist_entry is not None
+            }
+    return found
+
+
 def main() -> None:
     url = sys.argv[1]
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
@@ -95,7 +113,7 @@ def main() -> None:
     engine = get_engine(url)
     with unit_of_work(engine) as session:
         index.ensure_indexed(session)
-    planted = _planted_rows(url, rng)
+    planted = _planted_rows(engine, rng)
     rows = [_synthetic_row(rng, i) for i in range(size - len(planted))]
     rows += [row for _, row in planted]
     rng.shuffle(rows)
@@ -117,18 +135,7 @@ def main() -> None:
     with unit_of_work(engine) as session:
         screened = identity.screen_all_persons(session, workers=os.cpu_count() or 1)
     screen_seconds = time.perf_counter() - t0
-    with read_session(engine) as session:
-        items = identity.list_queue(session, kind="watchlist", limit=500, offset=0)
-        found = set()
-        offset = 0
-        while items.items:
-            found |= {
-                (i.person_a.person_id, i.watchlist_entry.reference)
-                for i in items.items
-                if i.watchlist_entry is not None
-            }
-            offset += len(items.items)
-            items = identity.list_queue(session, kind="watchlist", limit=500, offset=offset)
+    found = _queued_hits(engine)
     planted_found = sum(1 for pid, row in planted if (pid, row["reference"]) in found)
     log(f"screened in {screen_seconds:.1f} s: {screened.hits} hits, {planted_found} planted")
     emit(

@@ -197,8 +197,7 @@ async def watchlists(read: Read) -> list[WatchlistOut]:
 def watchlist_withdraw(list_name: str, actor: ListManager, session: WriteSession) -> WithdrawResult:
     """Withdraw a loaded list (its owner took it back): its entries are no longer screened;
     the review items naming them stay, and say so."""
-    withdrawn = identity.withdraw_watchlist(session, list_name=list_name, actor_id=actor.user_id)
-    return WithdrawResult(list_name=list_name, withdrawn=withdrawn)
+    return identity.withdraw_watchlist(session, list_name=list_name, actor_id=actor.user_id)
 
 
 @router.post("/watchlists/screen", responses=WRITE)

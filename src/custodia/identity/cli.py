@@ -370,8 +370,8 @@ def watchlist_withdraw(
     the review items naming them stay, and say so."""
     with unit_of_work() as session:
         actor_id = acting_user_id(session, user, MANAGE_WATCHLISTS)
-        withdrawn = identity.withdraw_watchlist(session, list_name=list_name, actor_id=actor_id)
-    console.print(f"{list_name}: {counted(withdrawn, 'entry', 'entries')} withdrawn")
+        result = identity.withdraw_watchlist(session, list_name=list_name, actor_id=actor_id)
+    console.print(f"{result.list_name}: {counted(result.withdrawn, 'entry', 'entries')} withdrawn")
 
 
 @watchlist_app.command("screen")

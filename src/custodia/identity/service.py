@@ -27,6 +27,7 @@ from custodia.identity.schemas import (
     SearchResult,
     WatchlistImportResult,
     WatchlistOut,
+    WithdrawResult,
 )
 from custodia.identity.scoring import (
     MATCH_THRESHOLD,
@@ -379,14 +380,16 @@ def _audit_import(
     return result
 
 
-def withdraw_watchlist(session: Session, *, list_name: str, actor_id: int | None = None) -> int:
+def withdraw_watchlist(
+    session: Session, *, list_name: str, actor_id: int | None = None
+) -> WithdrawResult:
     """Withdraw a loaded list: its entries are no longer screened; the review items naming
-    them stay, and say so. How many entries were withdrawn."""
+    them stay, and say so."""
     withdrawn = screening.withdraw_list(session, list_name=list_name)
     _audit(
         session, actor_id, "watchlist.withdraw", f"watchlist:{list_name}", f"{withdrawn} entries"
     )
-    return withdrawn
+    return WithdrawResult(list_name=list_name, withdrawn=withdrawn)
 
 
 def list_watchlists(session: Session) -> list[WatchlistOut]:
