@@ -28,9 +28,9 @@ from custodia.clikit import (
 )
 from custodia.config import get_settings
 from custodia.db import get_engine, read_session, unit_of_work, upgrade_database
-from custodia.errors import CustodiaError, Invalid
+from custodia.errors import CustodiaError, Invalid, first_fault
 from custodia.identity import cli as identity_cli
-from custodia.registry.models import Role
+from custodia.registry.models import NameKind, Role
 from custodia.transfers import cli as transfers_cli
 
 app = typer.Typer(
@@ -90,9 +90,7 @@ def main() -> None:
     except CustodiaError as exc:
         fail(exc.detail)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        fail(f"{where}: {first['msg']}" if where else first["msg"])
+        fail(first_fault(exc))
     except (OperationalError, ProgrammingError) as exc:
         fail(
             f"database error: {str(exc.orig).strip().splitlines()[0]} "
@@ -578,6 +576,42 @@ def person_search(
             str(p.risk_tier),
         )
     console.print(table)
+
+
+@person_app.command("add-name")
+def person_add_name(
+    person_id: Annotated[int, typer.Argument(help="person id")],
+    name: Annotated[str, typer.Argument(help="the name, in Latin or Arabic script")],
+    source: Annotated[
+        str, typer.Option(help="where the name comes from, e.g. 'interview 2026-12-01'")
+    ],
+    kind: Annotated[NameKind, typer.Option(help="alias, kunya or nom_de_guerre")] = NameKind.ALIAS,
+    user: UserOption = "admin",
+) -> None:
+    """Record a name learnt after registration; the record is screened again and the review
+    items the name raised are listed."""
+    from custodia.registry import service as registry
+    from custodia.registry.policy import RECORD_NAMES
+    from custodia.registry.schemas import NameAddIn
+
+    name_in = NameAddIn(full_name=name, kind=kind, source=source)
+    with unit_of_work() as session:
+        actor_id = acting_user_id(session, user, RECORD_NAMES)
+        person = registry.add_person_name(
+            session, person_id=person_id, name_in=name_in, actor_id=actor_id
+        )
+    added = person.names[-1]
+    console.print(
+        f"person {person.id}: {added.kind.value} '{added.full_name}' [{added.script.value}] "
+        f"recorded, from {added.source}",
+        highlight=False,
+        markup=False,
+    )
+    if person.review_items:
+        items = ", ".join(map(str, person.review_items))
+        console.print(
+            f"identity review: items {items} (custodia identity queue show ID)", highlight=False
+        )
 
 
 @org_app.command("create")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class CustodiaError(Exception):
     """Base of every error a user can act on."""
@@ -41,3 +43,12 @@ class Unauthorized(CustodiaError):
 class Forbidden(CustodiaError):
     title = "Not allowed for your role"
     status = 403
+
+
+def first_fault(error: ValidationError) -> str:
+    """The first fault of an input a model refused, in one line: 'source: a source cannot
+    be blank' (without pydantic's "Value error, " before a validator's own sentence)."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

@@ -23,6 +23,7 @@ EXPECTED = {
     ("get", "/persons/{person_id}"),
     ("get", "/persons/{person_id}/custody"),
     ("get", "/persons/{person_id}/history"),
+    ("post", "/persons/{person_id}/names"),
     ("post", "/custody/events"),
     ("get", "/population"),
     ("get", "/custody/status-counts"),

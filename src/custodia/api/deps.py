@@ -32,6 +32,7 @@ from custodia.registry.policy import (
     ADMINISTER,
     ASSESS_THREAT,
     READ_AUDIT_LOG,
+    RECORD_NAMES,
     REQUEST_CHECKPOINT,
     WRITE_CUSTODY,
     Policy,
@@ -170,6 +171,7 @@ CustodyWriter = Annotated[Actor, Depends(allow(WRITE_CUSTODY))]
 ThreatAssessor = Annotated[Actor, Depends(allow(ASSESS_THREAT))]
 Auditor = Annotated[Actor, Depends(allow(READ_AUDIT_LOG))]
 CheckpointRequester = Annotated[Actor, Depends(allow(REQUEST_CHECKPOINT))]
+NameRecorder = Annotated[Actor, Depends(allow(RECORD_NAMES))]
 
 
 def _read(context: Context) -> Iterator[Session]:

@@ -92,7 +92,8 @@ def _field_problem(error: Any, body: Any) -> FieldProblem:
     if location == "body" and isinstance(body, dict) and path and path[0] == body.get("type"):
         path = path[1:]
     kind = str(error.get("type", "value_error"))
-    message = str(error.get("msg", "invalid"))
+    # a validator's own sentence, without pydantic's "Value error, " before it
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     if kind == "json_invalid":
         # The path of a JSON syntax error is a character position, not a field.
         reason = (error.get("ctx") or {}).get("error", "")

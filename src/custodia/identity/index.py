@@ -21,6 +21,7 @@ from sqlalchemy import (
     literal,
     select,
     union_all,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,12 @@ from custodia.registry.schemas import PersonIn, PersonOut
 
 _KEY = m.NameKey.__table__
 _PROFILE = m.Profile.__table__
-_TOP = select(func.max(_PROFILE.c.person_id))
+_STATE = m.IndexState.__table__
+# the highest indexed id and the index's generation: what a process's key counts were read at
+_TOP = select(
+    func.max(_PROFILE.c.person_id),
+    select(_STATE.c.generation).where(_STATE.c.id == 1).scalar_subquery(),
+)
 _COUNT = select(func.count()).select_from(_PROFILE)
 _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
 # the keys row by row (an index range on person_id), counted here: grouped by key, SQLite
@@ -126,6 +132,10 @@ def profile_of_input(person_id: int, person_in: PersonIn) -> Profile:
     )
 
 
+def _stored_keys(profile: Profile) -> list[str]:
+    return [k[:64] for k in sorted(profile.keys | profile.rank_keys)]
+
+
 def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool = False) -> None:
     """Write (or, unless ``new``, rewrite) the profiles and their keys, in bulk through the
     driver: at intake this runs for every registered person."""
@@ -136,12 +146,41 @@ def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool =
             session.execute(delete(m.NameKey).where(m.NameKey.person_id.in_(chunk)))
             session.execute(delete(m.Profile).where(m.Profile.person_id.in_(chunk)))
     rows = [(p.ident, json.dumps(p.to_json(), ensure_ascii=False)) for p in profiles]
-    keys = [(k[:64], p.ident) for p in profiles for k in sorted(p.keys | p.rank_keys)]
+    keys = [(k, p.ident) for p in profiles for k in _stored_keys(p)]
     _index_state(session)
     insert_rows(session, _PROFILE, ("person_id", "data"), rows)
     insert_rows(session, _KEY, ("key", "person_id"), keys)
     if not new:
-        _STATS.clear()  # new persons only grow the index: the statistics add their keys
+        # new persons only grow the index (the statistics add their keys); a rewrite tells
+        # every process to count afresh
+        _next_generation(session)
+        _STATS.clear()
+
+
+def rewrite_profile(session: Session, profile: Profile) -> None:
+    """Rewrite one indexed person's profile (a name recorded since). This process's key
+    counts take the difference at once; the other processes count afresh, as for any
+    rewrite."""
+    old = set(session.scalars(select(_KEY.c.key).where(_KEY.c.person_id == profile.ident)))
+    session.execute(delete(m.NameKey).where(m.NameKey.person_id == profile.ident))
+    session.execute(delete(m.Profile).where(m.Profile.person_id == profile.ident))
+    store_profiles(session, [profile], new=True)
+    generation = _next_generation(session)
+    _STATS.rewritten(session, old, set(_stored_keys(profile)), generation)
+
+
+def _next_generation(session: Session) -> int:
+    """Count one more rewrite of the index, in one atomic increment; the new generation."""
+    _index_state(session)
+    return int(
+        session.execute(
+            update(m.IndexState)
+            .where(m.IndexState.id == 1)
+            .values(generation=m.IndexState.generation + 1)
+            .returning(m.IndexState.generation)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+    )
 
 
 def _index_state(session: Session) -> m.IndexState:
@@ -200,7 +239,7 @@ def ensure_indexed(
 
 @dataclass
 class _Stats:
-    state: tuple[int, int]
+    state: tuple[int, int, int]  # persons counted, highest id, generation
     df: dict[str, int]  # name keys (skeletons)
     rank_df: dict[str, int]  # spelling, birth-year and nationality keys (Profile.rank_keys)
     weigh: Weigher
@@ -223,33 +262,57 @@ class _StatsCache:
         with self._lock:
             self._by_db.clear()
 
+    def rewritten(self, session: Session, old: set[str], new: set[str], generation: int) -> None:
+        """One person's keys went from ``old`` to ``new`` in rewrite ``generation``: counts
+        read at the generation before take the difference; any others are dropped."""
+        url = str(session.get_bind().engine.url)
+        with self._lock:
+            stats = self._by_db.pop(url, None)
+        if stats is None or stats.state[2] != generation - 1:
+            return
+        df, rank_df = dict(stats.df), dict(stats.rank_df)
+        new_vocabulary = False
+        for key, step in [*((k, -1) for k in old - new), *((k, 1) for k in new - old)]:
+            target = rank_df if key[:1] in RANK_KEY_MARKS else df
+            new_vocabulary |= target is df and key not in df
+            target[key] = target.get(key, 0) + step
+            if not target[key]:
+                del target[key]  # as a count afresh would leave it
+        count, top, _ = stats.state
+        near = {} if new_vocabulary else stats.near
+        weigh = idf_weigher(df, count)
+        state = (count, top, generation)
+        with self._lock:
+            self._by_db[url] = _Stats(state, df, rank_df, weigh, near, stats.grown)
+
     def get(self, session: Session) -> _Stats:
-        # The highest indexed id changes whenever persons are indexed (ids only grow);
-        # rewrites in this process clear the cache themselves.
-        top = int(session.execute(_TOP).scalar() or 0)
+        # The highest indexed id changes whenever persons are indexed (ids only grow), the
+        # generation whenever indexed persons are rewritten, in any process.
+        top, generation = session.execute(_TOP).one()
+        top, generation = int(top or 0), int(generation or 0)
         url = str(session.get_bind().engine.url)
         with self._lock:
             stats = self._by_db.get(url)
-        if stats is None or stats.state[1] != top:
-            stats = _grown(session, stats, top) or _counted(session, top)
+        if stats is None or stats.state[1:] != (top, generation):
+            stats = _grown(session, stats, top, generation) or _counted(session, top, generation)
             with self._lock:
                 self._by_db[url] = stats
         return stats
 
 
-def _counted(session: Session, top: int) -> _Stats:
+def _counted(session: Session, top: int, generation: int) -> _Stats:
     count = int(session.execute(_COUNT).scalar() or 0)
     df: dict[str, int] = {}
     rank_df: dict[str, int] = {}
     for key, n in session.execute(_DF).tuples():
         (rank_df if key[:1] in RANK_KEY_MARKS else df)[key] = int(n)
-    return _Stats((count, top), df, rank_df, idf_weigher(df, count), {})
+    return _Stats((count, top, generation), df, rank_df, idf_weigher(df, count), {})
 
 
-def _grown(session: Session, stats: _Stats | None, top: int) -> _Stats | None:
-    """``stats`` plus the keys of the persons indexed after its highest id (ids only grow;
-    a rewrite clears the cache), or None when it is time to count afresh."""
-    if stats is None or top < stats.state[1]:
+def _grown(session: Session, stats: _Stats | None, top: int, generation: int) -> _Stats | None:
+    """``stats`` plus the keys of the persons indexed after its highest id (ids only grow),
+    or None when it is time to count afresh (persons were rewritten: another generation)."""
+    if stats is None or top < stats.state[1] or generation != stats.state[2]:
         return None
     since = {"top": stats.state[1]}
     added = int(session.execute(_COUNT_SINCE, since).scalar() or 0)
@@ -264,7 +327,9 @@ def _grown(session: Session, stats: _Stats | None, top: int) -> _Stats | None:
     # near spellings are remembered per key over the vocabulary: a new key may be one
     near = {} if new_vocabulary else stats.near
     count = stats.state[0] + added
-    return _Stats((count, top), df, rank_df, idf_weigher(df, count), near, stats.grown + added)
+    return _Stats(
+        (count, top, generation), df, rank_df, idf_weigher(df, count), near, stats.grown + added
+    )
 
 
 _STATS = _StatsCache()

@@ -48,6 +48,7 @@ DUPLICATE_CHECK_MAX = 200
 CANDIDATES_PER_RECORD = 3  # the most likely duplicates queued for one new record
 CROWD = 20  # registry candidates looked at to tell a likely duplicate from a crowd of namesakes
 SOURCE = "intake"  # the review queue's name for evidence found at intake
+RECORDED_SOURCE = "new name"  # ... and for evidence a name recorded later brought
 BLOCK_MAX = 500  # records of one birthplace and birth year a nom de guerre is weighed against
 
 
@@ -63,6 +64,23 @@ def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[in
                 item = _propose(session, profile.ident, s)  # None: decided 'different'
                 if item is not None and item not in raised.get(profile.ident, []):
                     raised.setdefault(profile.ident, []).append(item)
+    return raised
+
+
+def reexamine(session: Session, profile: Profile) -> list[int]:
+    """A registered record with a name recorded since: index it anew, screen it against the
+    watchlists and queue the records of other identities it is now likely to be (those
+    already merged with it are not proposed again). The review items raised."""
+    index.rewrite_profile(session, profile)
+    raised = screening.screen_new(session, [profile]).get(profile.ident, [])
+    found = duplicates_of(session, profile)
+    roots = queue.survivors(session, [profile.ident, *(s.ident for s in found)])
+    for s in found:
+        if roots[s.ident] == roots[profile.ident]:
+            continue
+        item = _propose(session, profile.ident, s, source=RECORDED_SOURCE)
+        if item is not None and item not in raised:
+            raised.append(item)
     return raised
 
 
@@ -232,12 +250,12 @@ def _shared_among(s: Scored, n: int) -> Scored:
     return replace(s, score=odds / (1 + odds), explanation=(*s.explanation, note))
 
 
-def _propose(session: Session, person_id: int, s: Scored) -> int | None:
+def _propose(session: Session, person_id: int, s: Scored, source: str = SOURCE) -> int | None:
     return queue.propose_pair(
         session,
         person_a_id=person_id,
         person_b_id=s.ident,
         score=round(s.score, 4),
-        source=SOURCE,
+        source=source,
         evidence={**s.evidence, "explanation": list(s.explanation)},
     )

@@ -33,12 +33,15 @@ class Profile(Base):
 
 class IndexState(Base):
     """One row: the version of the name model (names.NAME_MODEL) that built the index. Keys
-    and stored tokens of another version are rebuilt before a batch job reads them."""
+    and stored tokens of another version are rebuilt before a batch job reads them.
+    ``generation`` counts the rewrites of indexed persons (a name recorded later, a
+    rebuild), so every server process knows its key counts are out of date."""
 
     __tablename__ = "identity_index_state"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name_model: Mapped[int] = mapped_column()
+    generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ReviewItem(Base):

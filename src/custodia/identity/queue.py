@@ -309,6 +309,12 @@ def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
             person_id=pid,
             survivor_id=roots[pid],
             names=[n.full_name for n in p.names],
+            recorded_later={
+                n.full_name: f"{n.kind.value.replace('_', ' ')}, recorded "
+                f"{n.recorded_at:%Y-%m-%d} from {n.source}"
+                for n in p.names
+                if n.recorded_at is not None
+            },
             date_of_birth=p.date_of_birth,
             nationalities=p.nationalities,
             mother_name=p.mother_name,

@@ -17,6 +17,11 @@ class PersonBrief(BaseModel):
     person_id: int
     survivor_id: int = Field(description="the identity this record is merged into (itself if none)")
     names: list[str]
+    recorded_later: dict[str, str] = Field(
+        default={},
+        description="of ``names``, those recorded after registration, each with when and "
+        "from what source: 'kunya, recorded 2026-12-05 from interview 2026-12-01'",
+    )
     date_of_birth: str | None = None
     nationalities: list[str] = []
     mother_name: str | None = None

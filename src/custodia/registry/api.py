@@ -12,6 +12,7 @@ from custodia.api.deps import (
     Administrator,
     Context,
     CustodyWriter,
+    NameRecorder,
     Read,
     ThreatAssessor,
     WriteSession,
@@ -24,6 +25,7 @@ from custodia.registry import service as registry
 from custodia.registry.schemas import (
     FacilityIn,
     FacilityOut,
+    NameAddIn,
     OrganizationIn,
     OrganizationOut,
     PersonIn,
@@ -173,3 +175,15 @@ def register_person(
     person_in: PersonIn, actor: CustodyWriter, session: WriteSession
 ) -> RegisteredPersonOut:
     return registry.register_person(session, person_in=person_in, actor_id=actor.user_id)
+
+
+@router.post("/persons/{person_id}/names", status_code=201, responses=WRITE)
+def add_person_name(
+    person_id: int, name_in: NameAddIn, actor: NameRecorder, session: WriteSession
+) -> RegisteredPersonOut:
+    """Record a name learnt after registration (alias, kunya or nom de guerre) with its
+    source. The record is searchable by it at once and screened again; the answer names the
+    review items the name raised (watchlist hits, likely duplicates)."""
+    return registry.add_person_name(
+        session, person_id=person_id, name_in=name_in, actor_id=actor.user_id
+    )

@@ -65,6 +65,9 @@ def _person_selects(ids: Callable[[ColumnElement[int]], ColumnElement[bool]]) ->
             _NAME.c.nasab,
             _NAME.c.nisba,
             _NAME.c.kunya,
+            _NAME.c.recorded_at,
+            _NAME.c.recorded_by,
+            _NAME.c.source,
         )
         .where(ids(_NAME.c.person_id))
         .order_by(_NAME.c.id),
@@ -93,18 +96,20 @@ def load_persons(session: Session, ids: list[int]) -> dict[int, PersonOut]:
     if not persons:
         return {}
     names: dict[int, list[NameOut]] = defaultdict(list)
-    rows = session.execute(selects.names, params).tuples().all()
-    for person_id, name_id, kind, script, full_name, ism, nasab, nisba, kunya in rows:
-        names[person_id].append(
+    for row in session.execute(selects.names, params).all():
+        names[row.person_id].append(
             NameOut(
-                id=name_id,
-                kind=kind,
-                script=script,
-                full_name=full_name,
-                ism=ism,
-                nasab=nasab,
-                nisba=nisba,
-                kunya=kunya,
+                id=row.id,
+                kind=row.kind,
+                script=row.script,
+                full_name=row.full_name,
+                ism=row.ism,
+                nasab=row.nasab,
+                nisba=row.nisba,
+                kunya=row.kunya,
+                recorded_at=row.recorded_at,
+                recorded_by=row.recorded_by,
+                source=row.source,
             )
         )
     nationalities: dict[int, list[str]] = defaultdict(list)

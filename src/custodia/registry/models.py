@@ -161,6 +161,11 @@ class PersonName(Base):
     nasab: Mapped[str | None] = mapped_column(String(200))
     nisba: Mapped[str | None] = mapped_column(String(100))
     kunya: Mapped[str | None] = mapped_column(String(100))
+    # A name recorded after registration (an alias learnt at interview) says when, by whom
+    # and from what; the names captured at registration leave these empty.
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    source: Mapped[str | None] = mapped_column(String(300))
 
 
 class NameToken(Base):

@@ -26,6 +26,11 @@ def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff"
 
 
+def written_in_arabic(name: str) -> bool:
+    """Is the name written in Arabic letters (a Latin name holds none)?"""
+    return any(_is_arabic(ch) for ch in name)
+
+
 def name_tokens(name: str) -> set[str]:
     """The words a person could type to find this name."""
     tokens: set[str] = set()

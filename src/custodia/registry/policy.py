@@ -32,6 +32,11 @@ REQUEST_CHECKPOINT = Policy("requesting a signed checkpoint", (Role.ADMIN, Role.
 ADJUDICATE_IDENTITY = Policy(
     "adjudicating identity candidates", (Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN)
 )
+# an analyst learns aliases from reports, a custody officer at interview
+RECORD_NAMES = Policy(
+    "recording a person's names learnt after registration",
+    (Role.ANALYST, Role.CUSTODY_OFFICER, Role.ADMIN),
+)
 PLAN_TRANSFERS = Policy("planning transfers and recording assessments", (Role.PLANNER, Role.ADMIN))
 ENROL_FINGERPRINTS = Policy("enrolling fingerprints", (Role.CUSTODY_OFFICER, Role.ADMIN))
 SEARCH_FINGERPRINTS = Policy(

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from custodia.registry.models import FacilityKind, NameKind, PersonCategory, Role, Script, Sex
 
 _ISO2 = r"^[A-Z]{2}$"
+
+
+def _squeezed(value: str, what: str) -> str:
+    """``value`` on one line with single spaces; refused when nothing is left."""
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError(f"{what} cannot be blank")
+    return value
 
 
 class OrganizationIn(BaseModel):
@@ -83,15 +91,52 @@ class NameIn(BaseModel):
     @field_validator("full_name")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("a name cannot be blank")
-        return value
+        return _squeezed(value, "a name")
 
 
 class NameOut(NameIn):
     model_config = ConfigDict(from_attributes=True)
     id: int
+    recorded_at: dt.datetime | None = Field(
+        default=None, description="when a name learnt after registration was recorded"
+    )
+    recorded_by: int | None = Field(default=None, description="the user who recorded it")
+    source: str | None = Field(default=None, description="where the name comes from")
+
+
+class NameAddIn(BaseModel):
+    """A name learnt after registration: an alias given at interview, a kunya named in a
+    report, a nom de guerre from a seized document."""
+
+    full_name: str = Field(min_length=1, max_length=300)
+    kind: NameKind = Field(
+        default=NameKind.ALIAS, description="alias, kunya or nom_de_guerre (not primary)"
+    )
+    script: Script | None = Field(
+        default=None, description="Latn or Arab; read from the name's letters when left out"
+    )
+    source: str = Field(
+        min_length=1,
+        max_length=300,
+        description="where the name comes from, e.g. 'interview 2026-12-01' or a report's "
+        "reference: a name without a source is hearsay",
+        examples=["interview 2026-12-01, interpreter A."],
+    )
+
+    @field_validator("full_name", "source")
+    @classmethod
+    def _not_blank(cls, value: str, info: ValidationInfo) -> str:
+        return _squeezed(value, "a name" if info.field_name == "full_name" else "a source")
+
+    @field_validator("kind")
+    @classmethod
+    def _not_primary(cls, value: NameKind) -> NameKind:
+        if value == NameKind.PRIMARY:
+            raise ValueError(
+                "a record keeps the primary name it was registered under: record this name "
+                "as an alias, a kunya or a nom_de_guerre"
+            )
+        return value
 
 
 class DocumentIn(BaseModel):
@@ -145,8 +190,9 @@ class PersonOut(BaseModel):
 class RegisteredPersonOut(PersonOut):
     review_items: list[int] = Field(
         default=[],
-        description="review queue items intake raised for this record: watchlist hits and "
-        "likely duplicates already in the registry (GET /identity/queue/{id})",
+        description="review queue items intake raised for this record (or, for a name "
+        "recorded later, that name raised): watchlist hits and likely duplicates already in "
+        "the registry (GET /identity/queue/{id})",
     )
 
 

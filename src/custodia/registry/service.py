@@ -14,17 +14,18 @@ from sqlalchemy.orm import Session
 
 from custodia.access import service as access
 from custodia.db import driver_rows, in_list, utc_now
-from custodia.errors import Conflict, NotFound, Unauthorized
+from custodia.errors import Conflict, Invalid, NotFound, Unauthorized
 from custodia.registry import lookup
 from custodia.registry import models as m
 from custodia.registry.countries import check_country_codes
 from custodia.registry.dates import parse_partial_date
-from custodia.registry.names import name_tokens
+from custodia.registry.names import fold, name_tokens, written_in_arabic
 from custodia.registry.policy import Policy
 from custodia.registry.schemas import (
     Actor,
     FacilityIn,
     FacilityOut,
+    NameAddIn,
     OrganizationIn,
     OrganizationOut,
     PersonIn,
@@ -425,6 +426,69 @@ def register_person(
     (person_id,), raised = _register(session, [person_in], actor_id)
     person = get_person(session, person_id=person_id)
     return RegisteredPersonOut(**person.model_dump(), review_items=raised.get(person_id, []))
+
+
+def add_person_name(
+    session: Session, *, person_id: int, name_in: NameAddIn, actor_id: int | None = None
+) -> RegisteredPersonOut:
+    """Record a name learnt after registration (an alias given at interview, a kunya named
+    in a report), with when, by whom and from what source. The record is searchable by it at
+    once, and screened again: the answer names the review items the new name raised
+    (watchlist hits, likely duplicates already in the registry)."""
+    ensure_person_exists(session, person_id=person_id)
+    script = _script_of(name_in)
+    held = session.scalars(
+        select(m.PersonName.full_name).where(m.PersonName.person_id == person_id)
+    ).all()
+    if fold(name_in.full_name) in {fold(n) for n in held}:
+        raise Conflict(f"record {person_id} already has the name '{name_in.full_name}'")
+    session.add(
+        m.PersonName(
+            person_id=person_id,
+            kind=name_in.kind,
+            script=script,
+            full_name=name_in.full_name,
+            recorded_at=utc_now(),
+            recorded_by=actor_id,
+            source=name_in.source,
+        )
+    )
+    tokens = session.scalars(
+        select(m.NameToken.token).where(m.NameToken.person_id == person_id)
+    ).all()
+    new_tokens = sorted(name_tokens(name_in.full_name) - set(tokens))
+    if new_tokens:
+        session.execute(
+            insert(m.NameToken), [{"token": t, "person_id": person_id} for t in new_tokens]
+        )
+    session.flush()
+    from custodia.identity import service as identity
+
+    raised = identity.on_person_names_added(session, person_id=person_id)
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="add_person_name",
+        subject=f"person:{person_id}",
+        detail=f"{name_in.kind.value} '{name_in.full_name}' from {name_in.source}",
+    )
+    person = get_person(session, person_id=person_id)
+    return RegisteredPersonOut(**person.model_dump(), review_items=raised)
+
+
+def _script_of(name_in: NameAddIn) -> m.Script:
+    """The script the name is written in: as given, or read from its letters; a name given
+    as Latin but written in Arabic letters (or the reverse) is refused."""
+    arabic = written_in_arabic(name_in.full_name)
+    if name_in.script is None:
+        return m.Script.ARABIC if arabic else m.Script.LATIN
+    if arabic != (name_in.script == m.Script.ARABIC):
+        letters = "Arabic" if arabic else "Latin"
+        raise Invalid(
+            f"the name '{name_in.full_name}' is written in {letters} letters, not in script "
+            f"{name_in.script.value}: leave the script out and it is read from the letters"
+        )
+    return name_in.script
 
 
 def get_person(session: Session, *, person_id: int) -> PersonOut:

@@ -16,17 +16,19 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from custodia.api.deps import Context
 from custodia.db import read_session, unit_of_work
-from custodia.errors import CustodiaError, Invalid, Unauthorized
+from custodia.errors import CustodiaError, Invalid, Unauthorized, first_fault
 from custodia.identity import service as identity
 from custodia.registry import service as registry
-from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
-from custodia.registry.schemas import Actor
+from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS, RECORD_NAMES
+from custodia.registry.schemas import Actor, NameAddIn
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -55,6 +57,14 @@ def _sign_in_first(request: Request) -> RedirectResponse:
 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _validated(model: type[M], data: dict[str, Any]) -> M:
+    """A form's fields as ``model``, or Invalid naming the first fault."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise Invalid(first_fault(error)) from None
 
 
 def _read(context: Context, service: Callable[..., T], **kwargs: Any) -> T:
@@ -165,7 +175,11 @@ def _one_thing(
         found = _read(context, service, **kw)
     except CustodiaError as error:
         return _page(request, "error.html", error.status, actor=actor, error=error)
-    shown: dict[str, Any] = {key: found, "may_decide": actor.role in ADJUDICATE_IDENTITY.roles}
+    shown: dict[str, Any] = {
+        key: found,
+        "may_decide": actor.role in ADJUDICATE_IDENTITY.roles,
+        "may_record": actor.role in RECORD_NAMES.roles,
+    }
     return _page(request, template, actor=actor, **shown)
 
 
@@ -220,6 +234,46 @@ def identity_page(request: Request, context: Context, person_id: int) -> Respons
     return _one_thing(
         request, context, "identity.html", "identity", identity.identity_of, person_id=person_id
     )
+
+
+@router.post("/identity/persons/{person_id}/names")
+def add_name(
+    request: Request,
+    context: Context,
+    person_id: int,
+    full_name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "alias",
+    source: Annotated[str, Form()] = "",
+) -> Response:
+    """A name learnt since registration, from the identity page's form; a refused name
+    changes nothing and the page says why, with what was typed."""
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    asked = {"full_name": full_name, "kind": kind, "source": source}
+    try:
+        RECORD_NAMES.check(username=actor.username, role=actor.role)
+        name_in = _validated(NameAddIn, asked)
+        with unit_of_work(context.engine) as session:
+            registry.add_person_name(
+                session, person_id=person_id, name_in=name_in, actor_id=actor.user_id
+            )
+    except CustodiaError as error:
+        try:
+            found = _read(context, identity.identity_of, person_id=person_id)
+        except CustodiaError:
+            return _page(request, "error.html", error.status, actor=actor, error=error)
+        return _page(
+            request,
+            "identity.html",
+            error.status,
+            actor=actor,
+            identity=found,
+            may_record=True,
+            asked=asked,
+            error=error,
+        )
+    return RedirectResponse(f"/web/identity/persons/{person_id}", status_code=303)
 
 
 def _decide_or_explain(
