@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
@@ -522,7 +523,11 @@ def _render_person(detail: Any) -> None:
     table = Table.grid(padding=(0, 2))
     table.add_row("[bold]person", f"{person.id}  ({person.category.value}, {person.sex.value})")
     for name in person.names:
-        table.add_row(f"[bold]{name.kind.value} name", f"{name.full_name}  [{name.script.value}]")
+        learnt = ""
+        if name.recorded_at:  # a name learnt after registration says when and from what
+            learnt = f"  (recorded {name.recorded_at:%Y-%m-%d} from {name.source})"
+        shown = escape(f"{name.full_name}  [{name.script.value}]{learnt}")
+        table.add_row(f"[bold]{name.kind.value.replace('_', ' ')} name", shown)
     table.add_row("[bold]born", person.date_of_birth or "unknown")
     table.add_row("[bold]nationality", ", ".join(person.nationalities) or "unknown")
     table.add_row("[bold]risk tier", str(person.risk_tier))

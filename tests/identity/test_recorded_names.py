@@ -100,6 +100,8 @@ def test_the_real_name_of_a_listed_man_learnt_later_raises_a_watchlist_hit_at_on
     assert [i.id for i in hits] == raised
     (hit,) = hits
     assert hit.watchlist_entry is not None and hit.watchlist_entry.reference == "IQW-17"
+    # what a later name raises is its own: the hit already queued is not raised again
+    assert _add(engine, held, "Samir al-Anbari", source="interview") == []
 
 
 def test_a_name_another_record_holds_queues_the_pair_but_not_once_they_are_merged(

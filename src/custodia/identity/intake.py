@@ -67,13 +67,17 @@ def register(session: Session, profiles: Sequence[Profile]) -> dict[int, list[in
     return raised
 
 
-def reexamine(session: Session, profile: Profile) -> list[int]:
-    """A registered record with a name recorded since: index it anew, screen it against the
-    watchlists and queue the records of other identities it is now likely to be (those
-    already merged with it are not proposed again). The review items raised."""
+def reexamine(session: Session, profile: Profile, learnt: str) -> list[int]:
+    """A registered record with the name ``learnt`` recorded since: index it anew, then
+    screen that name (with the record's date of birth, nationality, ...) against the
+    watchlists and the registry, and queue what it matches. The records already merged with
+    this one are not proposed again. The review items the name raised."""
     index.rewrite_profile(session, profile)
-    raised = screening.screen_new(session, [profile]).get(profile.ident, [])
-    found = duplicates_of(session, profile)
+    names = [n for n in profile.names if n.parsed.text == learnt]
+    named = replace(profile, names=names, _keys=None, _rank_keys=None)  # keys of that name
+    raised = screening.screen_new(session, [named]).get(profile.ident, [])
+    # its real names are known: a learnt kunya is not weighed as a record known only by one
+    found = likely_duplicates(session, named)
     roots = queue.survivors(session, [profile.ident, *(s.ident for s in found)])
     for s in found:
         if roots[s.ident] == roots[profile.ident]:

@@ -353,12 +353,13 @@ def on_persons_registered(
     return intake.register(session, profiles)
 
 
-def on_person_names_added(session: Session, *, person_id: int) -> list[int]:
-    """Called by the registry when a name is recorded for a registered person: index the
-    record anew, screen it against the loaded watchlists and queue the registry's records
-    it is now likely to be (see identity.intake). Returns the review items raised."""
+def on_person_name_added(session: Session, *, person_id: int, name: str) -> list[int]:
+    """Called by the registry when ``name`` is recorded for a registered person: index the
+    record anew, screen the name against the loaded watchlists and queue the registry's
+    records it shows the person to be (see identity.intake). Returns the review items
+    raised."""
     profile = index.profile_of_person(registry.get_person(session, person_id=person_id))
-    return intake.reexamine(session, profile)
+    return intake.reexamine(session, profile, name)
 
 
 def import_un_sc_list(

@@ -464,7 +464,7 @@ def add_person_name(
     session.flush()
     from custodia.identity import service as identity
 
-    raised = identity.on_person_names_added(session, person_id=person_id)
+    raised = identity.on_person_name_added(session, person_id=person_id, name=name_in.full_name)
     access.record_action(
         session,
         actor_id=actor_id,
