@@ -108,6 +108,7 @@ def main() -> None:
     record_ms: list[float] = []
     search_ms: list[float] = []
     first = top10 = raised = 0
+    missed: list[dict[str, object]] = []
     log(f"recording another full name for {len(detainees)} detainees")
     for person_id in detainees:
         nationality = naming.sample_nationality(rng)
@@ -122,6 +123,17 @@ def main() -> None:
         ranked = [c.person_id for c in found.candidates]
         first += ranked[:1] == [person_id]
         top10 += person_id in ranked[:10]
+        if ranked[:1] != [person_id]:
+            ahead = found.candidates[0] if found.candidates else None
+            missed.append(
+                {
+                    "name": name,
+                    "rank": ranked.index(person_id) + 1 if person_id in ranked else None,
+                    "first": {"person_id": ahead.person_id, "names": ahead.names}
+                    if ahead
+                    else None,
+                }
+            )
     plants = _listed_plants(engine, rng, taken)
     log(f"recording {len(plants)} listed individuals' names")
     hit = 0
@@ -145,6 +157,7 @@ def main() -> None:
             "other_names": len(detainees),
             "found_first": round(first / len(detainees), 4),
             "found_in_top_10": round(top10 / len(detainees), 4),
+            "not_found_first": missed,
             "listed_names": len(plants),
             "listed_hit_at_once": hit,
             "review_items_raised": raised,
