@@ -525,7 +525,10 @@ def _render_person(detail: Any) -> None:
     for name in person.names:
         learnt = ""
         if name.recorded_at:  # a name learnt after registration says when and from what
-            learnt = f"  (recorded {name.recorded_at:%Y-%m-%d} from {name.source})"
+            learnt = f"  (name {name.id}, recorded {name.recorded_at:%Y-%m-%d} from {name.source}"
+            if name.withdrawn_at:
+                learnt += f"; withdrawn {name.withdrawn_at:%Y-%m-%d}: {name.withdrawal_reason}"
+            learnt += ")"
         shown = escape(f"{name.full_name}  [{name.script.value}]{learnt}")
         table.add_row(f"[bold]{name.kind.value.replace('_', ' ')} name", shown)
     table.add_row("[bold]born", person.date_of_birth or "unknown")
@@ -608,7 +611,7 @@ def person_add_name(
     added = person.names[-1]
     console.print(
         f"person {person.id}: {added.kind.value} '{added.full_name}' [{added.script.value}] "
-        f"recorded, from {added.source}",
+        f"recorded as name {added.id}, from {added.source}",
         highlight=False,
         markup=False,
     )
@@ -617,6 +620,33 @@ def person_add_name(
         console.print(
             f"identity review: items {items} (custodia identity queue show ID)", highlight=False
         )
+
+
+@person_app.command("withdraw-name")
+def person_withdraw_name(
+    person_id: Annotated[int, typer.Argument(help="person id")],
+    name_id: Annotated[int, typer.Argument(help="the name's id (person show lists it)")],
+    reason: Annotated[str, typer.Option(help="why the name is wrong")],
+    user: UserOption = "admin",
+) -> None:
+    """Withdraw a name recorded after registration that was found wrong; it stays on the
+    record, marked, and no longer finds or screens it."""
+    from custodia.registry import service as registry
+    from custodia.registry.policy import RECORD_NAMES
+    from custodia.registry.schemas import NameWithdrawalIn
+
+    withdrawal = NameWithdrawalIn(reason=reason)
+    with unit_of_work() as session:
+        actor_id = acting_user_id(session, user, RECORD_NAMES)
+        person = registry.withdraw_person_name(
+            session, person_id=person_id, name_id=name_id, withdrawal=withdrawal, actor_id=actor_id
+        )
+    (name,) = (n for n in person.names if n.id == name_id)
+    console.print(
+        f"person {person.id}: '{name.full_name}' withdrawn: {name.withdrawal_reason}",
+        highlight=False,
+        markup=False,
+    )
 
 
 @org_app.command("create")

@@ -24,6 +24,7 @@ EXPECTED = {
     ("get", "/persons/{person_id}/custody"),
     ("get", "/persons/{person_id}/history"),
     ("post", "/persons/{person_id}/names"),
+    ("post", "/persons/{person_id}/names/{name_id}/withdraw"),
     ("post", "/custody/events"),
     ("get", "/population"),
     ("get", "/custody/status-counts"),

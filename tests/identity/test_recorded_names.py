@@ -82,8 +82,11 @@ def test_a_name_learnt_at_interview_finds_the_record_and_says_where_it_came_from
     }
     page = api.get("analyst", f"/identity/persons/{held}").json()
     (record,) = page["records"]
-    assert record["recorded_later"]["Abu Gamal al-Iraqi"].startswith("kunya, recorded 20")
-    assert record["recorded_later"]["Abu Gamal al-Iraqi"].endswith("from interview 12/01")
+    later = {n["full_name"]: (n["kind"], n["source"]) for n in record["recorded_later"]}
+    assert later == {
+        "Abu Gamal al-Iraqi": ("kunya", "interview 12/01"),
+        "أبو جمال العراقي": ("kunya", "report R-17"),
+    }
 
 
 def test_the_real_name_of_a_listed_man_learnt_later_raises_a_watchlist_hit_at_once(
@@ -220,7 +223,8 @@ def test_a_name_is_recorded_from_the_command_line_and_a_refusal_is_one_line(
         "custody-officer",
     )
     assert done.returncode == 0, done.stderr
-    assert f"person {held}: kunya 'أبو عمر الشامي' [Arab] recorded, from interview" in done.stdout
+    assert f"person {held}: kunya 'أبو عمر الشامي' [Arab] recorded as name " in done.stdout
+    assert "from interview 2026-12-01" in done.stdout
     again = _run(
         engine, tmp_path, "person", "add-name", str(held), "أبو عمر الشامي", "--source", "x"
     )
@@ -234,6 +238,19 @@ def test_a_name_is_recorded_from_the_command_line_and_a_refusal_is_one_line(
     )  # fmt: skip
     assert monitor.returncode == 1 and "is for the role" in monitor.stderr
     assert "Traceback" not in again.stderr + blank.stderr + monitor.stderr
+    name_id = done.stdout.split("recorded as name ")[1].split(",")[0]
+    shown = _run(engine, tmp_path, "person", "show", str(held))
+    assert f"(name {name_id}, recorded 20" in shown.stdout
+    withdrawn = _run(
+        engine, tmp_path, "person", "withdraw-name", str(held), name_id, "--reason", "misheard"
+    )
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert f"person {held}: 'أبو عمر الشامي' withdrawn: misheard" in withdrawn.stdout
+    twice = _run(
+        engine, tmp_path, "person", "withdraw-name", str(held), name_id, "--reason", "misheard"
+    )
+    assert twice.returncode == 1 and "withdrawn already" in twice.stderr
+    assert "Traceback" not in twice.stderr
 
 
 def test_an_analyst_records_a_name_from_the_identity_page(api: Api) -> None:
@@ -255,6 +272,18 @@ def test_an_analyst_records_a_name_from_the_identity_page(api: Api) -> None:
     assert recorded.status_code == 303
     shown = api.client.get(recorded.headers["location"]).text
     assert "Abu Omar al-Shami" in shown and "from report R-9" in shown
+    (later,) = api.get("analyst", f"/identity/persons/{held}").json()["records"][0][
+        "recorded_later"
+    ]
+    withdraw = f"/web/identity/persons/{held}/names/{later['name_id']}/withdraw"
+    assert f'action="{withdraw}"' in shown
+    blank = api.client.post(withdraw, data={"reason": ""})
+    assert blank.status_code == 422 and "a reason cannot be blank" in blank.text
+    done = api.client.post(withdraw, data={"reason": "misheard"}, follow_redirects=False)
+    assert done.status_code == 303
+    shown = api.client.get(done.headers["location"]).text
+    assert '<del dir="auto">Abu Omar al-Shami</del>' in shown and "withdrawn 20" in shown
+    assert f'action="{withdraw}"' not in shown  # nothing left to withdraw
     _sign_in(api, "monitor")
     assert "Record a name learnt" not in api.client.get(f"/web/identity/persons/{held}").text
     forbidden = api.client.post(
@@ -262,3 +291,76 @@ def test_an_analyst_records_a_name_from_the_identity_page(api: Api) -> None:
         data={"full_name": "Abu Omar", "kind": "alias", "source": "x"},
     )
     assert forbidden.status_code == 403
+
+
+def test_a_name_found_wrong_is_withdrawn_not_erased_and_no_longer_finds_the_record(
+    api: Api,
+) -> None:
+    held = api.register("Omar Said al-Ali", date_of_birth="1991")
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    added = api.post(
+        "analyst",
+        f"/persons/{held}/names",
+        json={"full_name": "Yusuf Bilal al-Tunisi", "source": "interview, interpreter A."},
+    ).json()
+    name_id = added["names"][-1]["id"]
+    (hit,) = added["review_items"]  # IQW-18, listed born 1990-1992
+    withdrawn = api.post(
+        "analyst",
+        f"/persons/{held}/names/{name_id}/withdraw",
+        json={"reason": "the interpreter misheard: Yusuf Bilal al-Tunsi"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    (name,) = [n for n in withdrawn.json()["names"] if n["id"] == name_id]
+    assert name["withdrawn_at"] and name["withdrawn_by"] == api.world.users["analyst"]
+    assert name["withdrawal_reason"] == "the interpreter misheard: Yusuf Bilal al-Tunsi"
+    search = api.get("analyst", "/identity/search", params={"name": "Yusuf Bilal al-Tunisi"})
+    assert held not in [c["person_id"] for c in search.json()["candidates"]]
+    words = api.get("analyst", "/persons", params={"name": "tunisi"}).json()
+    assert held not in [p["id"] for p in words["items"]]
+    assert api.get("analyst", "/persons", params={"name": "omar"}).json()["total"] == 1
+    # the review item it raised stays, for the reviewer to decide
+    assert api.get("analyst", f"/identity/queue/{hit}").status_code == 200
+    (record,) = api.get("analyst", f"/identity/persons/{held}").json()["records"]
+    assert record["names"] == ["Omar Said al-Ali"]
+    assert record["recorded_later"][0]["withdrawal_reason"].startswith("the interpreter")
+    audit = api.get("admin", "/audit").json()["items"]
+    assert any(
+        e["action"] == "withdraw_person_name"
+        and e["detail"]
+        == "alias 'Yusuf Bilal al-Tunisi': the interpreter misheard: Yusuf Bilal al-Tunsi"
+        for e in audit
+    )
+    # recorded again (it was right after all), it stands again
+    again = api.post(
+        "analyst",
+        f"/persons/{held}/names",
+        json={"full_name": "Yusuf Bilal al-Tunisi", "source": "second interview"},
+    )
+    assert again.status_code == 201
+    search = api.get("analyst", "/identity/search", params={"name": "Yusuf Bilal al-Tunisi"})
+    assert search.json()["candidates"][0]["person_id"] == held
+
+
+def test_only_a_standing_name_recorded_later_can_be_withdrawn(api: Api) -> None:
+    held = api.register("Omar Said al-Ali", date_of_birth="1980")
+    other = api.register("Hamid Saleh al-Obeidi", date_of_birth="1980")
+    body = {"full_name": "Abu Omar", "source": "interview"}
+    later = api.post("analyst", f"/persons/{held}/names", json=body).json()["names"]
+    registered_id, later_id = later[0]["id"], later[-1]["id"]
+    reason = {"reason": "misheard"}
+    url = f"/persons/{held}/names/{{}}/withdraw"
+    before = _state(api.world.engine, held)
+    for role, name_url, body_sent, status, says in [
+        ("analyst", url.format(registered_id), reason, 409, "was registered under"),
+        ("analyst", url.format(later_id), {"reason": " "}, 422, "a reason cannot be blank"),
+        ("analyst", url.format(999999), reason, 404, "has no name with id 999999"),
+        ("analyst", f"/persons/{other}/names/{later_id}/withdraw", reason, 404, "has no name"),
+        ("monitor", url.format(later_id), reason, 403, "recording a person's names"),
+    ]:
+        refused = api.post(role, name_url, json=body_sent)
+        assert says in assert_problem(refused, status)["detail"], name_url
+    assert _state(api.world.engine, held) == before
+    assert api.post("analyst", url.format(later_id), json=reason).status_code == 200
+    twice = assert_problem(api.post("analyst", url.format(later_id), json=reason), 409)
+    assert "was withdrawn already, on 20" in twice["detail"]

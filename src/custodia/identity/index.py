@@ -109,7 +109,7 @@ def profile_of(
 def profile_of_person(person: PersonOut) -> Profile:
     return profile_of(
         person.id,
-        names=[(n.full_name, n.kind) for n in person.names],
+        names=[(n.full_name, n.kind) for n in person.names if n.current],
         date_of_birth=person.date_of_birth,
         nationalities=person.nationalities,
         mother_name=person.mother_name,

@@ -22,6 +22,7 @@ from custodia.identity.schemas import (
     MAX_NOTE,
     DecisionOut,
     IdentityOut,
+    LaterName,
     PersonBrief,
     QueuePage,
     ReviewItemOut,
@@ -308,13 +309,20 @@ def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
         pid: PersonBrief(
             person_id=pid,
             survivor_id=roots[pid],
-            names=[n.full_name for n in p.names],
-            recorded_later={
-                n.full_name: f"{n.kind.value.replace('_', ' ')}, recorded "
-                f"{n.recorded_at:%Y-%m-%d} from {n.source}"
+            names=[n.full_name for n in p.names if n.current],
+            recorded_later=[
+                LaterName(
+                    name_id=n.id,
+                    full_name=n.full_name,
+                    kind=n.kind.value,
+                    recorded_at=n.recorded_at,
+                    source=n.source or "",
+                    withdrawn_at=n.withdrawn_at,
+                    withdrawal_reason=n.withdrawal_reason,
+                )
                 for n in p.names
                 if n.recorded_at is not None
-            },
+            ],
             date_of_birth=p.date_of_birth,
             nationalities=p.nationalities,
             mother_name=p.mother_name,

@@ -11,16 +11,28 @@ DecisionKind = Literal["same", "different", "unsure"]
 MAX_NOTE = 4000  # a decision's note, whichever interface it comes through
 
 
+class LaterName(BaseModel):
+    """A name recorded after registration (an alias given at interview)."""
+
+    name_id: int
+    full_name: str
+    kind: str
+    recorded_at: dt.datetime
+    source: str
+    withdrawn_at: dt.datetime | None = None
+    withdrawal_reason: str | None = None
+
+
 class PersonBrief(BaseModel):
     """What a reviewer needs to see of one side of a pair."""
 
     person_id: int
     survivor_id: int = Field(description="the identity this record is merged into (itself if none)")
-    names: list[str]
-    recorded_later: dict[str, str] = Field(
-        default={},
-        description="of ``names``, those recorded after registration, each with when and "
-        "from what source: 'kunya, recorded 2026-12-05 from interview 2026-12-01'",
+    names: list[str] = Field(description="the names the record stands under (not withdrawn)")
+    recorded_later: list[LaterName] = Field(
+        default=[],
+        description="the names recorded after registration, each with when, by whom and "
+        "from what source, and any withdrawn since",
     )
     date_of_birth: str | None = None
     nationalities: list[str] = []

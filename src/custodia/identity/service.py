@@ -362,6 +362,13 @@ def on_person_name_added(session: Session, *, person_id: int, name: str) -> list
     return intake.reexamine(session, profile, name)
 
 
+def on_person_name_withdrawn(session: Session, *, person_id: int) -> None:
+    """Called by the registry when a name recorded later is withdrawn: index the record
+    anew without it (the review items it raised stay, for the reviewer to decide)."""
+    profile = index.profile_of_person(registry.get_person(session, person_id=person_id))
+    index.rewrite_profile(session, profile)
+
+
 def import_un_sc_list(
     session: Session, *, path: Path, actor_id: int | None = None
 ) -> WatchlistImportResult:

@@ -26,6 +26,7 @@ from custodia.registry.schemas import (
     FacilityIn,
     FacilityOut,
     NameAddIn,
+    NameWithdrawalIn,
     OrganizationIn,
     OrganizationOut,
     PersonIn,
@@ -186,4 +187,24 @@ def add_person_name(
     review items the name raised (watchlist hits, likely duplicates)."""
     return registry.add_person_name(
         session, person_id=person_id, name_in=name_in, actor_id=actor.user_id
+    )
+
+
+@router.post("/persons/{person_id}/names/{name_id}/withdraw", responses=WRITE)
+def withdraw_person_name(
+    person_id: int,
+    name_id: int,
+    withdrawal: NameWithdrawalIn,
+    actor: NameRecorder,
+    session: WriteSession,
+) -> PersonOut:
+    """Withdraw a name recorded after registration that was found wrong: it stays on the
+    record, marked with when, by whom and why, and no longer finds or screens the record.
+    The names the record was registered under cannot be withdrawn (409)."""
+    return registry.withdraw_person_name(
+        session,
+        person_id=person_id,
+        name_id=name_id,
+        withdrawal=withdrawal,
+        actor_id=actor.user_id,
     )

@@ -68,6 +68,9 @@ def _person_selects(ids: Callable[[ColumnElement[int]], ColumnElement[bool]]) ->
             _NAME.c.recorded_at,
             _NAME.c.recorded_by,
             _NAME.c.source,
+            _NAME.c.withdrawn_at,
+            _NAME.c.withdrawn_by,
+            _NAME.c.withdrawal_reason,
         )
         .where(ids(_NAME.c.person_id))
         .order_by(_NAME.c.id),
@@ -110,6 +113,9 @@ def load_persons(session: Session, ids: list[int]) -> dict[int, PersonOut]:
                 recorded_at=row.recorded_at,
                 recorded_by=row.recorded_by,
                 source=row.source,
+                withdrawn_at=row.withdrawn_at,
+                withdrawn_by=row.withdrawn_by,
+                withdrawal_reason=row.withdrawal_reason,
             )
         )
     nationalities: dict[int, list[str]] = defaultdict(list)

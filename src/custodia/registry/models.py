@@ -166,6 +166,11 @@ class PersonName(Base):
     recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     source: Mapped[str | None] = mapped_column(String(300))
+    # Such a name found wrong (the interpreter misheard) is withdrawn, never deleted: it
+    # stays on the record, marked, and no longer finds or screens it.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class NameToken(Base):

@@ -12,7 +12,11 @@ _ISO2 = r"^[A-Z]{2}$"
 
 
 def _squeezed(value: str, what: str) -> str:
-    """``value`` on one line with single spaces; refused when nothing is left."""
+    """``value`` on one line with single spaces; refused when nothing is left (a validator
+    run before the field's own checks, so an empty value is named as such: anything but a
+    string is left to them)."""
+    if not isinstance(value, str):
+        return value
     value = " ".join(value.split())
     if not value:
         raise ValueError(f"{what} cannot be blank")
@@ -102,6 +106,18 @@ class NameOut(NameIn):
     )
     recorded_by: int | None = Field(default=None, description="the user who recorded it")
     source: str | None = Field(default=None, description="where the name comes from")
+    withdrawn_at: dt.datetime | None = Field(
+        default=None,
+        description="when such a name, found wrong, was withdrawn: it stays here, marked, "
+        "and no longer finds or screens the record",
+    )
+    withdrawn_by: int | None = Field(default=None, description="the user who withdrew it")
+    withdrawal_reason: str | None = Field(default=None, description="why it was withdrawn")
+
+    @property
+    def current(self) -> bool:
+        """Does the name still stand (not withdrawn)?"""
+        return self.withdrawn_at is None
 
 
 class NameAddIn(BaseModel):
@@ -123,7 +139,7 @@ class NameAddIn(BaseModel):
         examples=["interview 2026-12-01, interpreter A."],
     )
 
-    @field_validator("full_name", "source")
+    @field_validator("full_name", "source", mode="before")
     @classmethod
     def _not_blank(cls, value: str, info: ValidationInfo) -> str:
         return _squeezed(value, "a name" if info.field_name == "full_name" else "a source")
@@ -185,6 +201,19 @@ class PersonOut(BaseModel):
             if name.kind == NameKind.PRIMARY:
                 return name.full_name
         return self.names[0].full_name if self.names else ""
+
+
+class NameWithdrawalIn(BaseModel):
+    reason: str = Field(
+        min_length=1,
+        max_length=300,
+        description="why the name is wrong, e.g. 'the interpreter misheard: Abu Hajar'",
+    )
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return _squeezed(value, "a reason")
 
 
 class RegisteredPersonOut(PersonOut):

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from custodia.access import service as access
@@ -26,6 +26,7 @@ from custodia.registry.schemas import (
     FacilityIn,
     FacilityOut,
     NameAddIn,
+    NameWithdrawalIn,
     OrganizationIn,
     OrganizationOut,
     PersonIn,
@@ -438,7 +439,9 @@ def add_person_name(
     ensure_person_exists(session, person_id=person_id)
     script = _script_of(name_in)
     held = session.scalars(
-        select(m.PersonName.full_name).where(m.PersonName.person_id == person_id)
+        select(m.PersonName.full_name).where(
+            m.PersonName.person_id == person_id, m.PersonName.withdrawn_at.is_(None)
+        )
     ).all()
     if fold(name_in.full_name) in {fold(n) for n in held}:
         raise Conflict(f"record {person_id} already has the name '{name_in.full_name}'")
@@ -474,6 +477,62 @@ def add_person_name(
     )
     person = get_person(session, person_id=person_id)
     return RegisteredPersonOut(**person.model_dump(), review_items=raised)
+
+
+def withdraw_person_name(
+    session: Session,
+    *,
+    person_id: int,
+    name_id: int,
+    withdrawal: NameWithdrawalIn,
+    actor_id: int | None = None,
+) -> PersonOut:
+    """Withdraw a name recorded after registration that was found wrong: it stays on the
+    record, marked with when, by whom and why, and no longer finds or screens the record.
+    The names the record was registered under cannot be withdrawn; the review items the
+    name raised stay, for the reviewer to decide."""
+    ensure_person_exists(session, person_id=person_id)
+    name = session.get(m.PersonName, name_id, with_for_update=True)
+    if name is None or name.person_id != person_id:
+        raise NotFound(f"record {person_id} has no name with id {name_id}")
+    if name.recorded_at is None:
+        raise Conflict(
+            f"'{name.full_name}' is a name record {person_id} was registered under: it stays "
+            "as captured (a name recorded later can be withdrawn)"
+        )
+    if name.withdrawn_at is not None:
+        raise Conflict(f"'{name.full_name}' was withdrawn already, on {name.withdrawn_at:%Y-%m-%d}")
+    name.withdrawn_at = utc_now()
+    name.withdrawn_by = actor_id
+    name.withdrawal_reason = withdrawal.reason
+    session.flush()
+    _drop_stale_tokens(session, person_id)
+    from custodia.identity import service as identity
+
+    identity.on_person_name_withdrawn(session, person_id=person_id)
+    access.record_action(
+        session,
+        actor_id=actor_id,
+        action="withdraw_person_name",
+        subject=f"person:{person_id}",
+        detail=f"{name.kind.value} '{name.full_name}': {withdrawal.reason}",
+    )
+    return get_person(session, person_id=person_id)
+
+
+def _drop_stale_tokens(session: Session, person_id: int) -> None:
+    """Remove the search tokens of the person that no current name of theirs holds."""
+    current = session.scalars(
+        select(m.PersonName.full_name).where(
+            m.PersonName.person_id == person_id, m.PersonName.withdrawn_at.is_(None)
+        )
+    ).all()
+    kept = set().union(*(name_tokens(n) for n in current))
+    session.execute(
+        delete(m.NameToken).where(
+            m.NameToken.person_id == person_id, m.NameToken.token.not_in(sorted(kept))
+        )
+    )
 
 
 def _script_of(name_in: NameAddIn) -> m.Script:

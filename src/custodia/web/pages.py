@@ -25,7 +25,7 @@ from custodia.errors import CustodiaError, Invalid, Unauthorized, first_fault
 from custodia.identity import service as identity
 from custodia.registry import service as registry
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS, RECORD_NAMES
-from custodia.registry.schemas import Actor, NameAddIn
+from custodia.registry.schemas import Actor, NameAddIn, NameWithdrawalIn
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -247,17 +247,56 @@ def add_name(
 ) -> Response:
     """A name learnt since registration, from the identity page's form; a refused name
     changes nothing and the page says why, with what was typed."""
+    asked = {"full_name": full_name, "kind": kind, "source": source}
+
+    def write(session: Session, actor: Actor) -> object:
+        name_in = _validated(NameAddIn, asked)
+        return registry.add_person_name(
+            session, person_id=person_id, name_in=name_in, actor_id=actor.user_id
+        )
+
+    return _on_identity(request, context, person_id, write, asked)
+
+
+@router.post("/identity/persons/{person_id}/names/{name_id}/withdraw")
+def withdraw_name(
+    request: Request,
+    context: Context,
+    person_id: int,
+    name_id: int,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """A name recorded later found wrong, withdrawn from the identity page."""
+
+    def write(session: Session, actor: Actor) -> object:
+        withdrawal = _validated(NameWithdrawalIn, {"reason": reason})
+        return registry.withdraw_person_name(
+            session,
+            person_id=person_id,
+            name_id=name_id,
+            withdrawal=withdrawal,
+            actor_id=actor.user_id,
+        )
+
+    return _on_identity(request, context, person_id, write, {})
+
+
+def _on_identity(
+    request: Request,
+    context: Context,
+    person_id: int,
+    write: Callable[[Session, Actor], object],
+    asked: dict[str, str],
+) -> Response:
+    """Run one write on a record's names in its own transaction and go back to its identity
+    page; a refused write changes nothing and the page says why."""
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
-    asked = {"full_name": full_name, "kind": kind, "source": source}
     try:
         RECORD_NAMES.check(username=actor.username, role=actor.role)
-        name_in = _validated(NameAddIn, asked)
         with unit_of_work(context.engine) as session:
-            registry.add_person_name(
-                session, person_id=person_id, name_in=name_in, actor_id=actor.user_id
-            )
+            write(session, actor)
     except CustodiaError as error:
         try:
             found = _read(context, identity.identity_of, person_id=person_id)
@@ -269,7 +308,7 @@ def add_name(
             error.status,
             actor=actor,
             identity=found,
-            may_record=True,
+            may_record=actor.role in RECORD_NAMES.roles,
             asked=asked,
             error=error,
         )
