@@ -201,6 +201,13 @@ def watchlist_withdraw(list_name: str, actor: ListManager, session: WriteSession
 
 
 @router.post("/watchlists/screen", responses=WRITE)
-def watchlist_screen(actor: ListManager, session: WriteSession) -> ScreenResult:
-    """Screen every person against the loaded watchlists; hits go to the review queue."""
-    return identity.screen_all_persons(session, actor_id=actor.user_id)
+def watchlist_screen(
+    actor: ListManager,
+    session: WriteSession,
+    every: Annotated[
+        bool, Query(description="every loaded entry again, not only those new or changed")
+    ] = False,
+) -> ScreenResult:
+    """Screen every person against the listed entries new or changed since the last run
+    (``every``: against every loaded entry); hits go to the review queue."""
+    return identity.screen_all_persons(session, actor_id=actor.user_id, every=every)

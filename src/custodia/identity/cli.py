@@ -346,7 +346,8 @@ def watchlist_import(
 
 @watchlist_app.command("list")
 def watchlist_list(as_json: JsonFlag = False) -> None:
-    """The loaded watchlists: name, individuals listed, last import."""
+    """The loaded watchlists: name, individuals listed, those not screened yet, last
+    import."""
     with read_session() as session:
         lists = identity.list_watchlists(session)
     if as_json:
@@ -355,9 +356,14 @@ def watchlist_list(as_json: JsonFlag = False) -> None:
     if not lists:
         console.print("no watchlist is loaded (custodia watchlist import un-sc|csv FILE)")
         return
-    table = Table("list", "individuals", "imported (UTC)")
+    table = Table("list", "individuals", "not screened yet", "imported (UTC)")
     for w in lists:
-        table.add_row(w.list_name, str(w.individuals), f"{w.imported_at:%Y-%m-%d %H:%M}")
+        table.add_row(
+            w.list_name,
+            str(w.individuals),
+            str(w.unscreened or "—"),
+            f"{w.imported_at:%Y-%m-%d %H:%M}",
+        )
     console.print(table)
 
 
@@ -380,20 +386,33 @@ def watchlist_screen(
     workers: Annotated[
         int, typer.Option(min=1, help="processes sharing the list (default: one per core)")
     ] = os.cpu_count() or 1,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="every loaded entry again, not only those new or changed since"),
+    ] = False,
     user: UserOption = None,
 ) -> None:
-    """Screen every person against the loaded watchlists; hits go to the review queue."""
+    """Screen every person against the listed entries new or changed since the last run
+    (--all: every entry); hits go to the review queue."""
     with progress_bar("screening") as advance, unit_of_work() as session:
         result = identity.screen_all_persons(
             session,
             progress=lambda done, total: advance(done, total),
             workers=workers,
             actor_id=acting_user_id(session, user, MANAGE_WATCHLISTS),
+            every=every,
         )
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
+    entries = counted(result.entries, "listed entry", "listed entries")
     console.print(
-        f"{result.persons} persons against {result.entries} listed: {result.hits} hits, "
+        f"{result.persons} persons against {entries}: {result.hits} hits, "
         f"{result.proposed} in the review queue ({result.seconds:.1f} s)"
     )
+    if result.already_screened:
+        console.print(
+            f"{counted(result.already_screened, 'entry', 'entries')} screened before as they "
+            "read now were left out (persons registered since were screened against them at "
+            "intake; --all screens them again)"
+        )

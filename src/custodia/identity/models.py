@@ -120,5 +120,10 @@ class WatchlistEntry(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # when the entry left its list (no longer screened; review items naming it say so)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # when the entry, as it now reads, was screened against every person, and by which name
+    # model: a new or changed entry is screened by the next run, one already screened only
+    # on request (persons are screened against it at their intake)
+    screened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    screened_model: Mapped[int | None] = mapped_column(default=None)
 
     __table_args__ = (UniqueConstraint("list_name", "reference"),)

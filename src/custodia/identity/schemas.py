@@ -178,6 +178,11 @@ class WatchlistOut(BaseModel):
     list_name: str
     individuals: int
     imported_at: dt.datetime
+    unscreened: int = Field(
+        default=0,
+        description="of its individuals, those new or changed since the last screening run: "
+        "the next run screens every person against them",
+    )
 
 
 class WithdrawResult(BaseModel):
@@ -187,7 +192,12 @@ class WithdrawResult(BaseModel):
 
 class ScreenResult(BaseModel):
     persons: int
-    entries: int
+    entries: int = Field(description="listed entries screened against every person")
+    already_screened: int = Field(
+        default=0,
+        description="entries left out: screened before as they now read (persons registered "
+        "since were screened against them at intake); every=true screens them again",
+    )
     hits: int
     proposed: int
     seconds: float

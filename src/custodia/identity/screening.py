@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from custodia.db import utc_now
@@ -22,7 +22,7 @@ from custodia.errors import Conflict, Invalid, NotFound
 from custodia.identity import index, queue
 from custodia.identity import models as m
 from custodia.identity.keys import MemoryIndex
-from custodia.identity.names import parse_name
+from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.schemas import ScreenResult, WatchlistImportResult, WatchlistOut
 from custodia.identity.scoring import (
     MAX_SIDE_GAIN,
@@ -45,6 +45,10 @@ SCREEN_CANDIDATES = 100  # persons scored per listed name (entries per person at
 HITS_PER_PERSON = 3  # the strongest listed entries queued for one person
 # An entry a later import no longer holds, or of a withdrawn list, is not screened.
 _ACTIVE = m.WatchlistEntry.withdrawn_at.is_(None)
+# An entry not screened against every person as it now reads, or by another name model.
+_UNSCREENED = m.WatchlistEntry.screened_at.is_(None) | (
+    m.WatchlistEntry.screened_model != NAME_MODEL
+)
 # A re-import rewrites entries in place (same ids, same count): the latest import time tells
 # other processes (the API's workers) that their copy is stale; a withdrawal, the count.
 _STATE = select(
@@ -105,6 +109,8 @@ def import_entries(
             )
         else:
             replaced += 1
+            if row.data != data or row.withdrawn_at is not None:
+                row.screened_at = None  # changed, or listed again: the next run screens it
             row.name, row.data, row.imported_at, row.withdrawn_at = entry.name, data, now, None
     session.flush()
     _CACHE.clear()
@@ -141,12 +147,16 @@ def loaded_lists(session: Session) -> list[WatchlistOut]:
             m.WatchlistEntry.list_name,
             func.count(m.WatchlistEntry.id),
             func.max(m.WatchlistEntry.imported_at),
+            func.count(case((_UNSCREENED, 1))),
         )
         .where(_ACTIVE)
         .group_by(m.WatchlistEntry.list_name)
         .order_by(m.WatchlistEntry.list_name)
     ).tuples()
-    return [WatchlistOut(list_name=n, individuals=c, imported_at=at) for n, c, at in rows]
+    return [
+        WatchlistOut(list_name=n, individuals=c, imported_at=at, unscreened=u)
+        for n, c, at, u in rows
+    ]
 
 
 def raise_empty(path: Path) -> None:
@@ -367,6 +377,7 @@ def find_hits(
     *,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    entry_ids: Sequence[int] | None = None,
 ) -> dict[int, list[Scored]]:
     """Person id -> the listed entries it scores at least ``REVIEW_THRESHOLD`` against, the
     strongest first (the queue takes at most ``HITS_PER_PERSON`` listed individuals).
@@ -376,10 +387,11 @@ def find_hits(
     registered under one alias would drown among the namesakes of the others. Each pair is
     scored as at intake (the person as the query, the entry as the candidate). With
     ``workers`` > 1 the entries are shared among forked processes (the batch job's CLI; a
-    server screens in its own process)."""
+    server screens in its own process). ``entry_ids``: only those entries (weighed as among
+    all of ``mem``)."""
     global _FORKED
     mem.weigher()  # computed once, before any fork
-    ids = sorted(mem.profiles)
+    ids = sorted(mem.profiles if entry_ids is None else entry_ids)
     chunks = [ids[i : i + 25] for i in range(0, len(ids), 25)]
     found: dict[int, dict[int, Scored]] = {}
 
@@ -421,9 +433,17 @@ def people_index(session: Session) -> MemoryIndex:
 
 
 def screen_all(
-    session: Session, *, progress: Callable[[int, int], None] | None = None, workers: int = 1
+    session: Session,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    every: bool = False,
 ) -> ScreenResult:
-    """Every person against every listed entry; hits go to the review queue."""
+    """Every person against the listed entries not yet screened as they now read (new,
+    changed or listed again since the last run, or screened by another name model), or
+    against every entry with ``every``; hits go to the review queue. An entry screened
+    before need not be screened again: each person registered since, or given a name since,
+    was screened against it then (intake)."""
     started = time.perf_counter()
     loaded = _CACHE.loaded(session)
     if loaded is None:
@@ -431,20 +451,49 @@ def screen_all(
             "no watchlist is loaded: run 'custodia watchlist import un-sc FILE.xml' or "
             "'custodia watchlist import csv FILE.csv --list NAME'"
         )
+    due = sorted(loaded.mem.profiles) if every else _unscreened(session, loaded)
+    if not due:  # nothing new since the last run: no need to read every person
+        return ScreenResult(
+            persons=len(index.all_person_ids(session)),
+            entries=0,
+            already_screened=len(loaded.mem.profiles),
+            hits=0,
+            proposed=0,
+            seconds=round(time.perf_counter() - started, 2),
+        )
     people = people_index(session)
-    found = find_hits(people, loaded.mem, progress=progress, workers=workers)
+    found = find_hits(people, loaded.mem, progress=progress, workers=workers, entry_ids=due)
     hits = proposed = 0
     for person_id, scores in sorted(found.items()):
         individuals = _one_per_individual(scores, loaded)
         hits += len(individuals)
         proposed += len(_propose_hits(session, person_id, individuals))
+    _mark_screened(session, due)
     return ScreenResult(
         persons=len(people.profiles),
-        entries=len(loaded.mem.profiles),
+        entries=len(due),
+        already_screened=len(loaded.mem.profiles) - len(due),
         hits=hits,
         proposed=proposed,
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+def _unscreened(session: Session, loaded: _Loaded) -> list[int]:
+    """The loaded entries not screened against every person as they now read."""
+    due = session.scalars(select(m.WatchlistEntry.id).where(_ACTIVE, _UNSCREENED))
+    return sorted(i for i in due if i in loaded.mem.profiles)
+
+
+def _mark_screened(session: Session, entry_ids: Sequence[int]) -> None:
+    now = utc_now()
+    for start in range(0, len(entry_ids), 900):
+        session.execute(
+            update(m.WatchlistEntry)
+            .where(m.WatchlistEntry.id.in_(entry_ids[start : start + 900]))
+            .values(screened_at=now, screened_model=NAME_MODEL)
+            .execution_options(synchronize_session=False)
+        )
 
 
 __all__ = [

@@ -419,11 +419,17 @@ def screen_all_persons(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
     actor_id: int | None = None,
+    every: bool = False,
 ) -> ScreenResult:
-    """Screen every registered person against the loaded watchlists; hits are queued.
-    ``workers`` > 1 shares the list among forked processes (for the batch CLI)."""
-    result = screening.screen_all(session, progress=progress, workers=workers)
-    detail = f"{result.persons} persons, {result.hits} hits, {result.proposed} queued"
+    """Screen every registered person against the listed entries new or changed since the
+    last run (``every``: against every loaded entry); hits are queued. ``workers`` > 1
+    shares the entries among forked processes (for the batch CLI)."""
+    result = screening.screen_all(session, progress=progress, workers=workers, every=every)
+    detail = (
+        f"{result.persons} persons against {result.entries} entries "
+        f"({result.already_screened} screened before), {result.hits} hits, "
+        f"{result.proposed} queued"
+    )
     _audit(session, actor_id, "watchlist.screen", "persons:all", detail)
     return result
 

@@ -421,9 +421,11 @@ def import_watchlist(
 
 
 @router.post("/watchlists/screen")
-def screen_everyone(request: Request, context: Context) -> Response:
+def screen_everyone(
+    request: Request, context: Context, every: Annotated[str, Form()] = ""
+) -> Response:
     def work(session: Session, actor: Actor) -> object:
-        return identity.screen_all_persons(session, actor_id=actor.user_id)
+        return identity.screen_all_persons(session, actor_id=actor.user_id, every=bool(every))
 
     return _on_watchlists(request, context, work, "screened")
 

@@ -1,7 +1,9 @@
 """a name recorded for a person after registration (an alias learnt at interview, a kunya
 from a report) says when it was recorded, by whom and from what source; names captured at
 registration leave the three empty; such a name found wrong is withdrawn (when, by whom,
-why), never deleted; and the identity index counts its rewrites
+why), never deleted; a watchlist entry says when it was last screened against every
+person (and by which name model), so a run screens only new or changed entries; and the
+identity index counts its rewrites
 (``generation``), so every server process knows when its name-key counts are out of date
 
 Revision ID: 0012
@@ -39,9 +41,15 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("generation", sa.Integer(), nullable=False, server_default=sa.text("0"))
         )
+    with op.batch_alter_table("identity_watchlist_entry") as batch:
+        batch.add_column(sa.Column("screened_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("screened_model", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("identity_watchlist_entry") as batch:
+        batch.drop_column("screened_model")
+        batch.drop_column("screened_at")
     with op.batch_alter_table("identity_index_state") as batch:
         batch.drop_column("generation")
     with op.batch_alter_table("person_name") as batch:
