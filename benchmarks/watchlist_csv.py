@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import index
 from custodia.identity import service as identity
+from custodia.identity.schemas import ScreenResult, WatchlistImportResult
 from custodia.registry import service as registry
 from custodia.scenario import naming
 from harness import emit, log, machine_info
@@ -120,16 +121,9 @@ def _weekly_refresh(
         names = naming.generate_person_name(rng, sex="M", nationality=row["nationality"])
         row["aliases"] = ";".join(a for a in (row["aliases"], names.full_latin) if a)
     added = [_synthetic_row(rng, len(rows) + i) for i in range(n)]
-    data = _csv_bytes([*kept, *added])
-    t0 = time.perf_counter()
-    with unit_of_work(engine) as session:
-        imported = identity.import_csv_list(session, data=data, list_name="bench-list")
-    import_seconds = time.perf_counter() - t0
+    imported, import_seconds = _import(engine, [*kept, *added])
     log(f"refresh: {n} changed, {n} new, {imported.withdrawn} delisted; screening the changes")
-    t0 = time.perf_counter()
-    with unit_of_work(engine) as session:
-        run = identity.screen_all_persons(session, workers=os.cpu_count() or 1)
-    seconds = time.perf_counter() - t0
+    run, seconds = _screen(engine)
     log(f"refresh screened in {seconds:.1f} s: {run.entries} entries, {run.hits} hits")
     return {
         "changed": n,
@@ -144,12 +138,27 @@ def _weekly_refresh(
     }
 
 
-def _csv_bytes(rows: list[dict[str, str]]) -> bytes:
+def _import(engine: Engine, rows: list[dict[str, str]]) -> tuple[WatchlistImportResult, float]:
+    """The rows imported as the list, as a CSV file's bytes; and the seconds it took."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
     writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    t0 = time.perf_counter()
+    with unit_of_work(engine) as session:
+        imported = identity.import_csv_list(
+            session, data=out.getvalue().encode("utf-8"), list_name="bench-list"
+        )
+    return imported, time.perf_counter() - t0
+
+
+def _screen(engine: Engine) -> tuple[ScreenResult, float]:
+    """A run as `custodia watchlist screen` makes it (one process per core), and its
+    seconds."""
+    t0 = time.perf_counter()
+    with unit_of_work(engine) as session:
+        run = identity.screen_all_persons(session, workers=os.cpu_count() or 1)
+    return run, time.perf_counter() - t0
 
 
 def main() -> None:
@@ -164,16 +173,9 @@ def main() -> None:
     rows += [row for _, row in planted]
     rng.shuffle(rows)
     log(f"{len(rows)} listed individuals, {len(planted)} of them registered; importing")
-    data = _csv_bytes(rows)
-    t0 = time.perf_counter()
-    with unit_of_work(engine) as session:
-        imported = identity.import_csv_list(session, data=data, list_name="bench-list")
-    import_seconds = time.perf_counter() - t0
+    imported, import_seconds = _import(engine, rows)
     log(f"imported in {import_seconds:.1f} s; screening")
-    t0 = time.perf_counter()
-    with unit_of_work(engine) as session:
-        screened = identity.screen_all_persons(session, workers=os.cpu_count() or 1)
-    screen_seconds = time.perf_counter() - t0
+    screened, screen_seconds = _screen(engine)
     found = _queued_hits(engine)
     planted_found = sum(1 for pid, row in planted if (pid, row["reference"]) in found)
     log(f"screened in {screen_seconds:.1f} s: {screened.hits} hits, {planted_found} planted")

@@ -8,7 +8,7 @@ import re
 import httpx
 
 from tests.api.conftest import Api
-from tests.identity.test_queue import TWICE_LISTED
+from tests.identity.test_queue import TWICE_LISTED, XML
 from tests.identity.test_watchlist_csv import WARRANTS
 
 
@@ -253,3 +253,37 @@ def test_an_analyst_imports_an_agency_list_and_screens_everyone_from_the_page(ap
         "/web/watchlists", data={"list_name": "x"}, files={"file": ("w.csv", WARRANTS.encode())}
     )
     assert refused.status_code == 403
+
+
+def test_an_analyst_loads_the_un_list_from_the_page(api: Api) -> None:
+    api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    _sign_in(api, "analyst")
+    loaded = api.client.post(
+        "/web/watchlists", data={"source": "un-sc"}, files={"file": ("un.xml", XML.encode())}
+    )
+    assert loaded.status_code == 201, loaded.text
+    assert "un-sc: 1 individual with" in loaded.text
+    not_xml = api.client.post(
+        "/web/watchlists", data={"source": "un-sc"}, files={"file": ("w.csv", WARRANTS.encode())}
+    )
+    assert not_xml.status_code == 422 and "not well-formed XML" in not_xml.text
+    assert "<td>un-sc</td>" in not_xml.text  # the list loaded stays
+    screened = api.client.post("/web/watchlists/screen")
+    assert "1 hits, 1 new in the" in screened.text
+
+
+def test_an_analyst_runs_the_batch_de_duplication_from_the_queue_page(api: Api) -> None:
+    one = api.register("Khalid Hamza al-Jubouri", date_of_birth="1971-03-02")
+    _sign_in(api, "monitor")
+    assert "Find the registry" not in _page(api, "/web/identity/queue").text
+    assert api.client.post("/web/identity/dedupe").status_code == 403
+    two = api.register("Khaled Hamza al-Jbouri", date_of_birth="1971-03-02")
+    (item,) = api.get("analyst", "/identity/queue", params={"person_id": two}).json()["items"]
+    assert item["sources"] == ["intake"]
+    _sign_in(api, "analyst")
+    assert "Find the registry" in _page(api, "/web/identity/queue").text
+    ran = api.client.post("/web/identity/dedupe", follow_redirects=False)
+    assert ran.status_code == 303 and ran.headers["location"].endswith("?kind=duplicate")
+    (item,) = api.get("analyst", "/identity/queue", params={"person_id": two}).json()["items"]
+    assert (item["person_a"]["person_id"], item["person_b"]["person_id"]) == (one, two)
+    assert item["sources"] == ["intake", "names"]  # the batch job weighed the pair too

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -159,11 +157,7 @@ async def watchlist_import_un_sc(
 ) -> WatchlistImportResult:
     """Import the UN SC consolidated list (the XML document as the request body)."""
     body = await request.body()
-    with TemporaryDirectory() as tmp:
-        path = Path(tmp) / "consolidated.xml"
-        path.write_bytes(body)
-        result = identity.import_un_sc_list(session, path=path, actor_id=actor.user_id)
-    return result
+    return identity.import_un_sc_xml(session, data=body, actor_id=actor.user_id)
 
 
 @router.post(

@@ -36,7 +36,7 @@ from custodia.identity.scoring import (
     rank,
     score_profiles,
 )
-from custodia.identity.watchlist import ListedIndividual, read_un_xml
+from custodia.identity.watchlist import ListedIndividual, parse_un_xml, read_un_xml
 from custodia.identity.watchlist_csv import parse_csv_list
 
 UN_SC = "un-sc"
@@ -60,10 +60,19 @@ State = tuple[int, int, str]
 
 
 def import_un_sc(session: Session, *, path: Path) -> WatchlistImportResult:
-    """Load (or refresh) the UN SC consolidated list; entries are keyed by reference."""
+    """Load (or refresh) the UN SC consolidated list from its file."""
     listed = read_un_xml(path)
     if not listed:
         raise_empty(path)
+    return import_entries(session, list_name=UN_SC, listed=listed)
+
+
+def import_un_sc_xml(session: Session, *, data: bytes) -> WatchlistImportResult:
+    """Load (or refresh) the UN SC consolidated list from the bytes of its XML document
+    (an upload); entries are keyed by reference."""
+    listed = parse_un_xml(data)
+    if not listed:
+        raise Invalid("the document holds no INDIVIDUAL entries: nothing to import")
     return import_entries(session, list_name=UN_SC, listed=listed)
 
 

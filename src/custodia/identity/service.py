@@ -376,6 +376,13 @@ def import_un_sc_list(
     return _audit_import(session, actor_id, screening.import_un_sc(session, path=path))
 
 
+def import_un_sc_xml(
+    session: Session, *, data: bytes, actor_id: int | None = None
+) -> WatchlistImportResult:
+    """Load or refresh the UN SC consolidated list from the bytes of its XML document."""
+    return _audit_import(session, actor_id, screening.import_un_sc_xml(session, data=data))
+
+
 def import_csv_list(
     session: Session, *, data: bytes, list_name: str, actor_id: int | None = None
 ) -> WatchlistImportResult:

@@ -24,7 +24,12 @@ from custodia.db import read_session, unit_of_work
 from custodia.errors import CustodiaError, Invalid, Unauthorized, first_fault
 from custodia.identity import service as identity
 from custodia.registry import service as registry
-from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS, RECORD_NAMES
+from custodia.registry.policy import (
+    ADJUDICATE_IDENTITY,
+    MANAGE_WATCHLISTS,
+    RECORD_NAMES,
+    Policy,
+)
 from custodia.registry.schemas import Actor, NameAddIn, NameWithdrawalIn
 
 T = TypeVar("T")
@@ -156,6 +161,7 @@ def queue_page(
         else [],
         page=number,
         pages=max(1, -(-found.total // PAGE_SIZE)),
+        may_manage=actor.role in MANAGE_WATCHLISTS.roles,
     )
 
 
@@ -175,12 +181,23 @@ def _one_thing(
         found = _read(context, service, **kw)
     except CustodiaError as error:
         return _page(request, "error.html", error.status, actor=actor, error=error)
-    shown: dict[str, Any] = {
-        key: found,
-        "may_decide": actor.role in ADJUDICATE_IDENTITY.roles,
-        "may_record": actor.role in RECORD_NAMES.roles,
-    }
+    shown: dict[str, Any] = {key: found, **_may(actor)}
     return _page(request, template, actor=actor, **shown)
+
+
+@router.post("/identity/dedupe")
+def run_dedupe(request: Request, context: Context) -> Response:
+    """The batch de-duplication from the queue page; then the queue's likely duplicates."""
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        MANAGE_WATCHLISTS.check(username=actor.username, role=actor.role)
+        with unit_of_work(context.engine) as session:
+            identity.dedupe(session, actor_id=actor.user_id)
+    except CustodiaError as error:
+        return _page(request, "error.html", error.status, actor=actor, error=error)
+    return RedirectResponse(f"{QUEUE}?kind=duplicate", status_code=303)
 
 
 @router.get("/identity/queue/{item_id}")
@@ -288,31 +305,13 @@ def _on_identity(
     write: Callable[[Session, Actor], object],
     asked: dict[str, str],
 ) -> Response:
-    """Run one write on a record's names in its own transaction and go back to its identity
-    page; a refused write changes nothing and the page says why."""
-    actor = _actor(context, request)
-    if actor is None:
-        return _sign_in_first(request)
-    try:
-        RECORD_NAMES.check(username=actor.username, role=actor.role)
-        with unit_of_work(context.engine) as session:
-            write(session, actor)
-    except CustodiaError as error:
-        try:
-            found = _read(context, identity.identity_of, person_id=person_id)
-        except CustodiaError:
-            return _page(request, "error.html", error.status, actor=actor, error=error)
-        return _page(
-            request,
-            "identity.html",
-            error.status,
-            actor=actor,
-            identity=found,
-            may_record=actor.role in RECORD_NAMES.roles,
-            asked=asked,
-            error=error,
-        )
-    return RedirectResponse(f"/web/identity/persons/{person_id}", status_code=303)
+    """A write on a record's names; back to its identity page, or that page with why not."""
+
+    def shown(session: Session) -> dict[str, Any]:
+        return {"identity": identity.identity_of(session, person_id=person_id), "asked": asked}
+
+    back = f"/web/identity/persons/{person_id}"
+    return _write_or_explain(request, context, write, RECORD_NAMES, back, "identity.html", shown)
 
 
 def _decide_or_explain(
@@ -321,30 +320,50 @@ def _decide_or_explain(
     item_id: int,
     write: Callable[[Session, Actor], object],
 ) -> Response:
-    """Run one write in its own transaction and go back to the item; a refused write changes
-    nothing and shows the item again with the reason."""
+    """A decision on a review item; back to the item, or the item with why not."""
+
+    def shown(session: Session) -> dict[str, Any]:
+        return {"item": identity.get_review_item(session, item_id=item_id)}
+
+    back = f"{QUEUE}/{item_id}"
+    return _write_or_explain(request, context, write, ADJUDICATE_IDENTITY, back, "item.html", shown)
+
+
+def _write_or_explain(
+    request: Request,
+    context: Context,
+    write: Callable[[Session, Actor], object],
+    policy: Policy,
+    back: str,
+    template: str,
+    shown: Callable[[Session], dict[str, Any]],
+) -> Response:
+    """Run one write that ``policy`` allows in its own transaction and go ``back``; a
+    refused write changes nothing and ``template`` is shown again with the reason."""
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
     try:
-        ADJUDICATE_IDENTITY.check(username=actor.username, role=actor.role)
+        policy.check(username=actor.username, role=actor.role)
         with unit_of_work(context.engine) as session:
             write(session, actor)
     except CustodiaError as error:
         try:
-            item = _read(context, identity.get_review_item, item_id=item_id)
+            found = _read(context, shown)
         except CustodiaError:
             return _page(request, "error.html", error.status, actor=actor, error=error)
         return _page(
-            request,
-            "item.html",
-            error.status,
-            actor=actor,
-            item=item,
-            may_decide=actor.role in ADJUDICATE_IDENTITY.roles,
-            error=error,
+            request, template, error.status, actor=actor, error=error, **_may(actor), **found
         )
-    return RedirectResponse(f"{QUEUE}/{item_id}", status_code=303)
+    return RedirectResponse(back, status_code=303)
+
+
+def _may(actor: Actor) -> dict[str, bool]:
+    """What the actor's role may do on the identity pages (which forms they show)."""
+    return {
+        "may_decide": actor.role in ADJUDICATE_IDENTITY.roles,
+        "may_record": actor.role in RECORD_NAMES.roles,
+    }
 
 
 @router.post("/identity/queue/{item_id}/decision")
@@ -408,13 +427,17 @@ def import_watchlist(
     context: Context,
     file: Annotated[UploadFile, File()],
     list_name: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "csv",
 ) -> Response:
-    """An agency's CSV list from the form; a refused file changes nothing and the page says
-    why, line by line."""
+    """An agency's CSV list (named on the form) or the UN SC consolidated list's XML, from
+    the form; a refused file changes nothing and the page says why, line by line."""
 
     def work(session: Session, actor: Actor) -> object:
+        data = file.file.read()
+        if source == "un-sc":
+            return identity.import_un_sc_xml(session, data=data, actor_id=actor.user_id)
         return identity.import_csv_list(
-            session, data=file.file.read(), list_name=list_name.strip(), actor_id=actor.user_id
+            session, data=data, list_name=list_name.strip(), actor_id=actor.user_id
         )
 
     return _on_watchlists(request, context, work, "imported", 201, asked=list_name)
