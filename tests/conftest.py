@@ -91,8 +91,8 @@ class World:
     users: dict[str, int]
 
     def revoke_token(self, token: str) -> None:
-        """Revoke ``token`` as an operator would, in the table: the registry has no revoke
-        function yet."""
+        """Revoke ``token`` in the table, as another process (or a database operator) would:
+        the tests of a server that must notice without being told."""
         table = ApiToken.__table__
         with self.engine.begin() as conn:
             conn.execute(
