@@ -99,23 +99,25 @@ def load_persons(session: Session, ids: list[int]) -> dict[int, PersonOut]:
     if not persons:
         return {}
     names: dict[int, list[NameOut]] = defaultdict(list)
-    for row in session.execute(selects.names, params).all():
-        names[row.person_id].append(
+    rows = session.execute(selects.names, params).tuples().all()
+    for person_id, name_id, kind, script, full_name, ism, nasab, nisba, kunya, *later in rows:
+        recorded_at, recorded_by, source, withdrawn_at, withdrawn_by, reason = later
+        names[person_id].append(
             NameOut(
-                id=row.id,
-                kind=row.kind,
-                script=row.script,
-                full_name=row.full_name,
-                ism=row.ism,
-                nasab=row.nasab,
-                nisba=row.nisba,
-                kunya=row.kunya,
-                recorded_at=row.recorded_at,
-                recorded_by=row.recorded_by,
-                source=row.source,
-                withdrawn_at=row.withdrawn_at,
-                withdrawn_by=row.withdrawn_by,
-                withdrawal_reason=row.withdrawal_reason,
+                id=name_id,
+                kind=kind,
+                script=script,
+                full_name=full_name,
+                ism=ism,
+                nasab=nasab,
+                nisba=nisba,
+                kunya=kunya,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+                source=source,
+                withdrawn_at=withdrawn_at,
+                withdrawn_by=withdrawn_by,
+                withdrawal_reason=reason,
             )
         )
     nationalities: dict[int, list[str]] = defaultdict(list)
