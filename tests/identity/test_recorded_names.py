@@ -4,14 +4,17 @@ record again: against the watchlists and against the registry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from custodia.access.models import AuditEntry
 from custodia.db import read_session, unit_of_work
+from custodia.errors import Conflict
 from custodia.identity import index
 from custodia.identity import models as im
 from custodia.identity import service as identity
@@ -21,7 +24,7 @@ from custodia.registry.schemas import NameAddIn
 from tests.api.conftest import Api, assert_problem
 from tests.cli.test_cli import _run
 from tests.conftest import World
-from tests.identity.test_queue import person
+from tests.identity.test_queue import at_once, person
 from tests.identity.test_watchlist_csv import WARRANTS
 from tests.web.test_review_pages import _sign_in
 
@@ -129,6 +132,21 @@ def test_a_name_another_record_holds_queues_the_pair_but_not_once_they_are_merge
         identity.decide(session, item_id=item, decision="same")
     # once merged, another name of the man proposes no pair of his own records
     assert _add(engine, second, "Khalid Hamza Mohammed al-Jubouri", source="report") == []
+
+
+def test_one_name_recorded_by_two_clerks_at_once_is_recorded_once(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        (held,) = registry.register_persons(session, persons_in=[person("Omar Said al-Ali")])
+
+    def record(source: str) -> Callable[[Session], object]:
+        name_in = NameAddIn(full_name="Abu Omar al-Shami", kind="kunya", source=source)
+        return lambda s: registry.add_person_name(s, person_id=held, name_in=name_in)
+
+    errors = at_once(engine, record("interview"), record("report"))
+    assert [type(e) for e in errors] == [Conflict]
+    with read_session(engine) as session:
+        names = [n.full_name for n in registry.get_person(session, person_id=held).names]
+    assert names.count("Abu Omar al-Shami") == 1
 
 
 def test_a_name_recorded_in_one_server_process_is_found_by_another(engine: Engine) -> None:
@@ -241,6 +259,8 @@ def test_a_name_is_recorded_from_the_command_line_and_a_refusal_is_one_line(
     name_id = done.stdout.split("recorded as name ")[1].split(",")[0]
     shown = _run(engine, tmp_path, "person", "show", str(held))
     assert f"(name {name_id}, recorded 20" in shown.stdout
+    who = _run(engine, tmp_path, "identity", "show", str(held))
+    assert f"record {held}: kunya 'أبو عمر الشامي' (name {name_id}) recorded 20" in who.stdout
     withdrawn = _run(
         engine, tmp_path, "person", "withdraw-name", str(held), name_id, "--reason", "misheard"
     )

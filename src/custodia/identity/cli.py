@@ -252,6 +252,19 @@ def show(
             r.custody or "",
         )
     console.print(table)
+    for r in found.records:
+        for n in r.recorded_later:
+            withdrawn = (
+                f"; withdrawn {n.withdrawn_at:%Y-%m-%d}: {n.withdrawal_reason}"
+                if n.withdrawn_at
+                else ""
+            )
+            console.print(
+                f"record {r.person_id}: {n.kind.replace('_', ' ')} '{n.full_name}' (name "
+                f"{n.name_id}) recorded {n.recorded_at:%Y-%m-%d} from {n.source}{withdrawn}",
+                highlight=False,
+                markup=False,
+            )
     open_items = sum(1 for i in found.review_items if i.status == "open")
     console.print(f"{len(found.review_items)} review items, {open_items} open")
     for item in found.review_items:

@@ -436,7 +436,7 @@ def add_person_name(
     in a report), with when, by whom and from what source. The record is searchable by it at
     once, and screened again: the answer names the review items the new name raised
     (watchlist hits, likely duplicates already in the registry)."""
-    ensure_person_exists(session, person_id=person_id)
+    _lock_person(session, person_id)
     script = _script_of(name_in)
     held = session.scalars(
         select(m.PersonName.full_name).where(
@@ -491,8 +491,8 @@ def withdraw_person_name(
     record, marked with when, by whom and why, and no longer finds or screens the record.
     The names the record was registered under cannot be withdrawn; the review items the
     name raised stay, for the reviewer to decide."""
-    ensure_person_exists(session, person_id=person_id)
-    name = session.get(m.PersonName, name_id, with_for_update=True)
+    _lock_person(session, person_id)
+    name = session.get(m.PersonName, name_id)
     if name is None or name.person_id != person_id:
         raise NotFound(f"record {person_id} has no name with id {name_id}")
     if name.recorded_at is None:
@@ -533,6 +533,15 @@ def _drop_stale_tokens(session: Session, person_id: int) -> None:
             m.NameToken.person_id == person_id, m.NameToken.token.not_in(sorted(kept))
         )
     )
+
+
+def _lock_person(session: Session, person_id: int) -> None:
+    """Hold the person's row until the transaction ends, so two clerks recording one name
+    for him at once record it once (PostgreSQL; SQLite writers take turns already); raise
+    NotFound unless he is registered."""
+    locked = select(_PERSON.c.id).where(_PERSON.c.id == person_id).with_for_update()
+    if session.execute(locked).first() is None:
+        raise NotFound(f"no person with id {person_id}")
 
 
 def _script_of(name_in: NameAddIn) -> m.Script:
