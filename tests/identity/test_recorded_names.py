@@ -85,10 +85,12 @@ def test_a_name_learnt_at_interview_finds_the_record_and_says_where_it_came_from
     }
     page = api.get("analyst", f"/identity/persons/{held}").json()
     (record,) = page["records"]
-    later = {n["full_name"]: (n["kind"], n["source"]) for n in record["recorded_later"]}
+    later = {
+        n["full_name"]: (n["kind"], n["source"], n["recorded_by"]) for n in record["recorded_later"]
+    }
     assert later == {
-        "Abu Gamal al-Iraqi": ("kunya", "interview 12/01"),
-        "أبو جمال العراقي": ("kunya", "report R-17"),
+        "Abu Gamal al-Iraqi": ("kunya", "interview 12/01", "custody-officer"),
+        "أبو جمال العراقي": ("kunya", "report R-17", "analyst"),
     }
 
 
@@ -291,7 +293,7 @@ def test_an_analyst_records_a_name_from_the_identity_page(api: Api) -> None:
     )
     assert recorded.status_code == 303
     shown = api.client.get(recorded.headers["location"]).text
-    assert "Abu Omar al-Shami" in shown and "from report R-9" in shown
+    assert "Abu Omar al-Shami" in shown and "by analyst, from report R-9" in shown
     (later,) = api.get("analyst", f"/identity/persons/{held}").json()["records"][0][
         "recorded_later"
     ]
@@ -344,6 +346,7 @@ def test_a_name_found_wrong_is_withdrawn_not_erased_and_no_longer_finds_the_reco
     (record,) = api.get("analyst", f"/identity/persons/{held}").json()["records"]
     assert record["names"] == ["Omar Said al-Ali"]
     assert record["recorded_later"][0]["withdrawal_reason"].startswith("the interpreter")
+    assert record["recorded_later"][0]["withdrawn_by"] == "analyst"
     audit = api.get("admin", "/audit").json()["items"]
     assert any(
         e["action"] == "withdraw_person_name"

@@ -30,6 +30,7 @@ from custodia.identity.schemas import (
 )
 from custodia.identity.scoring import REVIEW_THRESHOLD
 from custodia.registry import service as registry
+from custodia.registry.schemas import NameOut
 
 _LINK = m.MergeLink.__table__
 _MERGE_LOCK_KEY = 0x1D3E7A11  # PostgreSQL advisory lock serialising merges and splits
@@ -305,24 +306,20 @@ def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
     persons = registry.get_persons(session, person_ids=person_ids)
     roots = survivors(session, person_ids)
     where = custody.custody_in_words(session, person_ids=person_ids)
+    later = {
+        pid: [(n, n.recorded_at) for n in p.names if n.recorded_at is not None]
+        for pid, p in persons.items()
+    }
+    acting = {
+        u for names in later.values() for n, _ in names for u in (n.recorded_by, n.withdrawn_by)
+    }
+    who = registry.usernames(session, user_ids={u for u in acting if u is not None})
     return {
         pid: PersonBrief(
             person_id=pid,
             survivor_id=roots[pid],
             names=[n.full_name for n in p.names if n.current],
-            recorded_later=[
-                LaterName(
-                    name_id=n.id,
-                    full_name=n.full_name,
-                    kind=n.kind.value,
-                    recorded_at=n.recorded_at,
-                    source=n.source or "",
-                    withdrawn_at=n.withdrawn_at,
-                    withdrawal_reason=n.withdrawal_reason,
-                )
-                for n in p.names
-                if n.recorded_at is not None
-            ],
+            recorded_later=[_later_name(n, at, who) for n, at in later[pid]],
             date_of_birth=p.date_of_birth,
             nationalities=p.nationalities,
             mother_name=p.mother_name,
@@ -333,6 +330,21 @@ def _briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
         )
         for pid, p in persons.items()
     }
+
+
+def _later_name(name: NameOut, recorded_at: dt.datetime, who: dict[int, str]) -> LaterName:
+    """A name recorded after registration, saying who recorded (and withdrew) it."""
+    return LaterName(
+        name_id=name.id,
+        full_name=name.full_name,
+        kind=name.kind.value,
+        recorded_at=recorded_at,
+        recorded_by=who.get(name.recorded_by or 0),
+        source=name.source or "",
+        withdrawn_at=name.withdrawn_at,
+        withdrawn_by=who.get(name.withdrawn_by or 0),
+        withdrawal_reason=name.withdrawal_reason,
+    )
 
 
 def watchlist_brief(entry: m.WatchlistEntry) -> WatchlistBrief:

@@ -18,8 +18,10 @@ class LaterName(BaseModel):
     full_name: str
     kind: str
     recorded_at: dt.datetime
+    recorded_by: str | None = Field(default=None, description="the user who recorded it")
     source: str
     withdrawn_at: dt.datetime | None = None
+    withdrawn_by: str | None = Field(default=None, description="the user who withdrew it")
     withdrawal_reason: str | None = None
 
 
