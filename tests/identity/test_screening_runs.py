@@ -10,6 +10,7 @@ from sqlalchemy import Engine, update
 
 from custodia.db import read_session, unit_of_work
 from custodia.identity import models as m
+from custodia.identity import screening
 from custodia.identity import service as identity
 from custodia.registry import service as registry
 from tests.api.conftest import Api
@@ -112,3 +113,22 @@ def test_the_run_is_chosen_from_the_api_the_command_line_and_the_page(
     assert page.status_code == 200 and "against 2 listed entries" in page.text
     page = api.client.post("/web/watchlists/screen")
     assert "against 0 listed entries" in page.text and "2 screened before" in page.text
+
+
+def test_an_entry_rewritten_while_a_run_screens_stays_due(engine: Engine) -> None:
+    """On PostgreSQL an import may commit while a run screens the entries it read: the run
+    must not mark the rewritten entries as screened (the moment is reproduced here by
+    marking with the entries read before the import)."""
+    with unit_of_work(engine) as session:
+        identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
+    with read_session(engine) as session:
+        read_by_the_run = screening._CACHE.loaded(session)
+    assert read_by_the_run is not None
+    changed = WARRANTS.replace("1990/1992,tn;iq,", "1990/1992,tn;iq;ly,")
+    with unit_of_work(engine) as session:
+        identity.import_csv_list(session, data=changed.encode(), list_name="iq-warrants")
+    with unit_of_work(engine) as session:
+        screening._mark_screened(session, read_by_the_run, sorted(read_by_the_run.mem.profiles))
+    assert _unscreened(engine) == [2]  # both re-imported since: screened again next run
+    assert _screen(engine)[0] == 2
+    assert _unscreened(engine) == [0]

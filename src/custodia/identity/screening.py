@@ -196,6 +196,9 @@ class _Loaded:
     mem: MemoryIndex
     reference: dict[int, str]
     also: dict[int, frozenset[int]]  # entry id -> ids of the same individual's other listings
+    # entry id -> the import the data in ``mem`` came from: a run marks an entry screened
+    # only if no import has rewritten it since
+    imported: dict[int, dt.datetime]
 
 
 def _load(session: Session, state: State) -> _Loaded:
@@ -203,17 +206,20 @@ def _load(session: Session, state: State) -> _Loaded:
     reference: dict[int, str] = {}
     listed_in: dict[int, str] = {}
     also_refs: dict[int, list[str]] = {}
-    for entry_id, list_name, ref, data in session.execute(
+    imported: dict[int, dt.datetime] = {}
+    for entry_id, list_name, ref, data, at in session.execute(
         select(
             m.WatchlistEntry.id,
             m.WatchlistEntry.list_name,
             m.WatchlistEntry.reference,
             m.WatchlistEntry.data,
+            m.WatchlistEntry.imported_at,
         ).where(_ACTIVE)
     ).tuples():
         listed = json.loads(data)
         mem.add(entry_profile(entry_id, listed))
         reference[entry_id] = ref
+        imported[entry_id] = at
         listed_in[entry_id] = list_name
         also_refs[entry_id] = listed.get("also_listed_as") or []
     # a list links its own double listings; another list may use the same references
@@ -225,7 +231,7 @@ def _load(session: Session, state: State) -> _Loaded:
         for entry_id, refs in also_refs.items()
         if refs
     }
-    return _Loaded(state, mem, reference, also)
+    return _Loaded(state, mem, reference, also, imported)
 
 
 class _WatchlistCache:
@@ -477,7 +483,7 @@ def screen_all(
         individuals = _one_per_individual(scores, loaded)
         hits += len(individuals)
         proposed += len(_propose_hits(session, person_id, individuals))
-    _mark_screened(session, due)
+    _mark_screened(session, loaded, due)
     return ScreenResult(
         persons=len(people.profiles),
         entries=len(due),
@@ -494,15 +500,24 @@ def _unscreened(session: Session, loaded: _Loaded) -> list[int]:
     return sorted(i for i in due if i in loaded.mem.profiles)
 
 
-def _mark_screened(session: Session, entry_ids: Sequence[int]) -> None:
+def _mark_screened(session: Session, loaded: _Loaded, entry_ids: Sequence[int]) -> None:
+    """Mark the entries screened, each only if it still reads as the run screened it: an
+    import that rewrote one during the run (PostgreSQL lets it) leaves it due."""
     now = utc_now()
-    for start in range(0, len(entry_ids), 900):
-        session.execute(
-            update(m.WatchlistEntry)
-            .where(m.WatchlistEntry.id.in_(entry_ids[start : start + 900]))
-            .values(screened_at=now, screened_model=NAME_MODEL)
-            .execution_options(synchronize_session=False)
-        )
+    by_import: dict[dt.datetime, list[int]] = {}
+    for entry_id in entry_ids:
+        by_import.setdefault(loaded.imported[entry_id], []).append(entry_id)
+    for imported_at, ids in by_import.items():
+        for start in range(0, len(ids), 900):
+            session.execute(
+                update(m.WatchlistEntry)
+                .where(
+                    m.WatchlistEntry.id.in_(ids[start : start + 900]),
+                    m.WatchlistEntry.imported_at == imported_at,
+                )
+                .values(screened_at=now, screened_model=NAME_MODEL)
+                .execution_options(synchronize_session=False)
+            )
 
 
 __all__ = [
