@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
@@ -141,16 +141,18 @@ def identity_dedupe(actor: ListManager, session: WriteSession) -> DedupeResult:
     return identity.dedupe(session, actor_id=actor.user_id)
 
 
+def _raw_body(media_type: str) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads a file as its raw body."""
+    return {
+        "requestBody": {"required": True, "content": {media_type: {"schema": {"type": "string"}}}}
+    }
+
+
 @router.post(
     "/watchlists/un-sc",
     status_code=201,
     responses=WRITE,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/xml": {"schema": {"type": "string"}}},
-        }
-    },
+    openapi_extra=_raw_body("application/xml"),
 )
 async def watchlist_import_un_sc(
     request: Request, actor: ListManager, session: WriteSession
@@ -164,12 +166,7 @@ async def watchlist_import_un_sc(
     "/watchlists/csv/{list_name}",
     status_code=201,
     responses=WRITE,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-        }
-    },
+    openapi_extra=_raw_body("text/csv"),
 )
 async def watchlist_import_csv(
     list_name: str, request: Request, actor: ListManager, session: WriteSession

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
+from custodia.registry.names import has_arabic
+
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 _LETTERS = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",
@@ -25,10 +26,6 @@ _WORDS = {
     "محمد": "muhammad", "شيخ": "sheikh", "الشيخ": "sheikh", "حاجي": "haji", "حاجى": "haji",
     "ملا": "mullah", "مولوي": "mawlawi", "مولوى": "mawlawi", "الحاج": "haji", "حاج": "haji",
 }  # fmt: skip
-
-
-def has_arabic(text: str) -> bool:
-    return _ARABIC.search(text) is not None
 
 
 def _word(word: str, article: bool = True) -> str:

@@ -301,7 +301,7 @@ class _StatsCache:
 
 
 def _counted(session: Session, top: int, generation: int) -> _Stats:
-    count = int(session.execute(_COUNT).scalar() or 0)
+    count = count_indexed(session)
     df: dict[str, int] = {}
     rank_df: dict[str, int] = {}
     for key, n in session.execute(_DF).tuples():
@@ -337,6 +337,10 @@ _STATS = _StatsCache()
 
 def weigher(session: Session) -> Weigher:
     return _STATS.get(session).weigh
+
+
+def count_indexed(session: Session) -> int:
+    return int(session.execute(_COUNT).scalar() or 0)
 
 
 def all_person_ids(session: Session) -> list[int]:

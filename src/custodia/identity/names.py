@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from custodia.identity.arabic import has_arabic, romanize
-from custodia.registry.names import fold
+from custodia.identity.arabic import romanize
+from custodia.registry.names import fold, has_arabic
 
 # Titles, each with its spellings (the first is how an explanation names it): a title names
 # no one, and two names only corroborate each other by sharing one.

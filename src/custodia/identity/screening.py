@@ -469,7 +469,7 @@ def screen_all(
     due = sorted(loaded.mem.profiles) if every else _unscreened(session, loaded)
     if not due:  # nothing new since the last run: no need to read every person
         return ScreenResult(
-            persons=len(index.all_person_ids(session)),
+            persons=index.count_indexed(session),
             entries=0,
             already_screened=len(loaded.mem.profiles),
             hits=0,

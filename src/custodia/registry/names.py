@@ -26,9 +26,13 @@ def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff"
 
 
-def written_in_arabic(name: str) -> bool:
-    """Is the name written in Arabic letters (a Latin name holds none)?"""
-    return any(_is_arabic(ch) for ch in name)
+# The Arabic blocks, with the supplement and the presentation forms some keyboards type.
+_ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def has_arabic(text: str) -> bool:
+    """Is the text written (at least partly) in Arabic letters?"""
+    return _ARABIC_LETTERS.search(text) is not None
 
 
 def name_tokens(name: str) -> set[str]:

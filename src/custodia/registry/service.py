@@ -19,7 +19,7 @@ from custodia.registry import lookup
 from custodia.registry import models as m
 from custodia.registry.countries import check_country_codes
 from custodia.registry.dates import parse_partial_date
-from custodia.registry.names import fold, name_tokens, written_in_arabic
+from custodia.registry.names import fold, has_arabic, name_tokens
 from custodia.registry.policy import Policy
 from custodia.registry.schemas import (
     Actor,
@@ -547,7 +547,7 @@ def _lock_person(session: Session, person_id: int) -> None:
 def _script_of(name_in: NameAddIn) -> m.Script:
     """The script the name is written in: as given, or read from its letters; a name given
     as Latin but written in Arabic letters (or the reverse) is refused."""
-    arabic = written_in_arabic(name_in.full_name)
+    arabic = has_arabic(name_in.full_name)
     if name_in.script is None:
         return m.Script.ARABIC if arabic else m.Script.LATIN
     if arabic != (name_in.script == m.Script.ARABIC):
