@@ -55,6 +55,8 @@ EXPECTED = {
     ("post", "/watchlists/un-sc"),
     ("post", "/watchlists/csv/{list_name}"),
     ("get", "/watchlists"),
+    ("get", "/watchlists/search"),
+    ("get", "/watchlists/{list_name}/entries/{reference}"),
     ("post", "/watchlists/{list_name}/withdraw"),
     ("post", "/watchlists/screen"),
     ("get", "/transfers/operation-schema"),

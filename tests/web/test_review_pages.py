@@ -205,7 +205,7 @@ def test_a_watchlist_hit_shows_the_listed_entry_and_its_other_listing(api: Api) 
     other = ({"QDi.042", "SOi.002"} - {listed}).pop()
     page = _page(api, f"/web/identity/queue/{item['id']}")
     assert page.status_code == 200
-    assert f"Listed: un-sc {listed}" in page.text
+    assert f'Listed: <a href="/web/watchlists/un-sc/{listed}">un-sc {listed}</a>' in page.text
     assert re.search(rf"also listed as</dt><dd>{re.escape(other)}</dd>", page.text)
     assert f"names the same individual again as {other}" in page.text
 

@@ -14,6 +14,8 @@ from custodia.identity.schemas import (
     DecisionIn,
     DedupeResult,
     IdentityOut,
+    ListedEntryOut,
+    ListSearchResult,
     QueuePage,
     ReviewItemOut,
     ScreenResult,
@@ -182,6 +184,38 @@ async def watchlist_import_csv(
 async def watchlists(read: Read) -> list[WatchlistOut]:
     """The loaded watchlists: name, individuals listed, last import."""
     return await read(identity.list_watchlists)
+
+
+@router.get("/watchlists/search")
+async def watchlist_search(
+    read: Read,
+    name: Annotated[str, Query(min_length=1, max_length=300)],
+    dob: Annotated[str | None, Query(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")] = None,
+    nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    list_name: Annotated[
+        str | None, Query(max_length=32, description="only this loaded list")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> ListSearchResult:
+    """The listed individuals a name (any script) most likely is, best first, scored as
+    screening scores a person (no one need be registered), with the evidence, whether
+    screening would queue it, and the review items each entry raised already."""
+    return await read(
+        identity.search_watchlists,
+        name=name,
+        date_of_birth=dob,
+        nationality=nationality,
+        list_name=list_name,
+        limit=limit,
+    )
+
+
+@router.get("/watchlists/{list_name}/entries/{reference}", responses=problem_responses(404))
+async def watchlist_entry(list_name: str, reference: str, read: Read) -> ListedEntryOut:
+    """One listed entry as its list gives it (withdrawn ones too), and every review item
+    naming it or the same individual's other listings, with where custody holds each
+    record."""
+    return await read(identity.watchlist_entry, list_name=list_name, reference=reference)
 
 
 @router.post("/watchlists/{list_name}/withdraw", responses=WRITE)

@@ -20,7 +20,13 @@ from custodia.clikit import (
 )
 from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
-from custodia.identity.schemas import Candidate, PersonBrief, ReviewItemOut
+from custodia.identity.schemas import (
+    Candidate,
+    EntryHit,
+    ListedCandidate,
+    PersonBrief,
+    ReviewItemOut,
+)
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
@@ -378,6 +384,100 @@ def watchlist_list(as_json: JsonFlag = False) -> None:
             f"{w.imported_at:%Y-%m-%d %H:%M}",
         )
     console.print(table)
+
+
+@watchlist_app.command("search")
+def watchlist_search(
+    name: Annotated[str, typer.Argument(help="a name in any script")],
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")
+    ] = None,
+    nationality: Annotated[str | None, typer.Option("--nationality", help="ISO alpha-2")] = None,
+    list_name: Annotated[str | None, typer.Option("--list", help="only this loaded list")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Is this name listed? The listed individuals it most likely is, scored as screening
+    scores a person; no one need be registered."""
+    with read_session() as session:
+        result = identity.search_watchlists(
+            session,
+            name=name,
+            date_of_birth=dob,
+            nationality=nationality,
+            list_name=list_name,
+            limit=limit,
+        )
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    _render_listed(f"listed individuals for {name!r}", result.candidates, result.threshold)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _render_listed(title: str, candidates: list[ListedCandidate], threshold: float) -> None:
+    """As ``_render_candidates``: the entry on one line, its names on the next, then the
+    evidence and the review items it raised a line each."""
+    console.print(f"[bold]{title}[/]" + ("" if candidates else ": none"), highlight=False)
+    for rank, c in enumerate(candidates, 1):
+        verdict = f"  [red]a hit (≥ {threshold})[/]" if c.would_be_a_hit else ""
+        twice = f" (also {', '.join(c.also_listed_as)})" if c.also_listed_as else ""
+        console.print(
+            f"{rank:>2}. [bold]{c.list_name} {c.reference}[/]{twice}  score {c.score:.2f}"
+            f"{verdict}  born {', '.join(c.dates_of_birth) or '?'} {','.join(c.nationalities)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        console.print(f"    {'; '.join(c.names)}", highlight=False, soft_wrap=True)
+        for reason in c.explanation:
+            console.print(f"    - {reason}", highlight=False, soft_wrap=True)
+        for hit in c.hits:
+            console.print(f"    > {_hit_line(hit)}", highlight=False, soft_wrap=True)
+
+
+def _hit_line(hit: EntryHit) -> str:
+    where = f"; {hit.custody}" if hit.custody else ""
+    return (
+        f"review item {hit.item_id} ({hit.status}, {hit.score:.2f}): person {hit.person_id} "
+        f"{hit.person_name}{where}"
+    )
+
+
+@watchlist_app.command("show")
+def watchlist_show(
+    list_name: Annotated[str, typer.Argument(help="the list's name, as `watchlist list` shows")],
+    reference: Annotated[str, typer.Argument(help="the entry's reference on its list")],
+    as_json: JsonFlag = False,
+) -> None:
+    """One listed entry as its list gives it, and every review item naming it."""
+    with read_session() as session:
+        entry = identity.watchlist_entry(session, list_name=list_name, reference=reference)
+    if as_json:
+        print_json(entry.model_dump(mode="json"))
+        return
+    console.print(
+        f"[bold]{entry.list_name} {entry.reference}[/] {entry.list_type}: {entry.name}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for n in entry.names:
+        console.print(f"  {n.quality:<15} {n.name}", highlight=False, soft_wrap=True)
+    facts = [
+        ("born", ", ".join(entry.dates_of_birth)),
+        ("in", "; ".join(entry.places_of_birth)),
+        ("nationality", ", ".join(entry.nationalities)),
+        ("also listed as", ", ".join(entry.also_listed_as)),
+        ("imported", f"{entry.imported_at:%Y-%m-%d %H:%M} UTC"),
+        ("withdrawn", f"{entry.withdrawn_at:%Y-%m-%d %H:%M} UTC" if entry.withdrawn_at else ""),
+        ("screened", f"{entry.screened_at:%Y-%m-%d %H:%M} UTC" if entry.screened_at else "not yet"),
+    ]
+    for label, value in facts:
+        if value:
+            console.print(f"  {label}: {value}", highlight=False, soft_wrap=True)
+    console.print(f"review items naming it: {len(entry.hits) or 'none'}")
+    for hit in entry.hits:
+        console.print(f"  {_hit_line(hit)}", highlight=False, soft_wrap=True)
 
 
 @watchlist_app.command("withdraw")

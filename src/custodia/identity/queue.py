@@ -21,6 +21,7 @@ from custodia.identity.dedupe import NAME_CERTAINTY, clusters
 from custodia.identity.schemas import (
     MAX_NOTE,
     DecisionOut,
+    EntryHit,
     IdentityOut,
     LaterName,
     PersonBrief,
@@ -360,6 +361,34 @@ def watchlist_brief(entry: m.WatchlistEntry) -> WatchlistBrief:
         also_listed_as=data.get("also_listed_as", []),
         withdrawn_at=entry.withdrawn_at,
     )
+
+
+def hits_on_entries(session: Session, *, entry_ids: Collection[int]) -> dict[int, list[EntryHit]]:
+    """The review items naming each listed entry, the strongest first: the record, where
+    custody holds it and the item's status."""
+    items = list(
+        session.scalars(
+            select(m.ReviewItem)
+            .where(m.ReviewItem.watchlist_entry_id.in_(entry_ids))
+            .order_by(m.ReviewItem.score.desc(), m.ReviewItem.id)
+        )
+    )
+    person_ids = {i.person_a_id for i in items}
+    persons = registry.get_persons(session, person_ids=person_ids)
+    where = custody.custody_in_words(session, person_ids=person_ids)
+    out: dict[int, list[EntryHit]] = {}
+    for item in items:
+        out.setdefault(item.watchlist_entry_id or 0, []).append(
+            EntryHit(
+                item_id=item.id,
+                person_id=item.person_a_id,
+                person_name=persons[item.person_a_id].names[0].full_name,
+                custody=where[item.person_a_id][1],
+                status=item.status,
+                score=item.score,
+            )
+        )
+    return out
 
 
 def _decision_out(row: m.Decision, names: dict[int, str]) -> DecisionOut:

@@ -187,6 +187,80 @@ class WatchlistOut(BaseModel):
     )
 
 
+class ListedNameOut(BaseModel):
+    name: str
+    quality: str = Field(
+        description="primary, original_script, good or low (a low-quality alias: the list "
+        "itself doubts it)"
+    )
+
+
+class EntryHit(BaseModel):
+    """A review item raised by a listed entry: the record it names, where custody holds it,
+    and what the reviewers decided."""
+
+    item_id: int
+    person_id: int
+    person_name: str
+    custody: str | None = None
+    status: str = Field(description="open, same, different or unsure")
+    score: float
+
+
+class ListedEntryOut(BaseModel):
+    """One listed individual as the list gives it, and every review item naming it."""
+
+    entry_id: int
+    list_name: str
+    reference: str
+    list_type: str = ""
+    name: str
+    names: list[ListedNameOut]
+    dates_of_birth: list[str] = []
+    nationalities: list[str] = []
+    places_of_birth: list[str] = []
+    also_listed_as: list[str] = Field(
+        default=[], description="the list's other entries for the same individual"
+    )
+    imported_at: dt.datetime
+    withdrawn_at: dt.datetime | None = Field(
+        default=None, description="when the entry left its list: no longer screened"
+    )
+    screened_at: dt.datetime | None = Field(
+        default=None,
+        description="when every person was last screened against the entry as it now reads "
+        "(none: the next screening run does it)",
+    )
+    hits: list[EntryHit] = Field(
+        default=[], description="review items naming this entry, the strongest first"
+    )
+
+
+class ListedCandidate(BaseModel):
+    list_name: str
+    reference: str
+    name: str
+    names: list[str]
+    dates_of_birth: list[str] = []
+    nationalities: list[str] = []
+    also_listed_as: list[str] = []
+    score: float = Field(ge=0, le=1)
+    would_be_a_hit: bool = Field(
+        description="the score reaches the review threshold: screening would queue it"
+    )
+    explanation: list[str] = Field(description="the evidence, one plain sentence each")
+    hits: list[EntryHit] = Field(default=[], description="review items this entry raised already")
+
+
+class ListSearchResult(BaseModel):
+    query: str
+    candidates: list[ListedCandidate]
+    threshold: float = Field(description="the review threshold screening queues hits from")
+    warnings: list[str] = Field(
+        default_factory=list, description="what may make this result incomplete"
+    )
+
+
 class WithdrawResult(BaseModel):
     list_name: str
     withdrawn: int  # entries no longer screened

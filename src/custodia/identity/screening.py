@@ -189,19 +189,20 @@ def entry_profile(entry_id: int, listed: dict[str, Any]) -> Profile:
 
 
 @dataclass(frozen=True, slots=True)
-class _Loaded:
+class LoadedEntries:
     """The loaded entries in memory, and which of them list one individual."""
 
     state: State
     mem: MemoryIndex
     reference: dict[int, str]
+    listed_in: dict[int, str]  # entry id -> the list's name
     also: dict[int, frozenset[int]]  # entry id -> ids of the same individual's other listings
     # entry id -> the import the data in ``mem`` came from: a run marks an entry screened
     # only if no import has rewritten it since
     imported: dict[int, dt.datetime]
 
 
-def _load(session: Session, state: State) -> _Loaded:
+def _load(session: Session, state: State) -> LoadedEntries:
     mem = MemoryIndex()
     reference: dict[int, str] = {}
     listed_in: dict[int, str] = {}
@@ -231,19 +232,19 @@ def _load(session: Session, state: State) -> _Loaded:
         for entry_id, refs in also_refs.items()
         if refs
     }
-    return _Loaded(state, mem, reference, also, imported)
+    return LoadedEntries(state, mem, reference, listed_in, also, imported)
 
 
 class _WatchlistCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_db: dict[str, _Loaded] = {}
+        self._by_db: dict[str, LoadedEntries] = {}
 
     def clear(self) -> None:
         with self._lock:
             self._by_db.clear()
 
-    def loaded(self, session: Session) -> _Loaded | None:
+    def loaded(self, session: Session) -> LoadedEntries | None:
         count, top, imported = session.execute(_STATE).one()
         if not count:
             return None
@@ -265,6 +266,12 @@ class _WatchlistCache:
 _CACHE = _WatchlistCache()
 
 
+def loaded_entries(session: Session) -> LoadedEntries | None:
+    """Every active entry in memory (cached until a list changes), or None when no list is
+    loaded."""
+    return _CACHE.loaded(session)
+
+
 def watchlist_loaded(session: Session) -> bool:
     return _CACHE.get(session) is not None
 
@@ -275,7 +282,7 @@ def watchlist_index(session: Session) -> MemoryIndex | None:
 
 
 def screen_profiles(
-    session: Session, profiles: Sequence[Profile], loaded: _Loaded
+    session: Session, profiles: Sequence[Profile], loaded: LoadedEntries
 ) -> dict[int, list[int]]:
     """Screen ``profiles`` against the watchlist: the review items of their hits, by person
     (a hit decided 'different' before is not queued again)."""
@@ -289,13 +296,15 @@ def screen_profiles(
             for s in rank(profile, candidates, weigh, limit=2 * HITS_PER_PERSON)
             if s.score >= REVIEW_THRESHOLD
         ]
-        for item in _propose_hits(session, profile.ident, _one_per_individual(hits, loaded)):
+        for item in _propose_hits(session, profile.ident, one_per_individual(hits, loaded)):
             out.setdefault(profile.ident, []).append(item)
     return out
 
 
-def _one_per_individual(hits: Sequence[Scored], loaded: _Loaded) -> list[tuple[Scored, list[str]]]:
-    """The strongest hit on each listed individual (at most ``HITS_PER_PERSON``), with the
+def one_per_individual(
+    hits: Sequence[Scored], loaded: LoadedEntries, keep: int = HITS_PER_PERSON
+) -> list[tuple[Scored, list[str]]]:
+    """The strongest hit on each listed individual (at most ``keep``), with the
     references of the individual's other listings: one man on two sanctions regimes is one
     review item, not two that an analyst decides twice."""
     kept: list[tuple[Scored, list[str]]] = []
@@ -306,7 +315,7 @@ def _one_per_individual(hits: Sequence[Scored], loaded: _Loaded) -> list[tuple[S
         others = loaded.also.get(s.ident, frozenset())
         covered |= others | {s.ident}
         kept.append((s, sorted(loaded.reference[o] for o in others)))
-    return kept[:HITS_PER_PERSON]
+    return kept[:keep]
 
 
 def _propose_hits(
@@ -480,7 +489,7 @@ def screen_all(
     found = find_hits(people, loaded.mem, progress=progress, workers=workers, entry_ids=due)
     hits = proposed = 0
     for person_id, scores in sorted(found.items()):
-        individuals = _one_per_individual(scores, loaded)
+        individuals = one_per_individual(scores, loaded)
         hits += len(individuals)
         proposed += len(_propose_hits(session, person_id, individuals))
     _mark_screened(session, loaded, due)
@@ -494,13 +503,13 @@ def screen_all(
     )
 
 
-def _unscreened(session: Session, loaded: _Loaded) -> list[int]:
+def _unscreened(session: Session, loaded: LoadedEntries) -> list[int]:
     """The loaded entries not screened against every person as they now read."""
     due = session.scalars(select(m.WatchlistEntry.id).where(_ACTIVE, _UNSCREENED))
     return sorted(i for i in due if i in loaded.mem.profiles)
 
 
-def _mark_screened(session: Session, loaded: _Loaded, entry_ids: Sequence[int]) -> None:
+def _mark_screened(session: Session, loaded: LoadedEntries, entry_ids: Sequence[int]) -> None:
     """Mark the entries screened, each only if it still reads as the run screened it: an
     import that rewrote one during the run (PostgreSQL lets it) leaves it due."""
     now = utc_now()

@@ -14,13 +14,15 @@ from custodia.access import service as access
 from custodia.custody import service as custody
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
-from custodia.identity import index, intake, queue, screening
+from custodia.identity import index, intake, listings, queue, screening
 from custodia.identity.names import parse_name
 from custodia.identity.schemas import (
     Candidate,
     Comparison,
     DedupeResult,
     IdentityOut,
+    ListedEntryOut,
+    ListSearchResult,
     QueuePage,
     ReviewItemOut,
     ScreenResult,
@@ -418,6 +420,29 @@ def withdraw_watchlist(
 def list_watchlists(session: Session) -> list[WatchlistOut]:
     """The loaded watchlists: name, individuals listed, last import."""
     return screening.loaded_lists(session)
+
+
+def search_watchlists(
+    session: Session,
+    *,
+    name: str,
+    date_of_birth: str | None = None,
+    nationality: str | None = None,
+    list_name: str | None = None,
+    limit: int = 10,
+) -> ListSearchResult:
+    """The listed individuals a name (in any script, with a date of birth and nationality
+    when known) most likely is, best first, scored as screening scores a person: no one
+    need be registered. ``list_name`` keeps to one loaded list."""
+    if not 1 <= limit <= 100:
+        raise Invalid("limit must be between 1 and 100")
+    query = _query_profile(name, date_of_birth, nationality)
+    return listings.search_lists(session, query=query, text=name, list_name=list_name, limit=limit)
+
+
+def watchlist_entry(session: Session, *, list_name: str, reference: str) -> ListedEntryOut:
+    """One listed entry as its list gives it, and every review item naming it."""
+    return listings.listed_entry(session, list_name=list_name, reference=reference)
 
 
 def screen_all_persons(

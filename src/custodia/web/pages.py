@@ -414,11 +414,48 @@ def _watchlists_page(
 
 
 @router.get("/watchlists")
-def watchlists_page(request: Request, context: Context) -> Response:
+def watchlists_page(
+    request: Request,
+    context: Context,
+    name: str = "",
+    dob: str = "",
+    nationality: str = "",
+    list_name: str = "",
+) -> Response:
+    """The loaded lists, and a look-up of a name on them (scored as screening scores)."""
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
-    return _watchlists_page(request, context, actor)
+    looked_up = {"name": name, "dob": dob, "nationality": nationality, "list_name": list_name}
+    if not name.strip():
+        return _watchlists_page(request, context, actor, looked_up=looked_up)
+    try:
+        found = _read(
+            context,
+            identity.search_watchlists,
+            name=name,
+            date_of_birth=dob.strip() or None,
+            nationality=nationality.strip().upper() or None,
+            list_name=list_name.strip() or None,
+        )
+    except CustodiaError as error:
+        return _watchlists_page(
+            request, context, actor, error.status, looked_up=looked_up, error=error
+        )
+    return _watchlists_page(request, context, actor, looked_up=looked_up, found=found)
+
+
+@router.get("/watchlists/{list_name}/{reference}")
+def entry_page(request: Request, context: Context, list_name: str, reference: str) -> Response:
+    return _one_thing(
+        request,
+        context,
+        "entry.html",
+        "entry",
+        identity.watchlist_entry,
+        list_name=list_name,
+        reference=reference,
+    )
 
 
 @router.post("/watchlists")

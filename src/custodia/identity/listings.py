@@ -1,0 +1,126 @@
+"""Looking a name up on the loaded watchlists, and reading one listed entry whole.
+
+An analyst asks "is this man listed?" before anyone is registered: a name heard at
+interview, a partner's transfer manifest, a country's repatriation list. The lookup ranks
+the listed individuals by the matcher and threshold that screening uses, so what it shows
+as a hit is what screening would queue. An entry's page gives the listing as the list
+gives it (every name with its quality, dates and places of birth) and the review items it
+raised, with where custody holds each record."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from custodia.errors import NotFound
+from custodia.identity import models as m
+from custodia.identity import queue, screening
+from custodia.identity.schemas import (
+    EntryHit,
+    ListedCandidate,
+    ListedEntryOut,
+    ListedNameOut,
+    ListSearchResult,
+)
+from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Scored, rank
+
+# Listed individuals scored for a lookup; more when one list is asked for, since the
+# candidate budget is spent across every loaded list before the others are left out.
+LOOKUP_CANDIDATES = screening.SCREEN_CANDIDATES
+LOOKUP_CANDIDATES_ONE_LIST = 5 * screening.SCREEN_CANDIDATES
+NOTHING_LOADED = "no watchlist is loaded: import one (custodia watchlist import un-sc|csv FILE)"
+
+
+def search_lists(
+    session: Session, *, query: Profile, text: str, list_name: str | None, limit: int
+) -> ListSearchResult:
+    """The listed individuals ``query`` most likely is, best first, one per individual (a
+    man the list names under two regimes is one candidate, his other listing named)."""
+    loaded = screening.loaded_entries(session)
+    if loaded is None:
+        return ListSearchResult(
+            query=text, candidates=[], threshold=REVIEW_THRESHOLD, warnings=[NOTHING_LOADED]
+        )
+    if list_name is not None and list_name not in set(loaded.listed_in.values()):
+        names = ", ".join(sorted(set(loaded.listed_in.values())))
+        raise NotFound(f"no loaded watchlist is named {list_name!r} (loaded: {names})")
+    budget = LOOKUP_CANDIDATES if list_name is None else LOOKUP_CANDIDATES_ONE_LIST
+    candidates = [
+        c
+        for c in loaded.mem.candidates(query, limit=budget)
+        if list_name is None or loaded.listed_in[c.ident] == list_name
+    ]
+    scored = rank(query, candidates, loaded.mem.weigher(), limit=2 * limit)
+    best = screening.one_per_individual(scored, loaded, keep=limit)
+    entries = _entries(session, [s.ident for s, _ in best])
+    hits = queue.hits_on_entries(session, entry_ids=[s.ident for s, _ in best])
+    return ListSearchResult(
+        query=text,
+        candidates=[_candidate(s, others, entries[s.ident], hits) for s, others in best],
+        threshold=REVIEW_THRESHOLD,
+    )
+
+
+def _entries(session: Session, entry_ids: list[int]) -> dict[int, m.WatchlistEntry]:
+    rows = session.scalars(select(m.WatchlistEntry).where(m.WatchlistEntry.id.in_(entry_ids)))
+    return {row.id: row for row in rows}
+
+
+def _candidate(
+    scored: Scored, others: list[str], entry: m.WatchlistEntry, hits: dict[int, list[EntryHit]]
+) -> ListedCandidate:
+    data = json.loads(entry.data)
+    return ListedCandidate(
+        list_name=entry.list_name,
+        reference=entry.reference,
+        name=entry.name,
+        names=[n["name"] for n in data.get("names", [])],
+        dates_of_birth=data.get("dates_of_birth", []),
+        nationalities=data.get("nationalities", []),
+        also_listed_as=others,
+        score=round(scored.score, 4),
+        would_be_a_hit=scored.score >= REVIEW_THRESHOLD,
+        explanation=list(scored.explanation),
+        hits=hits.get(entry.id, []),
+    )
+
+
+def listed_entry(session: Session, *, list_name: str, reference: str) -> ListedEntryOut:
+    """One entry of a list (withdrawn ones too: their review items stay), with every
+    review item naming it or the same individual's other listings."""
+    entry = session.scalars(
+        select(m.WatchlistEntry).where(
+            m.WatchlistEntry.list_name == list_name, m.WatchlistEntry.reference == reference
+        )
+    ).one_or_none()
+    if entry is None:
+        raise NotFound(f"{list_name!r} lists no entry {reference!r}")
+    data = json.loads(entry.data)
+    also = data.get("also_listed_as") or []
+    twins = session.scalars(
+        select(m.WatchlistEntry.id).where(
+            m.WatchlistEntry.list_name == list_name, m.WatchlistEntry.reference.in_(also)
+        )
+    ).all()
+    hits = queue.hits_on_entries(session, entry_ids=[entry.id, *twins])
+    return ListedEntryOut(
+        entry_id=entry.id,
+        list_name=entry.list_name,
+        reference=entry.reference,
+        list_type=data.get("list_type", ""),
+        name=entry.name,
+        names=[ListedNameOut(name=n["name"], quality=n["quality"]) for n in data.get("names", [])],
+        dates_of_birth=data.get("dates_of_birth", []),
+        nationalities=data.get("nationalities", []),
+        places_of_birth=data.get("places_of_birth", []),
+        also_listed_as=also,
+        imported_at=entry.imported_at,
+        withdrawn_at=entry.withdrawn_at,
+        screened_at=entry.screened_at,
+        hits=sorted(
+            (h for entry_hits in hits.values() for h in entry_hits),
+            key=lambda h: (-h.score, h.item_id),
+        ),
+    )
