@@ -58,7 +58,7 @@ def search_lists(
     hits = queue.hits_on_entries(session, entry_ids=[s.ident for s, _ in best])
     return ListSearchResult(
         query=text,
-        candidates=[_candidate(s, others, entries[s.ident], hits) for s, others in best],
+        candidates=[_candidate(s, entries[s.ident], hits) for s, _ in best],
         threshold=REVIEW_THRESHOLD,
     )
 
@@ -69,17 +69,10 @@ def _entries(session: Session, entry_ids: list[int]) -> dict[int, m.WatchlistEnt
 
 
 def _candidate(
-    scored: Scored, others: list[str], entry: m.WatchlistEntry, hits: dict[int, list[EntryHit]]
+    scored: Scored, entry: m.WatchlistEntry, hits: dict[int, list[EntryHit]]
 ) -> ListedCandidate:
-    data = json.loads(entry.data)
     return ListedCandidate(
-        list_name=entry.list_name,
-        reference=entry.reference,
-        name=entry.name,
-        names=[n["name"] for n in data.get("names", [])],
-        dates_of_birth=data.get("dates_of_birth", []),
-        nationalities=data.get("nationalities", []),
-        also_listed_as=others,
+        **queue.watchlist_brief(entry).model_dump(),
         score=round(scored.score, 4),
         would_be_a_hit=scored.score >= REVIEW_THRESHOLD,
         explanation=list(scored.explanation),

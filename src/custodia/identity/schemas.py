@@ -236,14 +236,9 @@ class ListedEntryOut(BaseModel):
     )
 
 
-class ListedCandidate(BaseModel):
-    list_name: str
-    reference: str
-    name: str
-    names: list[str]
-    dates_of_birth: list[str] = []
-    nationalities: list[str] = []
-    also_listed_as: list[str] = []
+class ListedCandidate(WatchlistBrief):
+    """A listed individual a looked-up name may be."""
+
     score: float = Field(ge=0, le=1)
     would_be_a_hit: bool = Field(
         description="the score reaches the review threshold: screening would queue it"
