@@ -52,6 +52,7 @@ EXPECTED = {
     ("post", "/identity/queue/{item_id}/decisions"),
     ("post", "/identity/queue/{item_id}/split"),
     ("post", "/identity/dedupe"),
+    ("post", "/identity/check"),
     ("post", "/watchlists/un-sc"),
     ("post", "/watchlists/csv/{list_name}"),
     ("get", "/watchlists"),

@@ -122,7 +122,7 @@ def test_a_list_with_a_faulty_row_is_refused_whole_and_changes_nothing(engine: E
     ("text", "says"),
     [
         ("", "the CSV file is empty: it needs a header row naming its columns"),
-        ("reference,name\n", "the CSV file has a header but no rows: nothing to import"),
+        ("reference,name\n", "the CSV file has a header but no rows: nothing imported"),
         ("reference,name,dob\nA,Ali Hassan,1990\n", "unknown column(s) 'dob': the columns are"),
         ("name\nAli Hassan\n", "the header lacks the required column(s) reference"),
         ("reference,name\nA,Ali Hassan,x\n", "line 2: more cells than the header has columns"),

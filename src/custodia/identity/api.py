@@ -10,6 +10,7 @@ from custodia.api.deps import Read, WriteSession, allow, current_actor
 from custodia.api.problems import problem_responses
 from custodia.identity import service as identity
 from custodia.identity.schemas import (
+    CheckResult,
     Comparison,
     DecisionIn,
     DedupeResult,
@@ -25,6 +26,8 @@ from custodia.identity.schemas import (
     WatchlistOut,
     WithdrawResult,
 )
+from custodia.identity.scoring import REVIEW_THRESHOLD
+from custodia.identity.service import CHECK_ROWS_ONLINE
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 from custodia.registry.schemas import Actor
 
@@ -178,6 +181,25 @@ async def watchlist_import_csv(
     place_of_birth); a file with any faulty row changes nothing."""
     body = await request.body()
     return identity.import_csv_list(session, data=body, list_name=list_name, actor_id=actor.user_id)
+
+
+@router.post("/identity/check", openapi_extra=_raw_body("text/csv"))
+async def identity_check(
+    request: Request,
+    read: Read,
+    min_score: Annotated[
+        float, Query(ge=0.5, le=1.0, description="the lowest score shown (default: review)")
+    ] = REVIEW_THRESHOLD,
+) -> CheckResult:
+    """Check a partner's file of people (the CSV file as the body, in an agency watchlist's
+    columns) against the registry and the loaded watchlists, no one registered: for each
+    row, the registered identities (with where custody holds them) and the listed
+    individuals it may be. A file with any faulty row is refused whole; at most 2,000 rows
+    (the command line, `custodia identity check`, takes more)."""
+    body = await request.body()
+    return await read(
+        identity.check_people, data=body, min_score=min_score, max_rows=CHECK_ROWS_ONLINE
+    )
 
 
 @router.get("/watchlists")

@@ -3,6 +3,8 @@ render."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,11 +24,13 @@ from custodia.db import read_session, unit_of_work
 from custodia.identity import service as identity
 from custodia.identity.schemas import (
     Candidate,
+    CheckResult,
     EntryHit,
     ListedCandidate,
     PersonBrief,
     ReviewItemOut,
 )
+from custodia.identity.scoring import REVIEW_THRESHOLD
 from custodia.registry.policy import ADJUDICATE_IDENTITY, MANAGE_WATCHLISTS
 
 app = typer.Typer(help="Identity resolution: search, compare, de-duplicate.", no_args_is_help=True)
@@ -90,6 +94,92 @@ def _render_candidates(title: str, candidates: list[Candidate]) -> None:
         console.print(f"    {'; '.join(c.names)}", highlight=False, soft_wrap=True)
         for reason in c.explanation:
             console.print(f"    - {reason}", highlight=False, soft_wrap=True)
+
+
+@app.command("check")
+def check(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a CSV file")],
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.5, max=1.0, help="the lowest score shown")
+    ] = REVIEW_THRESHOLD,
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False, help="also write the answer as CSV")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check a partner's file of people (an agency watchlist's CSV columns) against the
+    registry and the loaded watchlists, no one registered: who may be held already, and
+    where; who may be listed."""
+    with progress_bar("checking") as advance, read_session() as session:
+        result = identity.check_people(
+            session,
+            data=file.read_bytes(),
+            min_score=min_score,
+            progress=lambda done, total: advance(done, total),
+        )
+    if out is not None:
+        out.write_text(_check_csv(result), encoding="utf-8")
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    _render_check(result)
+    if out is not None:
+        console.print(f"written to {out}", highlight=False)
+
+
+def _render_check(result: CheckResult) -> None:
+    """The rows that may be someone, a line each; the others only counted."""
+    table = Table("row", "reference", "name", "may be registered as", "may be listed as")
+    for p in result.people:
+        if p.registered or p.listed:
+            table.add_row(
+                str(p.row),
+                p.reference,
+                p.name,
+                "\n".join(_registered_words(c) for c in p.registered) or "—",
+                "\n".join(f"{c.list_name} {c.reference} ({c.score:.2f})" for c in p.listed) or "—",
+            )
+    if table.row_count:
+        console.print(table)
+    console.print(
+        f"{counted(result.rows, 'row')}: {result.registered} may be registered, "
+        f"{result.listed} may be listed, from a score of {result.min_score} "
+        f"({result.seconds:.1f} s)"
+    )
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _registered_words(c: Candidate) -> str:
+    merged = "" if c.survivor_id == c.person_id else f", merged into {c.survivor_id}"
+    return f"person {c.person_id} ({c.score:.2f}{merged}): {c.custody or 'custody unknown'}"
+
+
+CHECK_COLUMNS = (
+    *("row", "reference", "name"),
+    *("registered_as", "registry_scores", "custody", "listed_as", "list_scores"),
+)
+
+
+def _check_csv(result: CheckResult) -> str:
+    """The answer, a row for each row of the file, for the partner who sent it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CHECK_COLUMNS)
+    for p in result.people:
+        writer.writerow(
+            (
+                p.row,
+                p.reference,
+                p.name,
+                ";".join(str(c.person_id) for c in p.registered),
+                ";".join(f"{c.score:.3f}" for c in p.registered),
+                ";".join(c.custody or "" for c in p.registered),
+                ";".join(f"{c.list_name} {c.reference}" for c in p.listed),
+                ";".join(f"{c.score:.3f}" for c in p.listed),
+            )
+        )
+    return buffer.getvalue()
 
 
 @app.command("compare")

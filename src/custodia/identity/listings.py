@@ -46,21 +46,41 @@ def search_lists(
     if list_name is not None and list_name not in set(loaded.listed_in.values()):
         names = ", ".join(sorted(set(loaded.listed_in.values())))
         raise NotFound(f"no loaded watchlist is named {list_name!r} (loaded: {names})")
+    return ListSearchResult(
+        query=text,
+        candidates=listed_candidates(session, loaded, query, list_name=list_name, limit=limit),
+        threshold=REVIEW_THRESHOLD,
+    )
+
+
+def listed_candidates(
+    session: Session,
+    loaded: screening.LoadedEntries,
+    query: Profile,
+    *,
+    list_name: str | None = None,
+    limit: int = 10,
+    min_score: float = 0.0,
+) -> list[ListedCandidate]:
+    """The ``limit`` listed individuals ``query`` most likely is, from ``min_score`` up, one
+    per individual, each with the review items its entry raised."""
     budget = LOOKUP_CANDIDATES if list_name is None else LOOKUP_CANDIDATES_ONE_LIST
     candidates = [
         c
         for c in loaded.mem.candidates(query, limit=budget)
         if list_name is None or loaded.listed_in[c.ident] == list_name
     ]
-    scored = rank(query, candidates, loaded.mem.weigher(), limit=2 * limit)
-    best = screening.one_per_individual(scored, loaded, keep=limit)
-    entries = _entries(session, [s.ident for s, _ in best])
-    hits = queue.hits_on_entries(session, entry_ids=[s.ident for s, _ in best])
-    return ListSearchResult(
-        query=text,
-        candidates=[_candidate(s, entries[s.ident], hits) for s, _ in best],
-        threshold=REVIEW_THRESHOLD,
-    )
+    scored = [
+        s
+        for s in rank(query, candidates, loaded.mem.weigher(), limit=2 * limit)
+        if s.score >= min_score
+    ]
+    best = [s for s, _ in screening.one_per_individual(scored, loaded, keep=limit)]
+    if not best:
+        return []
+    entries = _entries(session, [s.ident for s in best])
+    hits = queue.hits_on_entries(session, entry_ids=[s.ident for s in best])
+    return [_candidate(s, entries[s.ident], hits) for s in best]
 
 
 def _entries(session: Session, entry_ids: list[int]) -> dict[int, m.WatchlistEntry]:

@@ -272,3 +272,30 @@ class ScreenResult(BaseModel):
     hits: int
     proposed: int
     seconds: float
+
+
+class PersonCheck(BaseModel):
+    """One row of a checked file: the registry records and the listed individuals it may be."""
+
+    row: int = Field(description="the row's number in the file, the header not counted")
+    reference: str
+    name: str
+    registered: list[Candidate] = Field(
+        description="registry identities it may be, from min_score up, best first (at most 3)"
+    )
+    listed: list[ListedCandidate] = Field(
+        description="listed individuals it may be, from min_score up, best first (at most 3)"
+    )
+
+
+class CheckResult(BaseModel):
+    """A file of people checked against the registry and the loaded watchlists, no one
+    registered."""
+
+    rows: int
+    registered: int = Field(description="rows that may be a registered person")
+    listed: int = Field(description="rows that may be a listed individual")
+    min_score: float
+    seconds: float
+    people: list[PersonCheck]
+    warnings: list[str] = Field(default_factory=list)

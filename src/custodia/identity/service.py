@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,13 @@ from custodia.identity import index, intake, listings, queue, screening
 from custodia.identity.names import parse_name
 from custodia.identity.schemas import (
     Candidate,
+    CheckResult,
     Comparison,
     DedupeResult,
     IdentityOut,
     ListedEntryOut,
     ListSearchResult,
+    PersonCheck,
     QueuePage,
     ReviewItemOut,
     ScreenResult,
@@ -40,6 +43,8 @@ from custodia.identity.scoring import (
     default_weight,
     score_profiles,
 )
+from custodia.identity.watchlist import ListedIndividual
+from custodia.identity.watchlist_csv import MAX_ROWS, parse_csv_rows
 from custodia.registry import service as registry
 from custodia.registry.countries import check_country_codes
 from custodia.registry.dates import parse_partial_date
@@ -255,6 +260,88 @@ def search_persons(
         candidates=_candidates(session, found),
         behind_the_nom_de_guerre=_candidates(session, behind),
         warnings=warnings,
+    )
+
+
+# Rows a check through the API or the web page may hold; the command line takes any file a
+# watchlist import would (a check costs about 30 ms a row).
+CHECK_ROWS_ONLINE = 2_000
+CHECK_MATCHES = 3  # registry identities, and listed individuals, shown per row
+
+
+def check_people(
+    session: Session,
+    *,
+    data: bytes,
+    min_score: float = REVIEW_THRESHOLD,
+    max_rows: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    """A partner's file of people (a wanted list, a manifest, a repatriation request: the
+    CSV columns of an agency's watchlist) checked row by row against the registry and the
+    loaded watchlists, as intake would, with no one registered: which rows may be someone
+    already held (and where custody holds him), which may be listed. Every row is checked
+    for faults before any is searched."""
+    if not 0.5 <= min_score <= 1.0:
+        raise Invalid("min_score must be between 0.5 and 1.0")
+    started = time.perf_counter()
+    rows = parse_csv_rows(
+        data,
+        list_type="check",
+        refused="nothing checked",
+        max_rows=max_rows or MAX_ROWS,
+    )
+    loaded = screening.loaded_entries(session)
+    warnings = [] if loaded is not None else [listings.NOTHING_LOADED]
+    if not index.index_is_current(session):
+        warnings.append(
+            "the name index was built by an older name model and may miss spellings: "
+            "run `custodia identity reindex` to rebuild it"
+        )
+    people = []
+    for number, row in enumerate(rows, 1):
+        people.append(_check_row(session, number, row, loaded, min_score))
+        if progress is not None:
+            progress(number, len(rows))
+    return CheckResult(
+        rows=len(people),
+        registered=sum(1 for p in people if p.registered),
+        listed=sum(1 for p in people if p.listed),
+        min_score=min_score,
+        seconds=round(time.perf_counter() - started, 2),
+        people=people,
+        warnings=warnings,
+    )
+
+
+def _check_row(
+    session: Session,
+    number: int,
+    row: ListedIndividual,
+    loaded: screening.LoadedEntries | None,
+    min_score: float,
+) -> PersonCheck:
+    query = replace(
+        screening.entry_profile(-number, row.to_json()),
+        place_of_birth=row.places_of_birth[0] if row.places_of_birth else None,
+    )
+    found = index.search_identities(
+        session,
+        query,
+        limit=CHECK_MATCHES,
+        identity_of=lambda ids: queue.survivors(session, ids),
+    )
+    listed = (
+        listings.listed_candidates(session, loaded, query, limit=CHECK_MATCHES, min_score=min_score)
+        if loaded is not None
+        else []
+    )
+    return PersonCheck(
+        row=number,
+        reference=row.reference,
+        name=row.name,
+        registered=_candidates(session, [f for f in found if f[0].score >= min_score]),
+        listed=listed,
     )
 
 

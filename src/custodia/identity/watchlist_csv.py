@@ -85,14 +85,14 @@ def _names(row: dict[str, str]) -> list[ListedName]:
     return names
 
 
-def _entry(row: dict[str, str], list_name: str) -> ListedIndividual:
+def _entry(row: dict[str, str], list_type: str) -> ListedIndividual:
     if not row["reference"].strip():
         raise Invalid("reference is empty")
     if not row["name"].strip():
         raise Invalid("name is empty")
     entry = ListedIndividual(
         reference=row["reference"].strip(),
-        list_type=list_name,
+        list_type=list_type,
         name=row["name"].strip(),
         names=_names(row),
     )
@@ -109,6 +109,14 @@ def _entry(row: dict[str, str], list_name: str) -> ListedIndividual:
 def parse_csv_list(data: bytes, *, list_name: str) -> list[ListedIndividual]:
     """Every row of an agency's CSV watchlist, checked; Invalid names each faulty row."""
     check_list_name(list_name)
+    return parse_csv_rows(data, list_type=list_name, refused="nothing imported")
+
+
+def parse_csv_rows(
+    data: bytes, *, list_type: str, refused: str, max_rows: int = MAX_ROWS
+) -> list[ListedIndividual]:
+    """Every row of a CSV file of people in the list format, checked; Invalid names each
+    faulty row, after ``refused`` ("nothing imported")."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -123,13 +131,13 @@ def parse_csv_list(data: bytes, *, list_name: str) -> list[ListedIndividual]:
     seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
-        if len(entries) >= MAX_ROWS:
-            raise Invalid(f"more than {MAX_ROWS} rows: split the list into several files")
+        if len(entries) >= max_rows:
+            raise Invalid(f"more than {max_rows} rows: split the file into several")
         if None in row:
             faults.append(f"line {line}: more cells than the header has columns")
             continue
         try:
-            entry = _entry({k: v or "" for k, v in row.items()}, list_name)
+            entry = _entry({k: v or "" for k, v in row.items()}, list_type)
         except Invalid as exc:
             faults.append(f"line {line}: {exc.detail}")
             continue
@@ -142,7 +150,7 @@ def parse_csv_list(data: bytes, *, list_name: str) -> list[ListedIndividual]:
         entries.append(entry)
     if faults:
         more = f" (and {len(faults) - MAX_FAULTS} more)" if len(faults) > MAX_FAULTS else ""
-        raise Invalid("nothing imported: " + "; ".join(faults[:MAX_FAULTS]) + more)
+        raise Invalid(f"{refused}: " + "; ".join(faults[:MAX_FAULTS]) + more)
     if not entries:
-        raise Invalid("the CSV file has a header but no rows: nothing to import")
+        raise Invalid(f"the CSV file has a header but no rows: {refused}")
     return entries

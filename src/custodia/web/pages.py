@@ -246,6 +246,27 @@ def search_page(
     return _page(request, "search.html", actor=actor, asked=asked, result=result)
 
 
+@router.post("/identity/check")
+def check_file(request: Request, context: Context, file: Annotated[UploadFile, File()]) -> Response:
+    """A partner's file of people checked against the registry and the watchlists, no one
+    registered; a refused file shows the search page with the reason, line by line."""
+    actor = _actor(context, request)
+    if actor is None:
+        return _sign_in_first(request)
+    try:
+        checked = _read(
+            context,
+            identity.check_people,
+            data=file.file.read(),
+            max_rows=identity.CHECK_ROWS_ONLINE,
+        )
+    except CustodiaError as error:
+        return _page(
+            request, "search.html", error.status, actor=actor, asked={}, result=None, error=error
+        )
+    return _page(request, "check.html", actor=actor, checked=checked, file_name=file.filename)
+
+
 @router.get("/identity/persons/{person_id}")
 def identity_page(request: Request, context: Context, person_id: int) -> Response:
     return _one_thing(
