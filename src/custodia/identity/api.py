@@ -194,7 +194,7 @@ async def identity_check(
     """Check a partner's file of people (the CSV file as the body, in an agency watchlist's
     columns) against the registry and the loaded watchlists, no one registered: for each
     row, the registered identities (with where custody holds them) and the listed
-    individuals it may be. A file with any faulty row is refused whole; at most 2,000 rows
+    individuals it may be. A file with any faulty row is refused whole; at most 1,000 rows
     (the command line, `custodia identity check`, takes more)."""
     body = await request.body()
     return await read(

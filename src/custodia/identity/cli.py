@@ -131,19 +131,21 @@ def _render_check(result: CheckResult) -> None:
     """The rows that may be someone, a line each; the others only counted."""
     table = Table("row", "reference", "name", "may be registered as", "may be listed as")
     for p in result.people:
-        if p.registered or p.listed:
+        if p.registered or p.behind_the_nom_de_guerre or p.listed:
+            behind = [f"may stand for {_registered_words(c)}" for c in p.behind_the_nom_de_guerre]
             table.add_row(
                 str(p.row),
                 p.reference,
                 p.name,
-                "\n".join(_registered_words(c) for c in p.registered) or "—",
+                "\n".join([*map(_registered_words, p.registered), *behind]) or "—",
                 "\n".join(f"{c.list_name} {c.reference} ({c.score:.2f})" for c in p.listed) or "—",
             )
     if table.row_count:
         console.print(table)
     console.print(
         f"{counted(result.rows, 'row')}: {result.registered} may be registered, "
-        f"{result.listed} may be listed, from a score of {result.min_score} "
+        f"{result.listed} may be listed, from a score of {result.min_score}; "
+        f"{result.may_stand_for} known only by a nom de guerre may stand for a registered man "
         f"({result.seconds:.1f} s)"
     )
     for warning in result.warnings:
@@ -157,7 +159,8 @@ def _registered_words(c: Candidate) -> str:
 
 CHECK_COLUMNS = (
     *("row", "reference", "name"),
-    *("registered_as", "registry_scores", "custody", "listed_as", "list_scores"),
+    *("registered_as", "registry_scores", "custody"),
+    *("may_stand_for", "may_stand_for_scores", "listed_as", "list_scores"),
 )
 
 
@@ -175,6 +178,8 @@ def _check_csv(result: CheckResult) -> str:
                 ";".join(str(c.person_id) for c in p.registered),
                 ";".join(f"{c.score:.3f}" for c in p.registered),
                 ";".join(c.custody or "" for c in p.registered),
+                ";".join(str(c.person_id) for c in p.behind_the_nom_de_guerre),
+                ";".join(f"{c.score:.3f}" for c in p.behind_the_nom_de_guerre),
                 ";".join(f"{c.list_name} {c.reference}" for c in p.listed),
                 ";".join(f"{c.score:.3f}" for c in p.listed),
             )

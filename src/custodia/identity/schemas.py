@@ -283,6 +283,13 @@ class PersonCheck(BaseModel):
     registered: list[Candidate] = Field(
         description="registry identities it may be, from min_score up, best first (at most 3)"
     )
+    behind_the_nom_de_guerre: list[Candidate] = Field(
+        default=[],
+        description="for a row known only by a kunya or nom de guerre, with a birth year: "
+        "the registered men sharing no name with it that its other attributes make likely, "
+        "weighed as intake weighs such a record, likeliest first, as a name search lists "
+        "them (at most 3); the score is that likelihood",
+    )
     listed: list[ListedCandidate] = Field(
         description="listed individuals it may be, from min_score up, best first (at most 3)"
     )
@@ -293,7 +300,11 @@ class CheckResult(BaseModel):
     registered."""
 
     rows: int
-    registered: int = Field(description="rows that may be a registered person")
+    registered: int = Field(description="rows whose names match a registered person")
+    may_stand_for: int = Field(
+        default=0,
+        description="rows known only by a nom de guerre with registered men it may stand for",
+    )
     listed: int = Field(description="rows that may be a listed individual")
     min_score: float
     seconds: float

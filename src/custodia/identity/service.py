@@ -265,7 +265,7 @@ def search_persons(
 
 # Rows a check through the API or the web page may hold; the command line takes any file a
 # watchlist import would (a check costs about 30 ms a row).
-CHECK_ROWS_ONLINE = 2_000
+CHECK_ROWS_ONLINE = 1_000
 CHECK_MATCHES = 3  # registry identities, and listed individuals, shown per row
 
 
@@ -278,10 +278,10 @@ def check_people(
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
     """A partner's file of people (a wanted list, a manifest, a repatriation request: the
-    CSV columns of an agency's watchlist) checked row by row against the registry and the
-    loaded watchlists, as intake would, with no one registered: which rows may be someone
-    already held (and where custody holds him), which may be listed. Every row is checked
-    for faults before any is searched."""
+    CSV columns of an agency's watchlist, and ``mother_name``) checked row by row against
+    the registry and the loaded watchlists, as intake would, with no one registered: which
+    rows may be someone already held (and where custody holds him), which may be listed.
+    Every row is checked for faults before any is searched."""
     if not 0.5 <= min_score <= 1.0:
         raise Invalid("min_score must be between 0.5 and 1.0")
     started = time.perf_counter()
@@ -290,6 +290,7 @@ def check_people(
         list_type="check",
         refused="nothing checked",
         max_rows=max_rows or MAX_ROWS,
+        extra_columns=("mother_name",),
     )
     loaded = screening.loaded_entries(session)
     warnings = [] if loaded is not None else [listings.NOTHING_LOADED]
@@ -306,6 +307,7 @@ def check_people(
     return CheckResult(
         rows=len(people),
         registered=sum(1 for p in people if p.registered),
+        may_stand_for=sum(1 for p in people if p.behind_the_nom_de_guerre),
         listed=sum(1 for p in people if p.listed),
         min_score=min_score,
         seconds=round(time.perf_counter() - started, 2),
@@ -323,7 +325,10 @@ def _check_row(
 ) -> PersonCheck:
     query = replace(
         screening.entry_profile(-number, row.to_json()),
+        dob_text=row.dates_of_birth[0] if row.dates_of_birth else None,
         place_of_birth=row.places_of_birth[0] if row.places_of_birth else None,
+        sex=_sex_of_kunya(row.name),
+        mother=row.mother_name,
     )
     found = index.search_identities(
         session,
@@ -336,11 +341,14 @@ def _check_row(
         if loaded is not None
         else []
     )
+    # as a name search lists them: the likeliest few from a likelihood of SIDE_FLOOR up
+    behind = _men_behind_the_nom_de_guerre(session, query, found, CHECK_MATCHES)
     return PersonCheck(
         row=number,
         reference=row.reference,
         name=row.name,
         registered=_candidates(session, [f for f in found if f[0].score >= min_score]),
+        behind_the_nom_de_guerre=_candidates(session, behind),
         listed=listed,
     )
 

@@ -71,6 +71,8 @@ class ListedIndividual:
     places_of_birth: list[str] = field(default_factory=list)
     # references under which the list names the same individual again (link_double_listings)
     also_listed_as: list[str] = field(default_factory=list)
+    # a person's mother, where a file of people to check gives it (no list does)
+    mother_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -57,15 +57,15 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(";") if v.strip()]
 
 
-def _header(fields: Sequence[str] | None) -> list[str]:
+def _header(fields: Sequence[str] | None, optional: tuple[str, ...]) -> list[str]:
     columns = [f.strip().lower() for f in fields or []]
     if not columns:
         raise Invalid("the CSV file is empty: it needs a header row naming its columns")
-    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    unknown = [c for c in columns if c not in REQUIRED + optional]
     if unknown:
         raise Invalid(
             f"unknown column(s) {', '.join(map(repr, unknown))}: the columns are "
-            f"{', '.join(REQUIRED + OPTIONAL)}"
+            f"{', '.join(REQUIRED + optional)}"
         )
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -103,6 +103,7 @@ def _entry(row: dict[str, str], list_type: str) -> ListedIndividual:
     entry.nationalities = [c.upper() for c in _split(row.get("nationality"))]
     check_country_codes(entry.nationalities)
     entry.places_of_birth = _split(row.get("place_of_birth"))
+    entry.mother_name = (row.get("mother_name") or "").strip() or None
     return entry
 
 
@@ -113,10 +114,15 @@ def parse_csv_list(data: bytes, *, list_name: str) -> list[ListedIndividual]:
 
 
 def parse_csv_rows(
-    data: bytes, *, list_type: str, refused: str, max_rows: int = MAX_ROWS
+    data: bytes,
+    *,
+    list_type: str,
+    refused: str,
+    max_rows: int = MAX_ROWS,
+    extra_columns: tuple[str, ...] = (),
 ) -> list[ListedIndividual]:
-    """Every row of a CSV file of people in the list format, checked; Invalid names each
-    faulty row, after ``refused`` ("nothing imported")."""
+    """Every row of a CSV file of people in the list format (and ``extra_columns``),
+    checked; Invalid names each faulty row, after ``refused`` ("nothing imported")."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -124,7 +130,7 @@ def parse_csv_rows(
             f"the file is not UTF-8 text (byte {exc.start}): save it as CSV UTF-8"
         ) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = _header(reader.fieldnames)
+    columns = _header(reader.fieldnames, OPTIONAL + extra_columns)
     reader.fieldnames = columns
     entries: list[ListedIndividual] = []
     faults: list[str] = []
