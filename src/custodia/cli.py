@@ -498,6 +498,10 @@ def person_show(
 def _render_same_person(one: Any) -> None:
     """The records merged with this one, where custody holds each (a man held twice must be
     settled through the ledger), and the review items still open."""
+    from custodia.identity.cli import listing_words
+
+    for listing in one.listed_as:
+        console.print(f"[red bold]listed:[/] {listing_words(listing)}", highlight=False)
     others = [r for r in one.records if r.person_id != one.person_id]
     for r in others:
         console.print(

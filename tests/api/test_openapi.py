@@ -57,6 +57,7 @@ EXPECTED = {
     ("post", "/watchlists/csv/{list_name}"),
     ("get", "/watchlists"),
     ("get", "/watchlists/search"),
+    ("get", "/watchlists/held"),
     ("get", "/watchlists/{list_name}/entries/{reference}"),
     ("post", "/watchlists/{list_name}/withdraw"),
     ("post", "/watchlists/screen"),

@@ -14,6 +14,7 @@ from custodia.identity.schemas import (
     Comparison,
     DecisionIn,
     DedupeResult,
+    HeldListedOut,
     IdentityOut,
     ListedEntryOut,
     ListSearchResult,
@@ -206,6 +207,19 @@ async def identity_check(
 async def watchlists(read: Read) -> list[WatchlistOut]:
     """The loaded watchlists: name, individuals listed, last import."""
     return await read(identity.list_watchlists)
+
+
+@router.get("/watchlists/held")
+async def watchlist_held(
+    read: Read,
+    list_name: Annotated[
+        str | None, Query(max_length=32, description="only this list's individuals")
+    ] = None,
+) -> HeldListedOut:
+    """The identities reviewers confirmed to be listed individuals (a watchlist hit decided
+    'same'), those in custody or in transit first, each with where the records say he is;
+    and how many hits still await review."""
+    return await read(identity.held_listed, list_name=list_name)
 
 
 @router.get("/watchlists/search")

@@ -27,6 +27,7 @@ from custodia.identity.schemas import (
     CheckResult,
     EntryHit,
     ListedCandidate,
+    Listing,
     PersonBrief,
     ReviewItemOut,
 )
@@ -353,6 +354,8 @@ def show(
             r.custody or "",
         )
     console.print(table)
+    for listing in found.listed_as:
+        console.print(f"[red bold]listed:[/] {listing_words(listing)}", highlight=False)
     for r in found.records:
         for n in r.recorded_later:
             withdrawn = (
@@ -536,6 +539,52 @@ def _hit_line(hit: EntryHit) -> str:
     return (
         f"review item {hit.item_id} ({hit.status}, {hit.score:.2f}): person {hit.person_id} "
         f"{hit.person_name}{where}"
+    )
+
+
+@watchlist_app.command("held")
+def watchlist_held(
+    list_name: Annotated[
+        str | None, typer.Option("--list", help="only this list's individuals")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The listed individuals we hold: identities reviewers confirmed to be listed, those in
+    custody first, with where each is; and the hits still awaiting review."""
+    with read_session() as session:
+        found = identity.held_listed(session, list_name=list_name)
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    table = Table("identity", "names", "born", "nat.", "custody", "listed as")
+    for p in found.persons:
+        table.add_row(
+            str(p.survivor_id),
+            "\n".join(p.names),
+            p.date_of_birth or "",
+            ",".join(p.nationalities),
+            p.custody or "",
+            "\n".join(map(listing_words, p.listed_as)),
+        )
+    if found.persons:
+        console.print(table)
+    console.print(
+        f"{counted(len(found.persons), 'identity', 'identities')} confirmed listed, "
+        f"{found.held} of them held; {counted(found.open_hits, 'watchlist hit')} awaiting "
+        "review (custodia identity queue list --kind watchlist)"
+    )
+
+
+def listing_words(listing: Listing) -> str:
+    """A confirmed listing in a line: un-sc QDi.299 (confirmed 2026-12-05 by analyst, item
+    17), and when the entry left its list if it has."""
+    who = f" by {listing.confirmed_by}" if listing.confirmed_by else ""
+    gone = ""
+    if listing.withdrawn_at:
+        gone = f"; withdrawn from the list {listing.withdrawn_at:%Y-%m-%d}"
+    return (
+        f"{listing.list_name} {listing.reference} (confirmed {listing.confirmed_at:%Y-%m-%d}"
+        f"{who}, item {listing.item_id}{gone})"
     )
 
 

@@ -14,14 +14,19 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from custodia.custody import service as custody
+from custodia.custody.rules import Status
 from custodia.errors import NotFound
 from custodia.identity import models as m
 from custodia.identity import queue, screening
 from custodia.identity.schemas import (
     EntryHit,
+    HeldListed,
+    HeldListedOut,
     ListedCandidate,
     ListedEntryOut,
     ListedNameOut,
+    Listing,
     ListSearchResult,
 )
 from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Scored, rank
@@ -30,6 +35,7 @@ from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Scored, rank
 # candidate budget is spent across every loaded list before the others are left out.
 LOOKUP_CANDIDATES = screening.SCREEN_CANDIDATES
 LOOKUP_CANDIDATES_ONE_LIST = 5 * screening.SCREEN_CANDIDATES
+HELD = frozenset({Status.IN_CUSTODY, Status.IN_TRANSIT})
 NOTHING_LOADED = "no watchlist is loaded: import one (custodia watchlist import un-sc|csv FILE)"
 
 
@@ -136,4 +142,37 @@ def listed_entry(session: Session, *, list_name: str, reference: str) -> ListedE
             (h for entry_hits in hits.values() for h in entry_hits),
             key=lambda h: (-h.score, h.item_id),
         ),
+    )
+
+
+def held_listed(session: Session, *, list_name: str | None = None) -> HeldListedOut:
+    """The identities reviewers confirmed to be listed individuals (on ``list_name``, if
+    given), one row each whatever records were merged into it, those held first, each with
+    where the records say he is; and how many hits still await review."""
+    by_identity: dict[int, list[Listing]] = {}
+    confirmed = queue.confirmed_hits(session, list_name=list_name)
+    roots = queue.survivors(session, {item.person_a.person_id for item in confirmed})
+    for item in confirmed:
+        listing = queue.listing_of(item)
+        if listing is not None:
+            by_identity.setdefault(roots[listing.person_id], []).append(listing)
+    briefs = queue.person_briefs(session, set(by_identity))
+    states = custody.custody_in_words(session, person_ids=list(by_identity))
+    persons = [
+        HeldListed(
+            survivor_id=root,
+            names=briefs[root].names,
+            date_of_birth=briefs[root].date_of_birth,
+            nationalities=briefs[root].nationalities,
+            custody=briefs[root].custody,
+            held=states[root][0].status in HELD,
+            listed_as=listings,
+        )
+        for root, listings in by_identity.items()
+    ]
+    persons.sort(key=lambda p: (not p.held, p.custody or "", p.survivor_id))
+    return HeldListedOut(
+        persons=persons,
+        held=sum(1 for p in persons if p.held),
+        open_hits=queue.count_open_hits(session),
     )

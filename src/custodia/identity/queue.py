@@ -24,6 +24,7 @@ from custodia.identity.schemas import (
     EntryHit,
     IdentityOut,
     LaterName,
+    Listing,
     PersonBrief,
     QueuePage,
     ReviewItemOut,
@@ -107,12 +108,60 @@ def identity_of(session: Session, *, person_id: int) -> IdentityOut:
         .order_by((m.ReviewItem.status != "open"), m.ReviewItem.score.desc(), m.ReviewItem.id)
     )
     briefs = _briefs(session, records)
+    rendered = _render(session, list(items))
     return IdentityOut(
         person_id=person_id,
         survivor_id=root,
         records=[briefs[i] for i in sorted(records)],
-        review_items=_render(session, list(items)),
+        listed_as=[listing for item in rendered if (listing := listing_of(item)) is not None],
+        review_items=rendered,
     )
+
+
+def listing_of(item: ReviewItemOut) -> Listing | None:
+    """The listing a watchlist hit decided 'same' confirms, with who confirmed it when."""
+    entry = item.watchlist_entry
+    if item.status != "same" or entry is None:
+        return None
+    confirmed = next((d for d in reversed(item.decisions) if d.decision == "same"), None)
+    return Listing(
+        item_id=item.id,
+        person_id=item.person_a.person_id,
+        list_name=entry.list_name,
+        reference=entry.reference,
+        name=entry.name,
+        confirmed_at=confirmed.decided_at if confirmed else item.updated_at,
+        confirmed_by=confirmed.decided_by_username if confirmed else None,
+        withdrawn_at=entry.withdrawn_at,
+    )
+
+
+def confirmed_hits(session: Session, *, list_name: str | None = None) -> list[ReviewItemOut]:
+    """Every watchlist hit decided 'same' (on ``list_name`` only, if given)."""
+    query = select(m.ReviewItem).where(
+        m.ReviewItem.kind == "watchlist", m.ReviewItem.status == "same"
+    )
+    if list_name is not None:
+        query = query.join(
+            m.WatchlistEntry, m.WatchlistEntry.id == m.ReviewItem.watchlist_entry_id
+        ).where(m.WatchlistEntry.list_name == list_name)
+    return _render(session, list(session.scalars(query.order_by(m.ReviewItem.id))))
+
+
+def count_open_hits(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count(m.ReviewItem.id)).where(
+                m.ReviewItem.kind == "watchlist", m.ReviewItem.status == "open"
+            )
+        )
+        or 0
+    )
+
+
+def person_briefs(session: Session, person_ids: set[int]) -> dict[int, PersonBrief]:
+    """What a reviewer sees of each record: names, dates, custody."""
+    return _briefs(session, person_ids)
 
 
 def fused_score(evidence: dict[str, dict[str, Any]]) -> float:

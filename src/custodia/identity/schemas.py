@@ -102,6 +102,22 @@ class ReviewItemOut(BaseModel):
     )
 
 
+class Listing(BaseModel):
+    """A listed individual a reviewer confirmed a record to be: a watchlist hit decided
+    'same'."""
+
+    item_id: int
+    person_id: int = Field(description="the record the hit named")
+    list_name: str
+    reference: str
+    name: str = Field(description="the listed individual's name as the list gives it")
+    confirmed_at: dt.datetime
+    confirmed_by: str | None = None
+    withdrawn_at: dt.datetime | None = Field(
+        default=None, description="when the entry left its list, if it has since"
+    )
+
+
 class IdentityOut(BaseModel):
     """Who a record really is: the identity it belongs to, every record merged into that
     identity, and every review item naming one of them (open ones first), with decisions."""
@@ -109,6 +125,10 @@ class IdentityOut(BaseModel):
     person_id: int
     survivor_id: int = Field(description="the identity's surviving record")
     records: list[PersonBrief]
+    listed_as: list[Listing] = Field(
+        default=[],
+        description="the listed individuals reviewers confirmed this identity to be",
+    )
     review_items: list[ReviewItemOut]
 
 
@@ -310,3 +330,24 @@ class CheckResult(BaseModel):
     seconds: float
     people: list[PersonCheck]
     warnings: list[str] = Field(default_factory=list)
+
+
+class HeldListed(BaseModel):
+    """One identity confirmed to be a listed individual: where custody holds it."""
+
+    survivor_id: int
+    names: list[str]
+    date_of_birth: str | None = None
+    nationalities: list[str] = []
+    custody: str | None = Field(default=None, description="where the records say he is")
+    held: bool = Field(description="in custody or in transit between facilities")
+    listed_as: list[Listing]
+
+
+class HeldListedOut(BaseModel):
+    """The identities confirmed to be listed individuals, those held first, and the hits
+    still awaiting review."""
+
+    persons: list[HeldListed]
+    held: int = Field(description="of them, in custody or in transit")
+    open_hits: int = Field(description="watchlist hits not decided yet")

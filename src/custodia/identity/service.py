@@ -22,6 +22,7 @@ from custodia.identity.schemas import (
     CheckResult,
     Comparison,
     DedupeResult,
+    HeldListedOut,
     IdentityOut,
     ListedEntryOut,
     ListSearchResult,
@@ -534,6 +535,12 @@ def search_watchlists(
         raise Invalid("limit must be between 1 and 100")
     query = _query_profile(name, date_of_birth, nationality)
     return listings.search_lists(session, query=query, text=name, list_name=list_name, limit=limit)
+
+
+def held_listed(session: Session, *, list_name: str | None = None) -> HeldListedOut:
+    """The identities confirmed to be listed individuals, those in custody first, with
+    where the records say each is, and the hits still awaiting review."""
+    return listings.held_listed(session, list_name=list_name)
 
 
 def watchlist_entry(session: Session, *, list_name: str, reference: str) -> ListedEntryOut:

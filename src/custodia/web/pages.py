@@ -429,6 +429,7 @@ def _watchlists_page(
         status_code,
         actor=actor,
         lists=_read(context, identity.list_watchlists),
+        held=_read(context, identity.held_listed),
         may_manage=actor.role in MANAGE_WATCHLISTS.roles,
         **shown,
     )

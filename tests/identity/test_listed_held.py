@@ -1,0 +1,106 @@
+"""Once a reviewer confirms a watchlist hit, the man is known as listed wherever his record
+is shown, and the operations cell can list the listed individuals it holds, and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.api.conftest import Api
+from tests.cli.test_cli import _run
+from tests.identity.test_watchlist_csv import WARRANTS
+from tests.web.test_review_pages import _sign_in
+
+
+def _confirm_hit(api: Api, person_id: int, decision: str = "same") -> int:
+    items = api.get(
+        "analyst", "/identity/queue", params={"kind": "watchlist", "person_id": person_id}
+    ).json()["items"]
+    (item,) = items
+    done = api.post(
+        "analyst", f"/identity/queue/{item['id']}/decisions", json={"decision": decision}
+    )
+    assert done.status_code == 201, done.text
+    return int(item["id"])
+
+
+def test_a_confirmed_hit_marks_the_identity_as_listed(api: Api) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    badri = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    before = api.get("monitor", f"/identity/persons/{badri}").json()
+    assert before["listed_as"] == []  # a hit awaiting review is not a listing
+    item = _confirm_hit(api, badri)
+    listed = api.get("monitor", f"/identity/persons/{badri}").json()["listed_as"]
+    assert [(x["list_name"], x["reference"], x["item_id"]) for x in listed] == [
+        ("iq-warrants", "IQW-17", item)
+    ]
+    assert listed[0]["confirmed_by"] == "analyst" and listed[0]["person_id"] == badri
+
+
+def test_a_hit_decided_different_is_no_listing(api: Api) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    namesake = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    _confirm_hit(api, namesake, "different")
+    assert api.get("monitor", f"/identity/persons/{namesake}").json()["listed_as"] == []
+    held = api.get("monitor", "/watchlists/held").json()
+    assert held == {"persons": [], "held": 0, "open_hits": 0}
+
+
+def test_the_listed_individuals_held_come_first_with_where_they_are(api: Api) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    badri = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    tunisian = api.register("Yusuf Bilal al-Tunisi", date_of_birth="1991", nationalities=("TN",))
+    waiting = api.register("Ibrahim Awwad al-Badri", date_of_birth="1971")  # a second record
+    api.intake(tunisian, api.world.prison_b)
+    _confirm_hit(api, badri)
+    _confirm_hit(api, tunisian)
+    held = api.get("monitor", "/watchlists/held").json()
+    assert [p["survivor_id"] for p in held["persons"]] == [tunisian, badri]
+    assert [p["held"] for p in held["persons"]] == [True, False]
+    assert held["persons"][0]["custody"] == "in custody at QAM-01 Qamishli prison"
+    assert held["held"] == 1
+    open_hits = api.get(
+        "analyst", "/identity/queue", params={"kind": "watchlist", "person_id": waiting}
+    ).json()["total"]
+    assert held["open_hits"] == open_hits == 1
+    one_list = api.get("monitor", "/watchlists/held", params={"list_name": "other"}).json()
+    assert one_list["persons"] == []
+
+
+def test_merged_records_are_one_listed_identity(api: Api) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    first = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    second = api.register("Ibrahim Awwad Ibrahim al-Badri", date_of_birth="1971")
+    pair = api.get("analyst", "/identity/queue", params={"kind": "duplicate"}).json()["items"]
+    (item,) = [
+        i
+        for i in pair
+        if {i["person_a"]["person_id"], i["person_b"]["person_id"]} == {first, second}
+    ]
+    api.post("analyst", f"/identity/queue/{item['id']}/decisions", json={"decision": "same"})
+    _confirm_hit(api, first)
+    _confirm_hit(api, second)
+    held = api.get("monitor", "/watchlists/held").json()["persons"]
+    assert len(held) == 1 and len(held[0]["listed_as"]) == 2
+    assert held[0]["survivor_id"] == min(first, second)
+
+
+def test_the_listing_on_the_command_line_and_the_web(api: Api, tmp_path: Path) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    badri = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    item = _confirm_hit(api, badri)
+    engine = api.world.engine
+    shown = _run(engine, tmp_path, "person", "show", str(badri))
+    assert shown.returncode == 0, shown.stderr
+    assert "listed: iq-warrants IQW-17 (confirmed " in shown.stdout
+    assert f"by analyst, item {item})" in shown.stdout
+    ident = _run(engine, tmp_path, "identity", "show", str(badri))
+    assert "listed: iq-warrants IQW-17" in ident.stdout
+    held = _run(engine, tmp_path, "watchlist", "held")
+    assert held.returncode == 0, held.stderr
+    assert "1 identity confirmed listed, 0 of them held; 0 watchlist hits awaiting" in held.stdout
+    _sign_in(api, "monitor")
+    page = api.client.get(f"/web/identity/persons/{badri}")
+    assert 'Listed: <a href="/web/watchlists/iq-warrants/IQW-17">' in page.text
+    lists = api.client.get("/web/watchlists")
+    assert "Listed individuals we hold" in lists.text
+    assert f'<a href="/web/identity/persons/{badri}">{badri}</a>' in lists.text
