@@ -328,6 +328,39 @@ def queue_list(
         _render_item(item)
 
 
+@app.command("progress")
+def review_progress(
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False, help="a picture to write: .png or .svg")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """How identity review keeps up: items raised and settled per hour or day, and the
+    backlog left (a picture with --out)."""
+    with read_session() as session:
+        found = identity.review_progress(session)
+        picture = (
+            identity.review_progress_chart(session, image_format=out.suffix.lstrip(".").lower())
+            if out is not None
+            else None
+        )
+    if out is not None and picture is not None:
+        out.write_bytes(picture)
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    if not found.points:
+        console.print("no review item raised yet")
+        return
+    raised = sum(p.raised_duplicates + p.raised_hits for p in found.points)
+    settled = sum(p.settled for p in found.points)
+    console.print(
+        f"{counted(raised, 'item')} raised since {found.points[0].start:%Y-%m-%d %H:00} UTC, "
+        f"{settled} settled; backlog now {found.points[-1].backlog}"
+        + (f"; picture written to {out}" if out is not None else "")
+    )
+
+
 @app.command("show")
 def show(
     person_id: Annotated[int, typer.Argument(help="a person (record) id")],

@@ -351,3 +351,21 @@ class HeldListedOut(BaseModel):
     persons: list[HeldListed]
     held: int = Field(description="of them, in custody or in transit")
     open_hits: int = Field(description="watchlist hits not decided yet")
+
+
+class ReviewPoint(BaseModel):
+    start: dt.datetime = Field(description="the hour or day (UTC) the counts are of")
+    raised_duplicates: int
+    raised_hits: int
+    settled: int = Field(
+        description="items decided same or different in it, less those reopened as unsure"
+    )
+    backlog: int = Field(description="items raised and not settled at its end")
+
+
+class ReviewProgress(BaseModel):
+    """How identity review keeps up, hour by hour (a history under three days) or day by
+    day."""
+
+    bucket: Literal["hour", "day"]
+    points: list[ReviewPoint]

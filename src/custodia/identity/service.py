@@ -15,7 +15,7 @@ from custodia.access import service as access
 from custodia.custody import service as custody
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
-from custodia.identity import index, intake, listings, queue, screening
+from custodia.identity import index, intake, listings, progress, queue, screening
 from custodia.identity.names import parse_name
 from custodia.identity.schemas import (
     Candidate,
@@ -29,6 +29,7 @@ from custodia.identity.schemas import (
     PersonCheck,
     QueuePage,
     ReviewItemOut,
+    ReviewProgress,
     ScreenResult,
     SearchResult,
     WatchlistImportResult,
@@ -535,6 +536,18 @@ def search_watchlists(
         raise Invalid("limit must be between 1 and 100")
     query = _query_profile(name, date_of_birth, nationality)
     return listings.search_lists(session, query=query, text=name, list_name=list_name, limit=limit)
+
+
+def review_progress(session: Session) -> ReviewProgress:
+    """Items raised and settled per hour or day, and the backlog left at the end of each."""
+    return progress.review_progress(session)
+
+
+def review_progress_chart(session: Session, *, image_format: str = "png") -> bytes:
+    """The same as a picture (PNG or SVG bytes)."""
+    if image_format not in ("png", "svg"):
+        raise Invalid(f"the picture is a png or an svg, not {image_format!r}")
+    return progress.progress_chart(progress.review_progress(session), image_format=image_format)
 
 
 def held_listed(session: Session, *, list_name: str | None = None) -> HeldListedOut:

@@ -185,6 +185,15 @@ def _one_thing(
     return _page(request, template, actor=actor, **shown)
 
 
+@router.get("/identity/queue/progress.svg")
+def progress_picture(request: Request, context: Context) -> Response:
+    """The review queue's progress as a picture, for the queue page."""
+    if _actor(context, request) is None:
+        return Response(status_code=401)
+    svg = _read(context, identity.review_progress_chart, image_format="svg")
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
 @router.post("/identity/dedupe")
 def run_dedupe(request: Request, context: Context) -> Response:
     """The batch de-duplication from the queue page; then the queue's likely duplicates."""
