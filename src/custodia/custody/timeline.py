@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -16,6 +15,7 @@ from custodia.custody.rules import CustodyState, Move, Status, apply, effective_
 from custodia.custody.service import move_of
 from custodia.db import utc_now
 from custodia.ledger import service as ledger
+from custodia.pictures import picture_bytes
 from custodia.registry import service as registry
 
 IN_TRANSIT = "in transit"
@@ -111,7 +111,4 @@ def population_chart(points: list[PopulationPoint], *, image_format: str = "png"
     axes.set_ylabel("persons")
     axes.grid(axis="y", alpha=0.3)
     figure.autofmt_xdate()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+    return picture_bytes(figure, image_format)

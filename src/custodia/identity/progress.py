@@ -6,7 +6,6 @@ monitor whether hits wait long."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from collections.abc import Iterable
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from custodia.db import utc_now
 from custodia.identity import models as m
 from custodia.identity.schemas import ReviewPoint, ReviewProgress
+from custodia.pictures import picture_bytes
 
 SETTLED = frozenset({"same", "different", "split"})  # "unsure" leaves an item in the backlog
 HOURLY_UNDER = dt.timedelta(days=3)  # a shorter history is drawn hour by hour
@@ -119,7 +119,4 @@ def progress_chart(progress: ReviewProgress, *, image_format: str = "png") -> by
     for axes in (flow, left):
         axes.grid(axis="y", alpha=0.3)
     figure.autofmt_xdate()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+    return picture_bytes(figure, image_format)
