@@ -217,6 +217,13 @@ def test_the_check_on_the_web(api: Api) -> None:
     assert f'href="/web/identity/persons/{jubouri}"' in page.text
     assert 'href="/web/watchlists/iq-warrants/IQW-18"' in page.text
     assert "Jonathan Quincy Smith" not in page.text  # a row that may be no one is only counted
+    as_file = api.client.post("/web/identity/check", files=files, data={"answer": "csv"})
+    assert as_file.status_code == 200
+    assert as_file.headers["content-type"].startswith("text/csv")
+    assert 'filename="partner-checked.csv"' in as_file.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(as_file.text)))
+    assert [r["reference"] for r in rows] == ["P-1", "P-2", "P-3", "P-4"]
+    assert rows[0]["registered_as"] == str(jubouri)
     bad = {"file": ("bad.csv", b"reference,name\nP-1,\n", "text/csv")}
     refused = api.client.post("/web/identity/check", files=bad)
     assert refused.status_code == 422 and "line 2: name is empty" in refused.text

@@ -3,8 +3,6 @@ render."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -119,7 +117,7 @@ def check(
             progress=lambda done, total: advance(done, total),
         )
     if out is not None:
-        out.write_text(_check_csv(result), encoding="utf-8")
+        out.write_text(result.as_csv(), encoding="utf-8")
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
@@ -156,36 +154,6 @@ def _render_check(result: CheckResult) -> None:
 def _registered_words(c: Candidate) -> str:
     merged = "" if c.survivor_id == c.person_id else f", merged into {c.survivor_id}"
     return f"person {c.person_id} ({c.score:.2f}{merged}): {c.custody or 'custody unknown'}"
-
-
-CHECK_COLUMNS = (
-    *("row", "reference", "name"),
-    *("registered_as", "registry_scores", "custody"),
-    *("may_stand_for", "may_stand_for_scores", "listed_as", "list_scores"),
-)
-
-
-def _check_csv(result: CheckResult) -> str:
-    """The answer, a row for each row of the file, for the partner who sent it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CHECK_COLUMNS)
-    for p in result.people:
-        writer.writerow(
-            (
-                p.row,
-                p.reference,
-                p.name,
-                ";".join(str(c.person_id) for c in p.registered),
-                ";".join(f"{c.score:.3f}" for c in p.registered),
-                ";".join(c.custody or "" for c in p.registered),
-                ";".join(str(c.person_id) for c in p.behind_the_nom_de_guerre),
-                ";".join(f"{c.score:.3f}" for c in p.behind_the_nom_de_guerre),
-                ";".join(f"{c.list_name} {c.reference}" for c in p.listed),
-                ";".join(f"{c.score:.3f}" for c in p.listed),
-            )
-        )
-    return buffer.getvalue()
 
 
 @app.command("compare")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -330,6 +332,35 @@ class CheckResult(BaseModel):
     seconds: float
     people: list[PersonCheck]
     warnings: list[str] = Field(default_factory=list)
+
+    def as_csv(self) -> str:
+        """The answer for the partner who sent the file: a row for each of its rows."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CHECK_COLUMNS)
+        for p in self.people:
+            writer.writerow(
+                (
+                    p.row,
+                    p.reference,
+                    p.name,
+                    ";".join(str(c.person_id) for c in p.registered),
+                    ";".join(f"{c.score:.3f}" for c in p.registered),
+                    ";".join(c.custody or "" for c in p.registered),
+                    ";".join(str(c.person_id) for c in p.behind_the_nom_de_guerre),
+                    ";".join(f"{c.score:.3f}" for c in p.behind_the_nom_de_guerre),
+                    ";".join(f"{c.list_name} {c.reference}" for c in p.listed),
+                    ";".join(f"{c.score:.3f}" for c in p.listed),
+                )
+            )
+        return buffer.getvalue()
+
+
+CHECK_COLUMNS = (
+    *("row", "reference", "name"),
+    *("registered_as", "registry_scores", "custody"),
+    *("may_stand_for", "may_stand_for_scores", "listed_as", "list_scores"),
+)
 
 
 class HeldListed(BaseModel):

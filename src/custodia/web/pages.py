@@ -256,7 +256,12 @@ def search_page(
 
 
 @router.post("/identity/check")
-def check_file(request: Request, context: Context, file: Annotated[UploadFile, File()]) -> Response:
+def check_file(
+    request: Request,
+    context: Context,
+    file: Annotated[UploadFile, File()],
+    answer: Annotated[str, Form()] = "page",
+) -> Response:
     """A partner's file of people checked against the registry and the watchlists, no one
     registered; a refused file shows the search page with the reason, line by line."""
     actor = _actor(context, request)
@@ -272,6 +277,13 @@ def check_file(request: Request, context: Context, file: Annotated[UploadFile, F
     except CustodiaError as error:
         return _page(
             request, "search.html", error.status, actor=actor, asked={}, result=None, error=error
+        )
+    if answer == "csv":
+        stem = Path(file.filename or "people").stem
+        return Response(
+            checked.as_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{stem}-checked.csv"'},
         )
     return _page(request, "check.html", actor=actor, checked=checked, file_name=file.filename)
 
