@@ -5,7 +5,8 @@ interview, a partner's transfer manifest, a country's repatriation list. The loo
 the listed individuals by the matcher and threshold that screening uses, so what it shows
 as a hit is what screening would queue. An entry's page gives the listing as the list
 gives it (every name with its quality, dates and places of birth) and the review items it
-raised, with where custody holds each record."""
+raised, with where custody holds each record. Once reviewers confirm hits, the listed
+individuals we hold are one table: who, on which list, and where custody holds each."""
 
 from __future__ import annotations
 
