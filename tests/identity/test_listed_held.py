@@ -4,9 +4,11 @@ is shown, and the operations cell can list the listed individuals it holds, and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.api.conftest import Api
 from tests.cli.test_cli import _run
+from tests.identity.test_queue import TWICE_LISTED
 from tests.identity.test_watchlist_csv import WARRANTS
 from tests.web.test_review_pages import _sign_in
 
@@ -104,3 +106,52 @@ def test_the_listing_on_the_command_line_and_the_web(api: Api, tmp_path: Path) -
     lists = api.client.get("/web/watchlists")
     assert "Listed individuals we hold" in lists.text
     assert f'<a href="/web/identity/persons/{badri}">{badri}</a>' in lists.text
+
+
+def _hit_of(api: Api, person_id: int) -> dict[str, Any]:
+    """The watchlist hit naming ``person_id``, whatever its status."""
+    items = api.get("monitor", f"/identity/persons/{person_id}").json()["review_items"]
+    (item,) = [
+        i for i in items if i["kind"] == "watchlist" and i["person_a"]["person_id"] == person_id
+    ]
+    return dict(item)
+
+
+def test_a_listed_man_confirmed_on_another_record_is_named_on_the_next_hit(api: Api) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=WARRANTS.encode())
+    first = api.register("Ibrahim Awad Ibrahim al-Badri", date_of_birth="1971")
+    api.intake(first, api.world.prison_b)
+    _confirm_hit(api, first)
+    assert _hit_of(api, first)["warnings"] == []
+    second = api.register("Ibrahim Awwad Ibrahim al-Badri", date_of_birth="1971")
+    (warning,) = _hit_of(api, second)["warnings"]
+    assert warning.startswith(f"iq-warrants IQW-17 is already confirmed as person {first} (in")
+    assert "Qamishli" in warning and "the two records are one man" in warning
+    # confirmed on both records: one listed individual as two identities
+    _confirm_hit(api, second)
+    for record in (first, second):
+        (twice,) = _hit_of(api, record)["warnings"]
+        assert "is confirmed as more than one identity" in twice
+    # the two records merged: one identity, nothing left to square
+    pairs = api.get("analyst", "/identity/queue", params={"person_id": second, "kind": "duplicate"})
+    (pair,) = pairs.json()["items"]
+    api.post("analyst", f"/identity/queue/{pair['id']}/decisions", json={"decision": "same"})
+    assert _hit_of(api, first)["warnings"] == _hit_of(api, second)["warnings"] == []
+
+
+def test_a_confirmation_on_the_individuals_other_listing_counts(api: Api) -> None:
+    imported = api.post(
+        "analyst",
+        "/watchlists/un-sc",
+        content=TWICE_LISTED.encode(),
+        headers={"Content-Type": "application/xml"},
+    )
+    assert imported.status_code == 201, imported.text
+    first = api.register("Hassan Dahir Aweys", date_of_birth="1935", nationalities=("SO",))
+    _confirm_hit(api, first)
+    second = api.register("Hasan Dahir Awes", date_of_birth="1935", nationalities=("SO",))
+    hit = _hit_of(api, second)
+    (warning,) = hit["warnings"]
+    assert f"is already confirmed as person {first}" in warning
+    api.post("analyst", f"/identity/queue/{hit['id']}/decisions", json={"decision": "different"})
+    assert _hit_of(api, second)["warnings"] == []

@@ -484,6 +484,7 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
     merged = [i.id for i in items if i.status == "same"]
     doubted = set(doubted_merges(session, merged)) if merged else set()
     unsettled = _unsettled_items(session, items)
+    confirmed_elsewhere = _listings_in_question(session, items, entries)
     return [
         ReviewItemOut(
             id=item.id,
@@ -501,12 +502,96 @@ def _render(session: Session, items: list[m.ReviewItem]) -> list[ReviewItemOut]:
             warnings=[
                 *([DOUBT_WARNING.format(score=item.score)] if item.id in doubted else []),
                 *unsettled.get(item.id, []),
+                *confirmed_elsewhere.get(item.id, []),
             ],
             created_at=item.created_at,
             updated_at=item.updated_at,
         )
         for item in items
     ]
+
+
+def _listings_in_question(
+    session: Session, items: list[m.ReviewItem], entries: dict[int, WatchlistBrief]
+) -> dict[int, list[str]]:
+    """Item id -> what a watchlist hit's decision must square with: one listed individual is
+    one man, so a hit on an individual already confirmed as another identity says so (if
+    this record is him too, the two records are one man), and an individual confirmed as
+    two identities says they must be merged, or one decision split."""
+    hits = [i for i in items if i.watchlist_entry_id is not None and i.status != "different"]
+    if not hits:
+        return {}
+    group = _individual_entries(session, entries)
+    confirmed = session.execute(
+        select(m.ReviewItem.id, m.ReviewItem.person_a_id, m.ReviewItem.watchlist_entry_id).where(
+            m.ReviewItem.status == "same",
+            m.ReviewItem.watchlist_entry_id.in_(set().union(*group.values())),
+        )
+    ).tuples()
+    by_entry: dict[int, list[tuple[int, int]]] = {}
+    for item_id, person_id, entry_id in confirmed:
+        by_entry.setdefault(entry_id or 0, []).append((item_id, person_id))
+    persons = {p for rows in by_entry.values() for _, p in rows} | {i.person_a_id for i in hits}
+    roots = survivors(session, persons)
+    where = custody.custody_in_words(session, person_ids=set(roots.values()))
+    out: dict[int, list[str]] = {}
+    for item in hits:
+        mine = roots[item.person_a_id]
+        others = sorted(
+            {
+                (roots[person_id], other)
+                for entry_id in group[item.watchlist_entry_id or 0]
+                for other, person_id in by_entry.get(entry_id, [])
+                if other != item.id and roots[person_id] != mine
+            }
+        )
+        if others:
+            out[item.id] = [_listing_warning(item, entries, others, where)]
+    return out
+
+
+def _individual_entries(
+    session: Session, entries: dict[int, WatchlistBrief]
+) -> dict[int, set[int]]:
+    """Entry id -> the ids of every entry of its list naming the same individual (itself,
+    and its other listings under another regime)."""
+    refs = {(e.list_name, r) for e in entries.values() for r in e.also_listed_as}
+    twins: dict[tuple[str, str], int] = {}
+    if refs:
+        rows = session.execute(
+            select(
+                m.WatchlistEntry.list_name, m.WatchlistEntry.reference, m.WatchlistEntry.id
+            ).where(m.WatchlistEntry.reference.in_({r for _, r in refs}))
+        ).tuples()
+        twins = {(name, ref): entry_id for name, ref, entry_id in rows}
+    return {
+        entry_id: {entry_id}
+        | {twins[e.list_name, r] for r in e.also_listed_as if (e.list_name, r) in twins}
+        for entry_id, e in entries.items()
+    }
+
+
+def _listing_warning(
+    item: m.ReviewItem,
+    entries: dict[int, WatchlistBrief],
+    others: list[tuple[int, int]],
+    where: Where,
+) -> str:
+    entry = entries[item.watchlist_entry_id or 0]
+    listed = f"{entry.list_name} {entry.reference}"
+    confirmed = "; ".join(
+        f"person {root} ({where[root][1]}), item {other}" for root, other in others
+    )
+    if item.status == "same":
+        return (
+            f"{listed} is confirmed as more than one identity: this record and {confirmed}. "
+            "One listed individual is one man: merge the records, or split the decision "
+            "that is wrong"
+        )
+    return (
+        f"{listed} is already confirmed as {confirmed}: if this record is him too, the two "
+        "records are one man (review them as a pair)"
+    )
 
 
 def list_queue(
