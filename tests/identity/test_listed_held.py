@@ -155,3 +155,50 @@ def test_a_confirmation_on_the_individuals_other_listing_counts(api: Api) -> Non
     assert f"is already confirmed as person {first}" in warning
     api.post("analyst", f"/identity/queue/{hit['id']}/decisions", json={"decision": "different"})
     assert _hit_of(api, second)["warnings"] == []
+
+
+ALIAS_LIST = """reference,name,aliases,date_of_birth,nationality
+IQW-40,Ibrahim Awwad Ibrahim al-Badri,Abu Bakr al-Baghdadi,1971,IQ
+"""
+
+
+def _pairs_of(api: Api, person_id: int, status: str = "open") -> list[dict[str, Any]]:
+    found = api.get(
+        "analyst",
+        "/identity/queue",
+        params={"kind": "duplicate", "person_id": person_id, "status": status},
+    )
+    return list(found.json()["items"])
+
+
+def test_a_record_hitting_a_confirmed_listing_is_paired_with_the_confirmed_record(
+    api: Api,
+) -> None:
+    # the real name is confirmed as the listed man; a record under the listing's alias
+    # shares no name part with it, so only the listing can bring the two together
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=ALIAS_LIST.encode())
+    real = api.register("Ibrahim Awwad Ibrahim al-Badri", date_of_birth="1971")
+    _confirm_hit(api, real)
+    alias = api.register("Abu Bakr al-Baghdadi", date_of_birth="1971")
+    assert _hit_of(api, alias)["status"] == "open"
+    (pair,) = _pairs_of(api, alias)
+    assert {pair["person_a"]["person_id"], pair["person_b"]["person_id"]} == {real, alias}
+    assert pair["sources"] == ["listing"]
+    (reason,) = pair["evidence"]["listing"]["explanation"]
+    assert f"record {real} was confirmed as him" in reason and "iq-warrants IQW-40" in reason
+
+
+def test_confirming_the_second_hit_pairs_the_records_too(api: Api) -> None:
+    api.post("analyst", "/watchlists/csv/iq-warrants", content=ALIAS_LIST.encode())
+    real = api.register("Ibrahim Awwad Ibrahim al-Badri", date_of_birth="1971")
+    alias = api.register("Abu Bakr al-Baghdadi", date_of_birth="1971")
+    assert _pairs_of(api, alias) == []  # neither hit confirmed yet: nothing joins them
+    _confirm_hit(api, alias)
+    _confirm_hit(api, real)
+    (pair,) = _pairs_of(api, alias)
+    assert pair["sources"] == ["listing"] and pair["status"] == "open"
+    # decided different, the pair is not proposed again by a later screening
+    api.post("analyst", f"/identity/queue/{pair['id']}/decisions", json={"decision": "different"})
+    assert api.post("analyst", "/watchlists/screen", params={"every": "true"}).status_code == 200
+    assert _pairs_of(api, alias) == []
+    assert [p["id"] for p in _pairs_of(api, alias, "different")] == [pair["id"]]

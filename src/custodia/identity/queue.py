@@ -290,6 +290,52 @@ def propose_hit(
     )
 
 
+LISTING = "listing"  # the source of a pair two records' hits on one listed individual make
+
+
+def pair_with_confirmed(
+    session: Session, *, person_id: int, entry_id: int, score: float
+) -> list[int]:
+    """One listed individual is one man: when ``person_id`` hits an individual (``score``)
+    whom reviewers confirmed as another identity, propose that identity's record and this
+    one as a pair (source ``listing``), so a man registered under the listing's alias meets
+    the record confirmed under his real name, which names alone would not pair. The ids
+    of the pairs proposed (a pair decided different before is not)."""
+    entry = session.get(m.WatchlistEntry, entry_id)
+    if entry is None:
+        return []
+    brief = watchlist_brief(entry)
+    group = _individual_entries(session, {entry_id: brief})[entry_id]
+    confirmed = session.execute(
+        select(m.ReviewItem.id, m.ReviewItem.person_a_id).where(
+            m.ReviewItem.status == "same", m.ReviewItem.watchlist_entry_id.in_(group)
+        )
+    ).all()
+    if not confirmed:
+        return []
+    roots = survivors(session, {person_id, *(p for _, p in confirmed)})
+    proposed: list[int] = []
+    for item_id, other in confirmed:
+        if roots[other] == roots[person_id]:
+            continue
+        reason = (
+            f"both are taken for the listed individual {brief.list_name} {brief.reference}: "
+            f"record {other} was confirmed as him (review item {item_id}), and record "
+            f"{person_id}'s names match the listing at {score:.2f}"
+        )
+        pair = propose_pair(
+            session,
+            person_a_id=other,
+            person_b_id=person_id,
+            score=score,
+            source=LISTING,
+            evidence={"explanation": [reason]},
+        )
+        if pair is not None:
+            proposed.append(pair)
+    return proposed
+
+
 def weighed_by_names(session: Session, person_a_id: int, person_b_id: int) -> bool:
     """Whether a names-and-dates source has already weighed this pair."""
     a, b = sorted((person_a_id, person_b_id))
@@ -697,6 +743,10 @@ def decide(
     session.flush()
     if joined is not None:
         _open_held_twice(session, item.id, *joined, actor_id=actor_id)
+    if decision == "same" and item.watchlist_entry_id is not None:
+        pair_with_confirmed(
+            session, person_id=item.person_a_id, entry_id=item.watchlist_entry_id, score=item.score
+        )
     return get_item(session, item_id=item_id)
 
 

@@ -342,6 +342,9 @@ def _propose_hits(
         )
         if item is not None:
             proposed.append(item)
+            queue.pair_with_confirmed(
+                session, person_id=person_id, entry_id=s.ident, score=round(s.score, 4)
+            )
     return proposed
 
 
