@@ -185,7 +185,9 @@ def demo(
         f"identity review in a browser: {url}/web/identity/queue (sign in with the token);\n"
         "  fill the queue with `custodia identity dedupe` (the registry's likely duplicates) "
         "and `custodia watchlist import un-sc FILE.xml` (or an agency's CSV list, from "
-        f"{url}/web/watchlists) then `custodia watchlist screen`\n",
+        f"{url}/web/watchlists) then `custodia watchlist screen`; ask whether a name is "
+        "listed with `custodia watchlist search NAME`, and check a partner's CSV list of "
+        "people with `custodia identity check FILE.csv`\n",
         soft_wrap=True,
     )
     if serve_after:

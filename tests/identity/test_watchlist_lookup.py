@@ -200,6 +200,9 @@ def test_the_lookup_and_the_entry_on_the_web(api: Api) -> None:
     assert page.status_code == 200
     assert 'href="/web/watchlists/iq-warrants/IQW-17"' in page.text
     assert f'href="/web/identity/persons/{badri}"' in page.text
+    assert "Search the registry.</a>" in page.text
+    searched = api.client.get("/web/identity/search", params={"name": "Ibrahim al-Badri"})
+    assert 'href="/web/watchlists?name=Ibrahim%20al-Badri"' in searched.text
     entry = api.client.get("/web/watchlists/iq-warrants/IQW-17")
     assert entry.status_code == 200
     assert "Abu Duaa" in entry.text and "corroboration only" in entry.text
