@@ -3,6 +3,8 @@ is shown, and the operations cell can list the listed individuals it holds, and 
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -97,15 +99,22 @@ def test_the_listing_on_the_command_line_and_the_web(api: Api, tmp_path: Path) -
     assert f"by analyst, item {item})" in shown.stdout
     ident = _run(engine, tmp_path, "identity", "show", str(badri))
     assert "listed: iq-warrants IQW-17" in ident.stdout
-    held = _run(engine, tmp_path, "watchlist", "held")
+    out = tmp_path / "held.csv"
+    held = _run(engine, tmp_path, "watchlist", "held", "--out", str(out))
     assert held.returncode == 0, held.stderr
     assert "1 identity confirmed listed, 0 of them held; 0 watchlist hits awaiting" in held.stdout
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert (row["identity"], row["list"], row["reference"]) == (str(badri), "iq-warrants", "IQW-17")
+    assert (row["held"], row["confirmed_by"], row["review_item"]) == ("no", "analyst", str(item))
     _sign_in(api, "monitor")
     page = api.client.get(f"/web/identity/persons/{badri}")
     assert 'Listed: <a href="/web/watchlists/iq-warrants/IQW-17">' in page.text
     lists = api.client.get("/web/watchlists")
     assert "Listed individuals we hold" in lists.text
     assert f'<a href="/web/identity/persons/{badri}">{badri}</a>' in lists.text
+    sheet = api.client.get("/web/watchlists/held.csv")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(sheet.text))] == ["IQW-17"]
 
 
 def _hit_of(api: Api, person_id: int) -> dict[str, Any]:

@@ -548,12 +548,17 @@ def watchlist_held(
     list_name: Annotated[
         str | None, typer.Option("--list", help="only this list's individuals")
     ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False, help="also write it as CSV")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The listed individuals we hold: identities reviewers confirmed to be listed, those in
     custody first, with where each is; and the hits still awaiting review."""
     with read_session() as session:
         found = identity.held_listed(session, list_name=list_name)
+    if out is not None:
+        out.write_text(found.as_csv(), encoding="utf-8")
     if as_json:
         print_json(found.model_dump(mode="json"))
         return

@@ -383,6 +383,39 @@ class HeldListedOut(BaseModel):
     held: int = Field(description="of them, in custody or in transit")
     open_hits: int = Field(description="watchlist hits not decided yet")
 
+    def as_csv(self) -> str:
+        """A row per confirmed listing, for a spreadsheet or a sanctions report."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(HELD_COLUMNS)
+        for p in self.persons:
+            for listing in p.listed_as:
+                writer.writerow(
+                    (
+                        p.survivor_id,
+                        "; ".join(p.names),
+                        p.date_of_birth or "",
+                        ";".join(p.nationalities),
+                        p.custody or "",
+                        "yes" if p.held else "no",
+                        listing.list_name,
+                        listing.reference,
+                        listing.name,
+                        listing.confirmed_at.strftime("%Y-%m-%d %H:%M"),
+                        listing.confirmed_by or "",
+                        listing.item_id,
+                        listing.withdrawn_at.strftime("%Y-%m-%d") if listing.withdrawn_at else "",
+                    )
+                )
+        return buffer.getvalue()
+
+
+HELD_COLUMNS = (
+    *("identity", "names", "date_of_birth", "nationality", "custody", "held"),
+    *("list", "reference", "listed_name", "confirmed_at_utc", "confirmed_by", "review_item"),
+    "withdrawn_from_list",
+)
+
 
 class ReviewPoint(BaseModel):
     start: dt.datetime = Field(description="the hour or day (UTC) the counts are of")

@@ -488,6 +488,19 @@ def watchlists_page(
     return _watchlists_page(request, context, actor, looked_up=looked_up, found=found)
 
 
+@router.get("/watchlists/held.csv")
+def held_csv(request: Request, context: Context) -> Response:
+    """The listed individuals we hold, a row per confirmed listing, as a CSV file."""
+    if _actor(context, request) is None:
+        return _sign_in_first(request)
+    held = _read(context, identity.held_listed)
+    return Response(
+        held.as_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="listed-individuals-held.csv"'},
+    )
+
+
 @router.get("/watchlists/{list_name}/{reference}")
 def entry_page(request: Request, context: Context, list_name: str, reference: str) -> Response:
     return _one_thing(
