@@ -151,12 +151,10 @@ def held_listed(session: Session, *, list_name: str | None = None) -> HeldListed
     given), one row each whatever records were merged into it, those held first, each with
     where the records say he is; and how many hits still await review."""
     by_identity: dict[int, list[Listing]] = {}
-    confirmed = queue.confirmed_hits(session, list_name=list_name)
-    roots = queue.survivors(session, {item.person_a.person_id for item in confirmed})
-    for item in confirmed:
-        listing = queue.listing_of(item)
-        if listing is not None:
-            by_identity.setdefault(roots[listing.person_id], []).append(listing)
+    confirmed = queue.confirmed_listings(session, list_name=list_name)
+    roots = queue.survivors(session, {listing.person_id for listing in confirmed})
+    for listing in confirmed:
+        by_identity.setdefault(roots[listing.person_id], []).append(listing)
     briefs = queue.person_briefs(session, set(by_identity))
     states = custody.custody_in_words(session, person_ids=list(by_identity))
     persons = [

@@ -136,16 +136,41 @@ def listing_of(item: ReviewItemOut) -> Listing | None:
     )
 
 
-def confirmed_hits(session: Session, *, list_name: str | None = None) -> list[ReviewItemOut]:
-    """Every watchlist hit decided 'same' (on ``list_name`` only, if given)."""
-    query = select(m.ReviewItem).where(
-        m.ReviewItem.kind == "watchlist", m.ReviewItem.status == "same"
+def confirmed_listings(session: Session, *, list_name: str | None = None) -> list[Listing]:
+    """Every watchlist hit decided 'same' (on ``list_name`` only, if given) as the listing it
+    confirms: read straight from the items, their entries and their last 'same' decisions,
+    without rendering the items (briefs, evidence, warnings) a reviewer reads."""
+    query = (
+        select(m.ReviewItem, m.WatchlistEntry)
+        .join(m.WatchlistEntry, m.WatchlistEntry.id == m.ReviewItem.watchlist_entry_id)
+        .where(m.ReviewItem.kind == "watchlist", m.ReviewItem.status == "same")
     )
     if list_name is not None:
-        query = query.join(
-            m.WatchlistEntry, m.WatchlistEntry.id == m.ReviewItem.watchlist_entry_id
-        ).where(m.WatchlistEntry.list_name == list_name)
-    return _render(session, list(session.scalars(query.order_by(m.ReviewItem.id))))
+        query = query.where(m.WatchlistEntry.list_name == list_name)
+    rows = session.execute(query.order_by(m.ReviewItem.id)).tuples().all()
+    decided: dict[int, m.Decision] = {}
+    for d in session.scalars(
+        select(m.Decision)
+        .where(m.Decision.item_id.in_([item.id for item, _ in rows]), m.Decision.decision == "same")
+        .order_by(m.Decision.id)
+    ):
+        decided[d.item_id] = d  # the last 'same' wins
+    who = registry.usernames(
+        session, user_ids={d.decided_by for d in decided.values() if d.decided_by}
+    )
+    return [
+        Listing(
+            item_id=item.id,
+            person_id=item.person_a_id,
+            list_name=entry.list_name,
+            reference=entry.reference,
+            name=entry.name,
+            confirmed_at=decided[item.id].decided_at if item.id in decided else item.updated_at,
+            confirmed_by=who.get(decided[item.id].decided_by or 0) if item.id in decided else None,
+            withdrawn_at=entry.withdrawn_at,
+        )
+        for item, entry in rows
+    ]
 
 
 def count_open_hits(session: Session) -> int:
