@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from custodia.config import get_settings
+from custodia.errors import Invalid
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -64,6 +65,28 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# The widest whole number either database stores in an id, count or offset column.
+LARGEST_NUMBER = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
+# The largest id: PostgreSQL's id columns are 32-bit integers.
+MAX_ID = LARGEST_NUMBER["postgresql"]
+
+
+def _refuse_numbers_out_of_range(engine: Engine) -> None:
+    """A number no column can hold (an id of 30 digits typed or sent by mistake) is the
+    caller's fault, not the server's: say so as Invalid, whichever interface sent it,
+    instead of the driver's OverflowError (SQLite) or out-of-range error (PostgreSQL)."""
+    largest = LARGEST_NUMBER.get(engine.dialect.name, 2**31 - 1)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        error = context.original_exception
+        if isinstance(error, OverflowError) or type(error).__name__ == "NumericValueOutOfRange":
+            raise Invalid(
+                f"a number given is out of range: ids, counts and offsets are whole numbers "
+                f"from 0 to {largest:,}"
+            ) from None
 
 
 _ROOMS_WITH_TABLES = (
@@ -101,6 +124,7 @@ def get_engine(url: str | None = None) -> Engine:
             _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         else:
             engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        _refuse_numbers_out_of_range(engine)
         _engines[url] = engine
     return engine
 

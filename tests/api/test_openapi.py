@@ -134,3 +134,24 @@ def test_docs_page_loads_its_assets_from_this_server_not_a_cdn(api: Api) -> None
     script = api.client.get("/static/swagger-ui/swagger-ui-bundle.js")
     assert script.status_code == 200
     assert len(script.content) > 100_000
+
+
+def test_every_operation_documents_the_problems_it_can_answer(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            if any(p["in"] == "path" for p in operation.get("parameters", ())):
+                assert "404" in responses, (method, path)
+            if "requestBody" in operation:
+                assert "400" in responses, (method, path)
+            for code, response in responses.items():
+                if code[0] in "45":
+                    assert list(response["content"]) == ["application/problem+json"], (
+                        method,
+                        path,
+                        code,
+                    )
+    # a rule broken by values that fit the route is a 422 without field errors
+    assert "errors" not in document["components"]["schemas"]["ValidationProblem"]["required"]

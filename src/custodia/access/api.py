@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from custodia.access import service as access
 from custodia.access.schemas import AuditEntryOut
-from custodia.api.deps import Auditor, Read, current_actor
+from custodia.api.deps import Auditor, QueryId, Read, current_actor
 from custodia.api.pagination import Page, Paging, page_of
 from custodia.api.problems import problem_responses
 
@@ -19,7 +19,7 @@ router = APIRouter(
 
 @router.get("/audit")
 async def list_audit(
-    actor: Auditor, read: Read, paging: Paging, user_id: int | None = None
+    actor: Auditor, read: Read, paging: Paging, user_id: QueryId = None
 ) -> Page[AuditEntryOut]:
     """Who did what outside the custody ledger (organizations, users, tokens, facilities,
     threat levels, registrations), newest first."""

@@ -20,12 +20,12 @@ from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 from anyio import CapacityLimiter, to_thread
 from anyio.lowlevel import RunVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Path, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from custodia.db import read_session, unit_of_work
+from custodia.db import MAX_ID, read_session, unit_of_work
 from custodia.errors import Unauthorized
 from custodia.registry import service as registry
 from custodia.registry.policy import (
@@ -38,6 +38,10 @@ from custodia.registry.policy import (
     Policy,
 )
 from custodia.registry.schemas import Actor
+
+# Declared, so a mistyped id of thirty digits is refused by name (422) before any query.
+PathId = Annotated[int, Path(le=MAX_ID)]
+QueryId = Annotated[int | None, Query(le=MAX_ID)]
 
 P = ParamSpec("P")
 T = TypeVar("T")

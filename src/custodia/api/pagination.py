@@ -9,9 +9,12 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
+from custodia.db import MAX_ID
+
 T = TypeVar("T")
 
 MAX_LIMIT = 500
+MAX_OFFSET = MAX_ID
 
 
 class Page(BaseModel, Generic[T]):
@@ -29,7 +32,7 @@ class PageRequest:
 
 async def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")] = 0,
 ) -> PageRequest:
     return PageRequest(limit=limit, offset=offset)
 

@@ -18,6 +18,8 @@ from custodia.errors import CustodiaError
 PROBLEM_JSON = "application/problem+json"
 _PROBLEM_TYPE = "urn:custodia:problem:"
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
+# FastAPI's words for a body it could not decode (not UTF-8, say)
+_UNREADABLE_BODY = "There was an error parsing the body"
 
 
 class Problem(BaseModel):
@@ -40,7 +42,12 @@ class FieldProblem(BaseModel):
 
 
 class ValidationProblem(Problem):
-    errors: list[FieldProblem]
+    errors: list[FieldProblem] | None = Field(
+        default=None,
+        description="each field the request got wrong, when it did not fit the route's "
+        "parameters or body; absent when the values fit but break a rule (the detail says "
+        "which)",
+    )
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -129,6 +136,8 @@ async def handle_http_exception(request: Request, exc: HTTPException) -> JSONRes
     except ValueError:
         title = "Error"
     detail = str(exc.detail) if exc.detail else None
+    if detail == _UNREADABLE_BODY:
+        detail = "the request body could not be read: send JSON as UTF-8 text"
     problem = Problem(
         title=title,
         status=exc.status_code,
@@ -138,13 +147,40 @@ async def handle_http_exception(request: Request, exc: HTTPException) -> JSONRes
     return _render(problem, dict(exc.headers) if exc.headers else None)
 
 
+def _problem_response(openapi: dict[str, Any], status: int) -> dict[str, Any]:
+    openapi.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "Problem", Problem.model_json_schema()
+    )
+    return {
+        "description": HTTPStatus(status).phrase,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _declare_framework_problems(openapi: dict[str, Any], operation: dict[str, Any]) -> None:
+    """The problems the framework answers any route with, whatever the route declares: 404
+    for an id in the path that names nothing, 400 for a body that is not UTF-8 text."""
+    responses = operation.setdefault("responses", {})
+    in_path = any(p.get("in") == "path" for p in operation.get("parameters", ()))
+    if in_path and "404" not in responses:
+        responses["404"] = _problem_response(openapi, 404)
+    if "requestBody" in operation and "400" not in responses:
+        responses["400"] = _problem_response(openapi, 400)
+
+
 def as_problem_json(openapi: dict[str, Any]) -> dict[str, Any]:
     """Declare every error response of an OpenAPI document as ``application/problem+json``,
     the media type the handlers above answer with."""
     for item in openapi.get("paths", {}).values():
         for operation in item.values():
+            _declare_framework_problems(openapi, operation)
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
-                if code[:1] in ("4", "5") and "application/json" in content:
+                if code[:1] not in ("4", "5") or PROBLEM_JSON in content:
+                    continue
+                if "application/json" in content:
                     response["content"] = {PROBLEM_JSON: content["application/json"]}
+                else:
+                    # a route answering text or a file still fails as a problem
+                    response["content"] = _problem_response(openapi, int(code))["content"]
     return openapi

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from custodia.api.deps import WriteSession, allow, current_actor
+from custodia.api.deps import PathId, WriteSession, allow, current_actor
 from custodia.api.problems import problem_responses
 from custodia.biometrics import service as biometrics
 from custodia.biometrics.schemas import (
@@ -30,6 +30,9 @@ from custodia.registry.policy import (
     SEARCH_FINGERPRINTS,
 )
 from custodia.registry.schemas import Actor
+
+# ISO/IEC 19794-2 finger positions: 1 right thumb to 10 left little finger
+FingerPosition = Annotated[int, Path(ge=1, le=10)]
 
 router = APIRouter(
     tags=["biometrics"],
@@ -68,7 +71,9 @@ class CompareIn(BaseModel):
     status_code=201,
     responses=problem_responses(404, 409),
 )
-def enroll(person_id: int, body: EnrolIn, actor: Enroller, session: WriteSession) -> EnrolmentOut:
+def enroll(
+    person_id: PathId, body: EnrolIn, actor: Enroller, session: WriteSession
+) -> EnrolmentOut:
     """Enrol up to ten fingers; the answer shows each finger's quality (recapture when
     poor) and the already enrolled persons the fingers match."""
     return biometrics.enroll(
@@ -82,7 +87,7 @@ def enroll(person_id: int, body: EnrolIn, actor: Enroller, session: WriteSession
 
 @router.get("/biometrics/persons/{person_id}", responses=problem_responses(404))
 def person_biometrics(
-    person_id: int, actor: TemplateReader, session: WriteSession
+    person_id: PathId, actor: TemplateReader, session: WriteSession
 ) -> PersonBiometrics:
     """Which fingers are enrolled, with quality (audited)."""
     return biometrics.person_biometrics(session, person_id=person_id, actor_id=actor.user_id)
@@ -93,7 +98,7 @@ def person_biometrics(
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(404)},
 )
-def export_iso(person_id: int, actor: TemplateReader, session: WriteSession) -> Response:
+def export_iso(person_id: PathId, actor: TemplateReader, session: WriteSession) -> Response:
     """The person's fingers as one ISO/IEC 19794-2 record (audited)."""
     record = biometrics.export_iso(session, person_id=person_id, actor_id=actor.user_id)
     return Response(content=record, media_type="application/octet-stream")
@@ -105,7 +110,7 @@ def export_iso(person_id: int, actor: TemplateReader, session: WriteSession) -> 
     responses={200: {"content": {"image/png": {}}}, **problem_responses(404)},
 )
 def finger_image(
-    person_id: int, position: int, actor: ImageReader, session: WriteSession
+    person_id: PathId, position: FingerPosition, actor: ImageReader, session: WriteSession
 ) -> Response:
     """The raw capture (audited; custody officers and administrators only)."""
     data, media_type = biometrics.finger_image(

@@ -9,7 +9,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from starlette.datastructures import UploadFile
 
-from custodia.api.deps import CustodyWriter, Read, ReadSession, WriteSession, current_actor
+from custodia.api.deps import (
+    CustodyWriter,
+    PathId,
+    QueryId,
+    Read,
+    ReadSession,
+    WriteSession,
+    current_actor,
+)
 from custodia.api.pagination import Page, Paging, page_of, paginate
 from custodia.api.problems import problem_responses
 from custodia.custody import rollcall, timeline
@@ -52,18 +60,18 @@ _CSV_BODY = {
 
 
 @router.get("/persons/{person_id}")
-async def person_detail(person_id: int, read: Read) -> PersonDetail:
+async def person_detail(person_id: PathId, read: Read) -> PersonDetail:
     """The person, where they are now, and every custody event of theirs."""
     return await read(custody.person_detail, person_id=person_id)
 
 
 @router.get("/persons/{person_id}/custody")
-async def get_custody(person_id: int, read: Read) -> CustodyOut:
+async def get_custody(person_id: PathId, read: Read) -> CustodyOut:
     return await read(custody.get_custody, person_id=person_id)
 
 
 @router.get("/persons/{person_id}/history")
-async def custody_history(person_id: int, read: Read, paging: Paging) -> Page[EventOut]:
+async def custody_history(person_id: PathId, read: Read, paging: Paging) -> Page[EventOut]:
     """The person's custody events, oldest first, each marked with what corrected it."""
     return paginate(await read(custody.custody_history, person_id=person_id), paging)
 
@@ -149,7 +157,7 @@ async def _roll_call_text(request: Request) -> str:
     openapi_extra=_CSV_BODY,
 )
 def record_roll_call_csv(
-    facility_id: int,
+    facility_id: PathId,
     actor: CustodyWriter,
     session: WriteSession,
     text: Annotated[str, Depends(_roll_call_text)],
@@ -165,7 +173,7 @@ def record_roll_call_csv(
 
 
 @router.get("/roll-calls/{roll_call_id}")
-async def get_roll_call(roll_call_id: int, read: Read) -> RollCallOut:
+async def get_roll_call(roll_call_id: PathId, read: Read) -> RollCallOut:
     return await read(rollcall.get_roll_call, roll_call_id=roll_call_id)
 
 
@@ -173,7 +181,7 @@ async def get_roll_call(roll_call_id: int, read: Read) -> RollCallOut:
 async def list_discrepancies(
     read: Read,
     paging: Paging,
-    facility_id: int | None = None,
+    facility_id: QueryId = None,
     status: Literal["open", "resolved", "all"] = "open",
 ) -> Page[DiscrepancyOut]:
     items, total = await read(
@@ -188,7 +196,7 @@ async def list_discrepancies(
 
 @router.post("/discrepancies/{discrepancy_id}/resolve", responses=WRITE)
 def resolve_discrepancy(
-    discrepancy_id: int, resolve_in: ResolveIn, actor: CustodyWriter, session: WriteSession
+    discrepancy_id: PathId, resolve_in: ResolveIn, actor: CustodyWriter, session: WriteSession
 ) -> DiscrepancyOut:
     return rollcall.resolve_discrepancy(
         session,

@@ -6,8 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from custodia.api.deps import Read, WriteSession, allow, current_actor
+from custodia.api.deps import PathId, Read, WriteSession, allow, current_actor
+from custodia.api.pagination import MAX_OFFSET
 from custodia.api.problems import problem_responses
+from custodia.db import MAX_ID
 from custodia.identity import service as identity
 from custodia.identity.schemas import (
     CheckResult,
@@ -79,7 +81,9 @@ async def identity_queue(
     read: Read,
     status: Annotated[str | None, Query(pattern="^(open|same|different|unsure)$")] = "open",
     kind: Annotated[str | None, Query(pattern="^(duplicate|watchlist)$")] = None,
-    person_id: Annotated[int | None, Query(ge=1, description="items naming this record")] = None,
+    person_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="items naming this record")
+    ] = None,
     doubted: Annotated[
         bool, Query(description="only merges ('same') the fingerprints now contradict")
     ] = False,
@@ -87,7 +91,7 @@ async def identity_queue(
         str | None, Query(max_length=32, description="only the hits on this watchlist")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> QueuePage:
     """Candidate pairs and watchlist hits, strongest first, both sides and all evidence."""
     return await read(
@@ -103,20 +107,20 @@ async def identity_queue(
 
 
 @router.get("/identity/persons/{person_id}")
-async def identity_person(person_id: int, read: Read) -> IdentityOut:
+async def identity_person(person_id: PathId, read: Read) -> IdentityOut:
     """Who this record really is: its identity, the records merged into it, and every review
     item naming one of them, with the decisions."""
     return await read(identity.identity_of, person_id=person_id)
 
 
 @router.get("/identity/queue/{item_id}")
-async def identity_queue_item(item_id: int, read: Read) -> ReviewItemOut:
+async def identity_queue_item(item_id: PathId, read: Read) -> ReviewItemOut:
     return await read(identity.get_review_item, item_id=item_id)
 
 
 @router.post("/identity/queue/{item_id}/decisions", status_code=201, responses=WRITE)
 def identity_decide(
-    item_id: int, decision: DecisionIn, actor: Reviewer, session: WriteSession
+    item_id: PathId, decision: DecisionIn, actor: Reviewer, session: WriteSession
 ) -> ReviewItemOut:
     """Same (merges the identities), different (never proposed again) or unsure."""
     return identity.decide(
@@ -130,7 +134,7 @@ def identity_decide(
 
 @router.post("/identity/queue/{item_id}/split", status_code=201, responses=WRITE)
 def identity_split(
-    item_id: int,
+    item_id: PathId,
     actor: Reviewer,
     session: WriteSession,
     body: Annotated[SplitIn | None, Body()] = None,

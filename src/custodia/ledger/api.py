@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import PlainTextResponse
 
 from custodia.api.deps import (
     CheckpointRequester,
     Context,
+    QueryId,
     ReadSession,
     WriteSession,
     current_actor,
@@ -30,6 +31,9 @@ from custodia.ledger.schemas import (
 )
 from custodia.ledger.signing import public_key_pem
 
+# Ledger sequence numbers are 64-bit on PostgreSQL (bigint) and SQLite alike.
+MAX_SEQ = 2**63 - 1
+
 router = APIRouter(
     prefix="/ledger",
     tags=["ledger"],
@@ -44,7 +48,7 @@ def list_events(
     session: ReadSession,
     paging: Paging,
     event_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
-    facility_id: int | None = None,
+    facility_id: QueryId = None,
 ) -> Page[LedgerEventOut]:
     """Ledger events, newest first."""
     entries, total = ledger.list_events(
@@ -58,7 +62,7 @@ def list_events(
 
 
 @router.get("/events/{seq}")
-def get_event(seq: int, session: ReadSession) -> LedgerEventOut:
+def get_event(seq: Annotated[int, Path(ge=1, le=MAX_SEQ)], session: ReadSession) -> LedgerEventOut:
     return LedgerEventOut.model_validate(ledger.get_event(session, seq=seq))
 
 
@@ -92,8 +96,10 @@ def public_key(context: Context) -> PlainTextResponse:
 @router.get("/proofs/inclusion")
 def inclusion_proof(
     session: ReadSession,
-    seq: Annotated[int, Query(ge=1)],
-    tree_size: Annotated[int | None, Query(ge=1, description="default: today's size")] = None,
+    seq: Annotated[int, Query(ge=1, le=MAX_SEQ)],
+    tree_size: Annotated[
+        int | None, Query(ge=1, le=MAX_SEQ, description="default: today's size")
+    ] = None,
 ) -> InclusionProofOut:
     """Proof that event ``seq`` is in the tree of ``tree_size`` events (RFC 9162)."""
     proof = ledger.inclusion_proof(session, seq=seq, tree_size=tree_size)
@@ -103,8 +109,10 @@ def inclusion_proof(
 @router.get("/proofs/consistency")
 def consistency_proof(
     session: ReadSession,
-    old_size: Annotated[int, Query(ge=1)],
-    new_size: Annotated[int | None, Query(ge=1, description="default: today's size")] = None,
+    old_size: Annotated[int, Query(ge=1, le=MAX_SEQ)],
+    new_size: Annotated[
+        int | None, Query(ge=1, le=MAX_SEQ, description="default: today's size")
+    ] = None,
 ) -> ConsistencyProofOut:
     """Proof that the log of ``old_size`` events is a prefix of the log of ``new_size``."""
     proof = ledger.consistency_proof(session, old_size=old_size, new_size=new_size)

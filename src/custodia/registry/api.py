@@ -13,6 +13,7 @@ from custodia.api.deps import (
     Context,
     CustodyWriter,
     NameRecorder,
+    PathId,
     Read,
     ThreatAssessor,
     WriteSession,
@@ -87,7 +88,7 @@ def create_user(user_in: UserIn, actor: Administrator, session: WriteSession) ->
 
 @router.post("/users/{user_id}/tokens", status_code=201, responses=WRITE)
 def issue_token(
-    user_id: int,
+    user_id: PathId,
     actor: Administrator,
     session: WriteSession,
     token_in: Annotated[TokenIn | None, Body()] = None,
@@ -100,7 +101,7 @@ def issue_token(
 
 @router.get("/users/{user_id}/tokens", responses=problem_responses(403))
 async def list_tokens(
-    user_id: int, _admin: Administrator, read: Read, paging: Paging
+    user_id: PathId, _admin: Administrator, read: Read, paging: Paging
 ) -> Page[TokenInfo]:
     """The user's API tokens, revoked ones too: ids, labels and dates, never the tokens."""
     return paginate(await read(registry.list_tokens, user_id=user_id), paging)
@@ -108,7 +109,7 @@ async def list_tokens(
 
 @router.post("/users/{user_id}/tokens/{token_id}/revoke", responses=WRITE)
 def revoke_token(
-    user_id: int, token_id: int, actor: Administrator, session: WriteSession, context: Context
+    user_id: PathId, token_id: PathId, actor: Administrator, session: WriteSession, context: Context
 ) -> TokenInfo:
     """Revoke an API token. This server refuses it at once; another worker process that
     accepted it within the last 2 seconds may take it on trust until those have passed."""
@@ -132,13 +133,13 @@ def create_facility(
 
 
 @router.get("/facilities/{facility_id}")
-async def get_facility(facility_id: int, read: Read) -> FacilityOut:
+async def get_facility(facility_id: PathId, read: Read) -> FacilityOut:
     return await read(registry.get_facility, facility_id=facility_id)
 
 
 @router.post("/facilities/{facility_id}/threat-levels", status_code=201, responses=WRITE)
 def record_threat_level(
-    facility_id: int, threat_in: ThreatLevelIn, actor: ThreatAssessor, session: WriteSession
+    facility_id: PathId, threat_in: ThreatLevelIn, actor: ThreatAssessor, session: WriteSession
 ) -> FacilityOut:
     """Record a facility's threat level; answers with the facility as it now stands."""
     return registry.record_threat_level(
@@ -147,7 +148,7 @@ def record_threat_level(
 
 
 @router.get("/facilities/{facility_id}/threat-levels")
-async def threat_history(facility_id: int, read: Read, paging: Paging) -> Page[ThreatLevelOut]:
+async def threat_history(facility_id: PathId, read: Read, paging: Paging) -> Page[ThreatLevelOut]:
     """The facility's threat levels, oldest first."""
     history = await read(registry.threat_history, facility_id=facility_id)
     return paginate([ThreatLevelOut.model_validate(entry) for entry in history], paging)
@@ -180,7 +181,7 @@ def register_person(
 
 @router.post("/persons/{person_id}/names", status_code=201, responses=WRITE)
 def add_person_name(
-    person_id: int, name_in: NameAddIn, actor: NameRecorder, session: WriteSession
+    person_id: PathId, name_in: NameAddIn, actor: NameRecorder, session: WriteSession
 ) -> RegisteredPersonOut:
     """Record a name learnt after registration (alias, kunya or nom de guerre) with its
     source. The record is searchable by it at once and screened again; the answer names the
@@ -192,8 +193,8 @@ def add_person_name(
 
 @router.post("/persons/{person_id}/names/{name_id}/withdraw", responses=WRITE)
 def withdraw_person_name(
-    person_id: int,
-    name_id: int,
+    person_id: PathId,
+    name_id: PathId,
     withdrawal: NameWithdrawalIn,
     actor: NameRecorder,
     session: WriteSession,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from custodia.db import MAX_ID
 from custodia.registry.models import FacilityKind, NameKind, PersonCategory, Role, Script, Sex
 
 _ISO2 = r"^[A-Z]{2}$"
@@ -229,9 +230,9 @@ class PersonQuery(BaseModel):
     name: str | None = None
     nationality: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
     category: PersonCategory | None = None
-    facility_id: int | None = None
+    facility_id: int | None = Field(default=None, le=MAX_ID)
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
     @field_validator("nationality")
     @classmethod

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Response
 
 from custodia.api.deps import (
     CustodyWriter,
+    PathId,
     Read,
     ReadSession,
     WriteSession,
@@ -74,13 +75,15 @@ async def list_plans(read: Read) -> list[PlanSummary]:
 
 
 @router.get("/transfers/plans/{plan_id}")
-async def get_plan(plan_id: int, read: Read) -> dict[str, Any]:
+async def get_plan(plan_id: PathId, read: Read) -> dict[str, Any]:
     """The plan document: objective, lower_bound, gap, greedy_objective, sorties..."""
     return await read(service.get_plan, plan_id=plan_id)
 
 
 @router.post("/transfers/plans/{plan_id}/replan", status_code=201, responses=WRITE)
-def replan(plan_id: int, event_in: EventIn, actor: Planner, session: WriteSession) -> PlanSummary:
+def replan(
+    plan_id: PathId, event_in: EventIn, actor: Planner, session: WriteSession
+) -> PlanSummary:
     """Re-plan from the ledger's state after an event; stored as a new plan."""
     return service.replan_stored(
         session,
@@ -96,18 +99,18 @@ def replan(plan_id: int, event_in: EventIn, actor: Planner, session: WriteSessio
     response_class=Response,
     responses=_PDF,
 )
-def manifest_pdf(plan_id: int, sortie: str, session: ReadSession) -> Response:
+def manifest_pdf(plan_id: PathId, sortie: str, session: ReadSession) -> Response:
     pdf = service.stored_manifest(session, plan_id=plan_id, sortie=sortie)
     return Response(content=pdf, media_type="application/pdf")
 
 
 @router.get("/transfers/plans/{plan_id}/chart.png", response_class=Response, responses=_PNG)
-def chart(plan_id: int, session: ReadSession) -> Response:
+def chart(plan_id: PathId, session: ReadSession) -> Response:
     return Response(content=service.stored_chart(session, plan_id=plan_id), media_type="image/png")
 
 
 @router.get("/transfers/plans/{plan_id}/notifications")
-async def notifications(plan_id: int, read: Read) -> list[Notification]:
+async def notifications(plan_id: PathId, read: Read) -> list[Notification]:
     """The monitor notification list."""
     return await read(service.notifications, plan_id=plan_id)
 
@@ -125,13 +128,13 @@ def record_assessments(
 
 
 @router.get("/transfers/plans/{plan_id}/sorties/{sortie}")
-async def sortie_status(plan_id: int, sortie: str, read: Read) -> SortieStatus:
+async def sortie_status(plan_id: PathId, sortie: str, read: Read) -> SortieStatus:
     return await read(service.sortie_status, plan_id=plan_id, sortie=sortie)
 
 
 @router.post("/transfers/plans/{plan_id}/sorties/{sortie}/board", responses=WRITE)
 def board(
-    plan_id: int, sortie: str, boarding: BoardingIn, actor: CustodyWriter, session: WriteSession
+    plan_id: PathId, sortie: str, boarding: BoardingIn, actor: CustodyWriter, session: WriteSession
 ) -> SortieStatus:
     """Board persons, each checked against the manifest, their assessment and (when fingers
     are taken) their enrolled fingerprint."""
@@ -148,7 +151,7 @@ def board(
 
 @router.post("/transfers/plans/{plan_id}/sorties/{sortie}/depart", responses=WRITE)
 def depart(
-    plan_id: int, sortie: str, at: TimeIn, actor: CustodyWriter, session: WriteSession
+    plan_id: PathId, sortie: str, at: TimeIn, actor: CustodyWriter, session: WriteSession
 ) -> SortieStatus:
     return service.depart(
         session,
@@ -161,7 +164,7 @@ def depart(
 
 @router.post("/transfers/plans/{plan_id}/sorties/{sortie}/arrive", responses=WRITE)
 def arrive(
-    plan_id: int, sortie: str, arrival: ArrivalIn, actor: CustodyWriter, session: WriteSession
+    plan_id: PathId, sortie: str, arrival: ArrivalIn, actor: CustodyWriter, session: WriteSession
 ) -> SortieStatus:
     """Reconcile who came off the aircraft; discrepancies open in the same transaction."""
     return service.arrive(
@@ -177,7 +180,7 @@ def arrive(
 
 @router.post("/transfers/plans/{plan_id}/sorties/{sortie}/intake", responses=WRITE)
 def intake(
-    plan_id: int, sortie: str, at: TimeIn, actor: CustodyWriter, session: WriteSession
+    plan_id: PathId, sortie: str, at: TimeIn, actor: CustodyWriter, session: WriteSession
 ) -> SortieStatus:
     return service.take_in(
         session, plan_id=plan_id, sortie=sortie, actor_id=actor.user_id, occurred_at=at.occurred_at

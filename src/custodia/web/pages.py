@@ -43,6 +43,7 @@ QUEUE = "/web/identity/queue"
 STATUSES = ("open", "unsure", "same", "different", "doubted")
 KINDS = (("", "all"), ("duplicate", "same person?"), ("watchlist", "watchlist hits"))
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
 
 
 def _actor(context: Context, request: Request) -> Actor | None:
@@ -127,10 +128,16 @@ def queue_page(
     actor = _actor(context, request)
     if actor is None:
         return _sign_in_first(request)
-    if status not in STATUSES or kind not in dict(KINDS) or not page.isdigit() or page == "0":
+    if (
+        status not in STATUSES
+        or kind not in dict(KINDS)
+        or not page.isdigit()
+        or not 1 <= int(page) <= MAX_PAGE
+    ):
         wrong = Invalid(
             f"the queue is read by status ({', '.join(STATUSES)}), kind (duplicate or "
-            f"watchlist) and a page from 1; not status={status!r}, kind={kind!r}, page={page!r}"
+            f"watchlist) and a page from 1 to {MAX_PAGE:,}; not status={status!r}, "
+            f"kind={kind!r}, page={page!r}"
         )
         return _page(request, "error.html", wrong.status, actor=actor, error=wrong)
     number = int(page)
