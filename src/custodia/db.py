@@ -73,10 +73,11 @@ LARGEST_NUMBER = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
 MAX_ID = LARGEST_NUMBER["postgresql"]
 
 
-def _refuse_numbers_out_of_range(engine: Engine) -> None:
-    """A number no column can hold (an id of 30 digits typed or sent by mistake) is the
-    caller's fault, not the server's: say so as Invalid, whichever interface sent it,
-    instead of the driver's OverflowError (SQLite) or out-of-range error (PostgreSQL)."""
+def _refuse_values_no_column_holds(engine: Engine) -> None:
+    """A number no column can hold (an id of 30 digits typed or sent by mistake), or a NUL
+    character in a text sent to PostgreSQL, is the caller's fault, not the server's: say so
+    as Invalid, whichever interface sent it, instead of the driver's OverflowError (SQLite)
+    or out-of-range or NUL error (PostgreSQL)."""
     largest = LARGEST_NUMBER.get(engine.dialect.name, 2**31 - 1)
 
     @event.listens_for(engine, "handle_error")
@@ -86,6 +87,11 @@ def _refuse_numbers_out_of_range(engine: Engine) -> None:
             raise Invalid(
                 f"a number given is out of range: ids, counts and offsets are whole numbers "
                 f"from 0 to {largest:,}"
+            ) from None
+        if "NUL (0x00)" in str(error):  # PostgreSQL stores no NUL character in text
+            raise Invalid(
+                "a text given holds the NUL character (\\x00), which no record can store: "
+                "remove it and send again"
             ) from None
 
 
@@ -124,7 +130,7 @@ def get_engine(url: str | None = None) -> Engine:
             _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         else:
             engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-        _refuse_numbers_out_of_range(engine)
+        _refuse_values_no_column_holds(engine)
         _engines[url] = engine
     return engine
 

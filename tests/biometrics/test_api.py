@@ -63,6 +63,8 @@ def test_compare_two_images_without_enrolling(api: Api) -> None:
     assert same.json()["match"] is True and other.json()["match"] is False
     picture = api.get("analyst", "/biometrics/synthetic/4/1.png?distortion=low")
     assert picture.status_code == 200 and picture.content[:4] == b"\x89PNG"
+    negative = api.get("analyst", "/biometrics/synthetic/4/1.png?seed=-3")
+    assert negative.status_code == 422 and "seed" in negative.json()["detail"]
 
 
 def test_analysts_weigh_the_queue_by_fingerprints_and_monitors_may_not(api: Api) -> None:

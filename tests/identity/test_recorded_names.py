@@ -387,3 +387,22 @@ def test_only_a_standing_name_recorded_later_can_be_withdrawn(api: Api) -> None:
     assert api.post("analyst", url.format(later_id), json=reason).status_code == 200
     twice = assert_problem(api.post("analyst", url.format(later_id), json=reason), 409)
     assert "was withdrawn already, on 20" in twice["detail"]
+
+
+def test_names_typed_without_spaces_are_recorded_and_found_like_any_other(
+    engine: Engine,
+) -> None:
+    # index keys are cut at 64 characters: two keys alike up to there are stored once
+    run_on = "Abdulrahmanmuhammadibrahimalhassanalkubaisialtikritialbaghdadialjanabi"
+    with unit_of_work(engine) as session:
+        (held,) = registry.register_persons(
+            session, persons_in=[person("Suleiman Khaled al-Kubaisi")]
+        )
+
+    _add(engine, held, run_on, kind="alias")
+    _add(engine, held, run_on + "alhashimi", kind="alias")
+
+    with read_session(engine) as session:
+        names = [n.full_name for n in registry.get_person(session, person_id=held).names]
+    assert run_on in names and run_on + "alhashimi" in names
+    assert held in _search(engine, "Suleiman Khaled al-Kubaisi")

@@ -172,6 +172,11 @@ def test_the_lookup_and_the_entry_from_the_api(api: Api) -> None:
     assert "IQW-99" in missing.json()["detail"]
     unknown = api.get("analyst", "/watchlists/search", params={"name": "x", "list_name": "nope"})
     assert unknown.status_code == 404 and "nope" in unknown.json()["detail"]
+    # an empty list name, as a form's "any list" sends it, looks in every list
+    every = api.get(
+        "analyst", "/watchlists/search", params={"name": "Ibrahim al-Badri", "list_name": ""}
+    )
+    assert every.json()["candidates"][0]["reference"] == "IQW-17"
     assert api.get("analyst", "/watchlists/search").status_code == 422  # no name
     bad = api.get("analyst", "/watchlists/search", params={"name": "Ibrahim", "dob": "1971-13"})
     assert bad.status_code == 422 and "1971-13" in bad.json()["detail"]

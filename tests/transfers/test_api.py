@@ -78,6 +78,21 @@ def test_schema_and_assessments(api: Api) -> None:
     assert_problem(api.post("planner", "/transfers/assessments", json=ghost), 404)
 
 
+def test_one_ref_given_twice_in_a_batch_is_refused_and_nothing_is_recorded(api: Api) -> None:
+    person = api.register("Assessed Twice")
+    body = [
+        {"person_id": person, "ref": "RA-90", "outcome": "cleared"},
+        {"person_id": person, "ref": "RA-91", "outcome": "cleared"},
+        {"person_id": person, "ref": "RA-90", "outcome": "flagged"},
+    ]
+
+    problem = assert_problem(api.post("planner", "/transfers/assessments", json=body), 422)
+
+    assert "RA-90" in problem["detail"] and "RA-91" not in problem["detail"]
+    again = [{"person_id": person, "ref": "RA-91", "outcome": "cleared"}]
+    assert api.post("planner", "/transfers/assessments", json=again).json() == {"recorded": 1}
+
+
 def test_a_finger_taken_at_the_aircraft_must_match_the_enrolment(api: Api) -> None:
     world = api.world
     held = _populate(world, per_site=2)

@@ -716,8 +716,8 @@ def worker_status(session: Session) -> WorkerStatus:
 
 def synthetic_png(*, seed: int, finger: int, impression: int, distortion: str) -> bytes:
     """One synthetic impression as PNG bytes."""
-    if finger < 0 or not 0 <= impression < 100:
-        raise Invalid("finger must be >= 0 and impression 0-99")
+    if seed < 0 or finger < 0 or not 0 <= impression < 100:
+        raise Invalid("seed and finger must be >= 0 and impression 0-99")
     try:
         level = synth.Distortion.named(distortion)
     except ValueError as exc:

@@ -226,14 +226,14 @@ async def watchlist_held(
     return await read(identity.held_listed, list_name=list_name)
 
 
-@router.get("/watchlists/search")
+@router.get("/watchlists/search", responses=problem_responses(404))
 async def watchlist_search(
     read: Read,
     name: Annotated[str, Query(min_length=1, max_length=300)],
     dob: Annotated[str | None, Query(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY")] = None,
     nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
     list_name: Annotated[
-        str | None, Query(max_length=32, description="only this loaded list")
+        str | None, Query(max_length=32, description="only this loaded list (empty: all)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> ListSearchResult:
@@ -245,7 +245,7 @@ async def watchlist_search(
         name=name,
         date_of_birth=dob,
         nationality=nationality,
-        list_name=list_name,
+        list_name=list_name or None,
         limit=limit,
     )
 

@@ -133,7 +133,8 @@ def profile_of_input(person_id: int, person_in: PersonIn) -> Profile:
 
 
 def _stored_keys(profile: Profile) -> list[str]:
-    return [k[:64] for k in sorted(profile.keys | profile.rank_keys)]
+    # the column holds 64 characters: two long keys cut there are one key
+    return sorted({k[:64] for k in profile.keys | profile.rank_keys})
 
 
 def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool = False) -> None:

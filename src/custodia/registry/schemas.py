@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -21,6 +22,8 @@ def _squeezed(value: str, what: str) -> str:
     value = " ".join(value.split())
     if not value:
         raise ValueError(f"{what} cannot be blank")
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError(f"{what} cannot hold control characters such as NUL: type it again")
     return value
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
@@ -125,7 +126,13 @@ def record_assessments(
         )
         if unknown:
             raise NotFound(f"no person with id {', '.join(map(str, unknown[:10]))}")
-        refs = [r["ref"] for r in rows]
+        refs = [a.ref for a in assessments]
+        repeated = sorted(ref for ref, times in Counter(refs).items() if times > 1)
+        if repeated:
+            raise Invalid(
+                "each assessment needs its own ref; given more than once: "
+                + ", ".join(repeated[:5])
+            )
         taken = set(
             session.scalars(select(TransferAssessment.ref).where(TransferAssessment.ref.in_(refs)))
         )

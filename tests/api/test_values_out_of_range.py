@@ -1,5 +1,6 @@
-"""A number no id column can hold (thirty digits typed or pasted by mistake) is the caller's
-mistake: every interface refuses it in words and changes nothing, never a server error."""
+"""A value no column can hold (an id of thirty digits typed or pasted by mistake, a NUL
+character in a text) is the caller's mistake: every interface refuses it in words and
+changes nothing, never a server error."""
 
 from __future__ import annotations
 
@@ -84,3 +85,37 @@ def test_a_page_for_a_huge_id_says_what_is_wrong(api: Api) -> None:
         page = api.client.get(url, follow_redirects=False)
         assert page.status_code in (404, 422), url
         assert page.headers["content-type"].startswith("text/html"), url
+
+
+def test_a_name_holding_a_nul_character_is_refused_on_both_databases(api: Api) -> None:
+    response = api.post(
+        "custody_officer",
+        "/persons",
+        json={
+            "category": "detainee",
+            "sex": "M",
+            "nationalities": ["IQ"],
+            "names": [{"full_name": "Ali\u0000 Hassan"}],
+        },
+    )
+
+    body = assert_problem(response, 422)
+    assert "control characters" in body["detail"]
+    assert api.get("analyst", "/persons?name=Hassan").json()["total"] == 0
+
+
+def test_a_note_holding_a_nul_character_is_never_a_server_error(api: Api) -> None:
+    a = api.register("Abd al-Rahman Khalid al-Baghdadi", date_of_birth="1981-02-03")
+    api.register("Abdulrahman Khaled Albaghdadi", date_of_birth="1981-02-03")
+    item = api.get("analyst", f"/identity/queue?person_id={a}").json()["items"][0]["id"]
+
+    response = api.post(
+        "analyst",
+        f"/identity/queue/{item}/decisions",
+        json={"decision": "different", "note": "checked\u0000"},
+    )
+
+    # PostgreSQL stores no NUL in text: it is refused in words and nothing is decided.
+    if response.status_code != 201:
+        assert "NUL" in assert_problem(response, 422)["detail"]
+        assert api.get("analyst", f"/identity/queue/{item}").json()["status"] == "open"
