@@ -232,8 +232,9 @@ def test_a_roll_call_at_an_unknown_facility_is_refused(world: World) -> None:
         ("12\n7\n", [12, 7]),
         ("Person_ID\r\n12\r\n", [12]),
         ("person_id\n12\n\n7\n", [12, 7]),
+        ("12\r7\r", [12, 7]),
     ],
-    ids=["header", "other-columns", "no-header", "crlf-and-case", "blank-line"],
+    ids=["header", "other-columns", "no-header", "crlf-and-case", "blank-line", "cr-only"],
 )
 def test_roll_call_csv_gives_the_ids(text: str, ids: list[int]) -> None:
     assert parse_roll_call_csv(text) == ids
@@ -247,8 +248,9 @@ def test_roll_call_csv_gives_the_ids(text: str, ids: list[int]) -> None:
         ("name,person_id\nAbu X,12\nAbu Y\n", "line 3: '' is not a person id"),
         ("person_id\n12\n\n\nx9\n", "line 5: 'x9' is not a person id"),
         ("person_id\n12\n²\n", "line 3: '²' is not a person id"),
+        ("\r\u00e5\u00f2", "line 2: '\u00e5\u00f2' is not a person id"),
     ],
-    ids=["letters", "negative", "short-row", "after-blank-lines", "superscript-digit"],
+    ids=["letters", "negative", "short-row", "after-blank-lines", "superscript-digit", "cr"],
 )
 def test_roll_call_csv_errors_name_the_line(text: str, message: str) -> None:
     with pytest.raises(Invalid) as caught:

@@ -26,8 +26,12 @@ _CLOCK_SKEW = dt.timedelta(minutes=5)
 
 def parse_roll_call_csv(text: str) -> list[int]:
     """Person ids from a CSV with a ``person_id`` column (or one id per line, no header)."""
-    reader = csv.reader(io.StringIO(text))
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    # newline="": a carriage return inside the text is the csv module's to read, as it asks
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise Invalid(f"line {reader.line_num}: not readable as CSV ({exc})") from None
     if not rows:
         raise Invalid("the roll call file is empty")
     header = [cell.strip().lower() for cell in rows[0][1]]
