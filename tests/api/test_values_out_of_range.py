@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from tests.api.conftest import Api, assert_problem
 from tests.clirun import run_cli
+from tests.web.test_review_pages import _sign_in
 
 HUGE = 10**24
 
@@ -78,8 +79,7 @@ def test_the_command_line_refuses_a_huge_id_in_one_line(engine: Engine, tmp_path
 
 
 def test_a_page_for_a_huge_id_says_what_is_wrong(api: Api) -> None:
-    api.client.cookies.clear()
-    api.client.post("/web/login", data={"token": api.tokens["analyst"]}, follow_redirects=False)
+    _sign_in(api, "analyst")
 
     for url in (f"/web/identity/persons/{HUGE}", f"/web/identity/queue?page={HUGE}"):
         page = api.client.get(url, follow_redirects=False)

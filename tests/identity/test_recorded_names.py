@@ -406,3 +406,4 @@ def test_names_typed_without_spaces_are_recorded_and_found_like_any_other(
         names = [n.full_name for n in registry.get_person(session, person_id=held).names]
     assert run_on in names and run_on + "alhashimi" in names
     assert held in _search(engine, "Suleiman Khaled al-Kubaisi")
+    assert held in _search(engine, run_on + "alhashimi")
