@@ -14,8 +14,9 @@ The file, in an agency watchlist's CSV columns, holds:
 - 500 men the registry does not hold (the scenario's name generator, a year of birth and
   a nationality): any identity or listed individual shown for them is a false alarm, the
   reviewer's extra work.
-Reported: rows, seconds in all and per row (one `check_people` call, as the command line
-runs it), the share right per kind, the false alarms.
+Reported: rows, seconds in all and per row (one `check_people` call in one process, as the
+API runs it; and again in one forked process per core, as the command line runs it, with
+whether the two answers are the same), the share right per kind, the false alarms.
 
 Usage: PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/identity_check.py \
     sqlite:////tmp/copy.db > benchmarks/results/identity_check.json
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import sys
 import time
@@ -50,6 +52,7 @@ UN_XML = (
 COLUMNS = ("reference", "name", "aliases", "weak_aliases", "date_of_birth", "nationality")
 COLUMNS += ("place_of_birth", "mother_name")
 LISTED, STRANGERS = 50, 500
+WORKERS = os.cpu_count() or 1
 WEAK = ("kunya", "nom_de_guerre")
 
 
@@ -112,6 +115,12 @@ def main() -> None:
     with read_session(engine) as session:
         checked = identity.check_people(session, data=_file(rows))
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    with read_session(engine) as session:
+        shared = identity.check_people(session, data=_file(rows), workers=WORKERS)
+    shared_seconds = time.perf_counter() - started
+    same = shared.model_dump(exclude={"seconds"}) == checked.model_dump(exclude={"seconds"})
+    log(f"one process {seconds:.1f} s, {WORKERS} processes {shared_seconds:.1f} s, same: {same}")
     right: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     alarms = {"registered": 0, "listed": 0}
@@ -142,6 +151,11 @@ def main() -> None:
             "rows": checked.rows,
             "seconds": round(seconds, 2),
             "ms_per_row": round(1000 * seconds / checked.rows, 1),
+            # the command line's default: one process per core
+            "workers": WORKERS,
+            "seconds_in_workers": round(shared_seconds, 2),
+            "ms_per_row_in_workers": round(1000 * shared_seconds / shared.rows, 1),
+            "workers_answer_the_same": same,
             "right": {k: round(right[k] / asked[k], 4) for k in sorted(asked)},
             "asked": dict(sorted(asked.items())),
             "new_men": STRANGERS,

@@ -227,3 +227,22 @@ def test_the_check_on_the_web(api: Api) -> None:
     bad = {"file": ("bad.csv", b"reference,name\nP-1,\n", "text/csv")}
     refused = api.client.post("/web/identity/check", files=bad)
     assert refused.status_code == 422 and "line 2: name is empty" in refused.text
+
+
+def test_a_long_file_checked_by_two_processes_gets_the_same_answer_in_file_order(
+    engine: Engine, held: dict[str, int]
+) -> None:
+    header, *rows = PARTNER.splitlines()
+    # 240 rows, past the size worth forking for, each with a reference of its own
+    many = [
+        f"{row.split(',', 1)[0]}-{n}," + row.split(",", 1)[1] for n in range(60) for row in rows
+    ]
+    text = "\n".join([header, *many]) + "\n"
+
+    alone = _check(engine, text)
+    with read_session(engine) as session:
+        shared = identity.check_people(session, data=text.encode(), workers=2)
+
+    assert [p.row for p in shared.people] == list(range(1, 241))
+    assert shared.model_dump(exclude={"seconds"}) == alone.model_dump(exclude={"seconds"})
+    assert (shared.registered, shared.listed) == (120, 120)

@@ -105,6 +105,9 @@ def check(
         Path | None, typer.Option("--out", dir_okay=False, help="also write the answer as CSV")
     ] = None,
     as_json: JsonFlag = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="processes sharing a long file (default: one per core)")
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Check a partner's file of people (an agency watchlist's CSV columns) against the
     registry and the loaded watchlists, no one registered: who may be held already, and
@@ -115,6 +118,7 @@ def check(
             data=file.read_bytes(),
             min_score=min_score,
             progress=lambda done, total: advance(done, total),
+            workers=workers,
         )
     if out is not None:
         out.write_text(result.as_csv(), encoding="utf-8")

@@ -3,16 +3,19 @@ the review queue and its decisions, watchlist import and screening."""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from custodia.access import service as access
 from custodia.custody import service as custody
+from custodia.db import read_session
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
 from custodia.identity import index, intake, listings, progress, queue, screening
@@ -278,13 +281,15 @@ def check_people(
     min_score: float = REVIEW_THRESHOLD,
     max_rows: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> CheckResult:
     """A partner's file of people (a wanted list, a manifest, a repatriation request: the
     CSV columns of an agency's watchlist, and ``mother_name``) checked row by row against
     the registry as a name search searches it and against the loaded watchlists as
     screening screens a person, with no one registered: which rows may be someone already
     held (and where custody holds him), which may be listed.
-    Every row is checked for faults before any is searched."""
+    Every row is checked for faults before any is searched. ``workers`` > 1 shares a long
+    file among forked processes (for the batch CLI; a server checks in its own process)."""
     if not 0.5 <= min_score <= 1.0:
         raise Invalid("min_score must be between 0.5 and 1.0")
     started = time.perf_counter()
@@ -302,11 +307,11 @@ def check_people(
             "the name index was built by an older name model and may miss spellings: "
             "run `custodia identity reindex` to rebuild it"
         )
-    people = []
-    for number, row in enumerate(rows, 1):
-        people.append(_check_row(session, number, row, loaded, min_score))
+    people: list[PersonCheck] = []
+    for part in _checked_in_chunks(session, list(enumerate(rows, 1)), loaded, min_score, workers):
+        people.extend(part)
         if progress is not None:
-            progress(number, len(rows))
+            progress(len(people), len(rows))
     return CheckResult(
         rows=len(people),
         registered=sum(1 for p in people if p.registered),
@@ -317,6 +322,59 @@ def check_people(
         people=people,
         warnings=warnings,
     )
+
+
+# Below this many rows, starting processes costs more than it saves.
+CHECK_FORK_FROM = 200
+_CHECK_CHUNK = 20
+# What a forked check worker reads (copy-on-write), set just before the fork.
+_CHECKING: tuple[Engine, screening.LoadedEntries | None, float] | None = None
+
+
+def _checked_in_chunks(
+    session: Session,
+    numbered: list[tuple[int, ListedIndividual]],
+    loaded: screening.LoadedEntries | None,
+    min_score: float,
+    workers: int,
+) -> Iterator[list[PersonCheck]]:
+    """The rows checked, a chunk at a time in file order: here, or in ``workers`` forked
+    processes, each reading the database through connections of its own."""
+    global _CHECKING
+    chunks = [numbered[i : i + _CHECK_CHUNK] for i in range(0, len(numbered), _CHECK_CHUNK)]
+    bind = session.get_bind()
+    if (
+        workers > 1
+        and len(numbered) >= CHECK_FORK_FROM
+        and isinstance(bind, Engine)
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        index.weigher(session)  # the key counts, read once before the fork and shared
+        _CHECKING = (bind, loaded, min_score)
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, initializer=_start_check_worker) as pool:
+                yield from pool.imap(_check_forked, chunks)
+        finally:
+            _CHECKING = None
+        return
+    for chunk in chunks:
+        yield [_check_row(session, number, row, loaded, min_score) for number, row in chunk]
+
+
+def _start_check_worker() -> None:
+    if _CHECKING is None:
+        raise RuntimeError("check worker started without its database")
+    # the connections pooled before the fork are the parent's, not this process's
+    _CHECKING[0].dispose(close=False)
+
+
+def _check_forked(chunk: list[tuple[int, ListedIndividual]]) -> list[PersonCheck]:
+    if _CHECKING is None:
+        raise RuntimeError("check worker started without its database")
+    engine, loaded, min_score = _CHECKING
+    with read_session(engine) as session:
+        return [_check_row(session, number, row, loaded, min_score) for number, row in chunk]
 
 
 def _check_row(
