@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     read_threads: int | None = Field(default=None, ge=1)
     log_name: str = "custodia-ledger"
     sqlite_busy_timeout_ms: int = 30_000
+    # The largest request body the API takes (an agency list of 200,000 rows is about 30 MB).
+    max_body_mb: int = Field(default=64, ge=1)
 
     @property
     def effective_database_url(self) -> str:

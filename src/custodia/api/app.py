@@ -20,6 +20,7 @@ from swagger_ui_bundle import swagger_ui_path
 from custodia import __version__
 from custodia.access.api import router as access_router
 from custodia.api.deps import ApiContext, Read
+from custodia.api.limits import BodyLimit
 from custodia.api.problems import (
     as_problem_json,
     handle_custodia_error,
@@ -91,6 +92,7 @@ def create_app(*, engine: Engine | None = None, signing_key_file: Path | None = 
         generate_unique_id_function=_operation_id,
     )
     app.state.custodia = context
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_mb * 2**20)
     app.exception_handler(CustodiaError)(handle_custodia_error)
     app.exception_handler(RequestValidationError)(handle_validation_error)
     app.exception_handler(HTTPException)(handle_http_exception)

@@ -59,7 +59,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _render(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+def render_problem(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         problem.model_dump(mode="json", exclude_none=True),
         status_code=problem.status,
@@ -88,7 +88,7 @@ async def handle_custodia_error(request: Request, exc: CustodiaError) -> JSONRes
         detail=exc.detail,
         instance=request.url.path,
     )
-    return _render(problem, headers)
+    return render_problem(problem, headers)
 
 
 def _field_problem(error: Any, body: Any) -> FieldProblem:
@@ -127,7 +127,7 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
         instance=request.url.path,
         errors=errors,
     )
-    return _render(problem)
+    return render_problem(problem)
 
 
 async def handle_http_exception(request: Request, exc: HTTPException) -> JSONResponse:
@@ -144,7 +144,7 @@ async def handle_http_exception(request: Request, exc: HTTPException) -> JSONRes
         detail=None if detail == title else detail,
         instance=request.url.path,
     )
-    return _render(problem, dict(exc.headers) if exc.headers else None)
+    return render_problem(problem, dict(exc.headers) if exc.headers else None)
 
 
 def _problem_response(openapi: dict[str, Any], status: int) -> dict[str, Any]:
