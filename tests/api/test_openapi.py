@@ -145,7 +145,7 @@ def test_every_operation_documents_the_problems_it_can_answer(api: Api) -> None:
             if any(p["in"] == "path" for p in operation.get("parameters", ())):
                 assert "404" in responses, (method, path)
             if "requestBody" in operation:
-                assert "400" in responses, (method, path)
+                assert {"400", "413"} <= set(responses), (method, path)
             for code, response in responses.items():
                 if code[0] in "45":
                     assert list(response["content"]) == ["application/problem+json"], (

@@ -159,13 +159,15 @@ def _problem_response(openapi: dict[str, Any], status: int) -> dict[str, Any]:
 
 def _declare_framework_problems(openapi: dict[str, Any], operation: dict[str, Any]) -> None:
     """The problems the framework answers any route with, whatever the route declares: 404
-    for an id in the path that names nothing, 400 for a body that is not UTF-8 text."""
+    for an id in the path that names nothing; 400 for a body that is not UTF-8 text, 413
+    for one over the size the server takes (api/limits.py)."""
     responses = operation.setdefault("responses", {})
     in_path = any(p.get("in") == "path" for p in operation.get("parameters", ()))
     if in_path and "404" not in responses:
         responses["404"] = _problem_response(openapi, 404)
-    if "requestBody" in operation and "400" not in responses:
-        responses["400"] = _problem_response(openapi, 400)
+    if "requestBody" in operation:
+        for status in (400, 413):
+            responses.setdefault(str(status), _problem_response(openapi, status))
 
 
 def as_problem_json(openapi: dict[str, Any]) -> dict[str, Any]:
