@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -11,6 +11,9 @@ from custodia.db import MAX_ID
 from custodia.registry.models import FacilityKind, NameKind, PersonCategory, Role, Script, Sex
 
 _ISO2 = r"^[A-Z]{2}$"
+# Unicode's control characters (category Cc), NUL among them; a regex, as every name a
+# page of persons returns is read through here
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _squeezed(value: str, what: str) -> str:
@@ -22,7 +25,7 @@ def _squeezed(value: str, what: str) -> str:
     value = " ".join(value.split())
     if not value:
         raise ValueError(f"{what} cannot be blank")
-    if any(unicodedata.category(char) == "Cc" for char in value):
+    if _CONTROL.search(value):
         raise ValueError(f"{what} cannot hold control characters such as NUL: type it again")
     return value
 
