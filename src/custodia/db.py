@@ -78,7 +78,7 @@ def _refuse_values_no_column_holds(engine: Engine) -> None:
     character in a text sent to PostgreSQL, is the caller's fault, not the server's: say so
     as Invalid, whichever interface sent it, instead of the driver's OverflowError (SQLite)
     or out-of-range or NUL error (PostgreSQL)."""
-    largest = LARGEST_NUMBER.get(engine.dialect.name, 2**31 - 1)
+    largest = LARGEST_NUMBER.get(engine.dialect.name, MAX_ID)
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> None:

@@ -163,8 +163,8 @@ def _declare_framework_problems(openapi: dict[str, Any], operation: dict[str, An
     for one over the size the server takes (api/limits.py)."""
     responses = operation.setdefault("responses", {})
     in_path = any(p.get("in") == "path" for p in operation.get("parameters", ()))
-    if in_path and "404" not in responses:
-        responses["404"] = _problem_response(openapi, 404)
+    if in_path:
+        responses.setdefault("404", _problem_response(openapi, 404))
     if "requestBody" in operation:
         for status in (400, 413):
             responses.setdefault(str(status), _problem_response(openapi, status))

@@ -245,7 +245,7 @@ async def watchlist_search(
         name=name,
         date_of_birth=dob,
         nationality=nationality,
-        list_name=list_name or None,
+        list_name=list_name,
         limit=limit,
     )
 

@@ -589,11 +589,13 @@ def search_watchlists(
 ) -> ListSearchResult:
     """The listed individuals a name (in any script, with a date of birth and nationality
     when known) most likely is, best first, scored as screening scores a person: no one
-    need be registered. ``list_name`` keeps to one loaded list."""
+    need be registered. ``list_name`` keeps to one loaded list (blank, as a form's "any
+    list" sends it: every list)."""
     if not 1 <= limit <= 100:
         raise Invalid("limit must be between 1 and 100")
     query = _query_profile(name, date_of_birth, nationality)
-    return listings.search_lists(session, query=query, text=name, list_name=list_name, limit=limit)
+    one_list = (list_name or "").strip() or None
+    return listings.search_lists(session, query=query, text=name, list_name=one_list, limit=limit)
 
 
 def review_progress(session: Session) -> ReviewProgress:

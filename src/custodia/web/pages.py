@@ -486,7 +486,7 @@ def watchlists_page(
             name=name,
             date_of_birth=dob.strip() or None,
             nationality=nationality.strip().upper() or None,
-            list_name=list_name.strip() or None,
+            list_name=list_name,
         )
     except CustodiaError as error:
         return _watchlists_page(
