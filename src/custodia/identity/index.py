@@ -132,9 +132,15 @@ def profile_of_input(person_id: int, person_in: PersonIn) -> Profile:
     )
 
 
+def as_stored(keys: Iterable[str]) -> set[str]:
+    """Keys as the index holds them: cut to the column's width, so a name whose skeleton is
+    longer (written without spaces) finds the record it was stored for; two keys alike up
+    to the cut are one key."""
+    return {k[: m.KEY_CHARS] for k in keys}
+
+
 def _stored_keys(profile: Profile) -> list[str]:
-    # the column holds 64 characters: two long keys cut there are one key
-    return sorted({k[:64] for k in profile.keys | profile.rank_keys})
+    return sorted(as_stored(profile.keys | profile.rank_keys))
 
 
 def store_profiles(session: Session, profiles: Sequence[Profile], *, new: bool = False) -> None:
@@ -411,12 +417,12 @@ def _plausible_candidates(
     first by shared key weight, that could be the person; and the weigher to score them."""
     stats = _STATS.get(session)
     total = max(stats.state[0], 1)
-    exact = query_keys(query)
+    exact = as_stored(query_keys(query))
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
     fetch = within_budget(known, exact)
     # The ranking runs in the database, so only the best ``candidates`` ids come back.
-    held = {k: stats.rank_df[k] for k in query.rank_keys if k in stats.rank_df}
+    held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
     ranking = ranking_keys(query, known, fetch, held)
     frequency = known | ranking
     weights = {

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from custodia.db import Base, UTCDateTime
 
+# a key is stored cut to this many characters: a look-up cuts its own keys alike
+KEY_CHARS = 64
+
 
 class NameKey(Base):
     """Candidate index: each skeleton key of each name a person is known by. An online search
@@ -17,7 +20,7 @@ class NameKey(Base):
 
     __tablename__ = "identity_name_key"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY_CHARS), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
 
 
