@@ -81,6 +81,25 @@ def test_search_finds_a_person_across_scripts_with_explanations(
     assert any("date of birth" in line for line in found.candidates[0].explanation)
 
 
+def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: Engine) -> None:
+    # the -ov of a family name is وف in Arabic script: the records meet through the index
+    with unit_of_work(engine) as session:
+        saidov, _, yusupov = registry.register_persons(
+            session,
+            persons_in=[
+                person("Rustam Saidov", nationality="TJ"),
+                person("رستم سعيد", nationality="TJ"),  # Rustam Said: another man
+                person("جاسور يوسوبوف", nationality="UZ"),
+            ],
+        )
+    with read_session(engine) as session:
+        by_arabic = identity.search_persons(session, name="رستم سعيدوف")
+        by_cyrillic = identity.search_persons(session, name="Жасур Юсупов")
+    assert by_arabic.candidates[0].person_id == saidov
+    assert "the other script, v for f" in " ".join(by_arabic.candidates[0].explanation)
+    assert [c.person_id for c in by_cyrillic.candidates][:1] == [yusupov]
+
+
 def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:
     mothers = ["Fatima", "Aisha", "Zainab", "Maryam", "Amina", "Hana", "Samira", "Layla"]
     namesakes = [

@@ -14,6 +14,7 @@ Arabic goes through our own letter map and anyascii only folds the rest.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -163,7 +164,7 @@ _NOT_GLUED = frozenset(
 # 12: one Arabic article (الالفي = al-Alfi, not al-al-Fi). 13: Maghrebi Lazhar, Lahcen,
 # Lahbib, Lhoussaine with the article fused; Greek script read by sound (Άχμεντ = Akhmed);
 # the kh of Russian and Greek Allakh is an h; Alexander, Alberto have no glued article.
-NAME_MODEL = 13
+NAME_MODEL = 14
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -199,6 +200,8 @@ EQUIVALENT: dict[str, str] = {
     # Russian writes the h of Arabic names as g and their w as v: Magomed, Ibragim(ov), Vakhid
     "mgmd": "mhmd",
     "mgmt": "mhmd",
+    "mgmdv": "mhmdv",  # Magomedov = محمدوف
+    "mdv": "mhmdv",  # Azerbaijani Mammadov, Mamedov = محمدوف
     "brgm": "brhm",
     "brgmv": "brhmv",
     "vhd": "whd",
@@ -218,6 +221,35 @@ FUSED_ARTICLE: dict[str, str] = {
     "lhsn": "hsn",  # Lahcen, Lahsen = al-Hasan
     "lhb": "hb",  # Lahbib = al-Habib
 }
+
+
+def arabic_readings(skeleton: str) -> dict[str, tuple[str, ...]]:
+    """How Arabic script may write a Latin skeleton's v, a letter it lacks, each reading
+    with the letters it takes for another: as ف, an f (the -ov and -ev of Caucasian and
+    Central Asian family names, Hasanov = حسنوف, Nabiev = نبييف; Viktor = فيكتور); an
+    opening v as و, as Persian does (Valiyev = ولييف); a v inside a part as و, which the
+    skeleton reads as a vowel (Javad = جواد, Rizvan = رضوان). A final v stays an f: Hasanov
+    is not Hasan. A skeleton without a v is its own reading."""
+    if "v" not in skeleton:
+        return {skeleton: ()}
+    last = len(skeleton) - 1
+    choices = [
+        (("f", "v for f"), ("w", "v for w"))
+        if ch == "v" and i == 0
+        else (("f", "v for f"), ("", "v for w"))
+        if ch == "v" and i < last
+        else (("f", "v for f"),)
+        if ch == "v"
+        else ((ch, ""),)
+        for i, ch in enumerate(skeleton)
+    ]
+    out: dict[str, tuple[str, ...]] = {}
+    for letters in itertools.product(*choices):
+        reading = re.sub(r"(.)\1+", r"\1", "".join(c for c, _ in letters))
+        how = tuple(sorted({h for _, h in letters if h}))
+        if reading and reading not in out:
+            out[reading] = how
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +278,11 @@ class ParsedName:
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
-        keys = frozenset(t.skeleton for t in self.tokens if t.skeleton and t.role in KEY_ROLES)
-        object.__setattr__(self, "keyset", keys)
+        keys = {t.skeleton for t in self.tokens if t.skeleton and t.role in KEY_ROLES}
+        if not self.arabic:
+            # the part as Arabic script writes it, so that each script finds the other
+            keys.update(r for k in list(keys) if "v" in k for r in arabic_readings(k))
+        object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
         initial = any(t.role == "initial" for t in self.tokens)
@@ -257,11 +292,12 @@ class ParsedName:
     def joined(self) -> tuple[tuple[tuple[int, int], NameToken], ...]:
         """Two adjacent parts written as one (Hamid-Reza = Hamidreza, Allah Dad = Allahdad,
         Abul Abbas = Abulabbas), each with the indexes of the parts it joins: spacing is a
-        clerk's habit. Latin only: Arabic script spaces its words one way (the letters join
-        or not). Computed on first use: loading a registry builds every name."""
+        clerk's habit. In Arabic script too: it writes a foreign name that Latin writes as
+        one word as two (Nursultan = نور سلطان). Computed on first use:
+        loading a registry builds every name."""
         joined = self._joined
         if joined is None:
-            joined = () if self.arabic else _joined_parts(self.tokens)
+            joined = _joined_parts(self.tokens)
             object.__setattr__(self, "_joined", joined)
         return joined
 
@@ -270,7 +306,8 @@ class ParsedName:
         """What else this name may be written as: its parts joined, and Abd names without Abd."""
         links = self._link_keys
         if links is None:
-            found = {t.skeleton for _, t in self.joined}
+            # an Arabic name's parts joined are looked up by the Latin name that meets them
+            found = set() if self.arabic else {t.skeleton for _, t in self.joined}
             found.update(k[2:] for k in self.keyset if k.startswith("bd") and len(k) >= 5)
             links = frozenset(found)
             object.__setattr__(self, "_link_keys", links)

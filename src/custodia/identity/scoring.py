@@ -18,7 +18,13 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from custodia.identity.names import ABD_INITIAL_ROLE, NameToken, ParsedName, parse_name
+from custodia.identity.names import (
+    ABD_INITIAL_ROLE,
+    NameToken,
+    ParsedName,
+    arabic_readings,
+    parse_name,
+)
 from custodia.identity.origins import is_origin_spelling
 
 MATCH_THRESHOLD = 0.70  # `compare` says match at or above this score
@@ -284,6 +290,35 @@ def _cross_fold(skel: str) -> str:
     return skel.translate(_CROSS_FOLD)
 
 
+def _across(skel: str) -> dict[str, tuple[str, ...]]:
+    """The skeletons Arabic script may write for a Latin one, each with the letters it
+    takes for another (its z a d, its v an f or a w: names.arabic_readings); an Arabic
+    skeleton holds neither letter and reads as itself."""
+    z = ("z for d",) if "z" in skel else ()
+    return {_cross_fold(r): tuple(sorted({*z, *how})) for r, how in arabic_readings(skel).items()}
+
+
+def _letters_across(x: str, y: str) -> str | None:
+    """Across scripts, the letters Arabic writes for Latin's by which two different
+    skeletons meet ("v for f"), or None if they do not."""
+    if x == y:
+        return None
+    ours, theirs = _across(x), _across(y)
+    met = ours.keys() & theirs.keys()
+    if not met:
+        return None
+    reading = min(met, key=lambda r: (len(ours[r]) + len(theirs[r]), r))
+    return ", ".join(sorted({*ours[reading], *theirs[reading]}))
+
+
+def _transliterated_across(x: str, y: str) -> bool:
+    """Across scripts, one transliteration's letters for another's (``_LOOSE``) on top of
+    Arabic's letters for a Latin v: Russian Khasanov = حسنوف. Not for its z: a z read as
+    a d and that d as a t would make Izabayo طيب."""
+    ours = {loose_fold(a) for a in arabic_readings(x)}
+    return any(loose_fold(b) in ours for b in arabic_readings(y))
+
+
 def _final_h_dropped(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
     """Across scripts: a Latin spelling's final h that its skeleton dropped (as it drops the
     h of Fatimah) is the ح the Arabic writes: Saleh = صالح."""
@@ -385,13 +420,13 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
             x_spelling, y_spelling
         )
-    if cross_script and ("z" in x or "z" in y) and _cross_fold(x) == _cross_fold(y):
+    if cross_script and _letters_across(x, y):
         return 0.88
     if cross_script and _final_h_dropped(x, x_spelling, y, y_spelling):
         return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
-    if _transliterated(x, y):
+    if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
@@ -420,13 +455,14 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         if _other_opening_vowel(x, a.spelling, b.spelling):
             return "the same consonants, another opening vowel"
         return "" if a.spelling == b.spelling else "another spelling"
-    if cross_script and _cross_fold(x) == _cross_fold(y):
-        return "the other script, z for d"
+    across = _letters_across(x, y) if cross_script else None
+    if across:
+        return f"the other script, {across}"
     if cross_script and _final_h_dropped(x, a.spelling, y, b.spelling):
         return "the other script, a final h"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
-    if _transliterated(x, y):
+    if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return "another transliteration"
     return "a near spelling"
 
@@ -505,6 +541,10 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if q.arabic != c.arabic and any(y == x + "h" or x == y + "h" for x in a for y in b):
         return True  # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped)
+    if q.arabic != c.arabic:
+        arabic, latin_keys = (q, b) if q.arabic else (c, a)
+        if any(t.skeleton in latin_keys for _, t in arabic.joined):
+            return True  # Nursultan and نور سلطان (_joined)
     return any(
         (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
         or _x_for_ks(x, y)  # short too: Alexei (lx) and Aleksey (lks)
@@ -539,7 +579,10 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
             if s > 0:
                 sims.append((s, -2, (i,), (j,)))
     # a joined pair must beat its parts matched alone: it covers two parts
-    for joined, singles, flip in ((q.joined, c.tokens, False), (c.joined, q.tokens, True)):
+    for joined, singles, flip in (
+        (_joined(q, cross), c.tokens, False),
+        (_joined(c, cross), q.tokens, True),
+    ):
         for span, jt in joined:
             for k, t in enumerate(singles):
                 if t.skeleton == jt.skeleton:
@@ -558,6 +601,13 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
         used_c.update(cj)
         out.append((qi, cj, s))
     return out
+
+
+def _joined(name: ParsedName, cross: bool) -> tuple[tuple[Span, NameToken], ...]:
+    """The name's adjacent parts joined, where the other name may write them as one: Latin
+    spacing is a clerk's habit; Arabic script spaces an Arabic name one way, and writes as
+    two words only a foreign name that Latin writes as one (Nursultan = نور سلطان)."""
+    return name.joined if cross or not name.arabic else ()
 
 
 def _by_initial(q: ParsedName, qi: Span, c: ParsedName, cj: Span) -> bool:

@@ -1,0 +1,160 @@
+"""Foreign fighters' names across scripts: men from the Caucasus, Central Asia and
+Azerbaijan (and other names with a v, a letter Arabic script lacks) are recorded in Arabic
+script by the groups they joined and the prisons holding them, and in Latin or Cyrillic by
+their passports and their governments. Each pair below is one name in both forms, the
+Arabic as the Arabic-language press writes such names (public figures) or as it would
+(common names of the region).
+
+Two figures: each pair compared as `custodia identity compare` does (the share at the
+match and at the review threshold), and each Arabic form searched for among the Latin
+forms of every pair and every individual of the shared UN list (and each Latin form among
+the Arabic forms and the UN list's Arabic names): top-1 and recall@10.
+
+Usage: PYTHONPATH=src .venv/bin/python benchmarks/identity_foreign_scripts.py > \
+    benchmarks/results/identity_foreign_scripts.json
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from custodia.identity.arabic import has_arabic
+from custodia.identity.keys import MemoryIndex
+from custodia.identity.names import NAME_MODEL, parse_name
+from custodia.identity.scoring import MATCH_THRESHOLD, REVIEW_THRESHOLD, KnownName, Profile, rank
+from custodia.identity.service import compare_names
+from custodia.identity.watchlist import read_un_xml
+from harness import emit, machine_info
+
+UN_LIST = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared/data/un-sc-consolidated-2015/consolidated-2015-03-13.xml"
+)
+
+PAIRS: tuple[tuple[str, str], ...] = (
+    # public figures, as the Arabic-language press writes them
+    ("Dzhokhar Dudayev", "جوهر دوداييف"),
+    ("Shamil Basayev", "شامل باساييف"),
+    ("Ramzan Kadyrov", "رمضان قديروف"),
+    ("Akhmad Kadyrov", "أحمد قديروف"),
+    ("Doku Umarov", "دوكو عمروف"),
+    ("Aslan Maskhadov", "أصلان مسخادوف"),
+    ("Islam Karimov", "إسلام كريموف"),
+    ("Nursultan Nazarbayev", "نور سلطان نزارباييف"),
+    ("Ilham Aliyev", "إلهام علييف"),
+    ("Heydar Aliyev", "حيدر علييف"),
+    ("Emomali Rahmonov", "إمام علي رحمانوف"),
+    ("Gurbanguly Berdimuhamedov", "قربان قولي بردي محمدوف"),
+    ("Zelimkhan Yandarbiyev", "سليم خان يندرباييف"),
+    ("Tarkhan Batirashvili", "طرخان باتيراشفيلي"),
+    ("Khabib Nurmagomedov", "حبيب نورمحمدوف"),
+    ("Ruslan Gelayev", "رسلان غلاييف"),
+    ("Salman Raduyev", "سلمان رادوييف"),
+    ("Javad Zarif", "جواد ظريف"),
+    ("Vahid Halilhodzic", "وحيد خليلوزيتش"),
+    ("Viktor Bout", "فيكتور بوت"),
+    ("Vladimir Putin", "فلاديمير بوتين"),
+    ("Sergei Lavrov", "سيرغي لافروف"),
+    # common names of the region (the scenario's Caucasian, Central Asian and Azerbaijani
+    # pools), Latin and Cyrillic
+    ("Magomed Magomedov", "محمد محمدوف"),
+    ("Khasan Gasanov", "حسن حسنوف"),
+    ("Ibragim Ibragimov", "إبراهيم إبراهيموف"),
+    ("Murad Gadzhiev", "مراد حاجييف"),
+    ("Akhmed Akhmedov", "أحمد أحمدوف"),
+    ("Umar Umarov", "عمر عمروف"),
+    ("Rustam Saidov", "رستم سعيدوف"),
+    ("Sherzod Karimov", "شيرزود كريموف"),
+    ("Jasur Yusupov", "جاسور يوسوبوف"),
+    ("Farrukh Rakhimov", "فرخ رحيموف"),
+    ("Dilshod Nazarov", "دلشود نزاروف"),
+    ("Orkhan Mammadov", "أورخان محمدوف"),
+    ("Elvin Huseynov", "إلفين حسينوف"),
+    ("Ramil Hasanov", "راميل حسنوف"),
+    ("Navid Rezaei", "نويد رضائي"),
+    ("Rizvan Davudov", "رضوان داودوف"),
+    ("Zaurbek Israilov", "زاوربيك إسرائيلوف"),
+    ("Arsen Abdulaev", "أرسين عبد اللاييف"),
+    ("Ахмед Хасанов", "أحمد حسنوف"),
+    ("Рустам Умаров", "رستم عمروف"),
+    ("Шамиль Алиев", "شامل علييف"),
+    ("Магомед Ибрагимов", "محمد إبراهيموف"),
+)
+
+
+def _profile(ident: int, names: list[str]) -> Profile:
+    return Profile(ident=ident, names=[KnownName(parse_name(n), "primary") for n in names])
+
+
+def _ranks(queries: list[str], gallery: list[list[str]]) -> list[int | None]:
+    """1-based rank (ties pessimistic) of gallery entry i for query i; None past 10."""
+    index = MemoryIndex()
+    for i, names in enumerate(gallery):
+        index.add(_profile(i, names))
+    weigh = index.weigher()
+    out: list[int | None] = []
+    for i, text in enumerate(queries):
+        query = _profile(-1, [text])
+        scored = rank(query, index.candidates(query), weigh, limit=10_000)
+        true = next((s for s in scored if s.ident == i), None)
+        if true is None:
+            out.append(None)
+            continue
+        position = 1 + sum(1 for s in scored if s.ident != i and s.score >= true.score)
+        out.append(position if position <= 10 else None)
+    return out
+
+
+def _summary(ranks: list[int | None]) -> dict[str, Any]:
+    n = len(ranks)
+    return {
+        "queries": n,
+        "top1": round(sum(r == 1 for r in ranks) / n, 4),
+        "recall_at_10": round(sum(r is not None for r in ranks) / n, 4),
+    }
+
+
+def main() -> None:
+    started = time.perf_counter()
+    scores = [compare_names(latin, arabic).score for latin, arabic in PAIRS]
+    missed = [f"{a} ~ {b}: {s:.2f}" for (a, b), s in zip(PAIRS, scores, strict=True) if s < 0.7]
+    entries = read_un_xml(UN_LIST)
+    un_latin = [[n.name for n in e.names if not has_arabic(n.name)] for e in entries]
+    un_arabic = [[n.name for n in e.names if has_arabic(n.name)] for e in entries]
+    latin, arabic = [a for a, _ in PAIRS], [b for _, b in PAIRS]
+    arabic_queries = _ranks(arabic, [[a] for a in latin] + [g for g in un_latin if g])
+    latin_queries = _ranks(latin, [[b] for b in arabic] + [g for g in un_arabic if g])
+    emit(
+        {
+            "benchmark": "identity_foreign_scripts",
+            "name_model": NAME_MODEL,
+            "pairs": len(PAIRS),
+            "compared": {
+                "at_match_threshold": round(
+                    sum(s >= MATCH_THRESHOLD for s in scores) / len(scores), 4
+                ),
+                "at_review_threshold": round(
+                    sum(s >= REVIEW_THRESHOLD for s in scores) / len(scores), 4
+                ),
+                "mean_score": round(sum(scores) / len(scores), 4),
+                "below_match_threshold": missed,
+            },
+            "arabic_query_latin_gallery": _summary(arabic_queries),
+            "latin_query_arabic_gallery": _summary(latin_queries),
+            "gallery_distractors": {
+                "un_individuals_latin": sum(1 for g in un_latin if g),
+                "un_individuals_arabic": sum(1 for g in un_arabic if g),
+            },
+            "seconds": round(time.perf_counter() - started, 2),
+            "machine": machine_info(),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
