@@ -125,6 +125,8 @@ _ABD_PREFIXES = (
     "abdu",
     "abd",
 )
+# What is left of Abdulaev after its Abd: the -ev of a Russian family name, not a name
+_SLAVIC_ENDING = re.compile(r"a[eiy]{0,2}e?va?")
 # Abd with the article assimilated to the sun letter that opens the name (Abdur-Rahman)
 _ABD_SUN = frozenset({"abder", "abdur", "abdes", "abdus"})
 _ABD_WORDS = frozenset(
@@ -475,6 +477,8 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and len(rest) >= 3:
             rest = _GLUED_ARTICLE.sub("", rest)
+            if prefix.endswith("l") and _SLAVIC_ENDING.fullmatch(rest):
+                rest = "l" + rest  # Abdulaev, Abdulayev: Abdullah's son, as Abdullaev is
             if prefix in _ABD_SUN and not rest.startswith(prefix[-1]):
                 # the article's letter written once is the name's own: Abdurahman,
                 # Abderahmane and Abdusalam are Abd al-Rahman and Abd al-Salam
