@@ -24,7 +24,8 @@ _WORDS = {
     "بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "أبو": "abu", "ابي": "abu",
     "أبي": "abu", "ام": "umm", "أم": "umm", "عبد": "abd", "الله": "allah", "اللہ": "allah",
     "محمد": "muhammad", "شيخ": "sheikh", "الشيخ": "sheikh", "حاجي": "haji", "حاجى": "haji",
-    "ملا": "mullah", "مولوي": "mawlawi", "مولوى": "mawlawi", "الحاج": "haji", "حاج": "haji",
+    "ملا": "mullah", "الملا": "mullah", "مولوي": "mawlawi", "مولوى": "mawlawi",
+    "الحاج": "haji", "حاج": "haji",
 }  # fmt: skip
 
 

@@ -27,9 +27,10 @@ from custodia.registry.names import fold, has_arabic
 # Titles, each with its spellings (the first is how an explanation names it): a title names
 # no one, and two names only corroborate each other by sharing one.
 _TITLE_GROUPS = (
-    ("sheikh", "shaykh", "shaikh", "sheik", "cheikh", "shaik"),
-    ("haji", "hajji", "hadji", "hajj", "alhaj", "alhajj"),
-    ("mullah", "mulla", "mollah", "molla", "molah"),
+    # Kurmanji (the Latin alphabet of the region's Kurdish records): Şêx, Hecî, Mele
+    ("sheikh", "shaykh", "shaikh", "sheik", "cheikh", "shaik", "sex", "shex", "seyh"),
+    ("haji", "hajji", "hadji", "hajj", "alhaj", "alhajj", "heci"),
+    ("mullah", "mulla", "mollah", "molla", "molah", "mele"),
     ("mawlawi", "maulvi", "maulavi", "moulvi", "mawlavi", "maulana", "mawlana"),
     ("qari",),
     ("dr", "doctor"),
@@ -111,6 +112,14 @@ KUNYA_MARKERS = {
 # The same written as one word: Abulkhair, Aboulhassan, Abolfazl
 _GLUED_KUNYA = re.compile(r"^(?:abul|aboul|abol)(?=[a-z]{3,}$)")
 _ABD_PREFIXES = (
+    # Kurmanji writes Abd as Ebd or Evd: Ebdulqadir, Evdilrehman, Evdila (Abdullah)
+    "ebdul",
+    "ebdil",
+    "evdul",
+    "evdil",
+    "evdi",
+    "ebd",
+    "evd",
     "abdoul",
     "abdol",  # Persian: Abdolhamid, Abdolrahman
     "abdul",
@@ -125,12 +134,14 @@ _ABD_PREFIXES = (
     "abdu",
     "abd",
 )
+_KURMANJI_ABD = frozenset({"ebd", "evd"})
 # What is left of Abdulaev after its Abd: the -ev of a Russian family name, not a name
 _SLAVIC_ENDING = re.compile(r"a[eiy]{0,2}e?va?")
 # Abd with the article assimilated to the sun letter that opens the name (Abdur-Rahman)
 _ABD_SUN = frozenset({"abder", "abdur", "abdes", "abdus"})
 _ABD_WORDS = frozenset(
     {"abd", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdou", "abdil"}
+    | {"ebd", "ebdul", "ebdil", "evd", "evdul", "evdil"}
 )
 _DIN_WORDS = frozenset(
     {"din", "deen", "dine", "eddine", "eddin", "uddin", "uddeen", "ddin", "edin"}
@@ -225,6 +236,18 @@ FUSED_ARTICLE: dict[str, str] = {
 }
 
 
+_TURKISH_C = re.compile(r"c(?!h)")
+
+
+def turkish_reading(spelling: str) -> str | None:
+    """The skeleton of a Latin spelling whose c is the j of Turkish and Kurmanji (Cemal =
+    Jamal = جمال, Cafer = Jafar, Recep = Rajab), or None if it has no such c. Elsewhere a c
+    is the k or the French s of Yacine; nothing in a word alone says which it is."""
+    if not _TURKISH_C.search(spelling):
+        return None
+    return skeleton(_TURKISH_C.sub("j", spelling))
+
+
 def arabic_readings(skeleton: str) -> dict[str, tuple[str, ...]]:
     """How Arabic script may write a Latin skeleton's v, a letter it lacks, each reading
     with the letters it takes for another: as ف, an f (the -ov and -ev of Caucasian and
@@ -282,8 +305,16 @@ class ParsedName:
         # an initial fetches no candidates: every name starting with its letter would do
         keys = {t.skeleton for t in self.tokens if t.skeleton and t.role in KEY_ROLES}
         if not self.arabic:
-            # the part as Arabic script writes it, so that each script finds the other
+            # the part as Arabic script writes it, so that each script finds the other; a
+            # c read as Turkish writes j
             keys.update(r for k in list(keys) if "v" in k for r in arabic_readings(k))
+            keys.update(
+                r
+                for t in self.tokens
+                if t.role in KEY_ROLES and "c" in t.spelling
+                for r in [turkish_reading(t.spelling)]
+                if r
+            )
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
@@ -471,10 +502,12 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         return ((word, "allah"),)
     for suffix in ("ullah", "ollah", "allah", "ulla", "alla"):
         stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith("abd"):
+        if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith(("abd", "ebd", "evd")):
             return ((stem, skeleton(stem)), (suffix, "allah"))  # Saifullah = Saif Allah
     for prefix in _ABD_PREFIXES:
         rest = word[len(prefix) :]
+        if prefix in _KURMANJI_ABD and rest[:1] not in ("i", "u", "e"):
+            continue  # Evdila is Abdullah; Evdokimov is a Russian name
         if word.startswith(prefix) and len(rest) >= 3:
             rest = _GLUED_ARTICLE.sub("", rest)
             if prefix.endswith("l") and _SLAVIC_ENDING.fullmatch(rest):

@@ -24,6 +24,7 @@ from custodia.identity.names import (
     ParsedName,
     arabic_readings,
     parse_name,
+    turkish_reading,
 )
 from custodia.identity.origins import is_origin_spelling
 
@@ -298,6 +299,20 @@ def _across(skel: str) -> dict[str, tuple[str, ...]]:
     return {_cross_fold(r): tuple(sorted({*z, *how})) for r, how in arabic_readings(skel).items()}
 
 
+def _turkish_c(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> bool:
+    """Does one spelling's c, read as the j of Turkish and Kurmanji, make the two parts one
+    name (Cemal = Jamal, Recep = رجب), with a transliteration's letters besides?"""
+    ours, theirs = turkish_reading(x_spelling), turkish_reading(y_spelling)
+    if ours is None and theirs is None:
+        return False
+    left = {loose_fold(r) for r in (x, ours) if r}
+    right = {loose_fold(r) for r in (y, theirs) if r}
+    if cross_script:
+        left = {loose_fold(r) for k in left for r in arabic_readings(k)}
+        right = {loose_fold(r) for k in right for r in arabic_readings(k)}
+    return not left.isdisjoint(right)
+
+
 def _letters_across(x: str, y: str) -> str | None:
     """Across scripts, the letters Arabic writes for Latin's by which two different
     skeletons meet ("v for f"), or None if they do not."""
@@ -428,6 +443,10 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         return ABD_BARE_SIMILARITY
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return LOOSE_SIMILARITY
+    if ("c" in x_spelling or "c" in y_spelling) and _turkish_c(
+        x, x_spelling, y, y_spelling, cross_script
+    ):
+        return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
         jw = JaroWinkler.similarity(x, y)
@@ -464,6 +483,8 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         return "with and without Abd"
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return "another transliteration"
+    if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
+        return "the Turkish c for j"
     return "a near spelling"
 
 
