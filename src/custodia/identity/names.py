@@ -239,6 +239,7 @@ FUSED_ARTICLE: dict[str, str] = {
 _TURKISH_C = re.compile(r"c(?!h)")
 
 
+@lru_cache(maxsize=100_000)  # asked for each part of each name a search loads
 def turkish_reading(spelling: str) -> str | None:
     """The skeleton of a Latin spelling whose c is the j of Turkish and Kurmanji (Cemal =
     Jamal = جمال, Cafer = Jafar, Recep = Rajab), or None if it has no such c. Elsewhere a c
@@ -248,6 +249,7 @@ def turkish_reading(spelling: str) -> str | None:
     return skeleton(_TURKISH_C.sub("j", spelling))
 
 
+@lru_cache(maxsize=100_000)  # the same parts recur: callers only read the answer
 def arabic_readings(skeleton: str) -> dict[str, tuple[str, ...]]:
     """How Arabic script may write a Latin skeleton's v, a letter it lacks, each reading
     with the letters it takes for another: as ف, an f (the -ov and -ev of Caucasian and
@@ -351,6 +353,7 @@ class ParsedName:
         return set(self.keyset)
 
 
+@lru_cache(maxsize=100_000)  # a registry's names recur in every search that loads them
 def _joined_parts(
     tokens: tuple[NameToken, ...],
 ) -> tuple[tuple[tuple[int, int], NameToken], ...]:
@@ -359,7 +362,11 @@ def _joined_parts(
         a, b = tokens[i], tokens[i + 1]
         if a.role == b.role == "name" or (a.role == "kunya_marker" and b.role == "kunya"):
             spelling = a.spelling + b.spelling
-            out.append(((i, i + 1), NameToken(joined_skeleton(spelling), spelling, b.role)))
+            skel = joined_skeleton(spelling)
+            if a.spelling.startswith("abd") and a.skeleton.startswith("bd"):
+                # an Abd compound's spelling drops the article: abd + hadi would read a dh
+                skel = "bd" + joined_skeleton(a.spelling[3:] + b.spelling)
+            out.append(((i, i + 1), NameToken(skel, spelling, b.role)))
         elif a.role == "initial" and a.spelling == "a" and b.role == "name":
             # South Asian and Western records shorten Abdul Rahman to "A. Rahman": the
             # initial is the Abd of a compound (read as one part, abdrahman)
@@ -428,6 +435,9 @@ def joined_skeleton(word: str) -> str:
     Hsin): as :func:`skeleton`, but without the readings of ``FUSED_ARTICLE`` (a fused
     Husayn, Lhoussaine, is read by its spelling here, as its long vowel leaves no doubt)."""
     w = _SPELT_AS.get(word, word)
+    # French ou before a vowel opens a name with a w: Ouahbi = Wahbi, Ouassim = Wasim,
+    # Abdelouahed = Abd al-Wahid, Ouattara; read as a vowel, the skeleton would drop it
+    w = re.sub(r"^ou(?=[aei])", "w", w)
     for a, b in (
         ("kh", "x"),
         ("gh", "g"),

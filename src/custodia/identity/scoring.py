@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,8 +316,8 @@ def _turkish_c(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: b
 def _letters_across(x: str, y: str) -> str | None:
     """Across scripts, the letters Arabic writes for Latin's by which two different
     skeletons meet ("v for f"), or None if they do not."""
-    if x == y:
-        return None
+    if x == y or not ("z" in x or "z" in y or "v" in x or "v" in y):
+        return None  # the common case, without building readings
     ours, theirs = _across(x), _across(y)
     met = ours.keys() & theirs.keys()
     if not met:
@@ -330,6 +330,8 @@ def _transliterated_across(x: str, y: str) -> bool:
     """Across scripts, one transliteration's letters for another's (``_LOOSE``) on top of
     Arabic's letters for a Latin v: Russian Khasanov = حسنوف. Not for its z: a z read as
     a d and that d as a t would make Izabayo طيب."""
+    if "v" not in x and "v" not in y:
+        return False  # each is its own reading: _transliterated has compared them
     ours = {loose_fold(a) for a in arabic_readings(x)}
     return any(loose_fold(b) in ours for b in arabic_readings(y))
 
@@ -564,14 +566,24 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True  # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped)
     if q.arabic != c.arabic:
         arabic, latin_keys = (q, b) if q.arabic else (c, a)
-        if any(t.skeleton in latin_keys for _, t in arabic.joined):
-            return True  # Nursultan and نور سلطان (_joined)
+        if any(_run_together(x.skeleton, y.skeleton) in latin_keys for x, y in _pairs(arabic)):
+            return True  # Nursultan and نور سلطان (_joined), without building the join
     return any(
         (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
         or _x_for_ks(x, y)  # short too: Alexei (lx) and Aleksey (lks)
         for x in a
         for y in b
     )
+
+
+def _pairs(name: ParsedName) -> Iterator[tuple[NameToken, NameToken]]:
+    return zip(name.tokens, name.tokens[1:], strict=False)
+
+
+def _run_together(x: str, y: str) -> str:
+    """Two skeletons as one, a letter they share at the seam written once: what the
+    skeleton of the two parts joined nearly always is."""
+    return x + y[1:] if x[-1:] == y[:1] else x + y
 
 
 def _similarity(a: NameToken, b: NameToken, cross: bool) -> float:
@@ -601,8 +613,8 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
                 sims.append((s, -2, (i,), (j,)))
     # a joined pair must beat its parts matched alone: it covers two parts
     for joined, singles, flip in (
-        (_joined(q, cross), c.tokens, False),
-        (_joined(c, cross), q.tokens, True),
+        (_joined(q, c), c.tokens, False),
+        (_joined(c, q), q.tokens, True),
     ):
         for span, jt in joined:
             for k, t in enumerate(singles):
@@ -624,11 +636,20 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     return out
 
 
-def _joined(name: ParsedName, cross: bool) -> tuple[tuple[Span, NameToken], ...]:
+def _joined(name: ParsedName, other: ParsedName) -> tuple[tuple[Span, NameToken], ...]:
     """The name's adjacent parts joined, where the other name may write them as one: Latin
     spacing is a clerk's habit; Arabic script spaces an Arabic name one way, and writes as
-    two words only a foreign name that Latin writes as one (Nursultan = نور سلطان)."""
-    return name.joined if cross or not name.arabic else ()
+    two words only a foreign name that Latin writes as one (Nursultan = نور سلطان). An
+    Arabic name's joins are built only where a Latin part may hold one: most pairs of
+    names a search scores are across scripts, and few of them need it."""
+    if not name.arabic:
+        return name.joined
+    if other.arabic:
+        return ()
+    held = {t.skeleton for t in other.tokens}
+    if not any(_run_together(x.skeleton, y.skeleton) in held for x, y in _pairs(name)):
+        return ()
+    return name.joined
 
 
 def _by_initial(q: ParsedName, qi: Span, c: ParsedName, cj: Span) -> bool:
