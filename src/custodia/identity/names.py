@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -135,6 +136,7 @@ _ABD_PREFIXES = (
     "abd",
 )
 _KURMANJI_ABD = frozenset({"ebd", "evd"})
+_ABD_STEMS = ("abd", *sorted(_KURMANJI_ABD))  # how an Abd compound's spelling opens
 # What is left of Abdulaev after its Abd: the -ev of a Russian family name, not a name
 _SLAVIC_ENDING = re.compile(r"a[eiy]{0,2}e?va?")
 # Abd with the article assimilated to the sun letter that opens the name (Abdur-Rahman)
@@ -177,6 +179,8 @@ _NOT_GLUED = frozenset(
 # 12: one Arabic article (الالفي = al-Alfi, not al-al-Fi). 13: Maghrebi Lazhar, Lahcen,
 # Lahbib, Lhoussaine with the article fused; Greek script read by sound (Άχμεντ = Akhmed);
 # the kh of Russian and Greek Allakh is an h; Alexander, Alberto have no glued article.
+# 14: a Latin v and c also read as Arabic script and Turkish write them (-ov = وف, Cemal =
+# Jamal); Kurmanji Ebd/Evd, Şêx, Mele, Hecî; a French ou before a vowel is a w.
 NAME_MODEL = 14
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -289,6 +293,14 @@ class NameToken:
     role: str  # name | kunya | kunya_marker | initial
 
 
+def _other_readings(parts: Sequence[NameToken]) -> set[str]:
+    """Latin parts as Arabic script writes their v, and with a c read as Turkish writes j,
+    so that a record written one way is found by a name written the other."""
+    out = {r for t in parts if "v" in t.skeleton for r in arabic_readings(t.skeleton)}
+    out.update(r for r in map(turkish_reading, (t.spelling for t in parts)) if r)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedName:
     text: str
@@ -305,18 +317,10 @@ class ParsedName:
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
-        keys = {t.skeleton for t in self.tokens if t.skeleton and t.role in KEY_ROLES}
+        keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
+        keys = {t.skeleton for t in keyed}
         if not self.arabic:
-            # the part as Arabic script writes it, so that each script finds the other; a
-            # c read as Turkish writes j
-            keys.update(r for k in list(keys) if "v" in k for r in arabic_readings(k))
-            keys.update(
-                r
-                for t in self.tokens
-                if t.role in KEY_ROLES and "c" in t.spelling
-                for r in [turkish_reading(t.spelling)]
-                if r
-            )
+            keys |= _other_readings(keyed)
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
@@ -512,7 +516,7 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         return ((word, "allah"),)
     for suffix in ("ullah", "ollah", "allah", "ulla", "alla"):
         stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith(("abd", "ebd", "evd")):
+        if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith(_ABD_STEMS):
             return ((stem, skeleton(stem)), (suffix, "allah"))  # Saifullah = Saif Allah
     for prefix in _ABD_PREFIXES:
         rest = word[len(prefix) :]

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -564,10 +564,8 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if q.arabic != c.arabic and any(y == x + "h" or x == y + "h" for x in a for y in b):
         return True  # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped)
-    if q.arabic != c.arabic:
-        arabic, latin_keys = (q, b) if q.arabic else (c, a)
-        if any(_run_together(x.skeleton, y.skeleton) in latin_keys for x, y in _pairs(arabic)):
-            return True  # Nursultan and نور سلطان (_joined), without building the join
+    if q.arabic != c.arabic and (_may_join(q, b) if q.arabic else _may_join(c, a)):
+        return True  # Nursultan and نور سلطان (_joined), without building the join
     return any(
         (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
         or _x_for_ks(x, y)  # short too: Alexei (lx) and Aleksey (lks)
@@ -576,14 +574,15 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
     )
 
 
-def _pairs(name: ParsedName) -> Iterator[tuple[NameToken, NameToken]]:
-    return zip(name.tokens, name.tokens[1:], strict=False)
-
-
-def _run_together(x: str, y: str) -> str:
-    """Two skeletons as one, a letter they share at the seam written once: what the
-    skeleton of the two parts joined nearly always is."""
-    return x + y[1:] if x[-1:] == y[:1] else x + y
+def _may_join(arabic: ParsedName, latin_keys: Collection[str]) -> bool:
+    """Do two adjacent parts of an Arabic name, run together, spell a key a Latin name
+    holds (Nursultan, نور سلطان)? Skeletons run together, a letter they share at the seam
+    written once, are what the two parts joined nearly always read as: cheap enough to ask
+    of every pair across scripts, where building the joins is not."""
+    return any(
+        (x + y[1:] if x[-1:] == y[:1] else x + y) in latin_keys
+        for x, y in itertools.pairwise(t.skeleton for t in arabic.tokens)
+    )
 
 
 def _similarity(a: NameToken, b: NameToken, cross: bool) -> float:
@@ -644,12 +643,7 @@ def _joined(name: ParsedName, other: ParsedName) -> tuple[tuple[Span, NameToken]
     names a search scores are across scripts, and few of them need it."""
     if not name.arabic:
         return name.joined
-    if other.arabic:
-        return ()
-    held = {t.skeleton for t in other.tokens}
-    if not any(_run_together(x.skeleton, y.skeleton) in held for x, y in _pairs(name)):
-        return ()
-    return name.joined
+    return name.joined if not other.arabic and _may_join(name, other.keyset) else ()
 
 
 def _by_initial(q: ParsedName, qi: Span, c: ParsedName, cj: Span) -> bool:

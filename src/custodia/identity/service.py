@@ -362,17 +362,19 @@ def _checked_in_chunks(
         yield [_check_row(session, number, row, loaded, min_score) for number, row in chunk]
 
 
-def _start_check_worker() -> None:
+def _checking() -> tuple[Engine, screening.LoadedEntries | None, float]:
     if _CHECKING is None:
         raise RuntimeError("check worker started without its database")
+    return _CHECKING
+
+
+def _start_check_worker() -> None:
     # the connections pooled before the fork are the parent's, not this process's
-    _CHECKING[0].dispose(close=False)
+    _checking()[0].dispose(close=False)
 
 
 def _check_forked(chunk: list[tuple[int, ListedIndividual]]) -> list[PersonCheck]:
-    if _CHECKING is None:
-        raise RuntimeError("check worker started without its database")
-    engine, loaded, min_score = _CHECKING
+    engine, loaded, min_score = _checking()
     with read_session(engine) as session:
         return [_check_row(session, number, row, loaded, min_score) for number, row in chunk]
 
