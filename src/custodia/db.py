@@ -73,6 +73,34 @@ LARGEST_NUMBER = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
 MAX_ID = LARGEST_NUMBER["postgresql"]
 
 
+_NUL_REFUSED = (
+    "a text given holds the NUL character (\\x00), which no record can store: "
+    "remove it and send again"
+)
+
+
+def _holds_nul(parameters: Any) -> bool:
+    """Does any text among a statement's parameters (one row or many) hold a NUL?"""
+    rows = parameters if isinstance(parameters, list) else (parameters,)
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row
+        if any(type(v) is str and "\x00" in v for v in values or ()):
+            return True
+    return False
+
+
+def _refuse_nul_in_text(engine: Engine) -> None:
+    """PostgreSQL refuses a NUL in any text, SQLite would store it: refuse it before SQLite
+    sees it, so that a note or a look-up holding one is answered alike on both databases and
+    a registry built on SQLite can always move to PostgreSQL."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(*args: Any) -> None:
+        parameters = args[3]
+        if parameters and _holds_nul(parameters):
+            raise Invalid(_NUL_REFUSED)
+
+
 def _refuse_values_no_column_holds(engine: Engine) -> None:
     """A number no column can hold (an id of 30 digits typed or sent by mistake), or a NUL
     character in a text sent to PostgreSQL, is the caller's fault, not the server's: say so
@@ -89,10 +117,7 @@ def _refuse_values_no_column_holds(engine: Engine) -> None:
                 f"from 0 to {largest:,}"
             ) from None
         if "NUL (0x00)" in str(error):  # PostgreSQL stores no NUL character in text
-            raise Invalid(
-                "a text given holds the NUL character (\\x00), which no record can store: "
-                "remove it and send again"
-            ) from None
+            raise Invalid(_NUL_REFUSED) from None
 
 
 _ROOMS_WITH_TABLES = (
@@ -128,6 +153,7 @@ def get_engine(url: str | None = None) -> Engine:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"check_same_thread": False})
             _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+            _refuse_nul_in_text(engine)
         else:
             engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
         _refuse_values_no_column_holds(engine)
