@@ -20,8 +20,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 
+# Two test processes, one per core of the machines it runs on; each test has a database of
+# its own (a file, or a PostgreSQL database made from a template), so they never meet.
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: $(BIN)/.installed
 	bash benchmarks/run_all.sh
