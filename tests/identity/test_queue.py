@@ -100,6 +100,25 @@ def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: 
     assert [c.person_id for c in by_cyrillic.candidates][:1] == [yusupov]
 
 
+def test_a_dagestani_registered_from_his_passport_is_found_by_his_arabic_name(
+    engine: Engine,
+) -> None:
+    # Russian writes the h of Hamzat and Habib as g: the passport's Gamzat Gabibov is the
+    # prison's حمزات حبيبوف, found through the index before Hamza Habib
+    with unit_of_work(engine) as session:
+        gabibov, _ = registry.register_persons(
+            session,
+            persons_in=[
+                person("Gamzat Gabibov", nationality="RU"),
+                person("حمزة حبيب", nationality="RU"),  # Hamza Habib: another man
+            ],
+        )
+    with read_session(engine) as session:
+        found = identity.search_persons(session, name="حمزات حبيبوف")
+    assert found.candidates[0].person_id == gabibov
+    assert "the Russian g for h" in " ".join(found.candidates[0].explanation)
+
+
 def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:
     mothers = ["Fatima", "Aisha", "Zainab", "Maryam", "Amina", "Hana", "Samira", "Layla"]
     namesakes = [

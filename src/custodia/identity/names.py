@@ -181,7 +181,9 @@ _NOT_GLUED = frozenset(
 # the kh of Russian and Greek Allakh is an h; Alexander, Alberto have no glued article.
 # 14: a Latin v and c also read as Arabic script and Turkish write them (-ov = وف, Cemal =
 # Jamal); Kurmanji Ebd/Evd, Şêx, Mele, Hecî; a French ou before a vowel is a w.
-NAME_MODEL = 14
+# 15: a name written as Russian writes (Cyrillic, -ov, -ev, dzh) also reads its g as an h
+# (Gasan = Hasan = حسن, Gamzat = Hamzat, Abdulgamid = Abd al-Hamid).
+NAME_MODEL = 15
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -293,11 +295,56 @@ class NameToken:
     role: str  # name | kunya | kunya_marker | initial
 
 
-def _other_readings(parts: Sequence[NameToken]) -> set[str]:
-    """Latin parts as Arabic script writes their v, and with a c read as Turkish writes j,
-    so that a record written one way is found by a name written the other."""
+# Russian has no h: it writes the h and ḥ of Arabic and Caucasian names as г, a g in Latin
+# (Гасан Гусейнов = Gasan Guseynov = حسن حسينوف, Гаджи = Gadzhi = Haji, Гамзат = Hamzat). A
+# gh is a غ, as elsewhere.
+_RUSSIAN_G = re.compile(r"g(?!h)")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# The marks of a Latin transliteration from Russian: a family name in -ov or -ev, a
+# patronymic in -ovich or -ovna, Russian дж written dzh
+_RUSSIAN_WORD = re.compile(r"[a-z]{2,}[oe]v(?:a|ich|na)?$|dzh")
+
+
+def written_as_russian(text: str, words: Sequence[str]) -> bool:
+    """Is a name written as Russian writes names: in Cyrillic, or in a Latin transliteration
+    of it? Only then may its g be an h: an Egyptian's g is a j (Magdi = مجدي, not Mahdi)."""
+    return bool(_CYRILLIC.search(text)) or any(_RUSSIAN_WORD.search(w) for w in words)
+
+
+@lru_cache(maxsize=100_000)  # asked for each part of each Russian name a search loads
+def russian_readings(token: NameToken) -> tuple[NameToken, ...]:
+    """A part of a name written as Russian writes, with one or more of its g read as an h
+    (Gasan = Hasan, Abdulgamid = Abdulhamid, Gadzhiev = Hajiev); the part itself left out."""
+    if token.role not in KEY_ROLES:
+        return ()
+    places = [m.start() for m in _RUSSIAN_G.finditer(token.spelling)][:3]
+    out: list[NameToken] = []
+    for chosen in itertools.product((False, True), repeat=len(places)):
+        if not any(chosen):
+            continue
+        letters = list(token.spelling)
+        for at, h in zip(places, chosen, strict=True):
+            if h:
+                letters[at] = "h"
+        pieces = _split_glued("".join(letters))
+        if len(pieces) != 1 or pieces[0][1] == token.skeleton:
+            continue
+        reading = NameToken(pieces[0][1], pieces[0][0], token.role)
+        if reading not in out:
+            out.append(reading)
+    return tuple(out)
+
+
+def _other_readings(parts: Sequence[NameToken], russian: bool) -> set[str]:
+    """Latin parts as Arabic script writes their v, with a c read as Turkish writes j, and
+    in a name written as Russian writes, with a g read as an h: so that a record written
+    one way is found by a name written the other."""
+    if russian:
+        parts = [*parts, *(r for t in parts for r in russian_readings(t))]
     out = {r for t in parts if "v" in t.skeleton for r in arabic_readings(t.skeleton)}
     out.update(r for r in map(turkish_reading, (t.spelling for t in parts)) if r)
+    if russian:
+        out.update(t.skeleton for t in parts)
     return out
 
 
@@ -307,6 +354,7 @@ class ParsedName:
     tokens: tuple[NameToken, ...]
     arabic: bool
     titles: tuple[str, ...]  # the leading titles, one spelling each (TITLE_OF)
+    russian: bool = False  # written as Russian writes names (written_as_russian)
     keyset: frozenset[str] = frozenset()
     has_kunya: bool = False
     has_initial: bool = False
@@ -320,7 +368,7 @@ class ParsedName:
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
-            keys |= _other_readings(keyed)
+            keys |= _other_readings(keyed, self.russian)
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
@@ -715,4 +763,10 @@ def parse_name(text: str) -> ParsedName:
             after_marker = False
     if pending_abd:  # "Majeed, Abdul": an Abd with nothing after it is still a name part
         tokens.append(NameToken("bd", "abd", "name"))
-    return ParsedName(text=text, tokens=tuple(tokens), arabic=arabic, titles=tuple(titles))
+    return ParsedName(
+        text=text,
+        tokens=tuple(tokens),
+        arabic=arabic,
+        titles=tuple(titles),
+        russian=not arabic and written_as_russian(text, words),
+    )

@@ -24,6 +24,7 @@ from custodia.identity.names import (
     ParsedName,
     arabic_readings,
     parse_name,
+    russian_readings,
     turkish_reading,
 )
 from custodia.identity.origins import is_origin_spelling
@@ -37,6 +38,7 @@ MARKER_WEIGHT = 0.15  # "Abu"/"Umm" alone say little
 ORDER_FACTOR = 0.85  # matched parts in another order
 ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
 LOOSE_SIMILARITY = 0.85  # skeletons equal but for letters transliterations swap (_LOOSE)
+CROSS_READING_SIMILARITY = 0.88  # across scripts, a letter Arabic writes for another (v, f)
 INITIAL_SIMILARITY = 0.75  # "M." against a name starting with M: Muhammad, or Mahmud
 INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
 ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be an Ahmad's
@@ -111,6 +113,7 @@ class Profile:
                     [[t.skeleton, t.spelling, t.role] for t in n.parsed.tokens],
                     int(n.parsed.arabic),
                     list(n.parsed.titles),
+                    int(n.parsed.russian),
                 ]
                 for n in self.names
             ],
@@ -135,6 +138,7 @@ class Profile:
                         tokens=tuple(NameToken(s, sp, r) for s, sp, r in tokens),
                         arabic=bool(arabic),
                         titles=tuple(rest[0]) if rest else (),
+                        russian=bool(rest[1]) if len(rest) > 1 else False,
                     ),
                     kind,
                 )
@@ -438,7 +442,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
             x_spelling, y_spelling
         )
     if cross_script and _letters_across(x, y):
-        return 0.88
+        return CROSS_READING_SIMILARITY
     if cross_script and _final_h_dropped(x, x_spelling, y, y_spelling):
         return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
@@ -461,7 +465,9 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
     return best
 
 
-def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
+def _how_parts_agree(
+    a: NameToken, b: NameToken, cross_script: bool, russian: tuple[bool, bool] = (False, False)
+) -> str:
     """In words, why two aligned name parts count as one name (the branch of
     ``_part_similarity`` that scored them): what an analyst checks before trusting it. Two
     parts spelt alike need no word ("")."""
@@ -487,14 +493,21 @@ def _how_parts_agree(a: NameToken, b: NameToken, cross_script: bool) -> str:
         return "another transliteration"
     if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
         return "the Turkish c for j"
+    if any(russian) and _russian_g(a, b, cross_script, russian):
+        return "the Russian g for h"
     return "a near spelling"
 
 
-def _how(q: Sequence[NameToken], c: Sequence[NameToken], cross_script: bool) -> str:
+def _how(
+    q: Sequence[NameToken],
+    c: Sequence[NameToken],
+    cross_script: bool,
+    russian: tuple[bool, bool] = (False, False),
+) -> str:
     if len(q) != len(c):
         initial = any(t.role == "initial" for t in (*q, *c))
         return "an initial for Abd" if initial else "written as one word"
-    how = _how_parts_agree(q[0], c[0], cross_script)
+    how = _how_parts_agree(q[0], c[0], cross_script, russian)
     if "kunya" in (q[0].role, c[0].role) and q[0].role != c[0].role:
         how = ", ".join(filter(None, (how, "one of them in a kunya")))
     return how
@@ -534,7 +547,12 @@ class NameMatch:
                 " ".join(q.tokens[i].spelling for i in qi),
                 " ".join(c.tokens[j].spelling for j in cj),
                 round(s, 3),
-                _how([q.tokens[i] for i in qi], [c.tokens[j] for j in cj], cross),
+                _how(
+                    [q.tokens[i] for i in qi],
+                    [c.tokens[j] for j in cj],
+                    cross,
+                    (q.russian, c.russian),
+                ),
             )
             for qi, cj, s in sorted(aligned)
         )
@@ -585,12 +603,33 @@ def _may_join(arabic: ParsedName, latin_keys: Collection[str]) -> bool:
     )
 
 
-def _similarity(a: NameToken, b: NameToken, cross: bool) -> float:
+def _similarity(
+    a: NameToken, b: NameToken, cross: bool, russian: tuple[bool, bool] = (False, False)
+) -> float:
+    """How far two parts are one name; ``russian``: whether each side's name is written as
+    Russian writes names, whose g may be an h."""
     if (a.role == "kunya_marker") != (b.role == "kunya_marker"):
         return 0.0
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
-    return token_similarity(a, b, cross)
+    s = token_similarity(a, b, cross)
+    if s < LOOSE_SIMILARITY and (russian[0] or russian[1]):
+        s = max(s, _russian_g(a, b, cross, russian))
+    return s
+
+
+def _russian_g(a: NameToken, b: NameToken, cross: bool, russian: tuple[bool, bool]) -> float:
+    """Two parts that are one name once the g of the side written as Russian writes is read
+    as an h (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد), 0 if they are not: scored as
+    another transliteration (across scripts, as another letter Arabic writes), never as
+    more. A reading that only brings them near proves nothing."""
+    readings = [(r, b) for r in russian_readings(a)] if russian[0] else []
+    if russian[1]:
+        readings += [(a, r) for r in russian_readings(b)]
+    best = max((token_similarity(x, y, cross) for x, y in readings), default=0.0)
+    if best < LOOSE_SIMILARITY:
+        return 0.0
+    return CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
 
 
 def _initial_similarity(a: NameToken, b: NameToken) -> float:
@@ -605,9 +644,10 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     match one part of the other when they spell the same name joined."""
     cross = q.arabic != c.arabic
     sims: list[tuple[float, int, Span, Span]] = []
+    russian = (q.russian, c.russian)
     for i, qt in enumerate(q.tokens):
         for j, ct in enumerate(c.tokens):
-            s = _similarity(qt, ct, cross)
+            s = _similarity(qt, ct, cross, russian)
             if s > 0:
                 sims.append((s, -2, (i,), (j,)))
     # a joined pair must beat its parts matched alone: it covers two parts
@@ -618,7 +658,11 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
         for span, jt in joined:
             for k, t in enumerate(singles):
                 if t.skeleton == jt.skeleton:
-                    s = _similarity(t, jt, cross) if flip else _similarity(jt, t, cross)
+                    s = (
+                        _similarity(t, jt, cross, russian)
+                        if flip
+                        else _similarity(jt, t, cross, russian)
+                    )
                     if jt.role == ABD_INITIAL_ROLE:
                         s *= ABD_INITIAL_FACTOR
                     sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
@@ -698,14 +742,16 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
         return NameMatch(0.0, (), ())  # cheap: no part held exactly, nothing to spread
     pool: dict[str, NameToken] = {}
     arabic: dict[str, bool] = {}
+    russian: dict[str, bool] = {}
     for name in names:
         for t in name.tokens:
             if t.role != "kunya_marker" and t.skeleton not in pool:
                 pool[t.skeleton] = t
                 arabic[t.skeleton] = name.arabic
+                russian[t.skeleton] = name.russian
     sims = sorted(
         (
-            (_similarity(qt, ct, q.arabic != arabic[key]), i, key)
+            (_similarity(qt, ct, q.arabic != arabic[key], (q.russian, russian[key])), i, key)
             for i, qt in enumerate(parts)
             for key, ct in pool.items()
         ),
@@ -734,7 +780,7 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
             parts[i].spelling,
             pool[key].spelling,
             round(s, 3),
-            _how([parts[i]], [pool[key]], q.arabic != arabic[key]),
+            _how([parts[i]], [pool[key]], q.arabic != arabic[key], (q.russian, russian[key])),
         )
         for i, (key, s) in sorted(used.items())
     )
