@@ -182,7 +182,7 @@ _NOT_GLUED = frozenset(
 # 14: a Latin v and c also read as Arabic script and Turkish write them (-ov = وف, Cemal =
 # Jamal); Kurmanji Ebd/Evd, Şêx, Mele, Hecî; a French ou before a vowel is a w.
 # 15: a name written as Russian writes (Cyrillic, -ov, -ev, dzh) also reads its g as an h
-# (Gasan = Hasan = حسن, Gamzat = Hamzat, Abdulgamid = Abd al-Hamid).
+# (Gasan = Hasan = حسن, Gamzat = Hamzat, Abdulgamid = Abd al-Hamid) or a q (Gurbanov).
 NAME_MODEL = 15
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -296,8 +296,9 @@ class NameToken:
 
 
 # Russian has no h: it writes the h and ḥ of Arabic and Caucasian names as г, a g in Latin
-# (Гасан Гусейнов = Gasan Guseynov = حسن حسينوف, Гаджи = Gadzhi = Haji, Гамзат = Hamzat). A
-# gh is a غ, as elsewhere.
+# (Гасан Гусейнов = Gasan Guseynov = حسن حسينوف, Гаджи = Gadzhi = Haji, Гамзат = Hamzat),
+# and the q of Azerbaijani and Turkmen names as г too (Гурбанов = Gurbanov = Qurbanov =
+# قربانوف, Гасымов = Gasimov = قاسموف). A gh is a غ, as elsewhere.
 _RUSSIAN_G = re.compile(r"g(?!h)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # The marks of a Latin transliteration from Russian: a family name in -ov or -ev, a
@@ -312,27 +313,27 @@ def written_as_russian(text: str, words: Sequence[str]) -> bool:
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each Russian name a search loads
-def russian_readings(token: NameToken) -> tuple[NameToken, ...]:
+def russian_readings(token: NameToken) -> tuple[tuple[NameToken, str], ...]:
     """A part of a name written as Russian writes, with one or more of its g read as an h
-    (Gasan = Hasan, Abdulgamid = Abdulhamid, Gadzhiev = Hajiev); the part itself left out."""
+    (Gasan = Hasan, Abdulgamid = Abdulhamid, Gadzhiev = Hajiev) or as a q (Gurbanov =
+    Qurbanov), each with the letters read for a g ("h", "q" or "h, q"); the part itself
+    left out."""
     if token.role not in KEY_ROLES:
         return ()
     places = [m.start() for m in _RUSSIAN_G.finditer(token.spelling)][:3]
-    out: list[NameToken] = []
-    for chosen in itertools.product((False, True), repeat=len(places)):
-        if not any(chosen):
+    out: dict[NameToken, str] = {}
+    for chosen in itertools.product("ghq", repeat=len(places)):
+        if chosen.count("g") == len(chosen):
             continue
         letters = list(token.spelling)
-        for at, h in zip(places, chosen, strict=True):
-            if h:
-                letters[at] = "h"
+        for at, letter in zip(places, chosen, strict=True):
+            letters[at] = letter
         pieces = _split_glued("".join(letters))
         if len(pieces) != 1 or pieces[0][1] == token.skeleton:
             continue
         reading = NameToken(pieces[0][1], pieces[0][0], token.role)
-        if reading not in out:
-            out.append(reading)
-    return tuple(out)
+        out.setdefault(reading, ", ".join(sorted(set(chosen) - {"g"})))
+    return tuple(out.items())
 
 
 def _other_readings(parts: Sequence[NameToken], russian: bool) -> set[str]:
@@ -340,7 +341,7 @@ def _other_readings(parts: Sequence[NameToken], russian: bool) -> set[str]:
     in a name written as Russian writes, with a g read as an h: so that a record written
     one way is found by a name written the other."""
     if russian:
-        parts = [*parts, *(r for t in parts for r in russian_readings(t))]
+        parts = [*parts, *(r for t in parts for r, _ in russian_readings(t))]
     out = {r for t in parts if "v" in t.skeleton for r in arabic_readings(t.skeleton)}
     out.update(r for r in map(turkish_reading, (t.spelling for t in parts)) if r)
     if russian:

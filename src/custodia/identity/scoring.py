@@ -493,8 +493,9 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
         return "the Turkish c for j"
-    if any(russian) and _russian_g(a, b, cross_script, russian):
-        return "the Russian g for h"
+    letter = _russian_g(a, b, cross_script, russian) if any(russian) else None
+    if letter:
+        return f"the Russian g for {letter}"
     return "a near spelling"
 
 
@@ -613,23 +614,23 @@ def _similarity(
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
     s = token_similarity(a, b, cross)
-    if s < LOOSE_SIMILARITY and (russian[0] or russian[1]):
-        s = max(s, _russian_g(a, b, cross, russian))
+    if s < LOOSE_SIMILARITY and (russian[0] or russian[1]) and _russian_g(a, b, cross, russian):
+        # another transliteration (across scripts, another letter Arabic writes), never more
+        s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
 
 
-def _russian_g(a: NameToken, b: NameToken, cross: bool, russian: tuple[bool, bool]) -> float:
-    """Two parts that are one name once the g of the side written as Russian writes is read
-    as an h (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد), 0 if they are not: scored as
-    another transliteration (across scripts, as another letter Arabic writes), never as
-    more. A reading that only brings them near proves nothing."""
-    readings = [(r, b) for r in russian_readings(a)] if russian[0] else []
+def _russian_g(a: NameToken, b: NameToken, cross: bool, russian: tuple[bool, bool]) -> str:
+    """The letter, h or q, for which the g of the side written as Russian writes makes two
+    parts one name (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد, Gurbanov = قربانوف), or ""
+    if none does. A reading that only brings them near proves nothing."""
+    readings = [(r, b, how) for r, how in russian_readings(a)] if russian[0] else []
     if russian[1]:
-        readings += [(a, r) for r in russian_readings(b)]
-    best = max((token_similarity(x, y, cross) for x, y in readings), default=0.0)
-    if best < LOOSE_SIMILARITY:
-        return 0.0
-    return CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
+        readings += [(a, r, how) for r, how in russian_readings(b)]
+    for x, y, how in readings:
+        if token_similarity(x, y, cross) >= LOOSE_SIMILARITY:
+            return how
+    return ""
 
 
 def _initial_similarity(a: NameToken, b: NameToken) -> float:
