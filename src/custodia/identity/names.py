@@ -340,12 +340,12 @@ def _other_readings(parts: Sequence[NameToken], russian: bool) -> set[str]:
     """Latin parts as Arabic script writes their v, with a c read as Turkish writes j, and
     in a name written as Russian writes, with a g read as an h: so that a record written
     one way is found by a name written the other."""
-    if russian:
-        parts = [*parts, *(r for t in parts for r, _ in russian_readings(t))]
-    out = {r for t in parts if "v" in t.skeleton for r in arabic_readings(t.skeleton)}
+    readings = [r for t in parts for r, _ in russian_readings(t)] if russian else []
+    out = {r.skeleton for r in readings}
+    for t in (*parts, *readings):
+        if "v" in t.skeleton:
+            out.update(arabic_readings(t.skeleton))
     out.update(r for r in map(turkish_reading, (t.spelling for t in parts)) if r)
-    if russian:
-        out.update(t.skeleton for t in parts)
     return out
 
 
