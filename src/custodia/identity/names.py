@@ -59,10 +59,15 @@ TITLES = frozenset(TITLE_OF)
 # Sahib"): the last word of a name after a name part is respect, not a name ("Sahib Khan"
 # opens with one that is).
 _TRAILING_HONORIFICS = frozenset(["sahib", "saheb", "sahab", "saab", "sahb"])
+# Azerbaijani, Uzbek, Turkmen and Kyrgyz write "son of" and "daughter of" after the father's
+# name: Ali Mammad oglu = Ali bin Muhammad
+_TURKIC_CONNECTORS = (
+    "oglu", "ogli", "ugli", "ogly", "uulu", "qizi", "kizi", "gizi", "kyzy", "qyzy",
+)  # fmt: skip
 # "ag" is the Tuareg son of (Iyad Ag Ghaly, اياد اغ غالي romanized "agh")
 CONNECTORS = frozenset(
     ["bin", "ibn", "ben", "bint", "bent", "ould", "wuld", "walad", "b", "ag", "agh"]
-)
+).union(_TURKIC_CONNECTORS)
 ARTICLES = frozenset(
     [
         "al",
@@ -182,7 +187,9 @@ _NOT_GLUED = frozenset(
 # 14: a Latin v and c also read as Arabic script and Turkish write them (-ov = وف, Cemal =
 # Jamal); Kurmanji Ebd/Evd, Şêx, Mele, Hecî; a French ou before a vowel is a w.
 # 15: a name written as Russian writes (Cyrillic, -ov, -ev, dzh) also reads its g as an h
-# (Gasan = Hasan = حسن, Gamzat = Hamzat, Abdulgamid = Abd al-Hamid) or a q (Gurbanov).
+# (Gasan = Hasan = حسن, Gamzat = Hamzat, Abdulgamid = Abd al-Hamid) or a q (Gurbanov); a
+# Russian patronymic is the father's name (Magomed Gasanovich Aliev = Muhammad bin Hasan),
+# Turkic oglu and qizi are son and daughter of; Azerbaijani Mammad is Muhammad.
 NAME_MODEL = 15
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -465,6 +472,10 @@ def latin_words(text: str) -> list[str]:
 # Spellings whose letters the skeleton reads the other way: the Dutch-era Indonesian and the
 # German ch of Achmad and Mochamad is an h, where the French ch of Chiheb and Cherif is a sh.
 _SPELT_AS = {
+    # Azerbaijani Mammad, Mamed: Muhammad (its skeleton would collapse to md)
+    "mammad": "muhammad",
+    "mamed": "muhammad",
+    "mammed": "muhammad",
     "achmad": "ahmad",
     "achmed": "ahmed",
     "achmet": "ahmet",
@@ -697,6 +708,21 @@ def _demonyms_as_nisbas(words: list[str]) -> list[str]:
     return out
 
 
+# A Russian patronymic: the father's name and -ovich, -evich (a son), -ovna, -evna (a
+# daughter): Magomed Gasanovich Aliev is Muhammad son of Hasan, of the Aliev family.
+_PATRONYMIC = re.compile(r"([a-z]{3,}?)(?:ovich|evich|ovna|evna)")
+_RUSSIAN_FAMILY = re.compile(r"[a-z]{2,}[oe]va?")
+
+
+def _patronymics_as_fathers(words: list[str]) -> list[str]:
+    """A Russian patronymic read as the father's name it is, as the nasab of an Arab
+    record writes it (Gasanovich = Gasan, Alievich = Ali), where the name has a Russian
+    family name besides: alone, an -ovich is a family name (Abramovich, Halilović)."""
+    if not any(_RUSSIAN_FAMILY.fullmatch(w) for w in words):
+        return words
+    return [m.group(1) if (m := _PATRONYMIC.fullmatch(w)) else w for w in words]
+
+
 @lru_cache(maxsize=100_000)
 def parse_name(text: str) -> ParsedName:
     """Parse one full name (any script) into skeleton tokens."""
@@ -705,7 +731,7 @@ def parse_name(text: str) -> ParsedName:
     head, comma, tail = text.partition(",")
     if comma and tail.strip() and "," not in tail and len(head.split()) <= 3:
         ordered = f"{tail} {head}"  # "SULTANOV, Azizbek" is listed surname first
-    words = _demonyms_as_nisbas(_join_hyphenated(latin_words(ordered)))
+    words = _patronymics_as_fathers(_demonyms_as_nisbas(_join_hyphenated(latin_words(ordered))))
     tokens: list[NameToken] = []
     titles: list[str] = []
     pending_abd = False
