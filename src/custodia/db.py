@@ -95,8 +95,9 @@ def _refuse_nul_in_text(engine: Engine) -> None:
     a registry built on SQLite can always move to PostgreSQL."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _on_execute(*args: Any) -> None:
-        parameters = args[3]
+    def _on_execute(
+        _conn: Any, _cursor: Any, _statement: str, parameters: Any, *_rest: Any
+    ) -> None:
         if parameters and _holds_nul(parameters):
             raise Invalid(_NUL_REFUSED)
 

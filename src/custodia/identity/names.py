@@ -308,9 +308,11 @@ class NameToken:
 # قربانوف, Гасымов = Gasimov = قاسموف). A gh is a غ, as elsewhere.
 _RUSSIAN_G = re.compile(r"g(?!h)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-# The marks of a Latin transliteration from Russian: a family name in -ov or -ev, a
-# patronymic in -ovich or -ovna, Russian дж written dzh
-_RUSSIAN_WORD = re.compile(r"[a-z]{2,}[oe]v(?:a|ich|na)?$|dzh")
+# The marks of a Latin transliteration from Russian: a family name in -ov or -ev (-ova,
+# -eva), a patronymic in -ovich or -ovna, Russian дж written dzh
+_RUSSIAN_ENDING = r"[a-z]{2,}[oe]v"
+_RUSSIAN_FAMILY = re.compile(_RUSSIAN_ENDING + "a?")
+_RUSSIAN_WORD = re.compile(_RUSSIAN_ENDING + "(?:a|ich|na)?$|dzh")
 
 
 def written_as_russian(text: str, words: Sequence[str]) -> bool:
@@ -711,7 +713,6 @@ def _demonyms_as_nisbas(words: list[str]) -> list[str]:
 # A Russian patronymic: the father's name and -ovich, -evich (a son), -ovna, -evna (a
 # daughter): Magomed Gasanovich Aliev is Muhammad son of Hasan, of the Aliev family.
 _PATRONYMIC = re.compile(r"([a-z]{3,}?)(?:ovich|evich|ovna|evna)")
-_RUSSIAN_FAMILY = re.compile(r"[a-z]{2,}[oe]va?")
 
 
 def _patronymics_as_fathers(words: list[str]) -> list[str]:

@@ -493,7 +493,7 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
         return "the Turkish c for j"
-    letter = _russian_g(a, b, cross_script, russian) if any(russian) else None
+    letter = _russian_g(a, b, cross_script, russian) if any(russian) else ""
     if letter:
         return f"the Russian g for {letter}"
     return "a near spelling"
@@ -742,17 +742,20 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
     if all(q.keyset.isdisjoint(n.keyset) for n in names):
         return NameMatch(0.0, (), ())  # cheap: no part held exactly, nothing to spread
     pool: dict[str, NameToken] = {}
-    arabic: dict[str, bool] = {}
-    russian: dict[str, bool] = {}
+    source: dict[str, ParsedName] = {}  # the name each pooled part comes from
     for name in names:
         for t in name.tokens:
             if t.role != "kunya_marker" and t.skeleton not in pool:
                 pool[t.skeleton] = t
-                arabic[t.skeleton] = name.arabic
-                russian[t.skeleton] = name.russian
+                source[t.skeleton] = name
+
+    def across(key: str) -> tuple[bool, tuple[bool, bool]]:
+        """Is the part's name in the query's other script; is each written from Russian?"""
+        return q.arabic != source[key].arabic, (q.russian, source[key].russian)
+
     sims = sorted(
         (
-            (_similarity(qt, ct, q.arabic != arabic[key], (q.russian, russian[key])), i, key)
+            (_similarity(qt, ct, *across(key)), i, key)
             for i, qt in enumerate(parts)
             for key, ct in pool.items()
         ),
@@ -781,7 +784,7 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
             parts[i].spelling,
             pool[key].spelling,
             round(s, 3),
-            _how([parts[i]], [pool[key]], q.arabic != arabic[key], (q.russian, russian[key])),
+            _how([parts[i]], [pool[key]], *across(key)),
         )
         for i, (key, s) in sorted(used.items())
     )
