@@ -570,6 +570,25 @@ def _crowd_of_maryams(extra: Profile) -> MemoryIndex:
     return index
 
 
+def test_a_rare_spelling_near_a_common_name_does_not_outrank_the_name_itself() -> None:
+    # Hasanov is read as hsnf and hsnv, both a letter from Hassan's hsn and rarer than it:
+    # the men named Hassan are what a search for Hasan wants first, not every Hasanov
+    index = MemoryIndex()
+    for i in range(200):
+        filler = f"Zaid {chr(65 + i // 26)}{chr(97 + i % 26)}zzar"
+        index.add(Profile(ident=i, names=[KnownName(parse_name(filler), "primary")]))
+    for i in range(30):
+        name = f"{chr(65 + i // 26)}{chr(97 + i % 26)}mur Hasanov"
+        index.add(Profile(ident=300 + i, names=[KnownName(parse_name(name), "primary")]))
+    hassans = set(range(400, 440))
+    for i in hassans:
+        name = f"Hassan {chr(65 + i % 26)}{chr(97 + i // 26 % 26)}ttar"
+        index.add(Profile(ident=i, names=[KnownName(parse_name(name), "primary")]))
+    for written in ("Hasan", "حسن"):
+        query = Profile(ident=-1, names=[KnownName(parse_name(written), "primary")])
+        assert {p.ident for p in index.candidates(query, limit=40)} == hassans
+
+
 def test_a_kunya_query_ranks_the_fathers_of_that_name_before_the_women_who_bear_it() -> None:
     father = Profile(
         ident=100,

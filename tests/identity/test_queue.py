@@ -15,6 +15,7 @@ from custodia.custody import rollcall
 from custodia.custody.schemas import DeathIn, IntakeIn, ReleaseIn
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict, NotFound
+from custodia.identity import keys
 from custodia.identity import service as identity
 from custodia.identity.models import IndexState
 from custodia.identity.names import NAME_MODEL
@@ -117,6 +118,37 @@ def test_a_dagestani_registered_from_his_passport_is_found_by_his_arabic_name(
         found = identity.search_persons(session, name="حمزات حبيبوف")
     assert found.candidates[0].person_id == gabibov
     assert "the Russian g for h" in " ".join(found.candidates[0].explanation)
+
+
+_GIVEN = ["Khalid", "Umar", "Yusuf", "Salih", "Ibrahim", "Mahmud", "Mustafa", "Hamza", "Ziyad"]
+_NISBAS = ["al-Jubouri", "al-Tikriti", "al-Dulaimi", "al-Obeidi", "al-Shammari", "al-Zaidi"]
+
+
+def test_a_name_of_common_parts_finds_its_man_among_the_namesakes_of_each_part(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In a registry of 46,000, thousands are named Mohammed or Ali: more than one query
+    # reads. A small registry stands in for it with a smaller reading budget. The Hassans are
+    # fetched; the Mohammed and the Ali must still put the Hassan named Mohammed Ali first,
+    # though he was registered after more Hassans than a search scores.
+    monkeypatch.setattr(keys, "POSTINGS_BUDGET", 100)
+    hassans = [
+        person(f"Hassan {_GIVEN[i % 9]} {_GIVEN[(i // 9) % 9]} {_NISBAS[i % 6]}") for i in range(60)
+    ]
+    mohammeds = [
+        person(f"Mohammed Ali {_GIVEN[i % 9]} {_NISBAS[(i // 9) % 6]}") for i in range(110)
+    ]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[*hassans, *mohammeds])
+    with unit_of_work(engine) as session:
+        (target,) = registry.register_persons(
+            session, persons_in=[person("Hassan Mohammed Ali al-Ali")]
+        )
+    with read_session(engine) as session:
+        latin = identity.search_persons(session, name="Hassan Mohammed Ali al-Ali", limit=3)
+        arabic = identity.search_persons(session, name="حسن محمد علي العلي", limit=3)
+    assert latin.candidates[0].person_id == target
+    assert arabic.candidates[0].person_id == target
 
 
 def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:

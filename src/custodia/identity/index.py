@@ -19,6 +19,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    or_,
     select,
     union_all,
     update,
@@ -29,10 +30,12 @@ from custodia.db import insert_if_absent, insert_rows, vacuum_after_commit
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
-    key_weight,
+    key_weights,
     near_keys,
     query_keys,
+    query_parts,
     ranking_keys,
+    read_among_fetched,
     within_budget,
 )
 from custodia.identity.names import NAME_MODEL, parse_name
@@ -388,24 +391,44 @@ def key_counts(session: Session, keys: Iterable[str]) -> tuple[int, dict[str, in
     }
 
 
-def _ranked(fetch: Collection[str], weights: dict[str, float], limit: int) -> Select[tuple[int]]:
-    """Persons holding a fetched key, best first by the summed weight of every key they
-    share with the query (the weights joined in as a small table: one index range per key)."""
+def _ranked(
+    fetch: Collection[str],
+    weights: dict[str, float],
+    parts: dict[str, str],
+    common: Collection[str],
+    limit: int,
+) -> Select[tuple[int]]:
+    """Persons holding a fetched key, best first by the summed weight of the query parts they
+    share, each part at its best key (the weights joined in as a small table: one index range
+    per key). A ``common`` key's holders are looked up among the fetched persons only, by
+    the primary key, so a Mohammed that thousands hold costs no more than the fetch."""
     rows = [
         select(
             literal(k, String).label("key"),
             literal(w, Float).label("weight"),
             literal(int(k in fetch), Integer).label("fetched"),
+            literal(parts[k], String).label("part"),
         )
         for k, w in sorted(weights.items())
     ]
     table = union_all(*rows).cte("w")
-    return (
-        select(_KEY.c.person_id)
+    fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
+    by_part = (
+        select(
+            _KEY.c.person_id,
+            func.max(table.c.weight).label("weight"),
+            func.max(table.c.fetched).label("fetched"),
+        )
         .join(table, table.c.key == _KEY.c.key)
-        .group_by(_KEY.c.person_id)
-        .having(func.max(table.c.fetched) == 1)
-        .order_by(func.sum(table.c.weight).desc(), _KEY.c.person_id)
+        .where(or_(table.c.key.not_in(sorted(common)), _KEY.c.person_id.in_(fetched)))
+        .group_by(_KEY.c.person_id, table.c.part)
+        .subquery("by_part")
+    )
+    return (
+        select(by_part.c.person_id)
+        .group_by(by_part.c.person_id)
+        .having(func.max(by_part.c.fetched) == 1)
+        .order_by(func.sum(by_part.c.weight).desc(), by_part.c.person_id)
         .limit(limit)
     )
 
@@ -425,10 +448,11 @@ def _plausible_candidates(
     held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
     ranking = ranking_keys(query, known, fetch, held)
     frequency = known | ranking
-    weights = {
-        k: key_weight(k, frequency, total, exact | set(ranking)) for k in set(fetch) | set(ranking)
-    }
-    ids = list(session.scalars(_ranked(fetch, weights, candidates))) if fetch else []
+    ranked_by = exact | set(ranking)
+    parts = query_parts(set(fetch) | set(ranking), ranked_by)
+    weights = key_weights(parts, frequency, total, ranked_by)
+    common = read_among_fetched(ranking)
+    ids = list(session.scalars(_ranked(fetch, weights, parts, common, candidates))) if fetch else []
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 

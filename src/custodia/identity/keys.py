@@ -72,37 +72,72 @@ def ranking_keys(
     query: Profile, known: Mapping[str, int], fetched: Collection[str], rank_df: Mapping[str, int]
 ) -> dict[str, int]:
     """Keys that rank the persons a query fetched without fetching any: the query's own keys
-    left out of the fetch ("Mohammad Islami" puts the Mohammad among the Islamis first) and
-    its rank keys (spellings, birth years), each with its frequency. Only keys held by at
-    most ``POSTINGS_BUDGET`` records: a commoner one costs more to read than it tells."""
+    left out of the fetch ("Mohammad Islami" puts the Mohammad among the Islamis first; in
+    "Mohammed Hassan" the Mohammed puts the Hassans named Mohammed first), however common,
+    as only their holders among the fetched persons are read; and its rank keys (spellings,
+    birth years) held by at most ``POSTINGS_BUDGET`` records (a commoner one costs more to
+    read than it tells), each with its frequency."""
     out = {k: known[k] for k in query_keys(query) & known.keys() if k not in fetched}
-    out.update((k, n) for k, n in rank_df.items() if k in query.rank_keys)
-    return {k: n for k, n in out.items() if n <= POSTINGS_BUDGET}
+    out.update((k, n) for k, n in rank_df.items() if k in query.rank_keys and n <= POSTINGS_BUDGET)
+    return out
 
 
-def key_weight(key: str, df: Mapping[str, int], total: int, exact: Collection[str]) -> float:
-    """What sharing ``key`` with the query says: its rarity, halved for a key one letter
-    away from the query's."""
-    w = math.log((total + 1) / (df.get(key, 0) + 0.5))
-    return w if key in exact else w * 0.5
+def read_among_fetched(ranking: Mapping[str, int]) -> set[str]:
+    """The ranking keys too common to read whole (held by more than ``POSTINGS_BUDGET``
+    records): only their holders among the fetched persons are looked up."""
+    return {k for k, n in ranking.items() if n > POSTINGS_BUDGET}
+
+
+def query_parts(keys: Iterable[str], exact: Collection[str]) -> dict[str, str]:
+    """The query key each key stands for: a key of the query's own stands for itself, a key
+    one letter away for the query key nearest to it (ties: the first in order). A person
+    holding two spellings near one part of the query (Hasanov read as hsnf and hsnv, near
+    Hassan) has matched that part once."""
+    ordered = sorted(exact)
+    out: dict[str, str] = {}
+    for key in keys:
+        if key in exact or not ordered:
+            out[key] = key
+            continue
+        out[key] = min(ordered, key=lambda e: Levenshtein.distance(key, e))
+    return out
+
+
+def key_weights(
+    parts: Mapping[str, str], df: Mapping[str, int], total: int, exact: Collection[str]
+) -> dict[str, float]:
+    """What sharing each key of ``parts`` with the query says: its rarity; for a key one
+    letter away from the query's, half of that, and never more than half of what the query's
+    own key would say (a rare misspelling of a common name is still a common name)."""
+
+    def rarity(key: str) -> float:
+        return math.log((total + 1) / (df.get(key, 0) + 0.5))
+
+    return {
+        key: rarity(key) if key in exact else 0.5 * min(rarity(key), rarity(part))
+        for key, part in parts.items()
+    }
 
 
 def rank_candidates(
     postings: Mapping[str, Iterable[int]],
-    df: dict[str, int],
-    total: int,
+    weights: Mapping[str, float],
+    parts: Mapping[str, str],
     *,
     limit: int,
-    exact: Collection[str],
 ) -> list[int]:
-    """Persons ordered by the summed rarity of the keys they share with the query."""
-    weight: dict[int, float] = defaultdict(float)
+    """Persons ordered by the summed weight of the query parts they share, each part counted
+    once, at the weight of its best key the person holds."""
+    held: dict[int, dict[str, float]] = defaultdict(dict)
     for key, persons in postings.items():
-        w = key_weight(key, df, total, exact)
+        w, part = weights[key], parts[key]
         for person in persons:
-            weight[person] += w
-    best = heapq.nsmallest(limit, weight.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [person for person, _ in best]
+            best = held[person]
+            if w > best.get(part, 0.0):
+                best[part] = w
+    totals = ((person, sum(best.values())) for person, best in held.items())
+    ranked = heapq.nsmallest(limit, totals, key=lambda kv: (-kv[1], kv[0]))
+    return [person for person, _ in ranked]
 
 
 class MemoryIndex:
@@ -164,7 +199,9 @@ class MemoryIndex:
                 postings = self.postings if key in known else self.rank_postings
                 found[key] = postings[key] & fetched_persons
         exact = own | set(ranking)
-        ids = rank_candidates(found, known | ranking, total, limit=limit, exact=exact)
+        parts = query_parts(found, exact)
+        weights = key_weights(parts, known | ranking, total, exact)
+        ids = rank_candidates(found, weights, parts, limit=limit)
         weigh = weigh or self.weigher()
         vocab = self.postings.keys()
 
