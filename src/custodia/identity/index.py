@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     bindparam,
     delete,
     func,
@@ -391,17 +392,37 @@ def key_counts(session: Session, keys: Iterable[str]) -> tuple[int, dict[str, in
     }
 
 
+def _held_keys(
+    weighed: Collection[str], fetch: Collection[str], common: Collection[str], dialect: str
+) -> Subquery:
+    """The (key, person) rows of the weighed keys; of a ``common`` key only its holders among
+    the persons holding a fetched key. PostgreSQL looks those up by the primary key (a
+    Mohammed held 8,655 times: 5 ms against 11 for the same query filtering the whole range);
+    SQLite reads the range and filters it (6 ms against 7.5)."""
+    fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
+    rows = select(_KEY.c.key, _KEY.c.person_id)
+    if dialect == "postgresql":
+        return union_all(
+            rows.where(_KEY.c.key.in_(sorted(set(weighed) - set(common)))),
+            rows.where(_KEY.c.key.in_(sorted(common)), _KEY.c.person_id.in_(fetched)),
+        ).subquery("held")
+    return rows.where(
+        _KEY.c.key.in_(sorted(weighed)),
+        or_(_KEY.c.key.not_in(sorted(common)), _KEY.c.person_id.in_(fetched)),
+    ).subquery("held")
+
+
 def _ranked(
     fetch: Collection[str],
     weights: dict[str, float],
     parts: dict[str, str],
     common: Collection[str],
     limit: int,
+    dialect: str,
 ) -> Select[tuple[int]]:
     """Persons holding a fetched key, best first by the summed weight of the query parts they
-    share, each part at its best key (the weights joined in as a small table: one index range
-    per key). A ``common`` key's holders are looked up among the fetched persons only, by
-    the primary key, so a Mohammed that thousands hold costs no more than the fetch."""
+    share, each part at its best key (the weights joined in as a small table). A ``common``
+    key's holders are read among the fetched persons only (``_held_keys``)."""
     rows = [
         select(
             literal(k, String).label("key"),
@@ -412,16 +433,15 @@ def _ranked(
         for k, w in sorted(weights.items())
     ]
     table = union_all(*rows).cte("w")
-    fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
+    held = _held_keys(weights.keys(), fetch, common, dialect)
     by_part = (
         select(
-            _KEY.c.person_id,
+            held.c.person_id,
             func.max(table.c.weight).label("weight"),
             func.max(table.c.fetched).label("fetched"),
         )
-        .join(table, table.c.key == _KEY.c.key)
-        .where(or_(table.c.key.not_in(sorted(common)), _KEY.c.person_id.in_(fetched)))
-        .group_by(_KEY.c.person_id, table.c.part)
+        .join(table, table.c.key == held.c.key)
+        .group_by(held.c.person_id, table.c.part)
         .subquery("by_part")
     )
     return (
@@ -452,7 +472,9 @@ def _plausible_candidates(
     parts = query_parts(set(fetch) | set(ranking), ranked_by)
     weights = key_weights(parts, frequency, total, ranked_by)
     common = read_among_fetched(ranking)
-    ids = list(session.scalars(_ranked(fetch, weights, parts, common, candidates))) if fetch else []
+    dialect = session.get_bind().dialect.name
+    ranked = _ranked(fetch, weights, parts, common, candidates, dialect)
+    ids = list(session.scalars(ranked)) if fetch else []
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 
