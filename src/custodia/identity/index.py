@@ -472,9 +472,10 @@ def _plausible_candidates(
     parts = query_parts(set(fetch) | set(ranking), ranked_by)
     weights = key_weights(parts, frequency, total, ranked_by)
     common = read_among_fetched(ranking)
-    dialect = session.get_bind().dialect.name
-    ranked = _ranked(fetch, weights, parts, common, candidates, dialect)
-    ids = list(session.scalars(ranked)) if fetch else []
+    ids: list[int] = []
+    if fetch:
+        dialect = session.get_bind().dialect.name
+        ids = list(session.scalars(_ranked(fetch, weights, parts, common, candidates, dialect)))
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 
