@@ -34,7 +34,6 @@ from custodia.identity.keys import (
     key_weights,
     near_keys,
     query_keys,
-    query_parts,
     ranking_keys,
     read_among_fetched,
     within_budget,
@@ -469,8 +468,7 @@ def _plausible_candidates(
     ranking = ranking_keys(query, known, fetch, held)
     frequency = known | ranking
     ranked_by = exact | set(ranking)
-    parts = query_parts(set(fetch) | set(ranking), ranked_by)
-    weights = key_weights(parts, frequency, total, ranked_by)
+    parts, weights = key_weights(set(fetch) | set(ranking), frequency, total, ranked_by)
     common = read_among_fetched(ranking)
     ids: list[int] = []
     if fetch:

@@ -104,19 +104,22 @@ def query_parts(keys: Iterable[str], exact: Collection[str]) -> dict[str, str]:
 
 
 def key_weights(
-    parts: Mapping[str, str], df: Mapping[str, int], total: int, exact: Collection[str]
-) -> dict[str, float]:
-    """What sharing each key of ``parts`` with the query says: its rarity; for a key one
-    letter away from the query's, half of that, and never more than half of what the query's
-    own key would say (a rare misspelling of a common name is still a common name)."""
+    keys: Iterable[str], df: Mapping[str, int], total: int, exact: Collection[str]
+) -> tuple[dict[str, str], dict[str, float]]:
+    """The query part each key stands for (``query_parts``) and what sharing the key says:
+    its rarity; for a key one letter away from the query's, half of that, and never more
+    than half of what the query's own key would say (a rare misspelling of a common name is
+    still a common name). One rule for the database index and the in-memory one."""
 
     def rarity(key: str) -> float:
         return math.log((total + 1) / (df.get(key, 0) + 0.5))
 
-    return {
+    parts = query_parts(keys, exact)
+    weights = {
         key: rarity(key) if key in exact else 0.5 * min(rarity(key), rarity(part))
         for key, part in parts.items()
     }
+    return parts, weights
 
 
 def rank_candidates(
@@ -199,8 +202,7 @@ class MemoryIndex:
                 postings = self.postings if key in known else self.rank_postings
                 found[key] = postings[key] & fetched_persons
         exact = own | set(ranking)
-        parts = query_parts(found, exact)
-        weights = key_weights(parts, known | ranking, total, exact)
+        parts, weights = key_weights(found, known | ranking, total, exact)
         ids = rank_candidates(found, weights, parts, limit=limit)
         weigh = weigh or self.weigher()
         vocab = self.postings.keys()
