@@ -151,6 +151,28 @@ def test_a_name_of_common_parts_finds_its_man_among_the_namesakes_of_each_part(
     assert arabic.candidates[0].person_id == target
 
 
+def test_a_name_of_only_common_parts_finds_the_man_of_that_very_name(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every part of "Mohammed Al Hashemi" is held by more men than a query reads, so no
+    # part can fetch him; 120 men hold both parts, more than a search scores, and were
+    # registered before him. The whole name, and the two parts side by side, must.
+    monkeypatch.setattr(keys, "POSTINGS_BUDGET", 100)
+    apart = [person(f"Mohammed {_GIVEN[i % 9]} {_GIVEN[i // 9]} al-Hashemi") for i in range(60)]
+    together = [person(f"{_GIVEN[i % 9]} {_GIVEN[i // 9]} Mohammed al-Hashemi") for i in range(60)]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=[*apart, *together])
+    with unit_of_work(engine) as session:
+        (target,) = registry.register_persons(session, persons_in=[person("Mohammed Al-Hashemi")])
+    with read_session(engine) as session:
+        latin = identity.search_persons(session, name="Mohammed Al Hashemi", limit=3)
+        arabic = identity.search_persons(session, name="محمد الهاشمي", limit=3)
+        family_first = identity.search_persons(session, name="AL-HASHEMI, Mohamed", limit=3)
+    assert latin.candidates[0].person_id == target
+    assert arabic.candidates[0].person_id == target
+    assert family_first.candidates[0].person_id == target
+
+
 def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:
     mothers = ["Fatima", "Aisha", "Zainab", "Maryam", "Amina", "Hana", "Samira", "Layla"]
     namesakes = [

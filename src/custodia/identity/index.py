@@ -31,6 +31,7 @@ from custodia.db import insert_if_absent, insert_rows, vacuum_after_commit
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
+    fetching_order_keys,
     key_weights,
     near_keys,
     query_keys,
@@ -462,12 +463,13 @@ def _plausible_candidates(
     exact = as_stored(query_keys(query))
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
-    fetch = within_budget(known, exact)
-    # The ranking runs in the database, so only the best ``candidates`` ids come back.
     held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
+    order = fetching_order_keys(held)
+    fetch = within_budget(known, exact) + order
+    # The ranking runs in the database, so only the best ``candidates`` ids come back.
     ranking = ranking_keys(query, known, fetch, held)
-    frequency = known | ranking
-    ranked_by = exact | set(ranking)
+    frequency = known | held
+    ranked_by = exact | set(order) | set(ranking)
     parts, weights = key_weights(set(fetch) | set(ranking), frequency, total, ranked_by)
     common = read_among_fetched(ranking)
     ids: list[int] = []

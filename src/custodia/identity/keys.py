@@ -12,10 +12,18 @@ from collections.abc import Collection, Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from custodia.identity.scoring import MIN_COVER, Profile, Weigher, idf_weigher, plausible
+from custodia.identity.scoring import (
+    MIN_COVER,
+    PART_ORDER_MARKS,
+    Profile,
+    Weigher,
+    idf_weigher,
+    plausible,
+)
 
 POSTINGS_BUDGET = 3000  # index rows one query reads at most (beyond its rarest key)
 MAX_CANDIDATES = 50  # profiles scored per query, the best by shared key weight
+ORDER_BUDGET = 1000  # index rows of keys of parts standing together one query fetches
 COMMON_KEY_SHARE = 0.2  # a key held by more than this share of persons only corroborates
 
 
@@ -54,18 +62,34 @@ def near_keys(
     return out
 
 
-def within_budget(df: dict[str, int], exact: Collection[str] = ()) -> list[str]:
-    """The rarest keys first, until their postings reach ``POSTINGS_BUDGET`` (at least one
-    key): a common key (Muhammad) would cost thousands of candidates and says little."""
+def within_budget(
+    df: Mapping[str, int],
+    exact: Collection[str] = (),
+    *,
+    budget: int = POSTINGS_BUDGET,
+    at_least_one: bool = True,
+) -> list[str]:
+    """The rarest keys first, until their postings reach ``budget`` (by default at least
+    one key): a common key (Muhammad) would cost thousands of candidates and says little."""
     chosen: list[str] = []
     spent = 0
     # the query's own keys before the keys one letter away, each rarest first
     for key in sorted(df, key=lambda k: (k not in exact, df[k], k)):
-        if chosen and spent + df[key] > POSTINGS_BUDGET:
+        if (chosen or not at_least_one) and spent + df[key] > budget:
             continue
         chosen.append(key)
         spent += df[key]
     return chosen
+
+
+def fetching_order_keys(held: Mapping[str, int]) -> list[str]:
+    """Of the query's rank keys the index holds (key -> holders), those of parts standing
+    together (a whole name, two parts side by side), rarest first up to ``ORDER_BUDGET``
+    index rows: they fetch the man of a name whose every part is too common to fetch
+    ("Mohammed Ali Alobaidi": Mohammed, Ali and Obaidi are each held thousands of times, the
+    three together by one man)."""
+    order = {k: n for k, n in held.items() if n and k.startswith(PART_ORDER_MARKS)}
+    return within_budget(order, budget=ORDER_BUDGET, at_least_one=False)
 
 
 def ranking_keys(
@@ -78,7 +102,11 @@ def ranking_keys(
     birth years) held by at most ``POSTINGS_BUDGET`` records (a commoner one costs more to
     read than it tells), each with its frequency."""
     out = {k: known[k] for k in query_keys(query) & known.keys() if k not in fetched}
-    out.update((k, n) for k, n in rank_df.items() if k in query.rank_keys and n <= POSTINGS_BUDGET)
+    out.update(
+        (k, n)
+        for k, n in rank_df.items()
+        if k in query.rank_keys and n <= POSTINGS_BUDGET and k not in fetched
+    )
     return out
 
 
@@ -109,17 +137,22 @@ def key_weights(
     """The query part each key stands for (``query_parts``) and what sharing the key says:
     its rarity; for a key one letter away from the query's, half of that, and never more
     than half of what the query's own key would say (a rare misspelling of a common name is
-    still a common name). One rule for the database index and the in-memory one."""
+    still a common name); for a key of parts standing together (two side by side, a whole
+    name), what it tells beyond its parts, which their own keys have counted already: the
+    pair Mohammed-Hassan, held 211 times, is rarer than Mohammed or Hassan but says little
+    more than the two do. One rule for the database index and the in-memory one."""
 
     def rarity(key: str) -> float:
         return math.log((total + 1) / (df.get(key, 0) + 0.5))
 
+    def weight(key: str, part: str) -> float:
+        if key.startswith(PART_ORDER_MARKS):
+            own = sum(rarity(p) for p in set(key[len(PART_ORDER_MARKS[0]) :].split(".")))
+            return max(0.0, rarity(key) - own)
+        return rarity(key) if key in exact else 0.5 * min(rarity(key), rarity(part))
+
     parts = query_parts(keys, exact)
-    weights = {
-        key: rarity(key) if key in exact else 0.5 * min(rarity(key), rarity(part))
-        for key, part in parts.items()
-    }
-    return parts, weights
+    return parts, {key: weight(key, part) for key, part in parts.items()}
 
 
 def rank_candidates(
@@ -170,6 +203,10 @@ class MemoryIndex:
         for key in profile.rank_keys:
             self.rank_postings[key].add(profile.ident)
 
+    def _postings(self, key: str, known: Collection[str]) -> Mapping[str, set[int]]:
+        """The postings a key of the query is held in: a name key's, or a rank key's."""
+        return self.postings if key in known else self.rank_postings
+
     def df(self) -> dict[str, int]:
         return {k: len(v) for k, v in self.postings.items()}
 
@@ -192,17 +229,17 @@ class MemoryIndex:
         keys = near_keys(own, self.postings.keys(), self._near)
         total = len(self.profiles)
         known = {k: len(self.postings[k]) for k in keys if k in self.postings}
-        fetched = within_budget(known, own)
-        found: dict[str, Collection[int]] = {k: self.postings[k] for k in fetched}
         held = {k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()}
+        order = fetching_order_keys(held)
+        fetched = within_budget(known, own) + order
+        found: dict[str, Collection[int]] = {k: self._postings(k, known)[k] for k in fetched}
         ranking = ranking_keys(query, known, fetched, held)
         if ranking:
             fetched_persons: set[int] = set().union(*found.values())
             for key in ranking:
-                postings = self.postings if key in known else self.rank_postings
-                found[key] = postings[key] & fetched_persons
-        exact = own | set(ranking)
-        parts, weights = key_weights(found, known | ranking, total, exact)
+                found[key] = self._postings(key, known)[key] & fetched_persons
+        exact = own | set(order) | set(ranking)
+        parts, weights = key_weights(found, known | held, total, exact)
         ids = rank_candidates(found, weights, parts, limit=limit)
         weigh = weigh or self.weigher()
         vocab = self.postings.keys()

@@ -190,7 +190,9 @@ _NOT_GLUED = frozenset(
 # (Gasan = Hasan = حسن, Gamzat = Hamzat, Abdulgamid = Abd al-Hamid) or a q (Gurbanov); a
 # Russian patronymic is the father's name (Magomed Gasanovich Aliev = Muhammad bin Hasan),
 # Turkic oglu and qizi are son and daughter of; Azerbaijani Mammad is Muhammad.
-NAME_MODEL = 15
+# 16: rank keys of parts standing together (scoring.part_order_keys): two adjacent parts and
+# a whole name, so the man of a name of common parts is scored among his namesakes.
+NAME_MODEL = 16
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.

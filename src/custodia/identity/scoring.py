@@ -45,6 +45,9 @@ ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be a
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 OTHER_OPENING_VOWEL_SIMILARITY = 0.5  # same skeleton, but Umar against Amar
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
+# Rank keys of how a name's parts stand together (part_order_keys): two adjacent parts, and
+# a whole name. They weigh what they tell beyond the parts themselves (keys.key_weights).
+PART_ORDER_MARKS = ("#2", "#w")
 ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
 # Share of a query name's weight a candidate must hold before it is scored: search shows the
 # best candidates whatever their score; screening and de-duplication want only pairs that can
@@ -85,6 +88,20 @@ COMMON_PARTS = {
 class KnownName:
     parsed: ParsedName
     kind: str  # primary | alias | kunya | nom_de_guerre | low
+
+
+def part_order_keys(parsed: ParsedName) -> set[str]:
+    """Rank keys of how a name's parts stand together: each two adjacent parts (``#2`` and
+    their skeletons in alphabetical order, so that "Mohammed Hassan" and "HASSAN, Mohammed"
+    are one key), and for a name of two parts or more without a kunya the whole name
+    (``#w`` and its skeletons sorted). Among the hundreds of men holding a Mohammed and a
+    Hashemi, they put "Mohammed Al Hashemi" himself first, then the men whose names hold
+    the two side by side."""
+    parts = [t.skeleton for t in parsed.tokens if t.role == "name" and t.skeleton]
+    out = {PART_ORDER_MARKS[0] + ".".join(sorted(pair)) for pair in itertools.pairwise(parts)}
+    if len(parts) > 1 and not parsed.has_kunya:
+        out.add(PART_ORDER_MARKS[1] + ".".join(sorted(parts)))
+    return out
 
 
 @dataclass(slots=True)
@@ -185,6 +202,8 @@ class Profile:
             first, last = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year
             if last - first < ATTRIBUTE_YEARS:
                 out.update(f"#y{y}" for y in range(first, last + 1))
+        for n in self.names:
+            out |= part_order_keys(n.parsed)
         # the mother's name and the birthplace: how the region's registers tell namesakes apart
         if self.mother:
             out.update(f"#m{k}" for k in parse_name(self.mother).keyset)
