@@ -191,7 +191,8 @@ _NOT_GLUED = frozenset(
 # Russian patronymic is the father's name (Magomed Gasanovich Aliev = Muhammad bin Hasan),
 # Turkic oglu and qizi are son and daughter of; Azerbaijani Mammad is Muhammad.
 # 16: rank keys of parts standing together (scoring.part_order_keys): two adjacent parts and
-# a whole name, so the man of a name of common parts is scored among his namesakes.
+# a whole name, so the man of a name of common parts is scored among his namesakes; a family
+# name glued to its article before an Abd (Alabdullah = al-Abdullah, not Alabd Allah).
 NAME_MODEL = 16
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -578,6 +579,9 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         return ()
     if word in _ALLAH:
         return ((word, "allah"),)
+    if word[:2] in ("al", "el") and word[2:].startswith(_ABD_STEMS):
+        # a family name glued to its article: Alabdullah is al-Abdullah, not Alabd Allah
+        return _split_glued(word[2:])
     for suffix in ("ullah", "ollah", "allah", "ulla", "alla"):
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith(_ABD_STEMS):
