@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from custodia.identity.index import profile_of
-from custodia.identity.keys import MemoryIndex
+from custodia.identity.keys import MemoryIndex, fetching_keys
 from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.scoring import (
     KnownName,
@@ -611,6 +611,24 @@ def test_parts_standing_together_are_one_key_whichever_comes_first_and_however_s
     assert ali_hassan_omar != omar_ali_hassan
     # a nom de guerre is no name of parts: its nisba alone would be a "whole name"
     assert keys("Abu Hamza al-Iraqi") == set()
+
+
+def test_when_every_part_is_too_common_the_parts_side_by_side_fetch_instead() -> None:
+    # "Umar Ahmad al-Jubouri" in a registry of a million: no part fits the reading budget;
+    # Umar beside Ahmad, rarer than any part, fetches alone rather than 66,000 Jubouris
+    parts = {"mr": 110_523, "hmd": 136_353, "jbr": 66_192}
+    together = {"#2hmd.mr": 5_859, "#2hmd.jbr": 7_014, "=umar": 900}
+    assert fetching_keys(parts, parts.keys(), together) == (["#2hmd.mr"], ["#2hmd.mr"])
+    # a part that fits is fetched, and the parts side by side that fit beside it
+    parts["tns"] = 2_000
+    together["#whmd.jbr.mr"] = 3
+    fetch, order = fetching_keys(parts, parts.keys(), together)
+    assert fetch == ["tns", "#whmd.jbr.mr"] and order == ["#whmd.jbr.mr"]
+    # nothing side by side is rarer than the rarest part: that part fetches alone, as before
+    assert fetching_keys(parts | {"tns": 4_000}, parts.keys(), {"#2hmd.mr": 5_000}) == (
+        ["tns"],
+        [],
+    )
 
 
 def test_a_kunya_query_ranks_the_fathers_of_that_name_before_the_women_who_bear_it() -> None:

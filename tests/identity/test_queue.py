@@ -15,7 +15,7 @@ from custodia.custody import rollcall
 from custodia.custody.schemas import DeathIn, IntakeIn, ReleaseIn
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict, NotFound
-from custodia.identity import keys
+from custodia.identity import index, keys
 from custodia.identity import service as identity
 from custodia.identity.models import IndexState
 from custodia.identity.names import NAME_MODEL
@@ -171,6 +171,25 @@ def test_a_name_of_only_common_parts_finds_the_man_of_that_very_name(
     assert latin.candidates[0].person_id == target
     assert arabic.candidates[0].person_id == target
     assert family_first.candidates[0].person_id == target
+
+
+def test_common_parts_rank_alike_whether_read_whole_or_looked_up(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite reads a common part's holders whole up to a size and looks them up past it (a
+    # registry of a million); PostgreSQL always looks them up. The answer is one.
+    monkeypatch.setattr(keys, "POSTINGS_BUDGET", 100)
+    crowd = [person(f"Mohammed {_GIVEN[i % 9]} Ali {_NISBAS[i // 9 % 6]}") for i in range(150)]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=crowd)
+    with read_session(engine) as session:
+        read_whole = identity.search_persons(session, name="Mohammed Ziyad Ali al-Zaidi")
+        monkeypatch.setattr(index, "SQLITE_RANGE_MAX", 0)
+        looked_up = identity.search_persons(session, name="Mohammed Ziyad Ali al-Zaidi")
+    assert [c.person_id for c in looked_up.candidates] == [
+        c.person_id for c in read_whole.candidates
+    ]
+    assert looked_up.candidates[0].names[0] == "Mohammed Ziyad Ali al-Zaidi"
 
 
 def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -31,13 +31,12 @@ from custodia.db import insert_if_absent, insert_rows, vacuum_after_commit
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
-    fetching_order_keys,
+    fetching_keys,
     key_weights,
     near_keys,
     query_keys,
     ranking_keys,
     read_among_fetched,
-    within_budget,
 )
 from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.scoring import (
@@ -69,6 +68,8 @@ _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
 # would read the whole key index
 _KEYS_SINCE = select(_KEY.c.key).where(_KEY.c.person_id > bindparam("top"))
 _COUNT_SINCE = _COUNT.where(_PROFILE.c.person_id > bindparam("top"))
+# holders of a common key SQLite reads whole before it looks them up (_by_lookup)
+SQLITE_RANGE_MAX = 12_000
 GROWN_MAX = 5000  # persons added to the key counts before they are counted afresh
 _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
     _PROFILE.c.person_id.in_(bindparam("ids", expanding=True))
@@ -392,16 +393,26 @@ def key_counts(session: Session, keys: Iterable[str]) -> tuple[int, dict[str, in
     }
 
 
+def _by_lookup(dialect: str, common: Mapping[str, int]) -> bool:
+    """Whether a ``common`` key's holders among the fetched persons are looked up by the
+    primary key rather than read from its whole range and filtered. PostgreSQL looks them up
+    (a Mohammed held 8,655 times: 5 ms against 11 for the same query filtering the range).
+    SQLite reads the range while the key is held at most ``SQLITE_RANGE_MAX`` times (6 ms
+    against 7.5 for that Mohammed); past it the range costs more than the lookups, which the
+    fetch bounds: the scenario's index repeated twice (Mohammed 17,310 times) 12-20 ms
+    against 12-18, four times 16-29 against 12-24, 21 times 31-100 against 7-33."""
+    return dialect == "postgresql" or any(n > SQLITE_RANGE_MAX for n in common.values())
+
+
 def _held_keys(
-    weighed: Collection[str], fetch: Collection[str], common: Collection[str], dialect: str
+    weighed: Collection[str], fetch: Collection[str], common: Collection[str], by_lookup: bool
 ) -> Subquery:
     """The (key, person) rows of the weighed keys; of a ``common`` key only its holders among
-    the persons holding a fetched key. PostgreSQL looks those up by the primary key (a
-    Mohammed held 8,655 times: 5 ms against 11 for the same query filtering the whole range);
-    SQLite reads the range and filters it (6 ms against 7.5)."""
+    the persons holding a fetched key, looked up by the primary key or read from its range
+    and filtered (``_by_lookup``)."""
     fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
     rows = select(_KEY.c.key, _KEY.c.person_id)
-    if dialect == "postgresql":
+    if by_lookup:
         return union_all(
             rows.where(_KEY.c.key.in_(sorted(set(weighed) - set(common)))),
             rows.where(_KEY.c.key.in_(sorted(common)), _KEY.c.person_id.in_(fetched)),
@@ -418,7 +429,7 @@ def _ranked(
     parts: dict[str, str],
     common: Collection[str],
     limit: int,
-    dialect: str,
+    by_lookup: bool,
 ) -> Select[tuple[int]]:
     """Persons holding a fetched key, best first by the summed weight of the query parts they
     share, each part at its best key (the weights joined in as a small table). A ``common``
@@ -433,7 +444,7 @@ def _ranked(
         for k, w in sorted(weights.items())
     ]
     table = union_all(*rows).cte("w")
-    held = _held_keys(weights.keys(), fetch, common, dialect)
+    held = _held_keys(weights.keys(), fetch, common, by_lookup)
     by_part = (
         select(
             held.c.person_id,
@@ -464,8 +475,7 @@ def _plausible_candidates(
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
     held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
-    order = fetching_order_keys(held)
-    fetch = within_budget(known, exact) + order
+    fetch, order = fetching_keys(known, exact, held)
     # The ranking runs in the database, so only the best ``candidates`` ids come back.
     ranking = ranking_keys(query, known, fetch, held)
     frequency = known | held
@@ -474,8 +484,8 @@ def _plausible_candidates(
     common = read_among_fetched(ranking)
     ids: list[int] = []
     if fetch:
-        dialect = session.get_bind().dialect.name
-        ids = list(session.scalars(_ranked(fetch, weights, parts, common, candidates, dialect)))
+        by_lookup = _by_lookup(session.get_bind().dialect.name, {k: ranking[k] for k in common})
+        ids = list(session.scalars(_ranked(fetch, weights, parts, common, candidates, by_lookup)))
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 
