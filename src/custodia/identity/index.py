@@ -68,7 +68,7 @@ _DF = select(_KEY.c.key, func.count()).group_by(_KEY.c.key)
 # would read the whole key index
 _KEYS_SINCE = select(_KEY.c.key).where(_KEY.c.person_id > bindparam("top"))
 _COUNT_SINCE = _COUNT.where(_PROFILE.c.person_id > bindparam("top"))
-# holders of a common key SQLite reads whole before it looks them up (_by_lookup)
+# holders of a common key SQLite reads whole before it looks them up (looks_up)
 SQLITE_RANGE_MAX = 12_000
 GROWN_MAX = 5000  # persons added to the key counts before they are counted afresh
 _PROFILES = select(_PROFILE.c.person_id, _PROFILE.c.data).where(
@@ -393,7 +393,7 @@ def key_counts(session: Session, keys: Iterable[str]) -> tuple[int, dict[str, in
     }
 
 
-def _by_lookup(dialect: str, common: Mapping[str, int]) -> bool:
+def looks_up(dialect: str, common: Mapping[str, int]) -> bool:
     """Whether a ``common`` key's holders among the fetched persons are looked up by the
     primary key rather than read from its whole range and filtered. PostgreSQL looks them up
     (a Mohammed held 8,655 times: 5 ms against 11 for the same query filtering the range).
@@ -409,7 +409,7 @@ def _held_keys(
 ) -> Subquery:
     """The (key, person) rows of the weighed keys; of a ``common`` key only its holders among
     the persons holding a fetched key, looked up by the primary key or read from its range
-    and filtered (``_by_lookup``)."""
+    and filtered (``looks_up``)."""
     fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
     rows = select(_KEY.c.key, _KEY.c.person_id)
     if by_lookup:
@@ -464,28 +464,62 @@ def _ranked(
     )
 
 
-def _plausible_candidates(
-    session: Session, query: Profile, candidates: int
-) -> tuple[list[Profile], Weigher]:
-    """The persons that share a (near) key with the query, at most ``candidates``, best
-    first by shared key weight, that could be the person; and the weigher to score them."""
-    stats = _STATS.get(session)
+@dataclass(frozen=True)
+class RankingPlan:
+    """What one query's ranking reads: the keys that fetch persons, each key's weight and the
+    query part it stands for, and the common keys (-> holders) read among the fetched
+    persons only."""
+
+    fetch: list[str]
+    weights: dict[str, float]
+    parts: dict[str, str]
+    common: dict[str, int]
+
+
+def _ranking_plan(stats: _Stats, query: Profile) -> RankingPlan:
     total = max(stats.state[0], 1)
     exact = as_stored(query_keys(query))
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
     held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
     fetch, order = fetching_keys(known, exact, held)
-    # The ranking runs in the database, so only the best ``candidates`` ids come back.
     ranking = ranking_keys(query, known, fetch, held)
-    frequency = known | held
     ranked_by = exact | set(order) | set(ranking)
-    parts, weights = key_weights(set(fetch) | set(ranking), frequency, total, ranked_by)
-    common = read_among_fetched(ranking)
-    ids: list[int] = []
-    if fetch:
-        by_lookup = _by_lookup(session.get_bind().dialect.name, {k: ranking[k] for k in common})
-        ids = list(session.scalars(_ranked(fetch, weights, parts, common, candidates, by_lookup)))
+    parts, weights = key_weights(set(fetch) | set(ranking), known | held, total, ranked_by)
+    common = {k: ranking[k] for k in read_among_fetched(ranking)}
+    return RankingPlan(fetch, weights, parts, common)
+
+
+def ranking_plan(session: Session, query: Profile) -> RankingPlan:
+    """The keys and weights that rank the candidates of ``query`` in this database."""
+    return _ranking_plan(_STATS.get(session), query)
+
+
+def ranked_ids(
+    session: Session,
+    plan: RankingPlan,
+    *,
+    limit: int = MAX_CANDIDATES,
+    by_lookup: bool | None = None,
+) -> list[int]:
+    """The persons a plan fetches, best first, at most ``limit``. The ranking runs in the
+    database, so only those ids come back; the common keys are read as ``by_lookup`` says,
+    by default as suits the database (``looks_up``)."""
+    if not plan.fetch:
+        return []
+    if by_lookup is None:
+        by_lookup = looks_up(session.get_bind().dialect.name, plan.common)
+    ranked = _ranked(plan.fetch, plan.weights, plan.parts, plan.common, limit, by_lookup)
+    return list(session.scalars(ranked))
+
+
+def _plausible_candidates(
+    session: Session, query: Profile, candidates: int
+) -> tuple[list[Profile], Weigher]:
+    """The persons that share a (near) key with the query, at most ``candidates``, best
+    first by shared key weight, that could be the person; and the weigher to score them."""
+    stats = _STATS.get(session)
+    ids = ranked_ids(session, _ranking_plan(stats, query), limit=candidates)
     profiles = load_profiles(session, ids)
     vocab = stats.df.keys()
 
