@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from custodia.db import dispose_engines, get_engine, read_session
 from custodia.identity import index
+from custodia.identity.keys import RankingPlan
 from harness import emit, log, machine_info
 
 COPIES = (1, 2, 4, 21)
@@ -64,9 +65,7 @@ def repeated(source: Path, copies: int, directory: Path) -> Path:
     return target
 
 
-def median_ms(
-    session: Session, plan: index.RankingPlan, *, by_lookup: bool
-) -> tuple[float, list[int]]:
+def median_ms(session: Session, plan: RankingPlan, *, by_lookup: bool) -> tuple[float, list[int]]:
     """The median time of ``RUNS`` runs of the ranking query, and its answer."""
     times: list[float] = []
     ids: list[int] = []

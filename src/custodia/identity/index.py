@@ -31,12 +31,10 @@ from custodia.db import insert_if_absent, insert_rows, vacuum_after_commit
 from custodia.identity import models as m
 from custodia.identity.keys import (
     MAX_CANDIDATES,
-    fetching_keys,
-    key_weights,
+    RankingPlan,
     near_keys,
+    plan_ranking,
     query_keys,
-    ranking_keys,
-    read_among_fetched,
 )
 from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.scoring import (
@@ -464,30 +462,12 @@ def _ranked(
     )
 
 
-@dataclass(frozen=True)
-class RankingPlan:
-    """What one query's ranking reads: the keys that fetch persons, each key's weight and the
-    query part it stands for, and the common keys (-> holders) read among the fetched
-    persons only."""
-
-    fetch: list[str]
-    weights: dict[str, float]
-    parts: dict[str, str]
-    common: dict[str, int]
-
-
 def _ranking_plan(stats: _Stats, query: Profile) -> RankingPlan:
-    total = max(stats.state[0], 1)
     exact = as_stored(query_keys(query))
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
     held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
-    fetch, order = fetching_keys(known, exact, held)
-    ranking = ranking_keys(query, known, fetch, held)
-    ranked_by = exact | set(order) | set(ranking)
-    parts, weights = key_weights(set(fetch) | set(ranking), known | held, total, ranked_by)
-    common = {k: ranking[k] for k in read_among_fetched(ranking)}
-    return RankingPlan(fetch, weights, parts, common)
+    return plan_ranking(query, exact, known, held, max(stats.state[0], 1))
 
 
 def ranking_plan(session: Session, query: Profile) -> RankingPlan:

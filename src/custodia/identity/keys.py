@@ -8,6 +8,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -18,6 +19,7 @@ from custodia.identity.scoring import (
     Profile,
     Weigher,
     idf_weigher,
+    parts_standing_together,
     plausible,
 )
 
@@ -160,12 +162,43 @@ def key_weights(
 
     def weight(key: str, part: str) -> float:
         if key.startswith(PART_ORDER_MARKS):
-            own = sum(rarity(p) for p in set(key[len(PART_ORDER_MARKS[0]) :].split(".")))
-            return max(0.0, rarity(key) - own)
+            return max(0.0, rarity(key) - sum(rarity(p) for p in parts_standing_together(key)))
         return rarity(key) if key in exact else 0.5 * min(rarity(key), rarity(part))
 
     parts = query_parts(keys, exact)
     return parts, {key: weight(key, part) for key, part in parts.items()}
+
+
+@dataclass(frozen=True)
+class RankingPlan:
+    """What one query's ranking reads, in the database index and the in-memory one alike:
+    the keys that fetch persons; the keys that only rank the fetched persons (-> holders),
+    of which the ``common`` ones are read among the fetched persons only
+    (``read_among_fetched``); each key's weight and the query part it stands for."""
+
+    fetch: list[str]
+    ranking: dict[str, int]
+    common: dict[str, int]
+    weights: dict[str, float]
+    parts: dict[str, str]
+
+
+def plan_ranking(
+    query: Profile,
+    own: Collection[str],
+    known: Mapping[str, int],
+    held: Mapping[str, int],
+    total: int,
+) -> RankingPlan:
+    """The ranking plan of ``query`` over an index of ``total`` persons. ``own``: the
+    query's own name keys; ``known``: its name keys the index holds (its own and those a
+    letter away) -> holders; ``held``: its rank keys the index holds -> holders."""
+    fetch, order = fetching_keys(known, own, held)
+    ranking = ranking_keys(query, known, fetch, held)
+    common = {k: ranking[k] for k in read_among_fetched(ranking)}
+    ranked_by = set(own) | set(order) | set(ranking)
+    parts, weights = key_weights(set(fetch) | set(ranking), {**known, **held}, total, ranked_by)
+    return RankingPlan(fetch, ranking, common, weights, parts)
 
 
 def rank_candidates(
@@ -243,16 +276,13 @@ class MemoryIndex:
         total = len(self.profiles)
         known = {k: len(self.postings[k]) for k in keys if k in self.postings}
         held = {k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()}
-        fetched, order = fetching_keys(known, own, held)
-        found: dict[str, Collection[int]] = {k: self._postings(k, known)[k] for k in fetched}
-        ranking = ranking_keys(query, known, fetched, held)
-        if ranking:
+        plan = plan_ranking(query, own, known, held, total)
+        found: dict[str, Collection[int]] = {k: self._postings(k, known)[k] for k in plan.fetch}
+        if plan.ranking:
             fetched_persons: set[int] = set().union(*found.values())
-            for key in ranking:
+            for key in plan.ranking:
                 found[key] = self._postings(key, known)[key] & fetched_persons
-        exact = own | set(order) | set(ranking)
-        parts, weights = key_weights(found, known | held, total, exact)
-        ids = rank_candidates(found, weights, parts, limit=limit)
+        ids = rank_candidates(found, plan.weights, plan.parts, limit=limit)
         weigh = weigh or self.weigher()
         vocab = self.postings.keys()
 

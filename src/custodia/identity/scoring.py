@@ -104,6 +104,11 @@ def part_order_keys(parsed: ParsedName) -> set[str]:
     return out
 
 
+def parts_standing_together(key: str) -> set[str]:
+    """The skeletons of the parts a key of ``part_order_keys`` holds."""
+    return set(key[len(PART_ORDER_MARKS[0]) :].split("."))
+
+
 @dataclass(slots=True)
 class Profile:
     """Everything the scorer knows of a person (or watchlist entry)."""
