@@ -133,6 +133,30 @@ RUSSIAN_G: tuple[tuple[str, str], ...] = (
     ("Gasim Guliyev", "قاسم قولييف"),  # and Azerbaijani q: Qasim Quliyev
 )
 
+# Iraqi, Gulf, Libyan, Sudanese and Bedouin Arabic say the qaf as a g, and Latin spellings
+# from there write it so (name model 17 reads any Latin g as a qaf where the other part
+# holds a q or a ق); compared only, chosen before that reading was measured. The pairs that
+# must not meet are Egyptian g for j beside a name with a kaf, and one the reading cannot
+# tell apart: Egyptian Nagib is Najib, Gulf Nagib may be Naqib.
+QAF_AS_G: tuple[tuple[str, str], ...] = (
+    ("Muammar Gaddafi", "معمر القذافي"),
+    ("Saif al-Islam Gaddafi", "Saif al-Islam Qadhafi"),
+    ("Saad al-Gahtani", "سعد القحطاني"),
+    ("Nasser Gassim", "ناصر قاسم"),
+    ("Abu Ibrahim al-Hashimi al-Gurashi", "أبو إبراهيم الهاشمي القرشي"),
+    ("Abu Musab al-Zargawi", "أبو مصعب الزرقاوي"),
+    ("Mohamed Abdelgadir", "محمد عبد القادر"),
+    ("Gasim al-Sagr", "Qasim al-Saqr"),
+    ("Khalid al-Ogaili", "خالد العقيلي"),
+)
+QAF_AS_G_APART: tuple[tuple[str, str], ...] = (
+    ("Gamal Hassan", "كمال حسن"),
+    ("Gamal Hassan", "Kamal Hassan"),
+    ("Gaber Ali", "كابر علي"),
+    ("Magdi Yacoub", "مهدي يعقوب"),
+    ("Nagib Mahfouz", "نقيب محفوظ"),
+)
+
 
 def _profile(ident: int, names: list[str]) -> Profile:
     return Profile(ident=ident, names=[KnownName(parse_name(n), "primary") for n in names])
@@ -199,6 +223,8 @@ def main() -> None:
             # Kurmanji and Turkish Latin against Arabic script: compared only
             "orthographies_compared": _compared(ORTHOGRAPHIES),
             "russian_g_compared": _compared(RUSSIAN_G),
+            "qaf_as_g_compared": _compared(QAF_AS_G),
+            "qaf_as_g_apart_compared": _compared(QAF_AS_G_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

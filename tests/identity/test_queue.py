@@ -120,6 +120,25 @@ def test_a_dagestani_registered_from_his_passport_is_found_by_his_arabic_name(
     assert "the Russian g for h" in " ".join(found.candidates[0].explanation)
 
 
+def test_a_libyan_registered_in_arabic_script_is_found_by_his_name_as_spoken(
+    engine: Engine,
+) -> None:
+    # Libyan, Iraqi and Gulf Arabic say the qaf as a g: the Gaddafi a partner's list writes is
+    # the prison's القذافي, found through the index before a Gamal (Jamal) of the same name
+    with unit_of_work(engine) as session:
+        qadhafi, _ = registry.register_persons(
+            session,
+            persons_in=[
+                person("معمر القذافي", nationality="LY"),
+                person("Muammar Gamal", nationality="EG"),
+            ],
+        )
+    with read_session(engine) as session:
+        found = identity.search_persons(session, name="Muammar Gaddafi")
+    assert found.candidates[0].person_id == qadhafi
+    assert "a g for a qaf" in " ".join(found.candidates[0].explanation)
+
+
 _GIVEN = ["Khalid", "Umar", "Yusuf", "Salih", "Ibrahim", "Mahmud", "Mustafa", "Hamza", "Ziyad"]
 _NISBAS = ["al-Jubouri", "al-Tikriti", "al-Dulaimi", "al-Obeidi", "al-Shammari", "al-Zaidi"]
 

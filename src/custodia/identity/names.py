@@ -193,7 +193,10 @@ _NOT_GLUED = frozenset(
 # 16: rank keys of parts standing together (scoring.part_order_keys): two adjacent parts and
 # a whole name, so the man of a name of common parts is scored among his namesakes; a family
 # name glued to its article before an Abd (Alabdullah = al-Abdullah, not Alabd Allah).
-NAME_MODEL = 16
+# 17: any Latin g may be a qaf, as Iraqi, Gulf, Libyan and Bedouin spellings write it
+# (Gaddafi = القذافي = Qadhafi, al-Gurashi = al-Qurashi): its reading is a key, and meets a
+# part spelt with a q or a ق (g_readings).
+NAME_MODEL = 17
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -309,7 +312,7 @@ class NameToken:
 # (Гасан Гусейнов = Gasan Guseynov = حسن حسينوف, Гаджи = Gadzhi = Haji, Гамзат = Hamzat),
 # and the q of Azerbaijani and Turkmen names as г too (Гурбанов = Gurbanov = Qurbanov =
 # قربانوف, Гасымов = Gasimov = قاسموف). A gh is a غ, as elsewhere.
-_RUSSIAN_G = re.compile(r"g(?!h)")
+_PLAIN_G = re.compile(r"g(?!h)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # The marks of a Latin transliteration from Russian: a family name in -ov or -ev (-ova,
 # -eva), a patronymic in -ovich or -ovna, Russian дж written dzh
@@ -324,23 +327,33 @@ def written_as_russian(text: str, words: Sequence[str]) -> bool:
     return bool(_CYRILLIC.search(text)) or any(_RUSSIAN_WORD.search(w) for w in words)
 
 
-@lru_cache(maxsize=100_000)  # asked for each part of each Russian name a search loads
-def russian_readings(token: NameToken) -> tuple[tuple[NameToken, str], ...]:
-    """A part of a name written as Russian writes, with one or more of its g read as an h
-    (Gasan = Hasan, Abdulgamid = Abdulhamid, Gadzhiev = Hajiev) or as a q (Gurbanov =
-    Qurbanov), each with the letters read for a g ("h", "q" or "h, q"); the part itself
-    left out."""
-    if token.role not in KEY_ROLES:
+# Spoken Arabic of Iraq, the Gulf, Libya and the Bedouin of Syria and the Maghreb says the
+# qaf as a g, and Latin spellings from those places write it so: Gaddafi = Qadhafi = القذافي,
+# Gassim = Qasim, Belgacem = Belkacem, al-Gurashi = al-Qurashi. Any Latin g may be a q; a
+# name written as Russian writes may also read its g as an h (above). A gh is a غ.
+G_AS_QAF = "q"
+G_AS_RUSSIAN = "hq"
+
+
+@lru_cache(maxsize=100_000)  # asked for each part of each name with a g a search loads
+def g_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, str], ...]:
+    """A part of a Latin name with one or more of its g read as one of ``letters``
+    (``G_AS_QAF``: Gaddafi = Qadhafi; ``G_AS_RUSSIAN`` also an h: Gasan = Hasan,
+    Abdulgamid = Abdulhamid, Gadzhiev = Hajiev, Gurbanov = Qurbanov), each with the letters
+    read for a g ("h", "q" or "h, q"); the part itself left out."""
+    if token.role not in KEY_ROLES or not letters:
         return ()
-    places = [m.start() for m in _RUSSIAN_G.finditer(token.spelling)][:3]
+    places = [m.start() for m in _PLAIN_G.finditer(token.spelling)][:3]
+    if not places:
+        return ()
     out: dict[NameToken, str] = {}
-    for chosen in itertools.product("ghq", repeat=len(places)):
+    for chosen in itertools.product("g" + letters, repeat=len(places)):
         if chosen.count("g") == len(chosen):
             continue
-        letters = list(token.spelling)
+        letters_of = list(token.spelling)
         for at, letter in zip(places, chosen, strict=True):
-            letters[at] = letter
-        pieces = _split_glued("".join(letters))
+            letters_of[at] = letter
+        pieces = _split_glued("".join(letters_of))
         if len(pieces) != 1 or pieces[0][1] == token.skeleton:
             continue
         reading = NameToken(pieces[0][1], pieces[0][0], token.role)
@@ -348,11 +361,11 @@ def russian_readings(token: NameToken) -> tuple[tuple[NameToken, str], ...]:
     return tuple(out.items())
 
 
-def _other_readings(parts: Sequence[NameToken], russian: bool) -> set[str]:
+def _other_readings(parts: Sequence[NameToken], g_letters: str) -> set[str]:
     """Latin parts as Arabic script writes their v, with a c read as Turkish writes j, and
-    in a name written as Russian writes, with a g read as an h: so that a record written
-    one way is found by a name written the other."""
-    readings = [r for t in parts for r, _ in russian_readings(t)] if russian else []
+    with a g read as a qaf (and, in a name written as Russian writes, as an h): so that a
+    record written one way is found by a name written the other."""
+    readings = [r for t in parts for r, _ in g_readings(t, g_letters)]
     out = {r.skeleton for r in readings}
     for t in (*parts, *readings):
         if "v" in t.skeleton:
@@ -381,12 +394,19 @@ class ParsedName:
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
-            keys |= _other_readings(keyed, self.russian)
+            keys |= _other_readings(keyed, self.g_letters)
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
         initial = any(t.role == "initial" for t in self.tokens)
         object.__setattr__(self, "has_initial", initial)
+
+    @property
+    def g_letters(self) -> str:
+        """The letters this name's g may stand for (``g_readings``): none in Arabic script."""
+        if self.arabic:
+            return ""
+        return G_AS_RUSSIAN if self.russian else G_AS_QAF
 
     @property
     def joined(self) -> tuple[tuple[tuple[int, int], NameToken], ...]:

@@ -20,11 +20,12 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from custodia.identity.names import (
     ABD_INITIAL_ROLE,
+    G_AS_RUSSIAN,
     NameToken,
     ParsedName,
     arabic_readings,
+    g_readings,
     parse_name,
-    russian_readings,
     turkish_reading,
 )
 from custodia.identity.origins import is_origin_spelling
@@ -490,7 +491,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
 
 
 def _how_parts_agree(
-    a: NameToken, b: NameToken, cross_script: bool, russian: tuple[bool, bool] = (False, False)
+    a: NameToken, b: NameToken, cross_script: bool, g_letters: tuple[str, str] = ("", "")
 ) -> str:
     """In words, why two aligned name parts count as one name (the branch of
     ``_part_similarity`` that scored them): what an analyst checks before trusting it. Two
@@ -517,22 +518,19 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
         return "the Turkish c for j"
-    letter = _russian_g(a, b, cross_script, russian) if any(russian) else ""
-    if letter:
-        return f"the Russian g for {letter}"
-    return "a near spelling"
+    return _g_read(a, b, cross_script, g_letters) or "a near spelling"
 
 
 def _how(
     q: Sequence[NameToken],
     c: Sequence[NameToken],
     cross_script: bool,
-    russian: tuple[bool, bool] = (False, False),
+    g_letters: tuple[str, str] = ("", ""),
 ) -> str:
     if len(q) != len(c):
         initial = any(t.role == "initial" for t in (*q, *c))
         return "an initial for Abd" if initial else "written as one word"
-    how = _how_parts_agree(q[0], c[0], cross_script, russian)
+    how = _how_parts_agree(q[0], c[0], cross_script, g_letters)
     if "kunya" in (q[0].role, c[0].role) and q[0].role != c[0].role:
         how = ", ".join(filter(None, (how, "one of them in a kunya")))
     return how
@@ -576,7 +574,7 @@ class NameMatch:
                     [q.tokens[i] for i in qi],
                     [c.tokens[j] for j in cj],
                     cross,
-                    (q.russian, c.russian),
+                    (q.g_letters, c.g_letters),
                 ),
             )
             for qi, cj, s in sorted(aligned)
@@ -629,31 +627,40 @@ def _may_join(arabic: ParsedName, latin_keys: Collection[str]) -> bool:
 
 
 def _similarity(
-    a: NameToken, b: NameToken, cross: bool, russian: tuple[bool, bool] = (False, False)
+    a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str] = ("", "")
 ) -> float:
-    """How far two parts are one name; ``russian``: whether each side's name is written as
-    Russian writes names, whose g may be an h."""
+    """How far two parts are one name; ``g_letters``: what each side's g may stand for
+    (``ParsedName.g_letters``: a qaf in a Latin name, an h too in one written as Russian
+    writes)."""
     if (a.role == "kunya_marker") != (b.role == "kunya_marker"):
         return 0.0
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
     s = token_similarity(a, b, cross)
-    if s < LOOSE_SIMILARITY and (russian[0] or russian[1]) and _russian_g(a, b, cross, russian):
+    if (
+        s < LOOSE_SIMILARITY
+        and ("g" in a.spelling or "g" in b.spelling)  # cheap: most parts have none
+        and _g_read(a, b, cross, g_letters)
+    ):
         # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
 
 
-def _russian_g(a: NameToken, b: NameToken, cross: bool, russian: tuple[bool, bool]) -> str:
-    """The letter, h or q, for which the g of the side written as Russian writes makes two
-    parts one name (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد, Gurbanov = قربانوف), or ""
-    if none does. A reading that only brings them near proves nothing."""
-    readings = [(r, b, how) for r, how in russian_readings(a)] if russian[0] else []
-    if russian[1]:
-        readings += [(a, r, how) for r, how in russian_readings(b)]
-    for x, y, how in readings:
+def _g_read(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str]) -> str:
+    """How a g read as another letter makes two parts one name: a qaf spoken as a g
+    (Gaddafi = القذافي = Qadhafi), or in a name written as Russian writes, an h or a q
+    (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد, Gurbanov = قربانوف); "" if none does. A
+    reading that only brings them near proves nothing. A g read as a qaf meets only a part
+    spelt with a q, as ق: a k is a kaf as often (Gamal is Jamal, not Kamal)."""
+    readings = [(r, b, b, how, g_letters[0]) for r, how in g_readings(a, g_letters[0])]
+    readings += [(a, r, a, how, g_letters[1]) for r, how in g_readings(b, g_letters[1])]
+    for x, y, other, how, letters in readings:
+        russian = letters == G_AS_RUSSIAN
+        if not russian and "q" not in other.spelling:
+            continue
         if token_similarity(x, y, cross) >= LOOSE_SIMILARITY:
-            return how
+            return f"the Russian g for {how}" if russian else "a g for a qaf"
     return ""
 
 
@@ -669,10 +676,10 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     match one part of the other when they spell the same name joined."""
     cross = q.arabic != c.arabic
     sims: list[tuple[float, int, Span, Span]] = []
-    russian = (q.russian, c.russian)
+    g_letters = (q.g_letters, c.g_letters)
     for i, qt in enumerate(q.tokens):
         for j, ct in enumerate(c.tokens):
-            s = _similarity(qt, ct, cross, russian)
+            s = _similarity(qt, ct, cross, g_letters)
             if s > 0:
                 sims.append((s, -2, (i,), (j,)))
     # a joined pair must beat its parts matched alone: it covers two parts
@@ -684,9 +691,9 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
             for k, t in enumerate(singles):
                 if t.skeleton == jt.skeleton:
                     s = (
-                        _similarity(t, jt, cross, russian)
+                        _similarity(t, jt, cross, g_letters)
                         if flip
-                        else _similarity(jt, t, cross, russian)
+                        else _similarity(jt, t, cross, g_letters)
                     )
                     if jt.role == ABD_INITIAL_ROLE:
                         s *= ABD_INITIAL_FACTOR
@@ -773,9 +780,9 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
                 pool[t.skeleton] = t
                 source[t.skeleton] = name
 
-    def across(key: str) -> tuple[bool, tuple[bool, bool]]:
-        """Is the part's name in the query's other script; is each written from Russian?"""
-        return q.arabic != source[key].arabic, (q.russian, source[key].russian)
+    def across(key: str) -> tuple[bool, tuple[str, str]]:
+        """Is the part's name in the query's other script; what may each one's g stand for?"""
+        return q.arabic != source[key].arabic, (q.g_letters, source[key].g_letters)
 
     sims = sorted(
         (
