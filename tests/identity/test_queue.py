@@ -101,42 +101,37 @@ def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: 
     assert [c.person_id for c in by_cyrillic.candidates][:1] == [yusupov]
 
 
-def test_a_dagestani_registered_from_his_passport_is_found_by_his_arabic_name(
+@pytest.mark.parametrize(
+    ("registered", "another_man", "searched", "how"),
+    [
+        # Russian writes the h of Hamzat and Habib as g: the passport's Gamzat Gabibov is the
+        # prison's حمزات حبيبوف, found through the index before Hamza Habib
+        (("Gamzat Gabibov", "RU"), ("حمزة حبيب", "RU"), "حمزات حبيبوف", "the Russian g for h"),
+        # Libyan, Iraqi and Gulf Arabic say the qaf as a g: the Gaddafi a partner's list
+        # writes is the prison's القذافي, found before an Egyptian Gamal (Jamal) of that name
+        (("معمر القذافي", "LY"), ("Muammar Gamal", "EG"), "Muammar Gaddafi", "a g for a qaf"),
+    ],
+    ids=["dagestani-passport", "libyan-spoken-qaf"],
+)
+def test_a_man_registered_in_one_writing_is_found_by_his_name_written_as_another_says_it(
     engine: Engine,
+    registered: tuple[str, str],
+    another_man: tuple[str, str],
+    searched: str,
+    how: str,
 ) -> None:
-    # Russian writes the h of Hamzat and Habib as g: the passport's Gamzat Gabibov is the
-    # prison's حمزات حبيبوف, found through the index before Hamza Habib
     with unit_of_work(engine) as session:
-        gabibov, _ = registry.register_persons(
+        man, _ = registry.register_persons(
             session,
             persons_in=[
-                person("Gamzat Gabibov", nationality="RU"),
-                person("حمزة حبيب", nationality="RU"),  # Hamza Habib: another man
+                person(registered[0], nationality=registered[1]),
+                person(another_man[0], nationality=another_man[1]),
             ],
         )
     with read_session(engine) as session:
-        found = identity.search_persons(session, name="حمزات حبيبوف")
-    assert found.candidates[0].person_id == gabibov
-    assert "the Russian g for h" in " ".join(found.candidates[0].explanation)
-
-
-def test_a_libyan_registered_in_arabic_script_is_found_by_his_name_as_spoken(
-    engine: Engine,
-) -> None:
-    # Libyan, Iraqi and Gulf Arabic say the qaf as a g: the Gaddafi a partner's list writes is
-    # the prison's القذافي, found through the index before a Gamal (Jamal) of the same name
-    with unit_of_work(engine) as session:
-        qadhafi, _ = registry.register_persons(
-            session,
-            persons_in=[
-                person("معمر القذافي", nationality="LY"),
-                person("Muammar Gamal", nationality="EG"),
-            ],
-        )
-    with read_session(engine) as session:
-        found = identity.search_persons(session, name="Muammar Gaddafi")
-    assert found.candidates[0].person_id == qadhafi
-    assert "a g for a qaf" in " ".join(found.candidates[0].explanation)
+        found = identity.search_persons(session, name=searched)
+    assert found.candidates[0].person_id == man
+    assert how in " ".join(found.candidates[0].explanation)
 
 
 _GIVEN = ["Khalid", "Umar", "Yusuf", "Salih", "Ibrahim", "Mahmud", "Mustafa", "Hamza", "Ziyad"]
