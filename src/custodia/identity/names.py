@@ -350,10 +350,10 @@ def g_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, str], .
     for chosen in itertools.product("g" + letters, repeat=len(places)):
         if chosen.count("g") == len(chosen):
             continue
-        letters_of = list(token.spelling)
+        spelt = list(token.spelling)
         for at, letter in zip(places, chosen, strict=True):
-            letters_of[at] = letter
-        pieces = _split_glued("".join(letters_of))
+            spelt[at] = letter
+        pieces = _split_glued("".join(spelt))
         if len(pieces) != 1 or pieces[0][1] == token.skeleton:
             continue
         reading = NameToken(pieces[0][1], pieces[0][0], token.role)

@@ -637,7 +637,7 @@ def _similarity(
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
     s = token_similarity(a, b, cross)
-    if s < LOOSE_SIMILARITY and _may_read_g(a, b, g_letters) and _g_read(a, b, cross, g_letters):
+    if s < LOOSE_SIMILARITY and _g_read(a, b, cross, g_letters):
         # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
@@ -658,6 +658,8 @@ def _g_read(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str])
     (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد, Gurbanov = قربانوف); "" if none does. A
     reading that only brings them near proves nothing. A g read as a qaf meets only a part
     spelt with a q, as ق: a k is a kaf as often (Gamal is Jamal, not Kamal)."""
+    if not _may_read_g(a, b, g_letters):
+        return ""  # nearly every pair: asked of each pair of parts that do not agree
     readings = [(r, b, b, how, g_letters[0]) for r, how in g_readings(a, g_letters[0])]
     readings += [(a, r, a, how, g_letters[1]) for r, how in g_readings(b, g_letters[1])]
     for x, y, other, how, letters in readings:
