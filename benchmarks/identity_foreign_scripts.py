@@ -158,6 +158,39 @@ QAF_AS_G_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# Tajik, Uzbek, Chechen and Dagestani names as their passports write them (Latin, or Cyrillic
+# read letter by letter) against Arabic script as a prison or a camp register writes the
+# man's name; compared only, chosen before name model 18 read them: Tajik and Uzbek -ullo
+# and -ulloh for Allah, the Russian kh of Makhmud, Turkic p for the f of Yusuf, compounds
+# written as one word in a Russian transliteration, and Avar and Chechen women's names that
+# say the ta marbuta as a t. The pairs that must not meet: a Russian family name is not the
+# name it grew from (Hasanov is not Hasan), Makhmud is not Mukhammad.
+CENTRAL_ASIAN: tuple[tuple[str, str], ...] = (
+    ("Nurullo Zokirov", "نور الله ذاكروف"),
+    ("Hikmatullo Saidov", "حكمة الله سعيدوف"),
+    ("Ubaydulloh Komilov", "عبيد الله كاملوف"),
+    ("Нематулло Рахимов", "نعمة الله رحيموف"),
+    ("Makhmud Aliev", "محمود علييف"),
+    ("Ruslan Makhmudov", "رسلان محمودوف"),
+    ("Mukhammadali Yusupov", "محمد علي يوسفوف"),
+    ("Magomedrasul Gadzhiev", "محمد رسول حاجييف"),
+    ("Said-Magomed Kakiev", "سعيد محمد كاكييف"),
+    ("Gadzhimurad Omarov", "حاجي مراد عمروف"),
+    ("Yusup Temirkhanov", "يوسف تيمرخانوف"),
+    ("Abduvakhob Sattorov", "عبد الوهاب ستاروف"),
+    ("Emomali Rahmon", "إمام علي رحمن"),
+    ("Khadizhat Gasanova", "خديجة حسنوفا"),
+    ("Patimat Magomedova", "فاطمة محمدوفا"),
+    ("Akmaljon Rakhimov", "أكمل جان رحيموف"),
+)
+CENTRAL_ASIAN_APART: tuple[tuple[str, str], ...] = (
+    ("Ruslan Makhmudov", "رسلان محمدوف"),
+    ("Makhmud Aliev", "Mukhammad Aliev"),
+    ("Yusupov", "يوسف"),
+    ("Nurullo", "نور"),
+    ("Hikmatullo Saidov", "حكمت سعيدوف"),
+)
+
 def _profile(ident: int, names: list[str]) -> Profile:
     return Profile(ident=ident, names=[KnownName(parse_name(n), "primary") for n in names])
 
@@ -225,6 +258,8 @@ def main() -> None:
             "russian_g_compared": _compared(RUSSIAN_G),
             "qaf_as_g_compared": _compared(QAF_AS_G),
             "qaf_as_g_apart_compared": _compared(QAF_AS_G_APART),
+            "central_asian_compared": _compared(CENTRAL_ASIAN),
+            "central_asian_apart_compared": _compared(CENTRAL_ASIAN_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {
