@@ -191,6 +191,7 @@ CENTRAL_ASIAN_APART: tuple[tuple[str, str], ...] = (
     ("Hikmatullo Saidov", "حكمت سعيدوف"),
 )
 
+
 def _profile(ident: int, names: list[str]) -> Profile:
     return Profile(ident=ident, names=[KnownName(parse_name(n), "primary") for n in names])
 

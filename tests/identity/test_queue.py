@@ -110,8 +110,13 @@ def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: 
         # Libyan, Iraqi and Gulf Arabic say the qaf as a g: the Gaddafi a partner's list
         # writes is the prison's القذافي, found before an Egyptian Gamal (Jamal) of that name
         (("معمر القذافي", "LY"), ("Muammar Gamal", "EG"), "Muammar Gaddafi", "a g for a qaf"),
+        # Tajik writes Allah -ullo: the passport's Nurullo is the camp's نور الله, found before
+        # a Nur of the same family name
+        (("نور الله ذاكروف", "TJ"), ("نور ذاكروف", "TJ"), "Nurullo Zokirov", "ullo~allah"),
+        # Russian writes the h of Mahmud kh: Makhmudov is محمودوف, not Muhammad's محمدوف
+        (("رسلان محمودوف", "RU"), ("رسلان محمدوف", "RU"), "Ruslan Makhmudov", "makhmudov~"),
     ],
-    ids=["dagestani-passport", "libyan-spoken-qaf"],
+    ids=["dagestani-passport", "libyan-spoken-qaf", "tajik-passport", "russian-makhmudov"],
 )
 def test_a_man_registered_in_one_writing_is_found_by_his_name_written_as_another_says_it(
     engine: Engine,

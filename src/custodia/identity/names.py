@@ -154,7 +154,10 @@ _DIN_WORDS = frozenset(
     {"din", "deen", "dine", "eddine", "eddin", "uddin", "uddeen", "ddin", "edin"}
 )
 _DIN_SUFFIXES = ("eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin", "eldin", "din")
-_ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah"})
+_ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah", "ullo", "ulloh"})
+# Allah ending a name written as one word: Saifullah, Nasrallah; Tajik and Uzbek write it
+# -ullo and -ulloh (Nurullo, Ubaydulloh = Nur Allah, Ubayd Allah), Russian -ullokh
+_ALLAH_SUFFIXES = ("ullah", "ollah", "allah", "ulloh", "ulla", "alla", "ullo")
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # European names that open with al or el, which is no Arabic article: Alexander is not
@@ -196,7 +199,10 @@ _NOT_GLUED = frozenset(
 # 17: any Latin g may be a qaf, as Iraqi, Gulf, Libyan and Bedouin spellings write it
 # (Gaddafi = القذافي = Qadhafi, al-Gurashi = al-Qurashi): its reading is a key, and meets a
 # part spelt with a q or a ق (g_readings).
-NAME_MODEL = 17
+# 18: Tajik and Uzbek -ullo and -ulloh are Allah (Nurullo = Nur Allah); Russian Makhmud is
+# Mahmud, and Mahmudov, محمودوف Mahmud's family name, not Muhammadov; a v after an Abd opens
+# its name (Abduvali = Abd al-Wali).
+NAME_MODEL = 18
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -204,7 +210,9 @@ ABD_INITIAL_ROLE = "abd_initial"
 
 _WORD = re.compile(r"[a-z0-9]+|-")
 # Mahmoud, Mahmood, Mehmud, Mahmut, Somali Mohamud, Arabic-script محمود (romanized "mhmud").
-_MAHMUD = re.compile(r"m[aeiou]?h?a?m(?:u|oo|ou)[dt]")
+# Russian writes its h kh (Makhmud, Махмуд); a family name grown from it (Mahmudov,
+# Makhmudova, محمودوف) is Mahmud's, not Muhammad's (Muhammadov).
+_MAHMUD = re.compile(r"m[aeiou]?(?:kh|h)?a?m(?:u|oo|ou)[dt](?P<family>[oe]va?|ufa?)?")
 # Husayn keeps its long vowel (ay, ei, ai, i): without it, Husayn, Husseini and Huseynov read
 # as Hasan, Hasani and Hasanov. Husain, Hussein, Huseyin, Hossein, Husin, Russian Gusein,
 # Arabic-script حسين (romanized "hsin"), Somali Xuseen; what follows is a nisba or a family
@@ -273,15 +281,18 @@ def arabic_readings(skeleton: str) -> dict[str, tuple[str, ...]]:
     """How Arabic script may write a Latin skeleton's v, a letter it lacks, each reading
     with the letters it takes for another: as ف, an f (the -ov and -ev of Caucasian and
     Central Asian family names, Hasanov = حسنوف, Nabiev = نبييف; Viktor = فيكتور); an
-    opening v as و, as Persian does (Valiyev = ولييف); a v inside a part as و, which the
+    opening v as و, as Persian does (Valiyev = ولييف), also after an Abd (Abduvali = عبد
+    الولي); a v inside a part as و, which the
     skeleton reads as a vowel (Javad = جواد, Rizvan = رضوان). A final v stays an f: Hasanov
     is not Hasan. A skeleton without a v is its own reading."""
     if "v" not in skeleton:
         return {skeleton: ()}
     last = len(skeleton) - 1
+    # the name after an Abd opens with its own letter: Uzbek Abduvali = عبد الولي
+    opening = {0, 2} if skeleton.startswith("bd") else {0}
     choices = [
         (("f", "v for f"), ("w", "v for w"))
-        if ch == "v" and i == 0
+        if ch == "v" and i in opening
         else (("f", "v for f"), ("", "v for w"))
         if ch == "v" and i < last
         else (("f", "v for f"),)
@@ -489,8 +500,9 @@ def latin_words(text: str) -> list[str]:
     # skeletons read as s too; folded to c it would be a k.
     folded = anyascii(fold(text.replace("ç", "s").replace("Ç", "S"))).lower()
     folded = re.sub(r"['`\u2018\u2019\u02bf\u02be]", "", folded)
-    # Russian and Greek write the h of Allah kh: Abdullakh (Абдуллах), Abdoulakh
-    folded = re.sub(r"(?<=ll|ul|ol)akh\b", "ah", folded)
+    # Russian and Greek write the h of Allah kh: Abdullakh (Абдуллах), Abdoulakh; Russian
+    # transliterations of Tajik names -ullokh (Nurullokh = Nurulloh = Nur Allah)
+    folded = re.sub(r"(?<=ll|ul|ol)akh\b|(?<=ll)okh\b", "ah", folded)
     return _WORD.findall(folded.replace("-", " - "))
 
 
@@ -571,8 +583,11 @@ def joined_skeleton(word: str) -> str:
         out = word[:1]
     if word in _MUHAMMAD_SHORT:
         return "mhmd"
-    if _MAHMUD.fullmatch(word):
-        return "mhmwd"  # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
+    mahmud = _MAHMUD.fullmatch(word)
+    if mahmud:
+        # Mahmud/محمود keeps its long u: dropped, it would read as Muhammad
+        family = mahmud.group("family") or ""
+        return "mhmwd" + ("f" if family.startswith("u") else "v" if family else "")
     if husayn:
         return "hsyn" + out[3:]  # out is h/g, s, n and the ending's skeleton
     return EQUIVALENT.get(out, out)
@@ -602,7 +617,7 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
     if word[:2] in ("al", "el") and word[2:].startswith(_ABD_STEMS):
         # a family name glued to its article: Alabdullah is al-Abdullah, not Alabd Allah
         return _split_glued(word[2:])
-    for suffix in ("ullah", "ollah", "allah", "ulla", "alla"):
+    for suffix in _ALLAH_SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 3 and not stem.startswith(_ABD_STEMS):
             return ((stem, skeleton(stem)), (suffix, "allah"))  # Saifullah = Saif Allah

@@ -373,6 +373,15 @@ def _final_h_dropped(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
     )
 
 
+def _ta_marbuta_said(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Across scripts: a Latin spelling's final -at or -et is the ta marbuta (ة) that the
+    Arabic ends with, said as a t, as Persian, Turkish, Central Asian and Caucasian names say
+    it (Hikmat = حكمة, Izzet = عزة, Avar Aminat = أمينة)."""
+    return (y == x + "t" and x_spelling.endswith("a") and y_spelling.endswith(("at", "et"))) or (
+        x == y + "t" and y_spelling.endswith("a") and x_spelling.endswith(("at", "et"))
+    )
+
+
 def _x_for_ks(x: str, y: str) -> bool:
     """One skeleton's x (a kh to the name model) is the other's ks: a Latin x is also the
     ks of Western names (Alexander = Aleksandr, Maxim = Maksim)."""
@@ -468,7 +477,10 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         )
     if cross_script and _letters_across(x, y):
         return CROSS_READING_SIMILARITY
-    if cross_script and _final_h_dropped(x, x_spelling, y, y_spelling):
+    if cross_script and (
+        _final_h_dropped(x, x_spelling, y, y_spelling)
+        or _ta_marbuta_said(x, x_spelling, y, y_spelling)
+    ):
         return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
@@ -512,6 +524,8 @@ def _how_parts_agree(
         return f"the other script, {across}"
     if cross_script and _final_h_dropped(x, a.spelling, y, b.spelling):
         return "the other script, a final h"
+    if cross_script and _ta_marbuta_said(x, a.spelling, y, b.spelling):
+        return "the other script, the ta marbuta said as t"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
@@ -603,8 +617,12 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if not q.link_keys.isdisjoint(b) or not c.link_keys.isdisjoint(a):
         return True
-    if q.arabic != c.arabic and any(y == x + "h" or x == y + "h" for x in a for y in b):
-        return True  # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped)
+    if q.arabic != c.arabic and any(
+        y in (x + "h", x + "t") or x in (y + "h", y + "t") for x in a for y in b
+    ):
+        # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped); Hikmat
+        # and حكمة: the Latin says the ta marbuta (_ta_marbuta_said)
+        return True
     if q.arabic != c.arabic and (_may_join(q, b) if q.arabic else _may_join(c, a)):
         return True  # Nursultan and نور سلطان (_joined), without building the join
     return any(
@@ -617,13 +635,18 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
 
 def _may_join(arabic: ParsedName, latin_keys: Collection[str]) -> bool:
     """Do two adjacent parts of an Arabic name, run together, spell a key a Latin name
-    holds (Nursultan, نور سلطان)? Skeletons run together, a letter they share at the seam
+    holds (Nursultan, نور سلطان), or one a transliteration's letters away (a Russian kh for
+    the ح: Mukhammadali, محمد علي)? Skeletons run together, a letter they share at the seam
     written once, are what the two parts joined nearly always read as: cheap enough to ask
     of every pair across scripts, where building the joins is not."""
-    return any(
-        (x + y[1:] if x[-1:] == y[:1] else x + y) in latin_keys
+    joins = [
+        x + y[1:] if x[-1:] == y[:1] else x + y
         for x, y in itertools.pairwise(t.skeleton for t in arabic.tokens)
-    )
+    ]
+    if not joins or any(j in latin_keys for j in joins):
+        return bool(joins)
+    loose = {loose_fold(k) for k in latin_keys}
+    return any(loose_fold(j) in loose for j in joins)
 
 
 def _similarity(
@@ -696,12 +719,16 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     ):
         for span, jt in joined:
             for k, t in enumerate(singles):
-                if t.skeleton == jt.skeleton:
-                    s = (
-                        _similarity(t, jt, cross, g_letters)
-                        if flip
-                        else _similarity(jt, t, cross, g_letters)
-                    )
+                if len(t.skeleton) != len(jt.skeleton):
+                    continue
+                s = (
+                    _similarity(t, jt, cross, g_letters)
+                    if flip
+                    else _similarity(jt, t, cross, g_letters)
+                )
+                # one part written as two, read with a transliteration's letters at most
+                # (Mukhammadali = محمد علي, Magomedrasul = محمد رسول): not a near spelling
+                if t.skeleton == jt.skeleton or s >= LOOSE_SIMILARITY:
                     if jt.role == ABD_INITIAL_ROLE:
                         s *= ABD_INITIAL_FACTOR
                     sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
