@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import math
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -617,9 +617,7 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if not q.link_keys.isdisjoint(b) or not c.link_keys.isdisjoint(a):
         return True
-    if q.arabic != c.arabic and any(
-        y in (x + "h", x + "t") or x in (y + "h", y + "t") for x in a for y in b
-    ):
+    if q.arabic != c.arabic and (_said_at_the_end(a, b) or _said_at_the_end(b, a)):
         # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped); Hikmat
         # and حكمة: the Latin says the ta marbuta (_ta_marbuta_said)
         return True
@@ -633,7 +631,17 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
     )
 
 
-def _may_join(arabic: ParsedName, latin_keys: Collection[str]) -> bool:
+@functools.lru_cache(maxsize=1 << 16)  # a name's keys, asked of each Arabic name it meets
+def _loose_keys(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(map(loose_fold, keys))
+
+
+def _said_at_the_end(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Does a key of ``b`` add an h or a t to one of ``a``?"""
+    return any(y[-1:] in ("h", "t") and y[:-1] in a for y in b)
+
+
+def _may_join(arabic: ParsedName, latin_keys: frozenset[str]) -> bool:
     """Do two adjacent parts of an Arabic name, run together, spell a key a Latin name
     holds (Nursultan, نور سلطان), or one a transliteration's letters away (a Russian kh for
     the ح: Mukhammadali, محمد علي)? Skeletons run together, a letter they share at the seam
@@ -645,7 +653,7 @@ def _may_join(arabic: ParsedName, latin_keys: Collection[str]) -> bool:
     ]
     if not joins or any(j in latin_keys for j in joins):
         return bool(joins)
-    loose = {loose_fold(k) for k in latin_keys}
+    loose = _loose_keys(latin_keys)
     return any(loose_fold(j) in loose for j in joins)
 
 
@@ -694,6 +702,19 @@ def _g_read(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str])
     return ""
 
 
+def _may_read_alike(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str]) -> bool:
+    """May two parts of different skeletons read as one with a transliteration's letters
+    (``_transliterated``, ``_g_read``; across scripts, the letters Arabic writes for a v or
+    a z)? Cheap, and false for nearly every pair: asked of each join against each part of
+    the other name."""
+    x, y = a.skeleton, b.skeleton
+    if len(x) != len(y):
+        return False
+    if cross and ("v" in x or "v" in y or "z" in x or "z" in y):
+        return True
+    return loose_fold(x) == loose_fold(y) or _may_read_g(a, b, g_letters)
+
+
 def _initial_similarity(a: NameToken, b: NameToken) -> float:
     """An initial stands for any name starting with its letter, and only for those."""
     if a.role == b.role:
@@ -719,7 +740,7 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     ):
         for span, jt in joined:
             for k, t in enumerate(singles):
-                if len(t.skeleton) != len(jt.skeleton):
+                if t.skeleton != jt.skeleton and not _may_read_alike(t, jt, cross, g_letters):
                     continue
                 s = (
                     _similarity(t, jt, cross, g_letters)
