@@ -51,12 +51,11 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from custodia.identity.components import clusters as clusters
-from custodia.identity.names import NameToken, ParsedName, parse_name
+from custodia.identity.names import NameToken, ParsedName, loose_fold, parse_name
 from custodia.identity.scoring import (
     Profile,
     Weigher,
     known_only_by_kunya,
-    loose_fold,
     score_profiles,
 )
 from custodia.identity.side import SideModel
@@ -197,7 +196,7 @@ WEAK_ONLY_RULES = (
 # scenario).
 NAME_PREFILTER = 0.85
 # The skeletons are compared with the letters transliterations swap folded together
-# (scoring.loose_fold): "Gaber Saad al-Samarrai" against "Jaber Saad Mahmoud al-Samarrai".
+# (names.loose_fold): "Gaber Saad al-Samarrai" against "Jaber Saad Mahmoud al-Samarrai".
 PAIR_FILTER = (
     f"(jaro_winkler_similarity(l.name_loose, r.name_loose) >= {NAME_PREFILTER}"
     " OR l.weak_only OR r.weak_only)"

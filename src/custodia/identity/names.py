@@ -263,6 +263,18 @@ FUSED_ARTICLE: dict[str, str] = {
 }
 
 
+# Letters one transliteration writes for another's: Egyptian g for j (Gamal = Jamal, Gaber
+# = Jaber), Turkish, Central Asian and Russian h for kh (Halil = Khalil, Mukhammad =
+# Muhammad), th for dh (Thiab = Dhiyab), Turkish and Persian p for a final b (Eyup = Ayyub,
+# Recep = Rajab).
+_LOOSE = str.maketrans({"j": "g", "x": "h", "d": "t", "p": "b"})
+
+
+def loose_fold(skel: str) -> str:
+    """A skeleton with the letters transliterations swap (``_LOOSE``) folded together."""
+    return skel.translate(_LOOSE)
+
+
 _TURKISH_C = re.compile(r"c(?!h)")
 
 
@@ -399,6 +411,9 @@ class ParsedName:
         default=None, repr=False, compare=False
     )
     _link_keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _seams: tuple[frozenset[str], frozenset[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
@@ -443,6 +458,22 @@ class ParsedName:
             links = frozenset(found)
             object.__setattr__(self, "_link_keys", links)
         return links
+
+    @property
+    def seams(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Each two adjacent parts' skeletons run together, a letter they share at the seam
+        written once (what the two joined nearly always read as), and the same with the
+        letters transliterations swap folded (``loose_fold``). Computed on first use: a
+        batch asks it of an Arabic name against every Latin name it meets."""
+        seams = self._seams
+        if seams is None:
+            runs = frozenset(
+                x + y[1:] if x[-1:] == y[:1] else x + y
+                for x, y in itertools.pairwise(t.skeleton for t in self.tokens)
+            )
+            seams = (runs, frozenset(map(loose_fold, runs)))
+            object.__setattr__(self, "_seams", seams)
+        return seams
 
     @property
     def keys(self) -> set[str]:

@@ -25,6 +25,7 @@ from custodia.identity.names import (
     ParsedName,
     arabic_readings,
     g_readings,
+    loose_fold,
     parse_name,
     turkish_reading,
 )
@@ -38,7 +39,7 @@ QUERY_SHARE = 0.65  # how much of the score is the query's coverage (the rest: t
 MARKER_WEIGHT = 0.15  # "Abu"/"Umm" alone say little
 ORDER_FACTOR = 0.85  # matched parts in another order
 ABD_BARE_SIMILARITY = 0.7  # "Abd al-X" against a bare "X": the same name shortened, or not
-LOOSE_SIMILARITY = 0.85  # skeletons equal but for letters transliterations swap (_LOOSE)
+LOOSE_SIMILARITY = 0.85  # skeletons equal but for letters transliterations swap (loose_fold)
 CROSS_READING_SIMILARITY = 0.88  # across scripts, a letter Arabic writes for another (v, f)
 INITIAL_SIMILARITY = 0.75  # "M." against a name starting with M: Muhammad, or Mahmud
 INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
@@ -305,17 +306,6 @@ _DISTINCT_PARTS = frozenset().union(*DISTINCT_NAMES)
 _CROSS_FOLD = str.maketrans({"z": "d"})
 
 
-# Letters one transliteration writes for another's: Egyptian g for j (Gamal = Jamal, Gaber
-# = Jaber), Turkish and Central Asian h for kh (Halil = Khalil), th for dh (Thiab = Dhiyab),
-# Turkish and Persian p for a final b (Eyup = Ayyub, Recep = Rajab).
-_LOOSE = str.maketrans({"j": "g", "x": "h", "d": "t", "p": "b"})
-
-
-def loose_fold(skel: str) -> str:
-    """A skeleton with the letters transliterations swap (``_LOOSE``) folded together."""
-    return skel.translate(_LOOSE)
-
-
 def _cross_fold(skel: str) -> str:
     return skel.translate(_CROSS_FOLD)
 
@@ -356,7 +346,7 @@ def _letters_across(x: str, y: str) -> str | None:
 
 
 def _transliterated_across(x: str, y: str) -> bool:
-    """Across scripts, one transliteration's letters for another's (``_LOOSE``) on top of
+    """Across scripts, one transliteration's letters for another's (``loose_fold``) on top of
     Arabic's letters for a Latin v: Russian Khasanov = حسنوف. Not for its z: a z read as
     a d and that d as a t would make Izabayo طيب."""
     if "v" not in x and "v" not in y:
@@ -389,7 +379,7 @@ def _x_for_ks(x: str, y: str) -> bool:
 
 
 def _transliterated(x: str, y: str) -> bool:
-    """Two skeletons one transliteration writes for the other's (``_LOOSE``, x for ks)."""
+    """Two skeletons one transliteration writes for the other's (``loose_fold``, x for ks)."""
     return (len(x) == len(y) and loose_fold(x) == loose_fold(y)) or _x_for_ks(x, y)
 
 
@@ -644,17 +634,13 @@ def _said_at_the_end(a: frozenset[str], b: frozenset[str]) -> bool:
 def _may_join(arabic: ParsedName, latin_keys: frozenset[str]) -> bool:
     """Do two adjacent parts of an Arabic name, run together, spell a key a Latin name
     holds (Nursultan, نور سلطان), or one a transliteration's letters away (a Russian kh for
-    the ح: Mukhammadali, محمد علي)? Skeletons run together, a letter they share at the seam
-    written once, are what the two parts joined nearly always read as: cheap enough to ask
-    of every pair across scripts, where building the joins is not."""
-    joins = [
-        x + y[1:] if x[-1:] == y[:1] else x + y
-        for x, y in itertools.pairwise(t.skeleton for t in arabic.tokens)
-    ]
-    if not joins or any(j in latin_keys for j in joins):
-        return bool(joins)
-    loose = _loose_keys(latin_keys)
-    return any(loose_fold(j) in loose for j in joins)
+    the ح: Mukhammadali, محمد علي)? The name's seams (``ParsedName.seams``) are what the two
+    parts joined nearly always read as: cheap enough to ask of every pair across scripts,
+    where building the joins is not."""
+    seams, loose_seams = arabic.seams
+    if not seams:
+        return False
+    return not seams.isdisjoint(latin_keys) or not loose_seams.isdisjoint(_loose_keys(latin_keys))
 
 
 def _similarity(
@@ -706,10 +692,8 @@ def _may_read_alike(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[st
     """May two parts of different skeletons read as one with a transliteration's letters
     (``_transliterated``, ``_g_read``; across scripts, the letters Arabic writes for a v or
     a z)? Cheap, and false for nearly every pair: asked of each join against each part of
-    the other name."""
+    the other name, of the same length."""
     x, y = a.skeleton, b.skeleton
-    if len(x) != len(y):
-        return False
     if cross and ("v" in x or "v" in y or "z" in x or "z" in y):
         return True
     return loose_fold(x) == loose_fold(y) or _may_read_g(a, b, g_letters)
@@ -740,7 +724,10 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     ):
         for span, jt in joined:
             for k, t in enumerate(singles):
-                if t.skeleton != jt.skeleton and not _may_read_alike(t, jt, cross, g_letters):
+                if t.skeleton != jt.skeleton and (
+                    len(t.skeleton) != len(jt.skeleton)
+                    or not _may_read_alike(t, jt, cross, g_letters)
+                ):
                     continue
                 s = (
                     _similarity(t, jt, cross, g_letters)
