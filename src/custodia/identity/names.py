@@ -411,9 +411,12 @@ class ParsedName:
         default=None, repr=False, compare=False
     )
     _link_keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
-    _seams: tuple[frozenset[str], frozenset[str]] | None = field(
+    # tuples, not sets: the collector leaves a tuple of strings alone, and a batch holds
+    # hundreds of thousands of names
+    _seams: tuple[tuple[str, ...], tuple[str, ...]] | None = field(
         default=None, repr=False, compare=False
     )
+    _loose_keys: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
@@ -460,20 +463,30 @@ class ParsedName:
         return links
 
     @property
-    def seams(self) -> tuple[frozenset[str], frozenset[str]]:
+    def seams(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Each two adjacent parts' skeletons run together, a letter they share at the seam
         written once (what the two joined nearly always read as), and the same with the
         letters transliterations swap folded (``loose_fold``). Computed on first use: a
         batch asks it of an Arabic name against every Latin name it meets."""
         seams = self._seams
         if seams is None:
-            runs = frozenset(
+            runs = tuple(
                 x + y[1:] if x[-1:] == y[:1] else x + y
                 for x, y in itertools.pairwise(t.skeleton for t in self.tokens)
             )
-            seams = (runs, frozenset(map(loose_fold, runs)))
+            seams = (runs, tuple(map(loose_fold, runs)))
             object.__setattr__(self, "_seams", seams)
         return seams
+
+    @property
+    def loose_keys(self) -> tuple[str, ...]:
+        """The keys with the letters transliterations swap folded (``loose_fold``), which an
+        Arabic name's loose seams may meet. Computed on first use."""
+        loose = self._loose_keys
+        if loose is None:
+            loose = tuple(map(loose_fold, self.keyset))
+            object.__setattr__(self, "_loose_keys", loose)
+        return loose
 
     @property
     def keys(self) -> set[str]:

@@ -611,7 +611,7 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped); Hikmat
         # and حكمة: the Latin says the ta marbuta (_ta_marbuta_said)
         return True
-    if q.arabic != c.arabic and (_may_join(q, b) if q.arabic else _may_join(c, a)):
+    if q.arabic != c.arabic and (_may_join(q, c) if q.arabic else _may_join(c, q)):
         return True  # Nursultan and نور سلطان (_joined), without building the join
     return any(
         (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
@@ -621,17 +621,12 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a name's keys, asked of each Arabic name it meets
-def _loose_keys(keys: frozenset[str]) -> frozenset[str]:
-    return frozenset(map(loose_fold, keys))
-
-
 def _said_at_the_end(a: frozenset[str], b: frozenset[str]) -> bool:
     """Does a key of ``b`` add an h or a t to one of ``a``?"""
     return any(y[-1:] in ("h", "t") and y[:-1] in a for y in b)
 
 
-def _may_join(arabic: ParsedName, latin_keys: frozenset[str]) -> bool:
+def _may_join(arabic: ParsedName, latin: ParsedName) -> bool:
     """Do two adjacent parts of an Arabic name, run together, spell a key a Latin name
     holds (Nursultan, نور سلطان), or one a transliteration's letters away (a Russian kh for
     the ح: Mukhammadali, محمد علي)? The name's seams (``ParsedName.seams``) are what the two
@@ -640,7 +635,10 @@ def _may_join(arabic: ParsedName, latin_keys: frozenset[str]) -> bool:
     seams, loose_seams = arabic.seams
     if not seams:
         return False
-    return not seams.isdisjoint(latin_keys) or not loose_seams.isdisjoint(_loose_keys(latin_keys))
+    if any(s in latin.keyset for s in seams):
+        return True
+    loose = latin.loose_keys
+    return any(s in loose for s in loose_seams)
 
 
 def _similarity(
@@ -761,7 +759,7 @@ def _joined(name: ParsedName, other: ParsedName) -> tuple[tuple[Span, NameToken]
     names a search scores are across scripts, and few of them need it."""
     if not name.arabic:
         return name.joined
-    return name.joined if not other.arabic and _may_join(name, other.keyset) else ()
+    return name.joined if not other.arabic and _may_join(name, other) else ()
 
 
 def _by_initial(q: ParsedName, qi: Span, c: ParsedName, cj: Span) -> bool:
