@@ -294,9 +294,9 @@ def arabic_readings(skeleton: str) -> dict[str, tuple[str, ...]]:
     with the letters it takes for another: as ف, an f (the -ov and -ev of Caucasian and
     Central Asian family names, Hasanov = حسنوف, Nabiev = نبييف; Viktor = فيكتور); an
     opening v as و, as Persian does (Valiyev = ولييف), also after an Abd (Abduvali = عبد
-    الولي); a v inside a part as و, which the
-    skeleton reads as a vowel (Javad = جواد, Rizvan = رضوان). A final v stays an f: Hasanov
-    is not Hasan. A skeleton without a v is its own reading."""
+    الولي); a v inside a part as و, which the skeleton reads as a vowel (Javad = جواد,
+    Rizvan = رضوان). A final v stays an f: Hasanov is not Hasan. A skeleton without a v is
+    its own reading."""
     if "v" not in skeleton:
         return {skeleton: ()}
     last = len(skeleton) - 1
