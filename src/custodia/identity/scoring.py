@@ -355,21 +355,25 @@ def _transliterated_across(x: str, y: str) -> bool:
     return any(loose_fold(b) in ours for b in arabic_readings(y))
 
 
-def _final_h_dropped(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
-    """Across scripts: a Latin spelling's final h that its skeleton dropped (as it drops the
-    h of Fatimah) is the ح the Arabic writes: Saleh = صالح."""
-    return (y == x + "h" and x_spelling.endswith("h")) or (
-        x == y + "h" and y_spelling.endswith("h")
-    )
-
-
-def _ta_marbuta_said(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
-    """Across scripts: a Latin spelling's final -at or -et is the ta marbuta (ة) that the
-    Arabic ends with, said as a t, as Persian, Turkish, Central Asian and Caucasian names say
-    it (Hikmat = حكمة, Izzet = عزة, Avar Aminat = أمينة)."""
-    return (y == x + "t" and x_spelling.endswith("a") and y_spelling.endswith(("at", "et"))) or (
-        x == y + "t" and y_spelling.endswith("a") and x_spelling.endswith(("at", "et"))
-    )
+def _ending_across(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
+    """Across scripts, a last letter one skeleton holds and the other, the same name, lacks:
+    a Latin spelling's final h that its skeleton dropped (as it drops the h of Fatimah) is
+    the ح the Arabic writes (Saleh = صالح); a Latin final -at or -et is the ta marbuta (ة)
+    that the Arabic ends with, said as a t, as Persian, Turkish, Central Asian and Caucasian
+    names say it (Hikmat = حكمة, Izzet = عزة, Avar Aminat = أمينة). "" if neither."""
+    for short, short_spelling, longer, longer_spelling in (
+        (x, x_spelling, y, y_spelling),
+        (y, y_spelling, x, x_spelling),
+    ):
+        if longer == short + "h" and short_spelling.endswith("h"):
+            return "a final h"
+        if (
+            longer == short + "t"
+            and short_spelling.endswith("a")
+            and longer_spelling.endswith(("at", "et"))
+        ):
+            return "the ta marbuta said as t"
+    return ""
 
 
 def _x_for_ks(x: str, y: str) -> bool:
@@ -467,10 +471,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         )
     if cross_script and _letters_across(x, y):
         return CROSS_READING_SIMILARITY
-    if cross_script and (
-        _final_h_dropped(x, x_spelling, y, y_spelling)
-        or _ta_marbuta_said(x, x_spelling, y, y_spelling)
-    ):
+    if cross_script and _ending_across(x, x_spelling, y, y_spelling):
         return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
@@ -512,10 +513,9 @@ def _how_parts_agree(
     across = _letters_across(x, y) if cross_script else None
     if across:
         return f"the other script, {across}"
-    if cross_script and _final_h_dropped(x, a.spelling, y, b.spelling):
-        return "the other script, a final h"
-    if cross_script and _ta_marbuta_said(x, a.spelling, y, b.spelling):
-        return "the other script, the ta marbuta said as t"
+    ending = _ending_across(x, a.spelling, y, b.spelling) if cross_script else ""
+    if ending:
+        return f"the other script, {ending}"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
@@ -608,8 +608,7 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
     if not q.link_keys.isdisjoint(b) or not c.link_keys.isdisjoint(a):
         return True
     if q.arabic != c.arabic and (_said_at_the_end(a, b) or _said_at_the_end(b, a)):
-        # Saleh and صالح: the Latin skeleton drops the final h (_final_h_dropped); Hikmat
-        # and حكمة: the Latin says the ta marbuta (_ta_marbuta_said)
+        # Saleh and صالح, Hikmat and حكمة: a last letter one script says (_ending_across)
         return True
     if q.arabic != c.arabic and (_may_join(q, c) if q.arabic else _may_join(c, q)):
         return True  # Nursultan and نور سلطان (_joined), without building the join
