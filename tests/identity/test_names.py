@@ -417,6 +417,37 @@ def test_russian_makhmud_is_mahmud_and_his_family_name_is_not_muhammadov() -> No
 @pytest.mark.parametrize(
     ("passport", "register"),
     [
+        ("Yusup Temirkhanov", "يوسف تيمرخانوف"),  # Chechen: 0.49 before
+        ("Patimat Magomedova", "فاطمة محمدوفا"),  # Avar, the ta marbuta said as t too
+        ("Hapiz Aliev", "حافظ علييف"),
+        ("Mukhammadali Yusupov", "محمد علي يوسفوف"),  # the family name built on Yusuf
+    ],
+)
+def test_a_p_in_a_name_written_as_russian_writes_may_be_the_f_chechen_and_avar_lack(
+    passport: str, register: str
+) -> None:
+    compared = compare_names(passport, register)
+    assert compared.match
+    assert "(a p for an f)" in compared.explanation[0]
+
+
+def test_a_p_in_a_name_not_written_as_russian_writes_is_no_f() -> None:
+    assert not compare_names("Kapil", "كفيل").match
+    assert compare_names("Recep", "رجب").match  # the Turkish p is a b
+
+
+def test_a_family_name_built_on_a_name_ending_in_f_is_not_that_name() -> None:
+    # its -ov read as an f runs into the name's own f: the skeleton cannot tell them apart
+    assert not compare_names("Yusufov", "يوسف").match  # 0.88 before
+    assert not compare_names("Latifov", "لطيف").match
+    assert not compare_names("Yusupov", "يوسف").match
+    assert compare_names("Yusufov", "يوسفوف").match
+    assert compare_names("Yusupova Zarema", "يوسفوفا زاريما").match
+
+
+@pytest.mark.parametrize(
+    ("passport", "register"),
+    [
         ("Mukhammadali", "محمد علي"),  # a Russian kh for the ح
         ("Magomedrasul Gadzhiev", "محمد رسول حاجييف"),  # the Russian g for the h
         ("Said-Magomed Kakiev", "سعيد محمد كاكييف"),
@@ -803,6 +834,7 @@ _PINNED_NAMES = (
     "Muammar Gaddafi al-Gurashi Belgacem",
     "Ali Mammad oglu Zarema Musaevna Khasanova",
     "Nurullo Ubaydulloh Nurullokh Makhmud Mahmudov Makhmudova Abduvakhob",
+    "Yusup Patimat Hapizov Yusufova Sapargeldi",
 )
 
 
@@ -816,7 +848,7 @@ def _model_fingerprint() -> str:
 
 
 def test_a_change_to_the_name_model_comes_with_a_new_version() -> None:
-    pinned = {18: "dad0ece30d7b9219"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
+    pinned = {19: "399ecd3d678116af"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
     fingerprint = _model_fingerprint()
     assert pinned.get(NAME_MODEL) == fingerprint, (
         f"the name model parses differently ({fingerprint}): bump names.NAME_MODEL and pin"

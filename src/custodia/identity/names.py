@@ -198,11 +198,13 @@ _NOT_GLUED = frozenset(
 # name glued to its article before an Abd (Alabdullah = al-Abdullah, not Alabd Allah).
 # 17: any Latin g may be a qaf, as Iraqi, Gulf, Libyan and Bedouin spellings write it
 # (Gaddafi = القذافي = Qadhafi, al-Gurashi = al-Qurashi): its reading is a key, and meets a
-# part spelt with a q or a ق (g_readings).
+# part spelt with a q or a ق (letter_readings).
 # 18: Tajik and Uzbek -ullo and -ulloh are Allah (Nurullo = Nur Allah); Russian Makhmud is
 # Mahmud, and Mahmudov, محمودوف Mahmud's family name, not Muhammadov; a v after an Abd opens
 # its name (Abduvali = Abd al-Wali).
-NAME_MODEL = 18
+# 19: in a name written as Russian writes, a p may be the f of Chechen, Avar and Tatar names
+# (Yusup = يوسف, Patimat = فاطمة): its reading is a key (letter_readings).
+NAME_MODEL = 19
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -358,37 +360,62 @@ G_AS_QAF = "q"
 G_AS_RUSSIAN = "hq"
 
 
-@lru_cache(maxsize=100_000)  # asked for each part of each name with a g a search loads
-def g_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, str], ...]:
+# Chechen, Avar, Tatar and Bashkir have no f: they say the f of Arabic names as a p, and a
+# Russian passport keeps it (Юсуп = Yusup = يوسف, Патимат = Patimat = فاطمة, Hapiz = حافظ,
+# Turkmen Sapar = صفر). Only in a name written as Russian writes: elsewhere a p is a p
+# (Kapil is not كفيل) or the b of Turkish (Recep, which the loose fold reads).
+_PLAIN_P = re.compile(r"p(?!h)")
+P_AS_F = "f"
+
+
+@lru_cache(maxsize=100_000)  # asked for each part of each name with a g or a p a search loads
+def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, str], ...]:
     """A part of a Latin name with one or more of its g read as one of ``letters``
     (``G_AS_QAF``: Gaddafi = Qadhafi; ``G_AS_RUSSIAN`` also an h: Gasan = Hasan,
-    Abdulgamid = Abdulhamid, Gadzhiev = Hajiev, Gurbanov = Qurbanov), each with the letters
-    read for a g ("h", "q" or "h, q"); the part itself left out."""
+    Abdulgamid = Abdulhamid, Gadzhiev = Hajiev, Gurbanov = Qurbanov) and, in a name written
+    as Russian writes, its p as an f (Yusup = Yusuf); each with what it read, in words ("the
+    Russian g for h", "a g for a qaf", "a p for an f"); the part itself left out."""
     if token.role not in KEY_ROLES or not letters:
         return ()
-    places = [m.start() for m in _PLAIN_G.finditer(token.spelling)][:3]
-    if not places:
-        return ()
+    spelling = token.spelling
+    places = [(m.start(), "g" + letters) for m in _PLAIN_G.finditer(spelling)]
+    if letters == G_AS_RUSSIAN:
+        places += [(m.start(), "p" + P_AS_F) for m in _PLAIN_P.finditer(spelling)]
+    places = sorted(places)[:3]
     out: dict[NameToken, str] = {}
-    for chosen in itertools.product("g" + letters, repeat=len(places)):
-        if chosen.count("g") == len(chosen):
+    for chosen in itertools.product(*(choices for _, choices in places)):
+        read = [(spelling[at], c) for (at, _), c in zip(places, chosen, strict=True)]
+        read = [(was, c) for was, c in read if was != c]
+        if not read:
             continue
-        spelt = list(token.spelling)
-        for at, letter in zip(places, chosen, strict=True):
+        spelt = list(spelling)
+        for (at, _), letter in zip(places, chosen, strict=True):
             spelt[at] = letter
         pieces = _split_glued("".join(spelt))
         if len(pieces) != 1 or pieces[0][1] == token.skeleton:
             continue
         reading = NameToken(pieces[0][1], pieces[0][0], token.role)
-        out.setdefault(reading, ", ".join(sorted(set(chosen) - {"g"})))
+        out.setdefault(reading, _letters_read(read, letters))
     return tuple(out.items())
+
+
+def _letters_read(read: Sequence[tuple[str, str]], letters: str) -> str:
+    """``letter_readings``' words for the letters it read (was, read as)."""
+    g = sorted({c for was, c in read if was == "g"})
+    words = []
+    if g:
+        russian = letters == G_AS_RUSSIAN
+        words.append(f"the Russian g for {', '.join(g)}" if russian else "a g for a qaf")
+    if any(was == "p" for was, _ in read):
+        words.append("a p for an f")
+    return ", ".join(words)
 
 
 def _other_readings(parts: Sequence[NameToken], g_letters: str) -> set[str]:
     """Latin parts as Arabic script writes their v, with a c read as Turkish writes j, and
-    with a g read as a qaf (and, in a name written as Russian writes, as an h): so that a
-    record written one way is found by a name written the other."""
-    readings = [r for t in parts for r, _ in g_readings(t, g_letters)]
+    with a g read as a qaf (and, in a name written as Russian writes, as an h, and a p as an
+    f): so that a record written one way is found by a name written the other."""
+    readings = [r for t in parts for r, _ in letter_readings(t, g_letters)]
     out = {r.skeleton for r in readings}
     for t in (*parts, *readings):
         if "v" in t.skeleton:
@@ -432,7 +459,8 @@ class ParsedName:
 
     @property
     def g_letters(self) -> str:
-        """The letters this name's g may stand for (``g_readings``): none in Arabic script."""
+        """The letters this name's g may stand for (``letter_readings``; in a name written as
+        Russian writes, its p an f too): none in Arabic script."""
         if self.arabic:
             return ""
         return G_AS_RUSSIAN if self.russian else G_AS_QAF

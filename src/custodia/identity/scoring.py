@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from custodia.identity.names import (
     NameToken,
     ParsedName,
     arabic_readings,
-    g_readings,
+    letter_readings,
     loose_fold,
     parse_name,
     turkish_reading,
@@ -376,6 +377,19 @@ def _ending_across(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
     return ""
 
 
+# The -ov, -ev of a family name, written ف after a name's own f: يوسفوف, لطيفوفا, عارفيف
+_ARABIC_FAMILY_ON_F = re.compile(r"f[uio]fa?$")
+
+
+def _family_name_on_its_f(latin: str, arabic_spelling: str) -> bool:
+    """Across scripts, is a Latin family name built on a name that ends in f (Yusufov,
+    Latifova; Aripov, its p read as an f) set against that name bare in Arabic script (يوسف,
+    لطيف)? Its -ov, read as an f, runs into the name's own, and a skeleton writes a doubled
+    letter once: only the Arabic spelling tells the family name (يوسفوف) from the name.
+    An Arabic skeleton holds no v."""
+    return latin.endswith("fv") and not _ARABIC_FAMILY_ON_F.search(arabic_spelling)
+
+
 def _x_for_ks(x: str, y: str) -> bool:
     """One skeleton's x (a kh to the name model) is the other's ks: a Latin x is also the
     ks of Western names (Alexander = Aleksandr, Maxim = Maksim)."""
@@ -469,6 +483,10 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
             x_spelling, y_spelling
         )
+    if cross_script and (
+        _family_name_on_its_f(x, y_spelling) or _family_name_on_its_f(y, x_spelling)
+    ):
+        return 0.0
     if cross_script and _letters_across(x, y):
         return CROSS_READING_SIMILARITY
     if cross_script and _ending_across(x, x_spelling, y, y_spelling):
@@ -522,7 +540,7 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
         return "the Turkish c for j"
-    return _g_read(a, b, cross_script, g_letters) or "a near spelling"
+    return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
 
 
 def _how(
@@ -645,55 +663,58 @@ def _similarity(
 ) -> float:
     """How far two parts are one name; ``g_letters``: what each side's g may stand for
     (``ParsedName.g_letters``: a qaf in a Latin name, an h too in one written as Russian
-    writes)."""
+    writes, where a p may be an f)."""
     if (a.role == "kunya_marker") != (b.role == "kunya_marker"):
         return 0.0
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
     s = token_similarity(a, b, cross)
-    if s < LOOSE_SIMILARITY and _g_read(a, b, cross, g_letters):
+    if s < LOOSE_SIMILARITY and _letters_read_as_one(a, b, cross, g_letters):
         # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
 
 
-def _may_read_g(a: NameToken, b: NameToken, g_letters: tuple[str, str]) -> bool:
-    """May a g read as another letter make two parts one (``_g_read``)? Cheap, and false for
-    nearly every pair: a g read as a qaf needs a q on the other side."""
+def _may_read_letters(a: NameToken, b: NameToken, g_letters: tuple[str, str]) -> bool:
+    """May a g or a p read as another letter make two parts one (``_letters_read_as_one``)?
+    Cheap, and false for nearly every pair: a g read as a qaf needs a q on the other side,
+    and only a name written as Russian writes reads more."""
     x, y = a.spelling, b.spelling
     if ("g" in x and "q" in y) or ("q" in x and "g" in y):
         return True
-    return G_AS_RUSSIAN in g_letters and ("g" in x or "g" in y)
+    return G_AS_RUSSIAN in g_letters and ("g" in x or "g" in y or "p" in x or "p" in y)
 
 
-def _g_read(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str]) -> str:
-    """How a g read as another letter makes two parts one name: a qaf spoken as a g
-    (Gaddafi = القذافي = Qadhafi), or in a name written as Russian writes, an h or a q
-    (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد, Gurbanov = قربانوف); "" if none does. A
-    reading that only brings them near proves nothing. A g read as a qaf meets only a part
-    spelt with a q, as ق: a k is a kaf as often (Gamal is Jamal, not Kamal)."""
-    if not _may_read_g(a, b, g_letters):
+def _letters_read_as_one(
+    a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str]
+) -> str:
+    """How a g or a p read as another letter makes two parts one name: a qaf spoken as a g
+    (Gaddafi = القذافي = Qadhafi), or in a name written as Russian writes, a g for an h or a
+    q (Gasan = حسن = Hasan, Abdulgamid = عبد الحميد, Gurbanov = قربانوف) and a p for an f
+    (Yusup = يوسف); "" if none does. A reading that only brings them near proves nothing. A
+    g read as a qaf meets only a part spelt with a q, as ق: a k is a kaf as often (Gamal is
+    Jamal, not Kamal)."""
+    if not _may_read_letters(a, b, g_letters):
         return ""  # nearly every pair: asked of each pair of parts that do not agree
-    readings = [(r, b, b, how, g_letters[0]) for r, how in g_readings(a, g_letters[0])]
-    readings += [(a, r, a, how, g_letters[1]) for r, how in g_readings(b, g_letters[1])]
+    readings = [(r, b, b, how, g_letters[0]) for r, how in letter_readings(a, g_letters[0])]
+    readings += [(a, r, a, how, g_letters[1]) for r, how in letter_readings(b, g_letters[1])]
     for x, y, other, how, letters in readings:
-        russian = letters == G_AS_RUSSIAN
-        if not russian and "q" not in other.spelling:
+        if letters != G_AS_RUSSIAN and "q" not in other.spelling:
             continue
         if token_similarity(x, y, cross) >= LOOSE_SIMILARITY:
-            return f"the Russian g for {how}" if russian else "a g for a qaf"
+            return how
     return ""
 
 
 def _may_read_alike(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str]) -> bool:
     """May two parts of different skeletons read as one with a transliteration's letters
-    (``_transliterated``, ``_g_read``; across scripts, the letters Arabic writes for a v or
-    a z)? Cheap, and false for nearly every pair: asked of each join against each part of
-    the other name, of the same length."""
+    (``_transliterated``, ``_letters_read_as_one``; across scripts, the letters Arabic
+    writes for a v or a z)? Cheap, and false for nearly every pair: asked of each join
+    against each part of the other name, of the same length."""
     x, y = a.skeleton, b.skeleton
     if cross and ("v" in x or "v" in y or "z" in x or "z" in y):
         return True
-    return loose_fold(x) == loose_fold(y) or _may_read_g(a, b, g_letters)
+    return loose_fold(x) == loose_fold(y) or _may_read_letters(a, b, g_letters)
 
 
 def _initial_similarity(a: NameToken, b: NameToken) -> float:
