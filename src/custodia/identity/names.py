@@ -365,7 +365,7 @@ G_AS_RUSSIAN = "hq"
 # Turkmen Sapar = صفر). Only in a name written as Russian writes: elsewhere a p is a p
 # (Kapil is not كفيل) or the b of Turkish (Recep, which the loose fold reads).
 _PLAIN_P = re.compile(r"p(?!h)")
-P_AS_F = "f"
+_P_AS_F = "f"
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each name with a g or a p a search loads
@@ -380,17 +380,18 @@ def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, st
     spelling = token.spelling
     places = [(m.start(), "g" + letters) for m in _PLAIN_G.finditer(spelling)]
     if letters == G_AS_RUSSIAN:
-        places += [(m.start(), "p" + P_AS_F) for m in _PLAIN_P.finditer(spelling)]
+        places += [(m.start(), "p" + _P_AS_F) for m in _PLAIN_P.finditer(spelling)]
     places = sorted(places)[:3]
     out: dict[NameToken, str] = {}
     for chosen in itertools.product(*(choices for _, choices in places)):
-        read = [(spelling[at], c) for (at, _), c in zip(places, chosen, strict=True)]
-        read = [(was, c) for was, c in read if was != c]
+        spelt = list(spelling)
+        read = []  # (the letter written, the letter read) where they differ
+        for (at, _), letter in zip(places, chosen, strict=True):
+            if spelling[at] != letter:
+                read.append((spelling[at], letter))
+                spelt[at] = letter
         if not read:
             continue
-        spelt = list(spelling)
-        for (at, _), letter in zip(places, chosen, strict=True):
-            spelt[at] = letter
         pieces = _split_glued("".join(spelt))
         if len(pieces) != 1 or pieces[0][1] == token.skeleton:
             continue
