@@ -214,6 +214,31 @@ TURKIC_P_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# A title written into the name it stands before: Central Asian and Caucasian names grew
+# from a Haji, an Imam, a Mullah or a Sheikh and a name (Gadzhimurad, Emomali = Imam Ali,
+# Mullanur, Shikhali), which an Arabic register (or another Latin one) writes as the title
+# and the name. Chosen before name model 20 read them. The pairs that must not meet: the
+# name without its title is another name (Gadzhimurad is not Murad, Imamali not Ali), and
+# another name after the same title is another man.
+GLUED_TITLE: tuple[tuple[str, str], ...] = (
+    ("Gadzhimurad Magomedov", "حاجي مراد محمدوف"),
+    ("Hojiakbar Tursunov", "حاجي أكبر ترسونوف"),
+    ("Imomali Rakhmonov", "إمام علي رحمانوف"),
+    ("Imamali Huseynov", "إمام علي حسينوف"),
+    ("Shikhali Kurbanov", "شيخ علي قربانوف"),
+    ("Mullanur Aliev", "ملا نور علييف"),
+    ("Hajimurad Omarov", "Haji Murad Omarov"),
+    ("Gadzhimurad", "حاجي مراد"),
+)
+GLUED_TITLE_APART: tuple[tuple[str, str], ...] = (
+    ("Gadzhimurad Omarov", "مراد عمروف"),
+    ("Alimurad Omarov", "حاجي مراد عمروف"),
+    ("Imamali Rahmonov", "علي رحمانوف"),
+    ("Hojiakbar Tursunov", "حاجي أحمد ترسونوف"),
+    ("Hajimurad Omarov", "Murad Omarov"),
+)
+
+
 def _profile(ident: int, names: list[str]) -> Profile:
     return Profile(ident=ident, names=[KnownName(parse_name(n), "primary") for n in names])
 
@@ -285,6 +310,8 @@ def main() -> None:
             "central_asian_apart_compared": _compared(CENTRAL_ASIAN_APART),
             "turkic_p_compared": _compared(TURKIC_P),
             "turkic_p_apart_compared": _compared(TURKIC_P_APART),
+            "glued_title_compared": _compared(GLUED_TITLE),
+            "glued_title_apart_compared": _compared(GLUED_TITLE_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {
