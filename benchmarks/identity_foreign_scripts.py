@@ -239,6 +239,30 @@ GLUED_TITLE_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# Names that open with the name Ali or a Turkic El or Al, which is no Arabic article: Alireza
+# is Ali Reza, not al-Ireza (Reza), Aliakbar is Ali Akbar, Elmurod is not Murod, Altynbek
+# not Tynbek. An article glued to a name that opens with an i stays one (Aliraqi = al-Iraqi,
+# Alibrahim = al-Ibrahim). Chosen before name model 20 read them.
+ALI_COMPOUND: tuple[tuple[str, str], ...] = (
+    ("Alireza Tehrani", "علي رضا طهراني"),
+    ("Aliakbar Karimi", "علي أكبر كريمي"),
+    ("Alireza Tehrani", "Ali Reza Tehrani"),
+    ("Alimurad Omarov", "علي مراد عمروف"),
+    ("Khalid Alibrahim", "Khalid al-Ibrahim"),
+    ("Saad Aliraqi", "سعد العراقي"),
+)
+ALI_COMPOUND_APART: tuple[tuple[str, str], ...] = (
+    ("Alireza Tehrani", "Reza Tehrani"),
+    ("Alireza Tehrani", "رضا طهراني"),
+    ("Aliakbar Karimi", "Akbar Karimi"),
+    ("Alimurad Omarov", "Murad Omarov"),
+    ("Alikhan Magomedov", "Khan Magomedov"),
+    ("Elmurod Nazarov", "Murod Nazarov"),
+    ("Altynbek Sadyrov", "Tynbek Sadyrov"),
+    ("Alzhanov Serik", "Zhanov Serik"),
+)
+
+
 def _profile(ident: int, names: list[str]) -> Profile:
     return Profile(ident=ident, names=[KnownName(parse_name(n), "primary") for n in names])
 
@@ -312,6 +336,8 @@ def main() -> None:
             "turkic_p_apart_compared": _compared(TURKIC_P_APART),
             "glued_title_compared": _compared(GLUED_TITLE),
             "glued_title_apart_compared": _compared(GLUED_TITLE_APART),
+            "ali_compound_compared": _compared(ALI_COMPOUND),
+            "ali_compound_apart_compared": _compared(ALI_COMPOUND_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {
