@@ -118,6 +118,16 @@ def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: 
         # Chechen has no f: the passport's Yusup is the prison's يوسف, found before another
         # man of the same family name
         (("يوسف تيمرخانوف", "RU"), ("رسلان تيمرخانوف", "RU"), "Yusup Temirkhanov", "a p for an f"),
+        # Gadzhimurad grew from Haji Murad: the passport's name is the prison's حاجي مراد,
+        # found before a Murad of the same family name
+        (
+            ("حاجي مراد عمروف", "RU"),
+            ("مراد عمروف", "RU"),
+            "Gadzhimurad Omarov",
+            "a title written into the name",
+        ),
+        # Alireza is Ali Reza: the register's علي رضا, not Reza of the same family name
+        (("علي رضا كريمي", "IR"), ("رضا كريمي", "IR"), "Alireza Karimi", "written as one word"),
     ],
     ids=[
         "dagestani-passport",
@@ -125,6 +135,8 @@ def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: 
         "tajik-passport",
         "russian-makhmudov",
         "chechen-passport",
+        "title-in-the-name",
+        "ali-in-the-name",
     ],
 )
 def test_a_man_registered_in_one_writing_is_found_by_his_name_written_as_another_says_it(

@@ -168,9 +168,19 @@ _NOT_GLUED = frozenset(
         "aleksandr", "aleksander", "aleksandra", "alessandro", "alessandra", "alejandro",
         "alejandra", "alexei", "alexey", "aleksei", "aleksey", "alessio", "alberto",
         "albertine", "alfredo", "alfonso", "alphonse", "elizabeth", "elisabeth",
-        "elisabetta", "elizaveta", "eleanor", "eleonora", "elliott",
+        "elisabetta", "elizaveta", "eleanor", "eleonora", "elliott", "elmurod", "elmurad",
     }
 )  # fmt: skip
+# Arabic names that open with an i, which an article glued before them leaves whole (al-Ibrahim
+# = Alibrahim, al-Ismail = Alismail), where a word that opens with Ali is otherwise the name
+# Ali and another (Alireza); a nisba after the article is one too (Aliraqi = al-Iraqi)
+_AL_I_NAMES = (
+    "ibrahim", "ismail", "ismael", "ismaeel", "ismaail", "idris", "ihsan", "imran", "issa",
+    "iskandar", "ilyas",
+)  # fmt: skip
+_NISBA_END = re.compile(r"(?:i|y|ie|ee)$")
+# Turkic names and family names that open with Al or El, which is no article there
+_TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
 # (index.ensure_indexed). 2: Husayn (Houssaini too) kept apart from Hasan, zh and dzh as j.
 # 3: one-letter words are initials, not name parts. 4: rank keys of the mother's name and
@@ -204,7 +214,11 @@ _NOT_GLUED = frozenset(
 # its name (Abduvali = Abd al-Wali).
 # 19: in a name written as Russian writes, a p may be the f of Chechen, Avar and Tatar names
 # (Yusup = يوسف, Patimat = فاطمة): its reading is a key (letter_readings).
-NAME_MODEL = 19
+# 20: a leading Haji, Imam, Mullah, Sheikh or Sayyid run into the first part is a key and
+# may meet a part written as one (Gadzhimurad = حاجي مراد, Emomali = إمام علي); a word that
+# opens with Ali, or with the Al or El of a Turkic name, has no glued article (Alireza is Ali
+# Reza, not Reza; Altynbek, Alzhanov, Elmurod), and is no near spelling of the name after it.
+NAME_MODEL = 20
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -275,6 +289,17 @@ _LOOSE = str.maketrans({"j": "g", "x": "h", "d": "t", "p": "b"})
 def loose_fold(skel: str) -> str:
     """A skeleton with the letters transliterations swap (``_LOOSE``) folded together."""
     return skel.translate(_LOOSE)
+
+
+# What may meet across scripts at a seam: the letters transliterations swap, and a Latin z
+# for the ض or ذ Arabic writes (Alireza = علي رضا): a sieve before two names are compared,
+# so it may let through more than meets
+_ACROSS_SEAM = str.maketrans({"j": "g", "x": "h", "d": "t", "p": "b", "z": "t"})
+
+
+def seam_fold(skel: str) -> str:
+    """A skeleton with the letters that may meet across scripts (``_ACROSS_SEAM``) folded."""
+    return skel.translate(_ACROSS_SEAM)
 
 
 _TURKISH_C = re.compile(r"c(?!h)")
@@ -452,6 +477,9 @@ class ParsedName:
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
+        run = self.title_run
+        if run is not None:  # "Gadzhimurad" finds Haji Murad, and "Haji Murad" Gadzhimurad
+            keys.add(run.skeleton)
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
@@ -503,23 +531,51 @@ class ParsedName:
                 x + y[1:] if x[-1:] == y[:1] else x + y
                 for x, y in itertools.pairwise(t.skeleton for t in self.tokens)
             )
-            seams = (runs, tuple(map(loose_fold, runs)))
+            run = self.title_run
+            if run is not None:
+                runs += (run.skeleton,)
+            seams = (runs, tuple(map(seam_fold, runs)))
             object.__setattr__(self, "_seams", seams)
         return seams
 
     @property
     def loose_keys(self) -> tuple[str, ...]:
-        """The keys with the letters transliterations swap folded (``loose_fold``), which an
-        Arabic name's loose seams may meet. Computed on first use."""
+        """The keys with the letters that may meet across scripts folded (``seam_fold``),
+        which an Arabic name's loose seams may meet. Computed on first use."""
         loose = self._loose_keys
         if loose is None:
-            loose = tuple(map(loose_fold, self.keyset))
+            loose = tuple(map(seam_fold, self.keyset))
             object.__setattr__(self, "_loose_keys", loose)
         return loose
 
     @property
+    def title_run(self) -> NameToken | None:
+        """The title that leads the name and its first part run together, as the names of
+        Central Asia and the Caucasus grew from them (Gadzhimurad = حاجي مراد, Emomali = إمام
+        علي, Shikhali = شيخ علي, Seyedali = Sayed Ali); None without such a title."""
+        return _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
+
+    @property
     def keys(self) -> set[str]:
         return set(self.keyset)
+
+
+# Titles that names grew from, each as a name spells it (Gadzhimurad, Emomali, Mullanur,
+# Shikhali, Seyedali); a Mawlawi or a Doctor is no one's name
+_NAME_TITLES = {
+    "haji": "haji", "imam": "imam", "mullah": "mulla", "sheikh": "sheikh", "sayyid": "sayyid",
+}  # fmt: skip
+# The role of a title and the name part after it read as one part (ParsedName.title_run)
+TITLE_RUN_ROLE = "title_run"
+
+
+@lru_cache(maxsize=10_000)
+def _title_run(title: str, first: NameToken) -> NameToken | None:
+    spelt = _NAME_TITLES.get(title)
+    if spelt is None or first.role != "name":
+        return None
+    spelling = spelt + first.spelling
+    return NameToken(joined_skeleton(spelling), spelling, TITLE_RUN_ROLE)
 
 
 @lru_cache(maxsize=100_000)  # a registry's names recur in every search that loads them
@@ -714,8 +770,20 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
             stem = re.sub(r"(?:al|el|ad|ed|ud)$", "", stem) or stem
             return ((word, skeleton(stem) + "dn"),)
     # the spelling without its glued article too: "Alshammari" is spelt as "al-Shammari" is
-    bare = word if word in _NOT_GLUED else _GLUED_ARTICLE.sub("", word)
+    bare = _glued_article_out(word)
     return ((bare, skeleton(bare)),)
+
+
+def _glued_article_out(word: str) -> str:
+    """The word without an article glued to it (Alshammari = al-Shammari), unless what opens
+    it is no article: the name Ali (Alireza is Ali Reza, not Reza; Aliakbar, Alimurad), or
+    the Al and El of Turkic names (Altynbek, Alzhanov, Elmurod)."""
+    if word in _NOT_GLUED or not _GLUED_ARTICLE.match(word):
+        return word
+    rest = word[2:]
+    if rest.startswith("i") and not (rest.startswith(_AL_I_NAMES) or _NISBA_END.search(rest)):
+        return word
+    return word if _TURKIC_FAMILY.fullmatch(rest) else rest
 
 
 _NOT_JOINED = ARTICLES | CONNECTORS | TITLES | _ABD_WORDS | frozenset(KUNYA_MARKERS)

@@ -28,6 +28,7 @@ from custodia.identity.names import (
     letter_readings,
     loose_fold,
     parse_name,
+    seam_fold,
     turkish_reading,
 )
 from custodia.identity.origins import is_origin_spelling
@@ -242,18 +243,50 @@ def plausible(
     sharing only "Muhammad" with a query never reaches a review score, and screening a
     registry scores millions of such pairs otherwise."""
     held = cand.keys
+
+    def holds(key: str) -> bool:
+        return key in held or not held.isdisjoint(near(key))
+
     for name in query.names:
         total = got = 0.0
-        for t in name.parsed.tokens:
+        # the first part as the title before it runs into it (Haji Murad, Gadzhimurad), and
+        # parts one name writes as one and the other as two (Alireza, علي رضا)
+        run = name.parsed.title_run
+        split: set[int] | None = None  # built only for a part not held: nearly never
+        for i, t in enumerate(name.parsed.tokens):
             if t.role == "kunya_marker":
                 continue
             w = part_weight(t, weigh)
             total += w
-            if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
+            if holds(t.skeleton) or (i == 0 and run is not None and holds(run.skeleton)):
+                got += w
+                continue
+            split = _written_apart(name.parsed, cand) if split is None else split
+            if i in split:
                 got += w
         if total and got / total >= min_cover:
             return True
     return False
+
+
+def _written_apart(name: ParsedName, cand: Profile) -> set[int]:
+    """The indexes of the name's parts that a name of the candidate in the other script
+    writes together with the part beside them, or apart (``_may_join``): Alireza and علي
+    رضا, Nursultan and نور سلطان. Nearly always empty; seams are cached."""
+    out: set[int] = set()
+    for other in cand.names:
+        theirs = other.parsed
+        if theirs.arabic == name.arabic:
+            continue
+        if not name.arabic:  # a Latin part, an Arabic name's two parts
+            runs = set(theirs.seams[1])
+            out.update(i for i, t in enumerate(name.tokens) if seam_fold(t.skeleton) in runs)
+            continue
+        keys, loose = theirs.keyset, theirs.loose_keys
+        for i, (run, folded) in enumerate(zip(*name.seams, strict=True)):
+            if i + 1 < len(name.tokens) and (run in keys or folded in loose):
+                out.update((i, i + 1))
+    return out
 
 
 Weigher = Callable[[str], float]
@@ -499,6 +532,8 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
+    if _after_ali(x, x_spelling, y, y_spelling):
+        return 0.0
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
         jw = JaroWinkler.similarity(x, y)
@@ -509,6 +544,15 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         if lev >= 0.75:
             best = max(best, 0.85 * lev)
     return best
+
+
+def _after_ali(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Is one part the other with the l of an Ali, or of a Turkic Al or El, before it
+    (Alimurad and Murad, Aliakbar and Akbar, Elmurod and Murod, Altynbek)? Another name,
+    not a near spelling of it: an Arabic article before a name is no part of it (parse)."""
+    return (x[:1] == "l" and x[1:] == y and x_spelling.startswith(("al", "el"))) or (
+        y[:1] == "l" and y[1:] == x and y_spelling.startswith(("al", "el"))
+    )
 
 
 def _how_parts_agree(
@@ -587,20 +631,23 @@ class NameMatch:
         q, c, aligned = self._source
         self._source = None
         cross = q.arabic != c.arabic
-        self._pairs = tuple(
-            (
-                " ".join(q.tokens[i].spelling for i in qi),
-                " ".join(c.tokens[j].spelling for j in cj),
-                round(s, 3),
-                _how(
-                    [q.tokens[i] for i in qi],
-                    [c.tokens[j] for j in cj],
-                    cross,
-                    (q.g_letters, c.g_letters),
-                ),
+        g_letters = (q.g_letters, c.g_letters)
+        pairs: list[Pair] = []
+        for qi, cj, s in sorted(aligned):
+            ours, theirs = [q.tokens[i] for i in qi], [c.tokens[j] for j in cj]
+            titled = _title_run_matched(q, c, qi, cj, s, g_letters)
+            if titled is not None:
+                pairs.append(titled)
+                continue
+            pairs.append(
+                (
+                    " ".join(t.spelling for t in ours),
+                    " ".join(t.spelling for t in theirs),
+                    round(s, 3),
+                    _how(ours, theirs, cross, g_letters),
+                )
             )
-            for qi, cj, s in sorted(aligned)
-        )
+        self._pairs = tuple(pairs)
         self._pairs += tuple((t, t, 1.0, "the same title") for t in q.titles if t in c.titles)
         matched = {i for qi, _, _ in aligned for i in qi}
         self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
@@ -614,6 +661,35 @@ class NameMatch:
     def unmatched(self) -> tuple[str, ...]:
         self._explain()
         return self._unmatched
+
+
+def _title_run_matched(
+    q: ParsedName, c: ParsedName, qi: Span, cj: Span, s: float, g_letters: tuple[str, str]
+) -> Pair | None:
+    """The explanation of two aligned parts where one of them is a name's first part run
+    together with the title before it (``ParsedName.title_run``: Gadzhimurad ~ haji mrad);
+    None where the parts matched as themselves, as they do on a tie (``_aligned``)."""
+    if len(qi) != 1 or len(cj) != 1 or 0 not in (qi[0], cj[0]):
+        return None
+    cross = q.arabic != c.arabic
+    qt, ct = q.tokens[qi[0]], c.tokens[cj[0]]
+    if s <= _similarity(qt, ct, cross, g_letters):
+        return None
+    for name, joined_query, other in ((q, True, ct), (c, False, qt)):
+        run = name.title_run
+        if run is None or (qi[0] if joined_query else cj[0]) != 0:
+            continue
+        if _join_similarity(other, run, joined_query, cross, g_letters) != s:
+            continue
+        titled = f"{name.titles[-1]} {name.tokens[0].spelling}"
+        how = _how(*(([run], [other]) if joined_query else ([other], [run])), cross, g_letters)
+        how = ", ".join(filter(None, ("a title written into the name", how)))
+        return (
+            (titled, other.spelling, round(s, 3), how)
+            if joined_query
+            else (other.spelling, titled, round(s, 3), how)
+        )
+    return None
 
 
 def _related(q: ParsedName, c: ParsedName) -> bool:
@@ -742,21 +818,8 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     ):
         for span, jt in joined:
             for k, t in enumerate(singles):
-                if t.skeleton != jt.skeleton and (
-                    len(t.skeleton) != len(jt.skeleton)
-                    or not _may_read_alike(t, jt, cross, g_letters)
-                ):
-                    continue
-                s = (
-                    _similarity(t, jt, cross, g_letters)
-                    if flip
-                    else _similarity(jt, t, cross, g_letters)
-                )
-                # one part written as two, read with a transliteration's letters at most
-                # (Mukhammadali = محمد علي, Magomedrasul = محمد رسول): not a near spelling
-                if t.skeleton == jt.skeleton or s >= LOOSE_SIMILARITY:
-                    if jt.role == ABD_INITIAL_ROLE:
-                        s *= ABD_INITIAL_FACTOR
+                s = _join_similarity(t, jt, not flip, cross, g_letters)
+                if s > 0:
                     sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
     sims.sort(reverse=True)
     used_q: set[int] = set()
@@ -771,15 +834,38 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     return out
 
 
+def _join_similarity(
+    t: NameToken, jt: NameToken, query_joined: bool, cross: bool, g_letters: tuple[str, str]
+) -> float:
+    """How far a part ``t`` of one name is the parts ``jt`` joins of the other (``_joined``;
+    ``query_joined``: the query's); 0 unless they read alike with a transliteration's
+    letters at most (Mukhammadali = محمد علي, Magomedrasul = محمد رسول): not a near
+    spelling."""
+    if t.skeleton != jt.skeleton and (
+        len(t.skeleton) != len(jt.skeleton) or not _may_read_alike(t, jt, cross, g_letters)
+    ):
+        return 0.0
+    s = (
+        _similarity(jt, t, cross, g_letters)
+        if query_joined
+        else _similarity(t, jt, cross, g_letters)
+    )
+    if t.skeleton != jt.skeleton and s < LOOSE_SIMILARITY:
+        return 0.0
+    return s * ABD_INITIAL_FACTOR if jt.role == ABD_INITIAL_ROLE else s
+
+
 def _joined(name: ParsedName, other: ParsedName) -> tuple[tuple[Span, NameToken], ...]:
     """The name's adjacent parts joined, where the other name may write them as one: Latin
     spacing is a clerk's habit; Arabic script spaces an Arabic name one way, and writes as
     two words only a foreign name that Latin writes as one (Nursultan = نور سلطان). An
     Arabic name's joins are built only where a Latin part may hold one: most pairs of
-    names a search scores are across scripts, and few of them need it."""
-    if not name.arabic:
-        return name.joined
-    return name.joined if not other.arabic and _may_join(name, other) else ()
+    names a search scores are across scripts, and few of them need it. A leading title
+    run into the first part (``ParsedName.title_run``) stands for that part alone."""
+    if name.arabic and (other.arabic or not _may_join(name, other)):
+        return ()
+    run = name.title_run
+    return name.joined if run is None else (*name.joined, ((0,), run))
 
 
 def _by_initial(q: ParsedName, qi: Span, c: ParsedName, cj: Span) -> bool:
