@@ -173,12 +173,13 @@ _NOT_GLUED = frozenset(
 )  # fmt: skip
 # Arabic names that open with an i, which an article glued before them leaves whole (al-Ibrahim
 # = Alibrahim, al-Ismail = Alismail), where a word that opens with Ali is otherwise the name
-# Ali and another (Alireza); a nisba after the article is one too (Aliraqi = al-Iraqi)
+# Ali and another (Alireza); a nisba after the article is one too (Aliraqi = al-Iraqi,
+# Aliraqiyya = al-Iraqiyya)
 _AL_I_NAMES = (
     "ibrahim", "ismail", "ismael", "ismaeel", "ismaail", "idris", "ihsan", "imran", "issa",
     "iskandar", "ilyas",
 )  # fmt: skip
-_NISBA_END = re.compile(r"(?:i|y|ie|ee)$")
+_NISBA_END = re.compile(r"(?:i|y|ie|ee|iyya|iyyah|iyah|iya)$")  # al-Iraqiyya, a woman's
 # Turkic names and family names that open with Al or El, which is no article there
 _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # Bump when a skeleton, key or parse changes: an index built by another version is rebuilt
@@ -217,7 +218,8 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # 20: a leading Haji, Imam, Mullah, Sheikh or Sayyid run into the first part is a key and
 # may meet a part written as one (Gadzhimurad = حاجي مراد, Emomali = إمام علي); a word that
 # opens with Ali, or with the Al or El of a Turkic name, has no glued article (Alireza is Ali
-# Reza, not Reza; Altynbek, Alzhanov, Elmurod), and is no near spelling of the name after it.
+# Reza, not Reza; Altynbek, Alzhanov, Elmurod; Aliyeva had read as al-Iyeva), and is no near
+# spelling of the name after it.
 NAME_MODEL = 20
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
