@@ -472,6 +472,10 @@ class ParsedName:
         default=None, repr=False, compare=False
     )
     _loose_keys: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    # the title that leads the name and its first part run together, as the names of Central
+    # Asia and the Caucasus grew from them (Gadzhimurad = حاجي مراد, Emomali = إمام علي,
+    # Shikhali = شيخ علي, Seyedali = Sayed Ali); None without such a title
+    title_run: NameToken | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
@@ -479,9 +483,10 @@ class ParsedName:
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
-        run = self.title_run
+        run = _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
         if run is not None:  # "Gadzhimurad" finds Haji Murad, and "Haji Murad" Gadzhimurad
             keys.add(run.skeleton)
+            object.__setattr__(self, "title_run", run)
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
@@ -549,13 +554,6 @@ class ParsedName:
             loose = tuple(map(seam_fold, self.keyset))
             object.__setattr__(self, "_loose_keys", loose)
         return loose
-
-    @property
-    def title_run(self) -> NameToken | None:
-        """The title that leads the name and its first part run together, as the names of
-        Central Asia and the Caucasus grew from them (Gadzhimurad = حاجي مراد, Emomali = إمام
-        علي, Shikhali = شيخ علي, Seyedali = Sayed Ali); None without such a title."""
-        return _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
 
     @property
     def keys(self) -> set[str]:

@@ -249,22 +249,28 @@ def plausible(
 
     for name in query.names:
         total = got = 0.0
-        # the first part as the title before it runs into it (Haji Murad, Gadzhimurad), and
-        # parts one name writes as one and the other as two (Alireza, علي رضا)
-        run = name.parsed.title_run
-        split: set[int] | None = None  # built only for a part not held: nearly never
+        missed: list[tuple[int, float]] = []
         for i, t in enumerate(name.parsed.tokens):
             if t.role == "kunya_marker":
                 continue
             w = part_weight(t, weigh)
             total += w
-            if holds(t.skeleton) or (i == 0 and run is not None and holds(run.skeleton)):
+            if holds(t.skeleton):
                 got += w
-                continue
-            split = _written_apart(name.parsed, cand) if split is None else split
-            if i in split:
-                got += w
-        if total and got / total >= min_cover:
+            else:
+                missed.append((i, w))
+        if not total:
+            continue
+        if got / total < min_cover and missed:
+            # the first part as the title before it runs into it (Haji Murad, Gadzhimurad),
+            # and parts one name writes as one and the other as two (Alireza, علي رضا):
+            # asked only where the rest falls short
+            split = _written_apart(name.parsed, cand)
+            run = name.parsed.title_run
+            if run is not None and holds(run.skeleton):
+                split.add(0)
+            got += sum(w for i, w in missed if i in split)
+        if got / total >= min_cover:
             return True
     return False
 
@@ -279,8 +285,9 @@ def _written_apart(name: ParsedName, cand: Profile) -> set[int]:
         if theirs.arabic == name.arabic:
             continue
         if not name.arabic:  # a Latin part, an Arabic name's two parts
-            runs = set(theirs.seams[1])
-            out.update(i for i, t in enumerate(name.tokens) if seam_fold(t.skeleton) in runs)
+            runs = theirs.seams[1]
+            if runs and any(f in runs for f in name.loose_keys):  # cached: nearly never
+                out.update(i for i, t in enumerate(name.tokens) if seam_fold(t.skeleton) in runs)
             continue
         keys, loose = theirs.keyset, theirs.loose_keys
         for i, (run, folded) in enumerate(zip(*name.seams, strict=True)):
@@ -532,8 +539,6 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
-    if _after_ali(x, x_spelling, y, y_spelling):
-        return 0.0
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
         jw = JaroWinkler.similarity(x, y)
@@ -543,7 +548,7 @@ def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_scr
         lev = Levenshtein.normalized_similarity(x_spelling, y_spelling)
         if lev >= 0.75:
             best = max(best, 0.85 * lev)
-    return best
+    return 0.0 if best and _after_ali(x, x_spelling, y, y_spelling) else best
 
 
 def _after_ali(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
@@ -818,6 +823,8 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
     ):
         for span, jt in joined:
             for k, t in enumerate(singles):
+                if t.skeleton != jt.skeleton and len(t.skeleton) != len(jt.skeleton):
+                    continue  # nearly every pair, without a call: a batch asks it millions of times
                 s = _join_similarity(t, jt, not flip, cross, g_letters)
                 if s > 0:
                     sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
