@@ -243,10 +243,6 @@ def plausible(
     sharing only "Muhammad" with a query never reaches a review score, and screening a
     registry scores millions of such pairs otherwise."""
     held = cand.keys
-
-    def holds(key: str) -> bool:
-        return key in held or not held.isdisjoint(near(key))
-
     for name in query.names:
         total = got = 0.0
         missed: list[tuple[int, float]] = []
@@ -255,24 +251,30 @@ def plausible(
                 continue
             w = part_weight(t, weigh)
             total += w
-            if holds(t.skeleton):
+            if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
                 got += w
             else:
                 missed.append((i, w))
-        if not total:
-            continue
-        if got / total < min_cover and missed:
-            # the first part as the title before it runs into it (Haji Murad, Gadzhimurad),
-            # and parts one name writes as one and the other as two (Alireza, علي رضا):
-            # asked only where the rest falls short
-            split = _written_apart(name.parsed, cand)
-            run = name.parsed.title_run
-            if run is not None and holds(run.skeleton):
-                split.add(0)
+        if total and got / total < min_cover and missed:
+            # parts held another way, asked only where the rest falls short
+            split = _held_another_way(name.parsed, cand, near)
             got += sum(w for i, w in missed if i in split)
-        if got / total >= min_cover:
+        if total and got / total >= min_cover:
             return True
     return False
+
+
+def _held_another_way(name: ParsedName, cand: Profile, near: Callable[[str], set[str]]) -> set[int]:
+    """The indexes of the name's parts the candidate holds another way: its first part with
+    the title before it run in (Haji Murad, Gadzhimurad), and parts a name of the candidate
+    writes as one, or as two (``_written_apart``)."""
+    split = _written_apart(name, cand)
+    run = name.title_run
+    if run is not None and (
+        run.skeleton in cand.keys or not cand.keys.isdisjoint(near(run.skeleton))
+    ):
+        split.add(0)
+    return split
 
 
 def _written_apart(name: ParsedName, cand: Profile) -> set[int]:
