@@ -515,6 +515,7 @@ def test_a_name_that_opens_with_ali_meets_ali_and_the_name_written_apart() -> No
     assert compare_names("Khalid Alibrahim", "Khalid al-Ibrahim").score == 1.0
     assert compare_names("Saad Aliraqi", "سعد العراقي").match
     assert compare_names("Fatima Aliraqiyya", "Fatima al-Iraqiyya").score == 1.0
+    assert compare_names("Saif Alislam", "Saif al-Islam").score == 1.0
 
 
 def test_aliyeva_is_aliev_s_daughter_not_iyeva() -> None:
@@ -916,7 +917,7 @@ _PINNED_NAMES = (
     "Nurullo Ubaydulloh Nurullokh Makhmud Mahmudov Makhmudova Abduvakhob",
     "Yusup Patimat Hapizov Yusufova Sapargeldi",
     "Haji Murad Alireza Altynbek Elmurod Alzhanov Aliraqi Alibrahim Gadzhimurad Aliyeva",
-    "Aliraqiyya",
+    "Aliraqiyya Alislam",
 )
 
 
@@ -930,7 +931,7 @@ def _model_fingerprint() -> str:
 
 
 def test_a_change_to_the_name_model_comes_with_a_new_version() -> None:
-    pinned = {20: "c6116dec6ff2062d"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
+    pinned = {20: "81e515f94237e6fd"}  # NAME_MODEL -> what it makes of _PINNED_NAMES
     fingerprint = _model_fingerprint()
     assert pinned.get(NAME_MODEL) == fingerprint, (
         f"the name model parses differently ({fingerprint}): bump names.NAME_MODEL and pin"

@@ -177,7 +177,7 @@ _NOT_GLUED = frozenset(
 # Aliraqiyya = al-Iraqiyya)
 _AL_I_NAMES = (
     "ibrahim", "ismail", "ismael", "ismaeel", "ismaail", "idris", "ihsan", "imran", "issa",
-    "iskandar", "ilyas",
+    "iskandar", "ilyas", "islam", "iman", "imam", "irshad", "ikhlas", "intisar",
 )  # fmt: skip
 _NISBA_END = re.compile(r"(?:i|y|ie|ee|iyya|iyyah|iyah|iya)$")  # al-Iraqiyya, a woman's
 # Turkic names and family names that open with Al or El, which is no article there
