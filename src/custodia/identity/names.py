@@ -538,9 +538,6 @@ class ParsedName:
                 x + y[1:] if x[-1:] == y[:1] else x + y
                 for x, y in itertools.pairwise(t.skeleton for t in self.tokens)
             )
-            run = self.title_run
-            if run is not None:
-                runs += (run.skeleton,)
             seams = (runs, tuple(map(seam_fold, runs)))
             object.__setattr__(self, "_seams", seams)
         return seams
@@ -569,7 +566,6 @@ _NAME_TITLES = {
 TITLE_RUN_ROLE = "title_run"
 
 
-@lru_cache(maxsize=10_000)
 def _title_run(title: str, first: NameToken) -> NameToken | None:
     spelt = _NAME_TITLES.get(title)
     if spelt is None or first.role != "name":

@@ -293,7 +293,7 @@ def _written_apart(name: ParsedName, cand: Profile) -> set[int]:
             continue
         keys, loose = theirs.keyset, theirs.loose_keys
         for i, (run, folded) in enumerate(zip(*name.seams, strict=True)):
-            if i + 1 < len(name.tokens) and (run in keys or folded in loose):
+            if run in keys or folded in loose:
                 out.update((i, i + 1))
     return out
 
@@ -729,10 +729,16 @@ def _said_at_the_end(a: frozenset[str], b: frozenset[str]) -> bool:
 def _may_join(arabic: ParsedName, latin: ParsedName) -> bool:
     """Do two adjacent parts of an Arabic name, run together, spell a key a Latin name
     holds (Nursultan, نور سلطان), or one a transliteration's letters away (a Russian kh for
-    the ح: Mukhammadali, محمد علي)? The name's seams (``ParsedName.seams``) are what the two
-    parts joined nearly always read as: cheap enough to ask of every pair across scripts,
-    where building the joins is not."""
+    the ح: Mukhammadali, محمد علي), or its leading title run into its first part
+    (``ParsedName.title_run``: Gadzhimurad, حاجي مراد)? The name's seams (``ParsedName.seams``)
+    are what the two parts joined nearly always read as: cheap enough to ask of every pair
+    across scripts, where building the joins is not."""
     seams, loose_seams = arabic.seams
+    run = arabic.title_run  # a title run into the first part (Gadzhimurad, حاجي مراد)
+    if run is not None and (
+        run.skeleton in latin.keyset or seam_fold(run.skeleton) in latin.loose_keys
+    ):
+        return True
     if not seams:
         return False
     if any(s in latin.keyset for s in seams):
