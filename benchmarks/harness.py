@@ -7,12 +7,14 @@ Progress goes to stderr; stdout carries only the result, so ``> results/x.json``
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
 import random
 import sqlite3
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,6 +97,35 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
         "max_ms": round(ordered[-1], 3),
         "mean_ms": round(sum(ordered) / len(ordered), 3),
     }
+
+
+@contextmanager
+def collector_pauses() -> Iterator[dict[str, Any]]:
+    """The garbage collector's pauses while the block runs, by generation (0 and 1 young, 2
+    the full collection that walks every object alive): how many, and their total and
+    longest milliseconds. Filled in when the block ends."""
+    pauses: list[tuple[int, float]] = []
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
+
+    out: dict[str, Any] = {}
+    gc.callbacks.append(timed)
+    try:
+        yield out
+    finally:
+        gc.callbacks.remove(timed)
+    for generation in (0, 1, 2):
+        ms = [t for g, t in pauses if g == generation]
+        out[f"generation_{generation}"] = {
+            "collections": len(ms),
+            "total_ms": round(sum(ms), 1),
+            "longest_ms": round(max(ms, default=0.0), 1),
+        }
 
 
 def machine_info(pg_server: str | None = None) -> dict[str, Any]:

@@ -10,7 +10,8 @@ right when the record it duplicates is among those queued. Also the share of oth
 queue anything: the reviewer's extra work. Latency: the whole registration
 (``registry.register_person`` in its own transaction: insert, index, watchlist screening,
 registry search, queue) of 200 planted duplicate records registered once more as new
-arrivals, one at a time.
+arrivals, one at a time. The heap is frozen first, as each server process freezes it at
+start (``freeze_heap``).
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/identity_intake.py sqlite:////tmp/x.db \
     > benchmarks/results/identity_intake.json
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from custodia.api.serving import freeze_heap
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import index, intake
 from custodia.registry import service as registry
@@ -45,6 +47,7 @@ def main() -> None:
     rng = random.Random(11)
     with unit_of_work(engine) as session:
         index.ensure_indexed(session)
+    freeze_heap()  # as each server process does once it has started
     with read_session(engine) as session:
         truth = scenario.duplicate_truth(session=session)
         involved = {r for r, _, _ in truth} | {t for _, t, _ in truth}

@@ -2,10 +2,12 @@
 the time to screen every person against the UN list.
 
 Queries: the primary name of 500 random persons as registered, half with the year of birth.
-Each query is one `search_persons` call in its own read session, as the API serves it;
+Each query is one `search_persons` call in its own read session, as the API serves it (the
+heap frozen first, as each server process freezes it at start: ``freeze_heap``);
 reported: the latency, and how often the person whose name it is is listed (top 10) and
-first (or tied first with namesakes written and born alike). The same persons' names as the
-record writes them in Arabic script, where it does, likewise.
+first (or tied first with namesakes written and born alike), and the garbage collector's
+pauses during those searches. The same persons' names as the record writes them in Arabic
+script, where it does, likewise.
 Nom-de-guerre queries: each record the scenario planted as a man's nom de guerre alone,
 searched as an intake officer would type it (its name, date of birth, nationality, mother's
 name and birthplace, as far as the record holds them); reported:
@@ -35,6 +37,7 @@ from sqlalchemy import Engine, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from custodia.api.serving import freeze_heap
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import index, screening
 from custodia.identity import service as identity
@@ -44,7 +47,7 @@ from custodia.registry import service as registry
 from custodia.registry.models import PersonCategory, Sex
 from custodia.registry.schemas import NameIn, PersonIn
 from custodia.scenario import service as scenario
-from harness import check, emit, log, machine_info, percentiles
+from harness import check, collector_pauses, emit, log, machine_info, percentiles
 
 UN_XML = (
     Path(__file__).resolve().parents[1].parent
@@ -158,9 +161,11 @@ def main() -> None:
         if written and not p.names[0].parsed.arabic:
             arabic.append((pid, written, year))
     log(f"{len(ids)} persons ({added} indexed now); {len(queries)} queries")
+    freeze_heap()  # as each server process does once it has started
     with read_session(engine) as session:  # warm the key statistics once, as a server would
         identity.search_persons(session, name=queries[0][1])
-    stats, own = _searched(engine, queries)
+    with collector_pauses() as collector:
+        stats, own = _searched(engine, queries)
     log(f"search {stats} {own}")
     arabic_stats, arabic_own = _searched(engine, arabic)
     log(f"arabic-script search {arabic_stats} {arabic_own}")
@@ -207,6 +212,7 @@ def main() -> None:
             "queries": len(queries),
             "search_ms": stats,
             "own_record": own,
+            "collector_during_search": collector,
             # the same persons' names as written in Arabic script, where the record holds one
             "arabic_script_queries": {
                 "queries": len(arabic),

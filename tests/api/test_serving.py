@@ -109,3 +109,29 @@ def test_a_worker_that_stops_on_its_own_stops_the_others_and_the_command_fails(
     assert result.stderr.strip().splitlines()[-1] == (
         "an API worker stopped (exit code 1); the others were stopped too"
     )
+
+
+def test_a_served_app_answers_and_leaves_its_starting_heap_out_of_collections(
+    tmp_path: Path,
+) -> None:
+    # in a process of its own: a frozen heap is the whole process's
+    url = f"sqlite:///{tmp_path / 'custodia.db'}"
+    assert run_cli(tmp_path, "db", "upgrade", database_url=url).returncode == 0
+    script = (
+        "import gc\n"
+        "from fastapi.testclient import TestClient\n"
+        "from custodia.api.serving import served_app\n"
+        "app = served_app()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "print(frozen, TestClient(app).get('/health').json()['status'])\n"
+    )
+    env = {**os.environ, "CUSTODIA_DATABASE_URL": url, "CUSTODIA_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(  # noqa: S603 -- our own interpreter
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    frozen, status = result.stdout.split()
+    assert status == "ok"
+    # the modules and their caches: tens of thousands of objects, none walked again
+    assert int(frozen) > 10_000

@@ -11,15 +11,18 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    Float,
+    CTE,
+    JSON,
+    BigInteger,
     Integer,
     Select,
     String,
     Subquery,
     bindparam,
+    cast,
+    column,
     delete,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -421,7 +424,45 @@ def _held_keys(
     ).subquery("held")
 
 
+def _weights_table(
+    dialect: str,
+    fetch: Collection[str],
+    weights: dict[str, float],
+    parts: dict[str, str],
+) -> CTE:
+    """The query's keys as a table (key, weight, fetched, part), passed as one JSON parameter.
+    A row of literals each would make every query's statement of its own shape: each shape
+    compiled, and its compiled form cached with thousands of objects the collector walks.
+    The weights are whole millionths: summed exactly, so that persons tied on the weight
+    they share come out in the same order (by id) whatever plan the database chose."""
+    rows = json.dumps(
+        [
+            {"key": k, "weight": round(w * 1e6), "fetched": int(k in fetch), "part": parts[k]}
+            for k, w in sorted(weights.items())
+        ]
+    )
+    if dialect == "postgresql":
+        table = func.json_to_recordset(cast(bindparam("weights", rows, String), JSON))
+        return select(
+            table.table_valued(
+                column("key", String),
+                column("weight", BigInteger),
+                column("fetched", Integer),
+                column("part", String),
+                name="r",
+            ).render_derived(with_types=True)
+        ).cte("w")
+    each = func.json_each(bindparam("weights", rows, String)).table_valued("value", name="r")
+    return select(
+        *(
+            func.json_extract(each.c.value, f"$.{name}").label(name)
+            for name in ("key", "weight", "fetched", "part")
+        )
+    ).cte("w")
+
+
 def _ranked(
+    dialect: str,
     fetch: Collection[str],
     weights: dict[str, float],
     parts: dict[str, str],
@@ -432,16 +473,7 @@ def _ranked(
     """Persons holding a fetched key, best first by the summed weight of the query parts they
     share, each part at its best key (the weights joined in as a small table). A ``common``
     key's holders are read among the fetched persons only (``_held_keys``)."""
-    rows = [
-        select(
-            literal(k, String).label("key"),
-            literal(w, Float).label("weight"),
-            literal(int(k in fetch), Integer).label("fetched"),
-            literal(parts[k], String).label("part"),
-        )
-        for k, w in sorted(weights.items())
-    ]
-    table = union_all(*rows).cte("w")
+    table = _weights_table(dialect, fetch, weights, parts)
     held = _held_keys(weights.keys(), fetch, common, by_lookup)
     by_part = (
         select(
@@ -487,9 +519,10 @@ def ranked_ids(
     by default as suits the database (``looks_up``)."""
     if not plan.fetch:
         return []
+    dialect = session.get_bind().dialect.name
     if by_lookup is None:
-        by_lookup = looks_up(session.get_bind().dialect.name, plan.common)
-    ranked = _ranked(plan.fetch, plan.weights, plan.parts, plan.common, limit, by_lookup)
+        by_lookup = looks_up(dialect, plan.common)
+    ranked = _ranked(dialect, plan.fetch, plan.weights, plan.parts, plan.common, limit, by_lookup)
     return list(session.scalars(ranked))
 
 

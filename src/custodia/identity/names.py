@@ -395,7 +395,6 @@ _PLAIN_P = re.compile(r"p(?!h)")
 _P_AS_F = "f"
 
 
-@lru_cache(maxsize=100_000)  # asked for each part of each name with a g or a p a search loads
 def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, str], ...]:
     """A part of a Latin name with one or more of its g read as one of ``letters``
     (``G_AS_QAF``: Gaddafi = Qadhafi; ``G_AS_RUSSIAN`` also an h: Gasan = Hasan,
@@ -404,12 +403,21 @@ def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, st
     Russian g for h", "a g for a qaf", "a p for an f"); the part itself left out."""
     if token.role not in KEY_ROLES or not letters:
         return ()
-    spelling = token.spelling
+    return tuple(
+        (NameToken(skel, spelling, token.role), how)
+        for skel, spelling, how in _letter_spellings(token.skeleton, token.spelling, letters)
+    )
+
+
+# by strings, not tokens, as ``_joined_spellings``
+@lru_cache(maxsize=100_000)  # asked for each part of each name with a g or a p a search loads
+def _letter_spellings(skel: str, spelling: str, letters: str) -> tuple[tuple[str, str, str], ...]:
+    """``letter_readings`` as (skeleton, spelling, what it read)."""
     places = [(m.start(), "g" + letters) for m in _PLAIN_G.finditer(spelling)]
     if letters == G_AS_RUSSIAN:
         places += [(m.start(), "p" + _P_AS_F) for m in _PLAIN_P.finditer(spelling)]
     places = sorted(places)[:3]
-    out: dict[NameToken, str] = {}
+    out: dict[tuple[str, str], str] = {}
     for chosen in itertools.product(*(choices for _, choices in places)):
         spelt = list(spelling)
         read = []  # (the letter written, the letter read) where they differ
@@ -420,11 +428,10 @@ def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, st
         if not read:
             continue
         pieces = _split_glued("".join(spelt))
-        if len(pieces) != 1 or pieces[0][1] == token.skeleton:
+        if len(pieces) != 1 or pieces[0][1] == skel:
             continue
-        reading = NameToken(pieces[0][1], pieces[0][0], token.role)
-        out.setdefault(reading, _letters_read(read, letters))
-    return tuple(out.items())
+        out.setdefault((pieces[0][1], pieces[0][0]), _letters_read(read, letters))
+    return tuple((s, sp, how) for (s, sp), how in out.items())
 
 
 def _letters_read(read: Sequence[tuple[str, str]], letters: str) -> str:
@@ -574,25 +581,36 @@ def _title_run(title: str, first: NameToken) -> NameToken | None:
     return NameToken(joined_skeleton(spelling), spelling, TITLE_RUN_ROLE)
 
 
-@lru_cache(maxsize=100_000)  # a registry's names recur in every search that loads them
 def _joined_parts(
     tokens: tuple[NameToken, ...],
 ) -> tuple[tuple[tuple[int, int], NameToken], ...]:
-    out: list[tuple[tuple[int, int], NameToken]] = []
+    plain = tuple((t.skeleton, t.spelling, t.role) for t in tokens)
+    return tuple(((i, i + 1), NameToken(*part)) for i, part in _joined_spellings(plain))
+
+
+# Keyed and answered by strings, not tokens: a cache of the objects a search loads would
+# keep every candidate's tokens alive, and the collector would walk them all, tens of
+# milliseconds a search in a server that has answered a few hundred.
+@lru_cache(maxsize=100_000)  # a registry's names recur in every search that loads them
+def _joined_spellings(
+    tokens: tuple[tuple[str, str, str], ...],
+) -> tuple[tuple[int, tuple[str, str, str]], ...]:
+    """``_joined_parts`` as (index of the first part, (skeleton, spelling, role))."""
+    out: list[tuple[int, tuple[str, str, str]]] = []
     for i in range(len(tokens) - 1):
-        a, b = tokens[i], tokens[i + 1]
-        if a.role == b.role == "name" or (a.role == "kunya_marker" and b.role == "kunya"):
-            spelling = a.spelling + b.spelling
+        (a_skel, a_spelling, a_role), (_, b_spelling, b_role) = tokens[i], tokens[i + 1]
+        if a_role == b_role == "name" or (a_role == "kunya_marker" and b_role == "kunya"):
+            spelling = a_spelling + b_spelling
             skel = joined_skeleton(spelling)
-            if a.spelling.startswith("abd") and a.skeleton.startswith("bd"):
+            if a_spelling.startswith("abd") and a_skel.startswith("bd"):
                 # an Abd compound's spelling drops the article: abd + hadi would read a dh
-                skel = "bd" + joined_skeleton(a.spelling[3:] + b.spelling)
-            out.append(((i, i + 1), NameToken(skel, spelling, b.role)))
-        elif a.role == "initial" and a.spelling == "a" and b.role == "name":
+                skel = "bd" + joined_skeleton(a_spelling[3:] + b_spelling)
+            out.append((i, (skel, spelling, b_role)))
+        elif a_role == "initial" and a_spelling == "a" and b_role == "name":
             # South Asian and Western records shorten Abdul Rahman to "A. Rahman": the
             # initial is the Abd of a compound (read as one part, abdrahman)
-            spelling = "abd" + b.spelling
-            out.append(((i, i + 1), NameToken(skeleton(spelling), spelling, ABD_INITIAL_ROLE)))
+            spelling = "abd" + b_spelling
+            out.append((i, (skeleton(spelling), spelling, ABD_INITIAL_ROLE)))
     return tuple(out)
 
 
