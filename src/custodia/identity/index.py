@@ -453,12 +453,12 @@ def _weights_table(
             ).render_derived(with_types=True)
         ).cte("w")
     each = func.json_each(bindparam("weights", rows, String)).table_valued("value", name="r")
-    return select(
-        *(
-            func.json_extract(each.c.value, f"$.{name}").label(name)
-            for name in ("key", "weight", "fetched", "part")
-        )
-    ).cte("w")
+    columns = (
+        func.json_extract(each.c.value, f"$.{name}").label(name)
+        for name in ("key", "weight", "fetched", "part")
+    )
+    # materialized: SQLite would otherwise read the JSON again for each index row it joins
+    return select(*columns).cte("w").prefix_with("MATERIALIZED")
 
 
 def _ranked(
