@@ -105,13 +105,14 @@ def collector_pauses() -> Iterator[dict[str, Any]]:
     the full collection that walks every object alive): how many, and their total and
     longest milliseconds. Filled in when the block ends."""
     pauses: list[tuple[int, float]] = []
-    started = [0.0]
+    started = 0.0
 
     def timed(phase: str, info: dict[str, int]) -> None:
+        nonlocal started
         if phase == "start":
-            started[0] = time.perf_counter()
+            started = time.perf_counter()
         else:
-            pauses.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
+            pauses.append((info["generation"], (time.perf_counter() - started) * 1000))
 
     out: dict[str, Any] = {}
     gc.callbacks.append(timed)

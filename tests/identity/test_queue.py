@@ -238,6 +238,15 @@ def test_common_parts_rank_alike_whether_read_whole_or_looked_up(
     assert looked_up.candidates[0].names[0] == "Mohammed Ziyad Ali al-Zaidi"
 
 
+# PostgreSQL sums each person's parts in the order its aggregation meets them: by a hash
+# table, or sorted
+_PLANNER_CHOICES = [
+    "SET LOCAL enable_hashagg = on",
+    "SET LOCAL enable_sort = off",
+    "SET LOCAL enable_hashagg = off",
+]
+
+
 def test_namesakes_sharing_the_query_alike_are_fetched_in_registration_order_on_any_plan(
     engine: Engine,
 ) -> None:
@@ -266,15 +275,6 @@ def test_namesakes_sharing_the_query_alike_are_fetched_in_registration_order_on_
     alike = [ids[i::54] for i in range(54)]  # each name, registered twice
     assert all(order == orders[0] for order in orders)
     assert all(orders[0].index(a) < orders[0].index(b) for a, b in alike)
-
-
-# PostgreSQL sums each person's parts in the order its aggregation meets them: by a hash
-# table, or sorted
-_PLANNER_CHOICES = [
-    "SET LOCAL enable_hashagg = on",
-    "SET LOCAL enable_sort = off",
-    "SET LOCAL enable_hashagg = off",
-]
 
 
 def test_the_mother_and_birthplace_find_one_man_among_many_namesakes(engine: Engine) -> None:

@@ -435,9 +435,10 @@ def _weights_table(
     compiled, and its compiled form cached with thousands of objects the collector walks.
     The weights are whole millionths: summed exactly, so that persons tied on the weight
     they share come out in the same order (by id) whatever plan the database chose."""
+    fetched = set(fetch)
     rows = json.dumps(
         [
-            {"key": k, "weight": round(w * 1e6), "fetched": int(k in fetch), "part": parts[k]}
+            {"key": k, "weight": round(w * 1e6), "fetched": int(k in fetched), "part": parts[k]}
             for k, w in sorted(weights.items())
         ]
     )

@@ -734,7 +734,7 @@ def _may_join(arabic: ParsedName, latin: ParsedName) -> bool:
     are what the two parts joined nearly always read as: cheap enough to ask of every pair
     across scripts, where building the joins is not."""
     seams, loose_seams = arabic.seams
-    run = arabic.title_run  # a title run into the first part (Gadzhimurad, حاجي مراد)
+    run = arabic.title_run
     if run is not None and (
         run.skeleton in latin.keyset or seam_fold(run.skeleton) in latin.loose_keys
     ):
