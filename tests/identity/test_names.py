@@ -3,6 +3,7 @@ only corroborate; each score says how the parts agree."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 
 import pytest
@@ -961,3 +962,26 @@ def test_an_explanation_says_how_far_apart_two_birth_dates_are(born: str, says: 
 
     scored = score_profiles(record("1990-06-15"), record(born), default_weight)
     assert says in scored.explanation
+
+
+def test_the_matchers_caches_stay_out_of_the_collectors_walks() -> None:
+    """A server compares new names all day; a full garbage collection walks every dict the
+    collector tracks, so a cache it tracked would lengthen each pause by its every entry
+    (60 to 100 ms once a server had answered a few thousand searches). Each comparison,
+    joined reading and g read as a qaf is cached by strings alone: the collector leaves
+    those caches out, however many names they hold."""
+    from custodia.identity import names, scoring
+
+    firsts = ["Gamal", "Gassim", "Nagib", "Abdel", "Abu", "Hamid", "Yusup", "Ali"]
+    lasts = ["Rahman", "Gadir", "Reza", "Baghdadi", "Gurbanov", "Sagr", "Tahir", "Bakr"]
+    written = [f"{a} {b}" for a in firsts for b in lasts]
+    for query in written[:8]:
+        for other in written:
+            compare_names(query, other)
+    compare_names("Gulam Nagibullah Gadirov", "Ghulam Najibullah Qadirov")  # fresh entries
+
+    for cached in (scoring._part_similarity, names._joined_spellings, names._letter_spellings):
+        entries = cached.cache_info().currsize
+        assert entries > 0
+        held = [d for d in gc.get_referents(cached) if isinstance(d, dict) and len(d) == entries]
+        assert held and not any(gc.is_tracked(d) for d in held), cached.__name__

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,6 +24,21 @@ from anyascii import anyascii
 
 from custodia.identity.arabic import romanize
 from custodia.registry.names import fold, has_arabic
+
+# The matcher's caches take one string each, their fields joined: a dict whose keys are all
+# strings is one the garbage collector leaves out of its walks, while a single tuple key puts
+# every entry back on them (the comparisons' 262,144 made each full collection 60 to 100 ms
+# in a server that had answered a few thousand searches).
+_KEY_SEPARATOR = "\x1f"  # the ASCII unit separator, in no name part
+
+
+def cache_key(fields: Iterable[str]) -> str:
+    return _KEY_SEPARATOR.join(fields)
+
+
+def split_cache_key(key: str) -> list[str]:
+    return key.split(_KEY_SEPARATOR)
+
 
 # Titles, each with its spellings (the first is how an explanation names it): a title names
 # no one, and two names only corroborate each other by sharing one.
@@ -403,16 +418,19 @@ def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, st
     Russian g for h", "a g for a qaf", "a p for an f"); the part itself left out."""
     if token.role not in KEY_ROLES or not letters:
         return ()
+    key = cache_key((token.skeleton, token.spelling, letters))
     return tuple(
         (NameToken(skel, spelling, token.role), how)
-        for skel, spelling, how in _letter_spellings(token.skeleton, token.spelling, letters)
+        for skel, spelling, how in _letter_spellings(key)
     )
 
 
 # by strings, not tokens, as ``_joined_spellings``
 @lru_cache(maxsize=100_000)  # asked for each part of each name with a g or a p a search loads
-def _letter_spellings(skel: str, spelling: str, letters: str) -> tuple[tuple[str, str, str], ...]:
-    """``letter_readings`` as (skeleton, spelling, what it read)."""
+def _letter_spellings(part: str) -> tuple[tuple[str, str, str], ...]:
+    """``letter_readings`` as (skeleton, spelling, what it read), for the part's skeleton,
+    spelling and letters in one ``cache_key``."""
+    skel, spelling, letters = split_cache_key(part)
     places = [(m.start(), "g" + letters) for m in _PLAIN_G.finditer(spelling)]
     if letters == G_AS_RUSSIAN:
         places += [(m.start(), "p" + _P_AS_F) for m in _PLAIN_P.finditer(spelling)]
@@ -584,17 +602,18 @@ def _title_run(title: str, first: NameToken) -> NameToken | None:
 def _joined_parts(
     tokens: tuple[NameToken, ...],
 ) -> tuple[tuple[tuple[int, int], NameToken], ...]:
-    plain = tuple((t.skeleton, t.spelling, t.role) for t in tokens)
+    plain = cache_key(field for t in tokens for field in (t.skeleton, t.spelling, t.role))
     return tuple(((i, i + 1), NameToken(*part)) for i, part in _joined_spellings(plain))
 
 
 # Keyed and answered by strings, not tokens: a cache of the objects a search loads keeps
 # every candidate's tokens alive for the collector to walk (136,000 after 500 searches).
 @lru_cache(maxsize=100_000)  # a registry's names recur in every search that loads them
-def _joined_spellings(
-    tokens: tuple[tuple[str, str, str], ...],
-) -> tuple[tuple[int, tuple[str, str, str]], ...]:
-    """``_joined_parts`` as (index of the first part, (skeleton, spelling, role))."""
+def _joined_spellings(parts: str) -> tuple[tuple[int, tuple[str, str, str]], ...]:
+    """``_joined_parts`` as (index of the first part, (skeleton, spelling, role)), for the
+    parts' skeletons, spellings and roles in one ``cache_key``."""
+    fields = split_cache_key(parts) if parts else []
+    tokens = [(fields[i], fields[i + 1], fields[i + 2]) for i in range(0, len(fields), 3)]
     out: list[tuple[int, tuple[str, str, str]]] = []
     for i in range(len(tokens) - 1):
         (a_skel, a_spelling, a_role), (_, b_spelling, b_role) = tokens[i], tokens[i + 1]

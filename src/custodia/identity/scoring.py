@@ -25,10 +25,12 @@ from custodia.identity.names import (
     NameToken,
     ParsedName,
     arabic_readings,
+    cache_key,
     letter_readings,
     loose_fold,
     parse_name,
     seam_fold,
+    split_cache_key,
     turkish_reading,
 )
 from custodia.identity.origins import is_origin_spelling
@@ -504,12 +506,18 @@ def _abd_of(compound: str, bare: str) -> bool:
 
 def token_similarity(a: NameToken, b: NameToken, cross_script: bool) -> float:
     """0..1: the same skeleton is strong evidence, a near spelling weaker."""
-    return _part_similarity(a.skeleton, a.spelling, b.skeleton, b.spelling, cross_script)
+    pair = (a.skeleton, a.spelling, b.skeleton, b.spelling, "x" if cross_script else "")
+    return _part_similarity(cache_key(pair))
 
 
 # Registries repeat their names: a batch compares the same two parts millions of times.
 @functools.lru_cache(maxsize=1 << 18)
-def _part_similarity(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
+def _part_similarity(pair: str) -> float:
+    x, x_spelling, y, y_spelling, cross = split_cache_key(pair)
+    return _parts_alike(x, x_spelling, y, y_spelling, bool(cross))
+
+
+def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0
     if x == y:
