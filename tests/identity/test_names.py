@@ -968,9 +968,9 @@ def test_the_matchers_caches_stay_out_of_the_collectors_walks() -> None:
     """A server compares new names all day; a full garbage collection walks every dict the
     collector tracks, so a cache it tracked would lengthen each pause by its every entry
     (60 to 100 ms once a server had answered a few thousand searches). Each comparison,
-    joined reading and g read as a qaf is cached by strings alone: the collector leaves
-    those caches out, however many names they hold."""
-    from custodia.identity import names, scoring
+    joined reading, g read as a qaf and nisba of origin is cached by strings alone: the
+    collector leaves those caches out, however many names they hold."""
+    from custodia.identity import names, origins, scoring
 
     firsts = ["Gamal", "Gassim", "Nagib", "Abdel", "Abu", "Hamid", "Yusup", "Ali"]
     lasts = ["Rahman", "Gadir", "Reza", "Baghdadi", "Gurbanov", "Sagr", "Tahir", "Bakr"]
@@ -980,7 +980,13 @@ def test_the_matchers_caches_stay_out_of_the_collectors_walks() -> None:
             compare_names(query, other)
     compare_names("Gulam Nagibullah Gadirov", "Ghulam Najibullah Qadirov")  # fresh entries
 
-    for cached in (scoring._part_similarity, names._joined_spellings, names._letter_spellings):
+    caches = (
+        scoring._part_similarity,
+        names._joined_spellings,
+        names._letter_spellings,
+        origins._is_origin_spelling,
+    )
+    for cached in caches:
         entries = cached.cache_info().currsize
         assert entries > 0
         held = [d for d in gc.get_referents(cached) if isinstance(d, dict) and len(d) == entries]

@@ -12,11 +12,11 @@ included, meets it: "al-Iraqi", "el Iraqy", "العراقي" are one key.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from custodia.identity.names import parse_name
+from custodia.identity.names import cache_key, parse_name, split_cache_key
 
 # Where the fighting and the camps are: a local supporter ("ansari") is from here, an
 # emigrant ("muhajir") from anywhere else.
@@ -112,12 +112,18 @@ def _spellings() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@cache
 def is_origin_spelling(spelling: str, skeleton: str) -> bool:
     """Is this folded spelling (of a part with this skeleton) a nisba of origin ("saudi",
     "saoudi", "msri"), as against a name its skeleton drops to as well ("saad", "saeed":
     ``sd`` like "saudi")? A listed spelling, or one a letter from a listed one of the same
     skeleton (another vowel) that keeps the nisba's ending (-i, -y)."""
+    return _is_origin_spelling(cache_key((spelling, skeleton)))
+
+
+# bounded, and keyed by one string (names.cache_key): a registry's spellings are many
+@lru_cache(maxsize=100_000)
+def _is_origin_spelling(part: str) -> bool:
+    spelling, skeleton = split_cache_key(part)
     listed = _spellings().get(skeleton, frozenset())
     if spelling in listed:
         return True
