@@ -18,7 +18,7 @@ from custodia.errors import Conflict, NotFound
 from custodia.identity import index, keys
 from custodia.identity import service as identity
 from custodia.identity.models import IndexState
-from custodia.identity.names import NAME_MODEL
+from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.schemas import ReviewItemOut
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind, PersonCategory, Script, Sex
@@ -80,6 +80,23 @@ def test_search_finds_a_person_across_scripts_with_explanations(
     assert set(ids[:2]) == {three[0], three[1]}
     assert three[2] not in ids[:2]
     assert any("date of birth" in line for line in found.candidates[0].explanation)
+
+
+def test_the_names_searched_for_do_not_fill_the_cache_of_registered_names(
+    engine: Engine, three: list[int]
+) -> None:
+    """A server is asked for new names all day; each parsed name it kept would be walked by
+    every full garbage collection. The names typed are parsed in a small cache of their
+    own, and the registry's names keep theirs."""
+    searched = [f"Khaled Hamzah Jubouri {suffix}" for suffix in ("Tikriti", "Ani", "Dulaimi")]
+    with read_session(engine) as session:
+        identity.search_persons(session, name="Khalid al-Jubouri")  # the key statistics
+        kept = parse_name.cache_info().currsize
+        for name in searched:
+            found = identity.search_persons(session, name=name, date_of_birth="1971")
+            assert found.candidates[0].person_id in three[:2]
+    assert identity.compare_names(searched[0], "خالد حمزة الجبوري").match
+    assert parse_name.cache_info().currsize == kept
 
 
 def test_a_caucasian_or_central_asian_name_is_found_in_the_other_script(engine: Engine) -> None:

@@ -39,7 +39,7 @@ from custodia.identity.keys import (
     plan_ranking,
     query_keys,
 )
-from custodia.identity.names import NAME_MODEL, parse_name
+from custodia.identity.names import NAME_MODEL, ParsedName, parse_name
 from custodia.identity.scoring import (
     RANK_KEY_MARKS,
     KnownName,
@@ -98,10 +98,11 @@ def profile_of(
     place_of_birth: str | None,
     sex: str | None = None,
     category: str | None = None,
+    parse: Callable[[str], ParsedName] = parse_name,
 ) -> Profile:
     return Profile(
         ident=ident,
-        names=[KnownName(parse_name(text), str(kind)) for text, kind in names],
+        names=[KnownName(parse(text), str(kind)) for text, kind in names],
         dob=_dob_range(date_of_birth),
         dob_text=date_of_birth,
         nationalities=tuple(nationalities),

@@ -19,7 +19,7 @@ from custodia.db import read_session
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
 from custodia.identity import index, intake, listings, progress, queue, screening
-from custodia.identity.names import parse_name
+from custodia.identity.names import ParsedName, parse_name, parse_query
 from custodia.identity.schemas import (
     Candidate,
     CheckResult,
@@ -197,10 +197,11 @@ def _query_profile(
     mother_name: str | None = None,
     place_of_birth: str | None = None,
 ) -> Profile:
-    if not name.strip() or not parse_name(name).tokens:
+    parsed = parse_query(name)
+    if not name.strip() or not parsed.tokens:
         raise Invalid(f"the name {name!r} has no name parts to search for")
     for label, value in (("mother's name", mother_name), ("place of birth", place_of_birth)):
-        if value is not None and not parse_name(value).tokens:
+        if value is not None and not parse_query(value).tokens:
             raise Invalid(f"the {label} {value!r} has no letters to compare")
     if nationality:
         check_country_codes([nationality])
@@ -213,7 +214,8 @@ def _query_profile(
         nationalities=[nationality] if nationality else [],
         mother_name=mother_name,
         place_of_birth=place_of_birth,
-        sex=_sex_of_kunya(name),
+        sex=_sex_of_kunya(parsed),
+        parse=parse_query,
     )
 
 
@@ -223,10 +225,10 @@ SIDE_FLOOR = 0.1
 Found = list[tuple[Scored, Profile, int]]  # index.search_identities
 
 
-def _sex_of_kunya(name: str) -> str | None:
+def _sex_of_kunya(name: ParsedName) -> str | None:
     """A name that opens with a kunya says the sex: "Abu Hamza" (father of Hamza) is a man,
     "Umm Hamza" a woman. Inside a name "Abu" may be a family's ("Fatima Abu Zaid")."""
-    tokens = parse_name(name).tokens
+    tokens = name.tokens
     if tokens and tokens[0].role == "kunya_marker":
         return {"abu": "M", "umm": "F"}.get(tokens[0].skeleton)
     return None
@@ -390,7 +392,7 @@ def _check_row(
         screening.entry_profile(-number, row.to_json()),
         dob_text=row.dates_of_birth[0] if row.dates_of_birth else None,
         place_of_birth=row.places_of_birth[0] if row.places_of_birth else None,
-        sex=_sex_of_kunya(row.name),
+        sex=_sex_of_kunya(parse_name(row.name)),
         mother=row.mother_name,
     )
     found = index.search_identities(
@@ -472,7 +474,7 @@ def _men_behind_the_nom_de_guerre(
 
 def compare_names(name1: str, name2: str) -> Comparison:
     """Two bare names: a score 0..1 and whether it reaches ``MATCH_THRESHOLD``."""
-    a, b = parse_name(name1), parse_name(name2)
+    a, b = parse_query(name1), parse_query(name2)
     if not a.tokens or not b.tokens:
         raise Invalid("both names need at least one name part (titles alone are not names)")
     one = Profile(ident=1, names=[KnownName(a, "primary")])
