@@ -8,6 +8,8 @@ import hashlib
 
 import pytest
 
+from custodia.identity import names as name_model
+from custodia.identity import origins, scoring
 from custodia.identity.index import profile_of
 from custodia.identity.keys import MemoryIndex, fetching_keys
 from custodia.identity.names import NAME_MODEL, parse_name
@@ -970,8 +972,6 @@ def test_the_matchers_caches_stay_out_of_the_collectors_walks() -> None:
     (60 to 100 ms once a server had answered a few thousand searches). Each comparison,
     joined reading, g read as a qaf and nisba of origin is cached by strings alone: the
     collector leaves those caches out, however many names they hold."""
-    from custodia.identity import names, origins, scoring
-
     firsts = ["Gamal", "Gassim", "Nagib", "Abdel", "Abu", "Hamid", "Yusup", "Ali"]
     lasts = ["Rahman", "Gadir", "Reza", "Baghdadi", "Gurbanov", "Sagr", "Tahir", "Bakr"]
     written = [f"{a} {b}" for a in firsts for b in lasts]
@@ -982,8 +982,8 @@ def test_the_matchers_caches_stay_out_of_the_collectors_walks() -> None:
 
     caches = (
         scoring._part_similarity,
-        names._joined_spellings,
-        names._letter_spellings,
+        name_model._joined_spellings,
+        name_model._letter_spellings,
         origins._is_origin_spelling,
     )
     for cached in caches:
