@@ -66,8 +66,11 @@ def main() -> None:
                 samples.append((time.perf_counter() - t0) * 1000)
         every.extend(samples)
         windows.append(
-            {"searches": f"{start + 1}-{start + len(samples)}", "search_ms": percentiles(samples)}
-            | {"collector": collector}
+            {
+                "searches": f"{start + 1}-{start + len(samples)}",
+                "search_ms": percentiles(samples),
+                "collector": collector,
+            }
         )
         log(f"{start + len(samples)} searches")
     last = windows[-1]["search_ms"]
