@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import Engine
 
 from custodia.db import read_session, unit_of_work
-from custodia.identity import intake
+from custodia.identity import index, intake
 from custodia.identity import service as identity
+from custodia.identity.names import parse_name
+from custodia.identity.scoring import Profile, side_evidence
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind
 from custodia.registry.schemas import NameIn, PersonIn, RegisteredPersonOut
@@ -249,3 +251,61 @@ def test_the_only_man_of_his_town_and_birth_day_is_found_behind_a_nom_de_guerre(
     assert any(line.startswith("same day of birth 1976-03-12, 2 records share it") for line in why)
     # every record of Antwerp is Belgian: agreeing on it weighs nothing, and nothing less
     assert "nationality agrees, 100% of records hold it (+0.0 bits)" in why
+
+
+def test_the_mothers_weighed_at_intake_are_read_as_the_index_stored_them(
+    engine: Engine,
+) -> None:
+    """A check at intake compares the mothers of dozens of namesakes. Parsed afresh, each
+    would stay in the cache of parsed names for the life of the server, for every full
+    garbage collection to walk; the index keeps them parsed, as it keeps the names."""
+    held = [
+        person("Khalid Hamza al-Jubouri", dob="1971-03-02").model_copy(
+            update={"place_of_birth": "Mosul", "mother_name": mother}
+        )
+        for mother in ("Fatimah Aly", "Zainab Hussein")
+    ]
+    arrival = person("Khaled Hamzah Jubouri", dob="1971").model_copy(
+        update={"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
+    )
+    with unit_of_work(engine) as session:
+        son, namesake, new = registry.register_persons(session, persons_in=[*held, arrival])
+    with read_session(engine) as session:
+        query = index.load_profiles(session, [new])[new]
+        identity.search_persons(session, name="Khalid al-Jubouri")  # the key statistics
+        parse_name.cache_clear()
+        flagged = {s.ident: s.explanation for s in intake.duplicates_of(session, query)}
+    assert "mother's name agrees" in flagged[son]
+    assert namesake not in flagged or "mother's name differs" in flagged[namesake]
+    # neither namesake's mother was kept: each is parsed afresh here (a miss)
+    missed = parse_name.cache_info().misses
+    parse_name("Fatimah Aly"), parse_name("Zainab Hussein")
+    assert parse_name.cache_info().misses == missed + 2
+
+
+def test_an_index_written_before_it_kept_mothers_parsed_still_weighs_them(
+    engine: Engine,
+) -> None:
+    """Profiles stored by an earlier version hold the mother's name as text only: it is
+    parsed when weighed, and agrees or differs as before."""
+    where = {"place_of_birth": "Mosul", "mother_name": "Fatimah Aly"}
+    with unit_of_work(engine) as session:
+        held, new = registry.register_persons(
+            session,
+            persons_in=[
+                person("Khalid Hamza al-Jubouri", dob="1971-03-02").model_copy(update=where),
+                person("Khaled Hamzah Jubouri", dob="1971").model_copy(
+                    update={"place_of_birth": "Mosul", "mother_name": "Fatima Ali"}
+                ),
+            ],
+        )
+    with read_session(engine) as session:
+        stored = index.load_profiles(session, [held, new])
+    older = {
+        ident: Profile.from_json(ident, {k: v for k, v in p.to_json().items() if k != "mt"})
+        for ident, p in stored.items()
+    }
+    assert side_evidence(older[new], older[held]) == side_evidence(stored[new], stored[held])
+    assert {"mother's name agrees", "place of birth agrees"} <= set(
+        side_evidence(older[new], older[held])[1]
+    )

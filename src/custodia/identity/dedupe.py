@@ -84,9 +84,8 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
                 kunya = parts[0]
                 break
         mother = ""
-        if p.mother:
-            mt = parse_name(p.mother).tokens
-            mother = mt[0].skeleton if mt else ""
+        if (parsed_mother := p.mother_parsed) is not None and parsed_mother.tokens:
+            mother = parsed_mother.tokens[0].skeleton
         dob_exact = month = None
         year_lo = year_hi = None
         if p.dob:

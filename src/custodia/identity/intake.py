@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from custodia.identity import dedupe, index, queue, screening
 from custodia.identity.dedupe import NAME_CERTAINTY
-from custodia.identity.names import parse_name
+from custodia.identity.names import ParsedName
 from custodia.identity.scoring import (
     ATTRIBUTE_YEARS,
     REVIEW_THRESHOLD,
@@ -170,7 +170,7 @@ def _block(
     whole registry hold that nationality)."""
     if row["pob"] and profile.place_of_birth:
         years = {f"#y{y}" for y in range(row["year_lo"], row["year_hi"] + 1)}
-        ids = index.holders(session, every=_parts("#p", profile.place_of_birth), some=years)
+        ids = index.holders(session, every=_parts("#p", profile.place_parsed), some=years)
         return (ids, {}) if len(ids) <= BLOCK_MAX else ([], {})
     nationality = row["nationality"]
     if not nationality:
@@ -182,9 +182,9 @@ def _block(
     return ids, {"nationality": {nationality: nationals}}
 
 
-def _parts(mark: str, text: str | None) -> set[str]:
+def _parts(mark: str, parsed: ParsedName | None) -> set[str]:
     """The index keys of a birthplace (``#p``) or a mother's name (``#m``)."""
-    return {f"{mark}{k}" for k in parse_name(text).keyset} if text else set()
+    return {f"{mark}{k}" for k in parsed.keyset} if parsed is not None else set()
 
 
 def _registry_counts(
@@ -197,7 +197,7 @@ def _registry_counts(
     place or a mother's name is counted by its rarest part (at least that many hold the
     whole)."""
     years = {r["year_lo"] for r in rows if r["year_lo"] is not None}
-    place, mother = _parts("#p", profile.place_of_birth), _parts("#m", profile.mother)
+    place, mother = _parts("#p", profile.place_parsed), _parts("#m", profile.mother_parsed)
     size, held = index.key_counts(session, {*(f"#y{y}" for y in years), *place, *mother})
     per_year = {y: held[f"#y{y}"] for y in years}
     counts: dict[str, dict[Any, int]] = {"year": per_year}

@@ -235,7 +235,10 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # opens with Ali, or with the Al or El of a Turkic name, has no glued article (Alireza is Ali
 # Reza, not Reza; Altynbek, Alzhanov, Elmurod; Aliyeva had read as al-Iyeva), and is no near
 # spelling of the name after it.
-NAME_MODEL = 20
+# 21: a Russian family name formed from a given name that opens with a vowel keeps its
+# equivalence (Usmanov = عثمانوف as Usman = عثمان; not Semenov). From this model on the
+# index also stores the mother's name parsed (Profile.mother_parsed).
+NAME_MODEL = 21
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -751,7 +754,26 @@ def joined_skeleton(word: str) -> str:
         return "mhmwd" + ("f" if family.startswith("u") else "v" if family else "")
     if husayn:
         return "hsyn" + out[3:]  # out is h/g, s, n and the ending's skeleton
-    return EQUIVALENT.get(out, out)
+    return _equivalent(word, out)
+
+
+def _equivalent(word: str, out: str) -> str:
+    """The skeleton ``out`` of ``word`` after ``EQUIVALENT``. A family name Russian forms
+    from a given name that opens with the vowel of an alef or an ayn (-ov, -ev) keeps the
+    name's equivalence: Usmanov, Osmanova and Usmonov are عثمانوف as Usman is عثمان. Only
+    then: Semenov and Simonov, Russian names of their own, share the skeleton smnv but open
+    with a consonant, and stay سيميونوف and سيمونوف."""
+    if out in EQUIVALENT:
+        return EQUIVALENT[out]
+    stem = out[:-1]
+    if (
+        out.endswith("v")
+        and stem in EQUIVALENT
+        and word[0] in "aeiou"
+        and _RUSSIAN_FAMILY.fullmatch(word)
+    ):
+        return EQUIVALENT[stem] + "v"
+    return out
 
 
 # Somali Latin writes the ayn that opens Arabic names as c (and the h of Hasan as x, which

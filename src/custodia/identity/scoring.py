@@ -115,6 +115,28 @@ def parts_standing_together(key: str) -> set[str]:
     return set(key[len(PART_ORDER_MARKS[0]) :].split("."))
 
 
+def parsed_as_json(parsed: ParsedName) -> list[Any]:
+    """A parsed name's tokens, script and titles as the index stores them (JSON)."""
+    return [
+        [[t.skeleton, t.spelling, t.role] for t in parsed.tokens],
+        int(parsed.arabic),
+        list(parsed.titles),
+        int(parsed.russian),
+    ]
+
+
+def parsed_from_json(text: str, stored: Sequence[Any]) -> ParsedName:
+    """The parsed name ``parsed_as_json`` stored for ``text``, without parsing it again."""
+    tokens, arabic, *rest = stored
+    return ParsedName(
+        text=text,
+        tokens=tuple(NameToken(s, sp, r) for s, sp, r in tokens),
+        arabic=bool(arabic),
+        titles=tuple(rest[0]) if rest else (),
+        russian=bool(rest[1]) if len(rest) > 1 else False,
+    )
+
+
 @dataclass(slots=True)
 class Profile:
     """Everything the scorer knows of a person (or watchlist entry)."""
@@ -129,22 +151,19 @@ class Profile:
     sex: str | None = None  # side attributes for batch de-duplication (side.py)
     category: str | None = None
     extra_dobs: list[tuple[int, int]] = field(default_factory=list)
+    # the mother's name by its text: parsed, or as the index stored it parsed (a list, read
+    # on first use; see mother_parsed)
+    parsed_mothers: dict[str, ParsedName | list[Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _keys: set[str] | None = field(default=None, repr=False, compare=False)
     _rank_keys: set[str] | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "n": [[n.parsed.text, n.kind] for n in self.names],
             # the parsed tokens too: loading a candidate must not re-parse its names
-            "t": [
-                [
-                    [[t.skeleton, t.spelling, t.role] for t in n.parsed.tokens],
-                    int(n.parsed.arabic),
-                    list(n.parsed.titles),
-                    int(n.parsed.russian),
-                ]
-                for n in self.names
-            ],
+            "t": [parsed_as_json(n.parsed) for n in self.names],
             "d": list(self.dob) if self.dob else None,
             "dt": self.dob_text,
             "c": list(self.nationalities),
@@ -153,6 +172,9 @@ class Profile:
             "s": self.sex,
             "g": self.category,
         }
+        if (mother := self.mother_parsed) is not None:
+            out["mt"] = parsed_as_json(mother)  # and the mother's: see mother_parsed
+        return out
 
     @classmethod
     def from_json(cls, ident: int, data: dict[str, Any]) -> Profile:
@@ -160,17 +182,8 @@ class Profile:
         parsed = data.get("t")
         if parsed is not None and len(parsed) == len(data["n"]):
             names = [
-                KnownName(
-                    ParsedName(
-                        text=text,
-                        tokens=tuple(NameToken(s, sp, r) for s, sp, r in tokens),
-                        arabic=bool(arabic),
-                        titles=tuple(rest[0]) if rest else (),
-                        russian=bool(rest[1]) if len(rest) > 1 else False,
-                    ),
-                    kind,
-                )
-                for (text, kind), (tokens, arabic, *rest) in zip(data["n"], parsed, strict=True)
+                KnownName(parsed_from_json(text, stored), kind)
+                for (text, kind), stored in zip(data["n"], parsed, strict=True)
             ]
         else:
             names = [KnownName(parse_name(text), kind) for text, kind in data["n"]]
@@ -184,7 +197,32 @@ class Profile:
             place_of_birth=data.get("p"),
             sex=data.get("s"),
             category=data.get("g"),
+            parsed_mothers={data["m"]: data["mt"]} if data.get("m") and "mt" in data else {},
         )
+
+    @property
+    def mother_parsed(self) -> ParsedName | None:
+        """The mother's name parsed: as the index stored it, read on first use, for an intake
+        check compares the mothers of dozens of candidates (57 a check on the scenario).
+        Parsed through ``parse_name``, a server would keep every candidate's mother in that
+        cache, for each full garbage collection to walk. A profile stored before the index
+        kept them parses the name."""
+        text = self.mother
+        if not text:
+            return None
+        # by its text: a copy given another mother (dataclasses.replace) shares the dict
+        held = self.parsed_mothers.get(text)
+        if isinstance(held, ParsedName):
+            return held
+        parsed = parse_name(text) if held is None else parsed_from_json(text, held)
+        self.parsed_mothers[text] = parsed
+        return parsed
+
+    @property
+    def place_parsed(self) -> ParsedName | None:
+        """The place of birth parsed. Through ``parse_name``'s cache, unlike a mother's name:
+        a registry's people are born in a few hundred places, which it then holds once."""
+        return parse_name(self.place_of_birth) if self.place_of_birth else None
 
     @property
     def rank_keys(self) -> set[str]:
@@ -216,10 +254,9 @@ class Profile:
         for n in self.names:
             out |= part_order_keys(n.parsed)
         # the mother's name and the birthplace: how the region's registers tell namesakes apart
-        if self.mother:
-            out.update(f"#m{k}" for k in parse_name(self.mother).keyset)
-        if self.place_of_birth:
-            out.update(f"#p{k}" for k in parse_name(self.place_of_birth).keyset)
+        for mark, parsed in (("#m", self.mother_parsed), ("#p", self.place_parsed)):
+            if parsed is not None:
+                out.update(f"{mark}{k}" for k in parsed.keyset)
         self._rank_keys = out
         return out
 
@@ -1056,8 +1093,7 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
         else:
             delta -= 0.05
             notes.append("nationality differs")
-    if query.mother and cand.mother:
-        qm, cm = parse_name(query.mother), parse_name(cand.mother)
+    if query.mother and cand.mother and (qm := query.mother_parsed) and (cm := cand.mother_parsed):
         m = compare_parsed(qm, cm, default_weight)
         # both written in full (given and family name) yet only one part agrees: two
         # mothers ("Aysel Quliyeva", "Nigar Quliyeva"), not one written shorter
@@ -1069,11 +1105,8 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
             # the mother's name is how the region's registers tell namesakes apart
             delta -= 0.3
             notes.append("mother's name differs")
-    if (
-        query.place_of_birth
-        and cand.place_of_birth
-        and parse_name(query.place_of_birth).keys & parse_name(cand.place_of_birth).keys
-    ):
+    q_place, c_place = query.place_parsed, cand.place_parsed
+    if q_place and c_place and not q_place.keyset.isdisjoint(c_place.keyset):
         delta += 0.02
         notes.append("place of birth agrees")
     return delta, notes
