@@ -110,8 +110,7 @@ def profile_of(
         place_of_birth=place_of_birth,
         sex=sex,
         category=category,
-        # through ``parse`` too: a query's mother is no registry name to keep
-        parsed_mothers={mother_name: parse(mother_name)} if mother_name else {},
+        parse=parse,  # the mother's name too: a query's is no registry name to keep
     )
 
 

@@ -151,11 +151,11 @@ class Profile:
     sex: str | None = None  # side attributes for batch de-duplication (side.py)
     category: str | None = None
     extra_dobs: list[tuple[int, int]] = field(default_factory=list)
-    # the mother's name by its text: parsed, or as the index stored it parsed (a list, read
-    # on first use; see mother_parsed)
-    parsed_mothers: dict[str, ParsedName | list[Any]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # the mother's name and its parts as the index stored them (see mother_parsed)
+    stored_mother: tuple[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+    # how the mother's name is parsed when the index did not store it: a query's through
+    # its own small cache (names.parse_query)
+    parse: Callable[[str], ParsedName] = field(default=parse_name, repr=False, compare=False)
     _keys: set[str] | None = field(default=None, repr=False, compare=False)
     _rank_keys: set[str] | None = field(default=None, repr=False, compare=False)
 
@@ -197,26 +197,24 @@ class Profile:
             place_of_birth=data.get("p"),
             sex=data.get("s"),
             category=data.get("g"),
-            parsed_mothers={data["m"]: data["mt"]} if data.get("m") and "mt" in data else {},
+            stored_mother=(data["m"], data["mt"]) if data.get("m") and "mt" in data else None,
         )
 
     @property
     def mother_parsed(self) -> ParsedName | None:
-        """The mother's name parsed: as the index stored it, read on first use, for an intake
-        check compares the mothers of dozens of candidates (57 a check on the scenario).
-        Parsed through ``parse_name``, a server would keep every candidate's mother in that
-        cache, for each full garbage collection to walk. A profile stored before the index
-        kept them parses the name."""
+        """The mother's name parsed. As the index stored it, built afresh at each use and
+        kept nowhere: an intake check compares the mothers of dozens of candidates (57 a
+        check on the scenario), and a cache of them, ``parse_name``'s or the profile's,
+        would keep each for every full garbage collection to walk, in a server as in a
+        batch job over a million records. A profile the index did not store (a query, a
+        new record) or stored before it kept mothers parses the name."""
         text = self.mother
         if not text:
             return None
-        # by its text: a copy given another mother (dataclasses.replace) shares the dict
-        held = self.parsed_mothers.get(text)
-        if isinstance(held, ParsedName):
-            return held
-        parsed = parse_name(text) if held is None else parsed_from_json(text, held)
-        self.parsed_mothers[text] = parsed
-        return parsed
+        stored = self.stored_mother
+        if stored is not None and stored[0] == text:  # not a copy given another mother
+            return parsed_from_json(text, stored[1])
+        return self.parse(text)
 
     @property
     def place_parsed(self) -> ParsedName | None:
