@@ -119,7 +119,7 @@ def main() -> None:
     with read_session(engine) as session:
         truth_rows = scenario.duplicate_truth(session=session)
         ids = index.all_person_ids(session)
-        profiles = index.load_profiles(session, ids)
+        profiles = index.load_profiles(session, ids, batch=True)  # as the job loads them
         weigh = index.weigher(session)
         mothers = identity.registered_mothers(session)
     log(f"{len(ids)} records, {len(truth_rows)} planted duplicates")

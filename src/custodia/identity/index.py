@@ -362,12 +362,16 @@ def all_person_ids(session: Session) -> list[int]:
     return list(session.scalars(select(_PROFILE.c.person_id).order_by(_PROFILE.c.person_id)))
 
 
-def load_profiles(session: Session, ids: Sequence[int]) -> dict[int, Profile]:
+def load_profiles(
+    session: Session, ids: Sequence[int], *, batch: bool = False
+) -> dict[int, Profile]:
+    """The stored profiles of ``ids``; ``batch`` for a job over the whole registry, which
+    parses mothers' names through ``parse_name``'s cache (``Profile.from_json``)."""
     out: dict[int, Profile] = {}
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(_PROFILES, {"ids": list(ids[start : start + CHUNK])}).tuples()
         for person_id, data in rows:
-            out[person_id] = Profile.from_json(person_id, json.loads(data))
+            out[person_id] = Profile.from_json(person_id, json.loads(data), stored_mother=not batch)
     return out
 
 

@@ -125,6 +125,26 @@ def parsed_as_json(parsed: ParsedName) -> list[Any]:
     ]
 
 
+def parsed_as_key(parsed: ParsedName) -> str:
+    """A parsed name as one string (``cache_key``): script, Russian writing, titles, then each
+    part's skeleton, spelling and role. One string a record, where lists would be a dozen
+    objects: a batch job holds a million records."""
+    head = ("1" if parsed.arabic else "0", "1" if parsed.russian else "0", " ".join(parsed.titles))
+    return cache_key((*head, *(f for t in parsed.tokens for f in (t.skeleton, t.spelling, t.role))))
+
+
+def parsed_from_key(text: str, key: str) -> ParsedName:
+    """The parsed name ``parsed_as_key`` wrote for ``text``, without parsing it again."""
+    arabic, russian, titles, *fields = split_cache_key(key)
+    return ParsedName(
+        text=text,
+        tokens=tuple(NameToken(*fields[i : i + 3]) for i in range(0, len(fields), 3)),
+        arabic=arabic == "1",
+        titles=tuple(titles.split()),
+        russian=russian == "1",
+    )
+
+
 def parsed_from_json(text: str, stored: Sequence[Any]) -> ParsedName:
     """The parsed name ``parsed_as_json`` stored for ``text``, without parsing it again."""
     tokens, arabic, *rest = stored
@@ -152,7 +172,7 @@ class Profile:
     category: str | None = None
     extra_dobs: list[tuple[int, int]] = field(default_factory=list)
     # the mother's name and its parts as the index stored them (see mother_parsed)
-    stored_mother: tuple[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+    stored_mother: tuple[str, str] | None = field(default=None, repr=False, compare=False)
     # how the mother's name is parsed when the index did not store it: a query's through
     # its own small cache (names.parse_query)
     parse: Callable[[str], ParsedName] = field(default=parse_name, repr=False, compare=False)
@@ -173,11 +193,14 @@ class Profile:
             "g": self.category,
         }
         if (mother := self.mother_parsed) is not None:
-            out["mt"] = parsed_as_json(mother)  # and the mother's: see mother_parsed
+            out["mt"] = parsed_as_key(mother)  # and the mother's: see mother_parsed
         return out
 
     @classmethod
-    def from_json(cls, ident: int, data: dict[str, Any]) -> Profile:
+    def from_json(cls, ident: int, data: dict[str, Any], *, stored_mother: bool = True) -> Profile:
+        """The profile ``to_json`` stored. ``stored_mother=False`` leaves the mother's stored
+        parts aside, for a batch job: it compares each record with many, and parses each
+        mother's name once, through ``parse_name``'s cache (see ``mother_parsed``)."""
         dob = data.get("d")
         parsed = data.get("t")
         if parsed is not None and len(parsed) == len(data["n"]):
@@ -197,7 +220,11 @@ class Profile:
             place_of_birth=data.get("p"),
             sex=data.get("s"),
             category=data.get("g"),
-            stored_mother=(data["m"], data["mt"]) if data.get("m") and "mt" in data else None,
+            stored_mother=(
+                (data["m"], data["mt"])
+                if stored_mother and data.get("m") and isinstance(data.get("mt"), str)
+                else None
+            ),
         )
 
     @property
@@ -213,7 +240,7 @@ class Profile:
             return None
         stored = self.stored_mother
         if stored is not None and stored[0] == text:  # not a copy given another mother
-            return parsed_from_json(text, stored[1])
+            return parsed_from_key(text, stored[1])
         return self.parse(text)
 
     @property

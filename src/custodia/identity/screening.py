@@ -454,7 +454,7 @@ def people_index(session: Session) -> MemoryIndex:
     ids = index.all_person_ids(session)
     people = MemoryIndex()
     for start in range(0, len(ids), 5000):
-        for profile in index.load_profiles(session, ids[start : start + 5000]).values():
+        for profile in index.load_profiles(session, ids[start : start + 5000], batch=True).values():
             people.add(profile)
     return people
 

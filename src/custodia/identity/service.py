@@ -668,7 +668,7 @@ def dedupe(
     started = time.perf_counter()
     index.ensure_indexed(session)
     ids = index.all_person_ids(session)
-    profiles = index.load_profiles(session, ids)
+    profiles = index.load_profiles(session, ids, batch=True)
     pairs = dedupe_engine.predict_pairs(
         [profiles[i] for i in ids],
         weigh=index.weigher(session),
