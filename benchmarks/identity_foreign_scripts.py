@@ -295,6 +295,27 @@ def _summary(ranks: list[int | None]) -> dict[str, Any]:
     }
 
 
+# The family name Russian forms from Usman (Osman, Uthman = عثمان): Usmanov, Osmanova,
+# Usmonov = عثمانوف. Written with name model 21, which reads them so: they show what it
+# covers, not how it generalises. Apart: Semenov and Simonov, Russian names that share the
+# skeleton but open with a consonant, and the family name against the bare given name.
+USMAN_FAMILY: tuple[tuple[str, str], ...] = (
+    ("Rustam Usmanov", "رستم عثمانوف"),
+    ("Usmanov", "عثمانوف"),
+    ("Dilnoza Osmanova", "دلنوزا عثمانوفا"),
+    ("Ilyas Osmanov", "إلياس عثمانوف"),
+    ("Usmonov Jasur", "عثمانوف جاسور"),
+    ("Usmanov", "Uthmanov"),
+)
+USMAN_FAMILY_APART: tuple[tuple[str, str], ...] = (
+    ("Semenov", "عثمانوف"),
+    ("Simonov", "عثمانوف"),
+    ("Semenov", "Usmanov"),
+    ("Rustam Usmanov", "رستم عثمان"),
+    ("Sultan Osmanov", "سلطان عثمان"),
+)
+
+
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
     scores = [compare_names(latin, arabic).score for latin, arabic in pairs]
@@ -338,6 +359,8 @@ def main() -> None:
             "glued_title_apart_compared": _compared(GLUED_TITLE_APART),
             "ali_compound_compared": _compared(ALI_COMPOUND),
             "ali_compound_apart_compared": _compared(ALI_COMPOUND_APART),
+            "usman_family_compared": _compared(USMAN_FAMILY),
+            "usman_family_apart_compared": _compared(USMAN_FAMILY_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

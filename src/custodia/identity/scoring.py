@@ -232,9 +232,10 @@ class Profile:
         """The mother's name parsed. As the index stored it, built afresh at each use and
         kept nowhere: an intake check compares the mothers of dozens of candidates (57 a
         check on the scenario), and a cache of them, ``parse_name``'s or the profile's,
-        would keep each for every full garbage collection to walk, in a server as in a
-        batch job over a million records. A profile the index did not store (a query, a
-        new record) or stored before it kept mothers parses the name."""
+        would keep each for every full garbage collection of the server to walk. A profile
+        the index did not store (a query, a new record), one a batch job loaded
+        (``stored_mother=False``), or one stored before the index kept mothers parses the
+        name, through ``parse``."""
         text = self.mother
         if not text:
             return None
