@@ -256,8 +256,8 @@ def test_the_only_man_of_his_town_and_birth_day_is_found_behind_a_nom_de_guerre(
 def test_the_mothers_weighed_at_intake_are_read_as_the_index_stored_them(
     engine: Engine,
 ) -> None:
-    """A check at intake compares the mothers of dozens of namesakes. Parsed afresh, each
-    would stay in the cache of parsed names for the life of the server, for every full
+    """A check at intake compares the mothers of dozens of namesakes. Parsed through the
+    cache of parsed names, each would stay there for the life of the server, for every full
     garbage collection to walk; the index keeps them parsed, as it keeps the names."""
     held = [
         person("Khalid Hamza al-Jubouri", dob="1971-03-02").model_copy(
@@ -279,7 +279,8 @@ def test_the_mothers_weighed_at_intake_are_read_as_the_index_stored_them(
     assert namesake not in flagged or "mother's name differs" in flagged[namesake]
     # neither namesake's mother was kept: each is parsed afresh here (a miss)
     missed = parse_name.cache_info().misses
-    parse_name("Fatimah Aly"), parse_name("Zainab Hussein")
+    parse_name("Fatimah Aly")
+    parse_name("Zainab Hussein")
     assert parse_name.cache_info().misses == missed + 2
 
 

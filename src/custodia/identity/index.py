@@ -258,7 +258,7 @@ class _Stats:
     df: dict[str, int]  # name keys (skeletons)
     rank_df: dict[str, int]  # spelling, birth-year and nationality keys (Profile.rank_keys)
     weigh: Weigher
-    near: dict[str, list[str]]
+    near: dict[str, tuple[str, ...]]
     grown: int = 0  # persons added to the counts since they were last read in full
 
 
