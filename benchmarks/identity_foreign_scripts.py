@@ -315,6 +315,25 @@ USMAN_FAMILY_APART: tuple[tuple[str, str], ...] = (
     ("Sultan Osmanov", "سلطان عثمان"),
 )
 
+# A title that Russian, Turkish, Tajik and Uzbek records write as a given name (Gadzhi, Hacı,
+# Hoji, Mullo) against the title in Arabic script or another Latin spelling. Written with
+# this reading in place (scoring._titles_written_as_names): they show what it covers. Apart:
+# Gadzhi as a given name against another given name, and Gadzhi alone.
+TITLE_AS_NAME: tuple[tuple[str, str], ...] = (
+    ("Gadzhi Magomedov", "حاجي محمدوف"),
+    ("Gadzhi Akhmedov", "الحاج أحمدوف"),
+    ("Khadzhi Murad", "حاجي مراد"),
+    ("Hacı Ahmet Yılmaz", "Haji Ahmet Yilmaz"),
+    ("Hoji Rahmatullo", "الحاج رحمة الله"),
+    ("Mullo Nazar", "الملا نذر"),
+)
+TITLE_AS_NAME_APART: tuple[tuple[str, str], ...] = (
+    ("Gadzhi Magomedov", "Ali Magomedov"),
+    ("Gadzhi Magomedov", "علي محمدوف"),
+    ("Gadzhi", "الحاج علي"),
+    ("Gadzhi Magomedov", "Magomed Gadzhiev"),
+)
+
 
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
@@ -361,6 +380,8 @@ def main() -> None:
             "ali_compound_apart_compared": _compared(ALI_COMPOUND_APART),
             "usman_family_compared": _compared(USMAN_FAMILY),
             "usman_family_apart_compared": _compared(USMAN_FAMILY_APART),
+            "title_as_name_compared": _compared(TITLE_AS_NAME),
+            "title_as_name_apart_compared": _compared(TITLE_AS_NAME_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

@@ -489,6 +489,30 @@ def test_the_name_after_the_title_alone_is_another_name() -> None:
     assert compare_names("Murad Omarov", "حاجي مراد عمروف").match
 
 
+@pytest.mark.parametrize(
+    ("given", "title"),
+    [
+        ("Gadzhi Magomedov", "حاجي محمدوف"),  # 0.59 before: gadzhi unmatched
+        ("Khadzhi Murad", "حاجي مراد"),
+        ("Hacı Ahmet Yılmaz", "Haji Ahmet Yilmaz"),  # Turkish; 0.68 before
+        ("Hoji Rahmatullo", "الحاج رحمة الله"),  # Tajik; 0.71 before
+    ],
+)
+def test_a_title_written_as_a_given_name_meets_the_title(given: str, title: str) -> None:
+    for one, other in ((given, title), (title, given)):
+        compared = compare_names(one, other)
+        assert compared.score >= 0.85, (one, other, compared.score)
+        assert "the same title, written as a given name" in compared.explanation[0]
+        assert "unmatched" not in compared.explanation[0]
+
+
+def test_a_title_written_as_a_given_name_is_a_given_name_without_the_title() -> None:
+    # in Dagestan Gadzhi is a man's name: it names another man than Ali
+    assert not compare_names("Gadzhi Magomedov", "Ali Magomedov").match
+    assert not compare_names("Gadzhi Magomedov", "علي محمدوف").match
+    assert compare_names("Gadzhi", "الحاج علي").score == 0.0  # nothing left to match
+
+
 def test_a_search_for_a_name_grown_from_a_title_finds_it_written_apart() -> None:
     def person(ident: int, name: str) -> Profile:
         return Profile(ident=ident, names=[KnownName(parse_name(name), "primary")])

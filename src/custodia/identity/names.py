@@ -70,6 +70,13 @@ _TITLE_GROUPS = (
 )
 TITLE_OF = {t: group[0] for group in _TITLE_GROUPS for t in group}
 TITLES = frozenset(TITLE_OF)
+# Titles as Russian, Turkish and Tajik records write them where they are given names too
+# (Gadzhi, Hacı, Hoji): parsed as name parts, since Gadzhi Magomedov need not be a Haji, but
+# read as the title where the other name leads with it (scoring.compare_parsed)
+TITLES_AS_NAMES = {
+    "gadzhi": "haji", "gadji": "haji", "khadzhi": "haji", "hadzhi": "haji", "haci": "haji",
+    "hoji": "haji", "khoji": "haji", "mullo": "mullah",
+}  # fmt: skip
 # Honorifics that follow a name in Pashto, Dari and Urdu usage ("Hanafi Saheb", "Mullah
 # Sahib"): the last word of a name after a name part is respect, not a name ("Sahib Khan"
 # opens with one that is).

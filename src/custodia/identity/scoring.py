@@ -22,6 +22,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from custodia.identity.names import (
     ABD_INITIAL_ROLE,
     G_AS_RUSSIAN,
+    TITLES_AS_NAMES,
     NameToken,
     ParsedName,
     arabic_readings,
@@ -682,6 +683,7 @@ def _how(
     return how
 
 
+_TITLE_AS_NAME = "the same title, written as a given name"
 Span = tuple[int, ...]  # indexes of the parts one side of an aligned pair covers
 Pair = tuple[str, str, float, str]  # query part, matched part, similarity, how they agree
 
@@ -730,6 +732,14 @@ class NameMatch:
         self._pairs = tuple(pairs)
         self._pairs += tuple((t, t, 1.0, "the same title") for t in q.titles if t in c.titles)
         matched = {i for qi, _, _ in aligned for i in qi}
+        as_name_q, as_name_c = _titles_written_as_names(q, c, aligned)
+        if as_name_q:
+            matched.add(0)
+            word = q.tokens[0].spelling
+            self._pairs += ((word, TITLES_AS_NAMES[word], 1.0, _TITLE_AS_NAME),)
+        if as_name_c:
+            word = c.tokens[0].spelling
+            self._pairs += ((TITLES_AS_NAMES[word], word, 1.0, _TITLE_AS_NAME),)
         self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
 
     @property
@@ -984,9 +994,15 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
         got_q = sum(wq[i] * s for qi, _, s in aligned for i in qi)
         got_c = sum(wc[j] * s for _, cj, s in aligned for j in cj)
     shared = TITLE_WEIGHT * len(set(q.titles) & set(c.titles)) if q.titles and c.titles else 0.0
-    score = QUERY_SHARE * (got_q + shared) / (sum(wq) + shared) + (1 - QUERY_SHARE) * (
+    total_q, total_c = sum(wq), sum(wc)
+    if q.titles != c.titles:  # rare: most names carry no title
+        as_name_q, as_name_c = _titles_written_as_names(q, c, aligned)
+        total_q -= wq[0] if as_name_q else 0.0
+        total_c -= wc[0] if as_name_c else 0.0
+        shared += TITLE_WEIGHT * (as_name_q + as_name_c)
+    score = QUERY_SHARE * (got_q + shared) / (total_q + shared) + (1 - QUERY_SHARE) * (
         got_c + shared
-    ) / (sum(wc) + shared)
+    ) / (total_c + shared)
     order = [cj[0] for _, cj, _ in sorted(aligned)]
     if any(b < a for a, b in itertools.pairwise(order)):
         # "Ali Ahmad" is not "Ahmad Ali": in a nasab chain the order is who is whose son
@@ -995,6 +1011,29 @@ def compare_parsed(q: ParsedName, c: ParsedName, weigh: Weigher) -> NameMatch:
     if all(q.tokens[i].role == "kunya_marker" for i in matched_q):
         score = min(score, 0.3)  # "Abu" matching "Abu" is no evidence
     return NameMatch(score, source=(q, c, aligned))
+
+
+def _titles_written_as_names(
+    q: ParsedName, c: ParsedName, aligned: Sequence[tuple[Span, Span, float]]
+) -> tuple[bool, bool]:
+    """Does each name write as its first part, left unmatched, a title the other one leads
+    with (``TITLES_AS_NAMES``: Gadzhi Magomedov ~ حاجي محمدوف)? Then the two share it."""
+    matched_q = any(0 in qi for qi, _, _ in aligned)
+    matched_c = any(0 in cj for _, cj, _ in aligned)
+    return (
+        not matched_q and _title_as_name(q, c) is not None,
+        not matched_c and _title_as_name(c, q) is not None,
+    )
+
+
+def _title_as_name(name: ParsedName, other: ParsedName) -> str | None:
+    """The title the other name leads with that this one writes as its first part, a given
+    name too; None if none. A name of that part alone is not read so: nothing would be left
+    of it to match."""
+    if len(name.tokens) < 2:
+        return None
+    title = TITLES_AS_NAMES.get(name.tokens[0].spelling)
+    return title if title in other.titles and title not in name.titles else None
 
 
 def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> NameMatch:
