@@ -334,6 +334,27 @@ TITLE_AS_NAME_APART: tuple[tuple[str, str], ...] = (
     ("Gadzhi Magomedov", "Magomed Gadzhiev"),
 )
 
+# A final p that Turkish writes for the b of an Arabic name, and Turkish Ebu for Abu.
+# Written with name model 22, which reads them: they show what it covers. Apart: a p after a
+# consonant or inside a name, a Turkish Eyüp against Abu, and Tabib (طبيب), whose
+# skeleton the doubled b and the dropped ya make Tayyib's, as they did before.
+TURKISH_FINAL_P: tuple[tuple[str, str], ...] = (
+    ("Tayyip", "طيب"),
+    ("Habip Yılmaz", "حبيب يلماز"),
+    ("Habip", "Habib"),
+    ("Eyüp", "أيوب"),
+    ("Eyup", "Ayyub"),
+    ("Zeynep Kaya", "زينب كايا"),
+    ("Necip Fazıl", "نجيب فاضل"),
+    ("Ebu Bekir", "أبو بكر"),
+)
+TURKISH_FINAL_P_APART: tuple[tuple[str, str], ...] = (
+    ("Kapil", "كفيل"),
+    ("Sapar", "صبري"),
+    ("Eyüp Kaya", "Abu Kaya"),
+    ("Tayyip Kaya", "طبيب كايا"),
+)
+
 
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
@@ -382,6 +403,8 @@ def main() -> None:
             "usman_family_apart_compared": _compared(USMAN_FAMILY_APART),
             "title_as_name_compared": _compared(TITLE_AS_NAME),
             "title_as_name_apart_compared": _compared(TITLE_AS_NAME_APART),
+            "turkish_final_p_compared": _compared(TURKISH_FINAL_P),
+            "turkish_final_p_apart_compared": _compared(TURKISH_FINAL_P_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

@@ -127,7 +127,9 @@ KUNYA_MARKERS = {
     "abo": "abu",
     "aboo": "abu",
     "abi": "abu",
+    "ebu": "abu",  # Turkish and Kurmanji: Ebu Bekir, Ebû Hureyre
     "umm": "umm",
+    "ummu": "umm",  # Turkish Ümmü, Malay Ummu
     "um": "umm",
     "oum": "umm",
     "om": "umm",
@@ -136,6 +138,7 @@ KUNYA_MARKERS = {
     "abul": "abu",
     "aboul": "abu",
     "abol": "abu",
+    "ebul": "abu",
 }
 # The same written as one word: Abulkhair, Aboulhassan, Abolfazl
 _GLUED_KUNYA = re.compile(r"^(?:abul|aboul|abol)(?=[a-z]{3,}$)")
@@ -245,7 +248,10 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # 21: a Russian family name formed from a given name that opens with a vowel keeps its
 # equivalence (Usmanov = عثمانوف as Usman = عثمان; not Semenov). From this model on the
 # index also stores the mother's name parsed (Profile.mother_parsed).
-NAME_MODEL = 21
+# 22: a final p after a vowel is also read as the b Turkish writes so (Tayyip = طيب, Habip =
+# Habib, Eyüp = أيوب): its reading is a key (turkish_reading); Turkish Ebu, Ebul and Ümmü
+# are Abu and Umm.
+NAME_MODEL = 22
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -330,16 +336,26 @@ def seam_fold(skel: str) -> str:
 
 
 _TURKISH_C = re.compile(r"c(?!h)")
+# Turkish says, and writes, the b that ends a name as a p (Tayyip = Tayyib = طيب, Habip,
+# Eyüp = Ayyub = أيوب, Zeynep = Zaynab); Arabic script has no p to end one with
+_TURKISH_FINAL_P = re.compile(r"(?<=[aeiouy])p$")
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each name a search loads
 def turkish_reading(spelling: str) -> str | None:
-    """The skeleton of a Latin spelling whose c is the j of Turkish and Kurmanji (Cemal =
-    Jamal = جمال, Cafer = Jafar, Recep = Rajab), or None if it has no such c. Elsewhere a c
-    is the k or the French s of Yacine; nothing in a word alone says which it is."""
-    if not _TURKISH_C.search(spelling):
-        return None
-    return skeleton(_TURKISH_C.sub("j", spelling))
+    """The skeleton of a Latin spelling read as Turkish and Kurmanji write: its c the j
+    (Cemal = Jamal = جمال, Cafer = Jafar, Recep = Rajab), a final p after a vowel the b
+    (Tayyip = طيب, Habip = Habib); None if it has neither. Elsewhere a c is the k or the
+    French s of Yacine; nothing in a word alone says which it is."""
+    read = _TURKISH_FINAL_P.sub("b", _TURKISH_C.sub("j", spelling))
+    return None if read == spelling else skeleton(read)
+
+
+def turkish_letters(spelling: str) -> str:
+    """In words, the letters ``turkish_reading`` reads in a spelling ("c for j", "p for
+    b"); "" if none."""
+    read = (("c for j", _TURKISH_C), ("p for b", _TURKISH_FINAL_P))
+    return ", ".join(words for words, letter in read if letter.search(spelling))
 
 
 @lru_cache(maxsize=100_000)  # the same parts recur: callers only read the answer

@@ -32,6 +32,7 @@ from custodia.identity.names import (
     parse_name,
     seam_fold,
     split_cache_key,
+    turkish_letters,
     turkish_reading,
 )
 from custodia.identity.origins import is_origin_spelling
@@ -321,6 +322,8 @@ def plausible(
             total += w
             if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
                 got += w
+            elif _turkish_reading_held(t, name.parsed.arabic, held):
+                got += w  # Tayyip, whose tp is no letter away from طيب: too short to be near
             else:
                 missed.append((i, w))
         if total and got / total < min_cover and missed:
@@ -330,6 +333,13 @@ def plausible(
         if total and got / total >= min_cover:
             return True
     return False
+
+
+def _turkish_reading_held(t: NameToken, arabic: bool, held: set[str]) -> bool:
+    """Does the candidate hold the part of a Latin name read as Turkish writes
+    (``turkish_reading``)?"""
+    reading = None if arabic else turkish_reading(t.spelling)
+    return reading is not None and reading in held
 
 
 def _held_another_way(name: ParsedName, cand: Profile, near: Callable[[str], set[str]]) -> set[int]:
@@ -429,9 +439,10 @@ def _across(skel: str) -> dict[str, tuple[str, ...]]:
     return {_cross_fold(r): tuple(sorted({*z, *how})) for r, how in arabic_readings(skel).items()}
 
 
-def _turkish_c(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> bool:
-    """Does one spelling's c, read as the j of Turkish and Kurmanji, make the two parts one
-    name (Cemal = Jamal, Recep = رجب), with a transliteration's letters besides?"""
+def _turkish(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> bool:
+    """Does one spelling read as Turkish and Kurmanji write, its c as a j and a final p as a
+    b, make the two parts one name (Cemal = Jamal, Recep = رجب, Habip = Habib), with a
+    transliteration's letters besides?"""
     ours, theirs = turkish_reading(x_spelling), turkish_reading(y_spelling)
     if ours is None and theirs is None:
         return False
@@ -611,7 +622,7 @@ def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         return ABD_BARE_SIMILARITY
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return LOOSE_SIMILARITY
-    if ("c" in x_spelling or "c" in y_spelling) and _turkish_c(
+    if _may_be_turkish(x_spelling, y_spelling) and _turkish(
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
@@ -625,6 +636,11 @@ def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         if lev >= 0.75:
             best = max(best, 0.85 * lev)
     return 0.0 if best and _after_ali(x, x_spelling, y, y_spelling) else best
+
+
+def _may_be_turkish(x_spelling: str, y_spelling: str) -> bool:
+    """Has either spelling a letter Turkish writes for another (``turkish_reading``)?"""
+    return "c" in x_spelling or "c" in y_spelling or "p" in (x_spelling[-1:], y_spelling[-1:])
 
 
 def _after_ali(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
@@ -663,8 +679,8 @@ def _how_parts_agree(
         return "with and without Abd"
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return "another transliteration"
-    if _turkish_c(x, a.spelling, y, b.spelling, cross_script):
-        return "the Turkish c for j"
+    if _turkish(x, a.spelling, y, b.spelling, cross_script):
+        return f"the Turkish {turkish_letters(a.spelling) or turkish_letters(b.spelling)}"
     return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
 
 
