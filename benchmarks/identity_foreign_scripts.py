@@ -355,6 +355,28 @@ TURKISH_FINAL_P_APART: tuple[tuple[str, str], ...] = (
     ("Tayyip Kaya", "طبيب كايا"),
 )
 
+# An Arabic h after a z, s, t, d or k, which Latin spellings write with a vowel between
+# (Zuhair = زهير, Suhail = سهيل) or run together with the letter before it (Fathi = فتحي,
+# Adham = أدهم). Written with name model 22, which reads both (arabic.APART): the first set
+# shows what it covers, the second that the spellings it met before still meet.
+ARABIC_H_APART: tuple[tuple[str, str], ...] = (
+    ("Zuhair", "زهير"),
+    ("Suhail", "سهيل"),
+    ("Suhayb", "صهيب"),
+    ("Zahra", "زهراء"),
+    ("Siham", "سهام"),
+    ("Sahar", "سحر"),
+    ("Daham", "دهام"),
+    ("Zuhdi", "زهدي"),
+)
+ARABIC_H_TOGETHER: tuple[tuple[str, str], ...] = (
+    ("Fathi", "فتحي"),
+    ("Ishaq", "إسحاق"),
+    ("Adham", "أدهم"),
+    ("Azhar", "أزهر"),
+    ("Mazhar", "مظهر"),
+)
+
 
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
@@ -405,6 +427,8 @@ def main() -> None:
             "title_as_name_apart_compared": _compared(TITLE_AS_NAME_APART),
             "turkish_final_p_compared": _compared(TURKISH_FINAL_P),
             "turkish_final_p_apart_compared": _compared(TURKISH_FINAL_P_APART),
+            "arabic_h_apart_compared": _compared(ARABIC_H_APART),
+            "arabic_h_together_compared": _compared(ARABIC_H_TOGETHER),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

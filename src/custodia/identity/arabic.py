@@ -20,6 +20,14 @@ _LETTERS = {
     "ټ": "t", "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "sh", "ڼ": "n", "ں": "n", "ے": "i",
     "ہ": "h", "ۀ": "a", "ھ": "h", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ۇ": "u", "ۆ": "u",
 }  # fmt: skip
+# An h after a letter a Latin spelling writes with an h (zh, sh, th, dh, kh, gh, ph) is a
+# letter of its own: زهير is Zuhair, not Zhir; سهيل Suhail, صهيب Suhayb. The romanization
+# marks it, as ALA-LC's prime does (Adʹham), with a character no Latin name holds: the
+# skeleton reads the pair as Latin spellings that write the two letters together do (Fathi
+# = فتحي, Ishaq = إسحاق), and ``names.apart_skeleton`` as the ones that write a vowel
+# between them.
+APART = "0"
+_BEFORE_H = frozenset("sztdkgcp")
 _WORDS = {
     "بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "أبو": "abu", "ابي": "abu",
     "أبي": "abu", "ام": "umm", "أم": "umm", "عبد": "abd", "الله": "allah", "اللہ": "allah",
@@ -50,6 +58,8 @@ def _word(word: str, article: bool = True) -> str:
             latin = ""
         elif ch == "ة" or (ch == "ه" and i == len(word) - 1 and i > 1):
             latin = "a" if ch == "ة" else "h"
+        if latin == "h" and out and out[-1][-1:] in _BEFORE_H:
+            latin = APART + latin
         out.append(latin)
     return "".join(out)
 

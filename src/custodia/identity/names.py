@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from custodia.identity.arabic import romanize
+from custodia.identity.arabic import APART, romanize
 from custodia.registry.names import fold, has_arabic
 
 # The matcher's caches take one string each, their fields joined: a dict whose keys are all
@@ -250,7 +250,8 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # index also stores the mother's name parsed (Profile.mother_parsed).
 # 22: a final p after a vowel is also read as the b Turkish writes so (Tayyip = طيب, Habip =
 # Habib, Eyüp = أيوب): its reading is a key (turkish_reading); Turkish Ebu, Ebul and Ümmü
-# are Abu and Umm.
+# are Abu and Umm; an Arabic h after a z, s, t, d or k is also read as a letter of its own
+# (زهير = Zuhair, سهيل = Suhail: arabic.APART, apart_skeleton), a key too.
 NAME_MODEL = 22
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -534,6 +535,8 @@ class ParsedName:
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
+        else:  # زهير is found by Zuhair
+            keys.update(r for t in keyed if (r := apart_skeleton(t.spelling)))
         run = _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
         if run is not None:  # "Gadzhimurad" finds Haji Murad, and "Haji Murad" Gadzhimurad
             keys.add(run.skeleton)
@@ -717,11 +720,22 @@ def skeleton(word: str) -> str:
     return FUSED_ARTICLE.get(out, out)
 
 
+def apart_skeleton(spelling: str) -> str | None:
+    """The skeleton of a romanized Arabic word whose h after a z, s, t, d or k is a letter
+    of its own (``arabic.APART``: زهير = Zuhair, سهيل = Suhail), as Latin spellings that
+    write a vowel between the two read it; None if it has no such h. ``skeleton`` reads the
+    pair as the spellings that write the letters together do (Fathi = فتحي)."""
+    if APART not in spelling:
+        return None
+    return skeleton(spelling.replace(APART, "a"))
+
+
 @lru_cache(maxsize=200_000)
 def joined_skeleton(word: str) -> str:
     """The skeleton of ``word`` where it may be two parts written as one (``alihsin``, Ali
     Hsin): as :func:`skeleton`, but without the readings of ``FUSED_ARTICLE`` (a fused
     Husayn, Lhoussaine, is read by its spelling here, as its long vowel leaves no doubt)."""
+    word = word.replace(APART, "")  # the h read with the letter before it: see apart_skeleton
     w = _SPELT_AS.get(word, word)
     # French ou before a vowel opens a name with a w: Ouahbi = Wahbi, Ouassim = Wasim,
     # Abdelouahed = Abd al-Wahid, Ouattara; read as a vowel, the skeleton would drop it

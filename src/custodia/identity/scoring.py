@@ -19,12 +19,14 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from custodia.identity.arabic import APART
 from custodia.identity.names import (
     ABD_INITIAL_ROLE,
     G_AS_RUSSIAN,
     TITLES_AS_NAMES,
     NameToken,
     ParsedName,
+    apart_skeleton,
     arabic_readings,
     cache_key,
     letter_readings,
@@ -322,7 +324,7 @@ def plausible(
             total += w
             if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
                 got += w
-            elif _turkish_reading_held(t, name.parsed.arabic, held):
+            elif _reading_held(t, name.parsed.arabic, held):
                 got += w  # Tayyip, whose tp is no letter away from طيب: too short to be near
             else:
                 missed.append((i, w))
@@ -335,10 +337,10 @@ def plausible(
     return False
 
 
-def _turkish_reading_held(t: NameToken, arabic: bool, held: set[str]) -> bool:
-    """Does the candidate hold the part of a Latin name read as Turkish writes
-    (``turkish_reading``)?"""
-    reading = None if arabic else turkish_reading(t.spelling)
+def _reading_held(t: NameToken, arabic: bool, held: set[str]) -> bool:
+    """Does the candidate hold the part read another way: a Latin one as Turkish writes
+    (``turkish_reading``), an Arabic one with an h apart (``apart_skeleton``)?"""
+    reading = apart_skeleton(t.spelling) if arabic else turkish_reading(t.spelling)
     return reading is not None and reading in held
 
 
@@ -595,6 +597,21 @@ def _part_similarity(pair: str) -> float:
 
 
 def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
+    alike = _spelt_alike(x, x_spelling, y, y_spelling, cross_script)
+    if cross_script and (APART in x_spelling or APART in y_spelling):
+        # an Arabic h after a z, s, t, d or k read both ways (arabic.APART): Zuhair = زهير
+        return max(alike, _spelt_alike(*_apart(x, x_spelling), *_apart(y, y_spelling), True))
+    return alike
+
+
+def _apart(skel: str, spelling: str) -> tuple[str, str]:
+    """A part's skeleton and spelling with an Arabic h after a z, s, t, d or k a letter of
+    its own (``names.apart_skeleton``); as they are without one."""
+    apart = apart_skeleton(spelling)
+    return (skel, spelling) if apart is None else (apart, spelling.replace(APART, ""))
+
+
+def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0
     if x == y:
@@ -661,6 +678,13 @@ def _how_parts_agree(
     if a.role == "initial" or b.role == "initial":
         return "an initial"
     x, y = a.skeleton, b.skeleton
+    if (
+        cross_script
+        and x != y
+        and APART in a.spelling + b.spelling
+        and _apart(x, a.spelling)[0] == _apart(y, b.spelling)[0]
+    ):
+        return "the other script, the h a letter of its own"
     if x == y:
         if _long_vowel_elsewhere(a.spelling, b.spelling):
             return "the same consonants, the long vowel in another place"
@@ -700,6 +724,16 @@ def _how(
 
 
 _TITLE_AS_NAME = "the same title, written as a given name"
+
+
+def _shown(pairs: tuple[Pair, ...]) -> tuple[Pair, ...]:
+    """Pairs as an explanation shows them: romanized Arabic without its mark of an h apart
+    (``arabic.APART``)."""
+    if not any(APART in p[0] or APART in p[1] for p in pairs):
+        return pairs
+    return tuple((a.replace(APART, ""), b.replace(APART, ""), s, how) for a, b, s, how in pairs)
+
+
 Span = tuple[int, ...]  # indexes of the parts one side of an aligned pair covers
 Pair = tuple[str, str, float, str]  # query part, matched part, similarity, how they agree
 
@@ -719,8 +753,8 @@ class NameMatch:
         source: tuple[ParsedName, ParsedName, list[tuple[Span, Span, float]]] | None = None,
     ) -> None:
         self.score = score
-        self._pairs = pairs
-        self._unmatched = unmatched
+        self._pairs = _shown(pairs)
+        self._unmatched = tuple(u.replace(APART, "") for u in unmatched)
         self._source = source
 
     def _explain(self) -> None:
@@ -756,7 +790,10 @@ class NameMatch:
         if as_name_c:
             word = c.tokens[0].spelling
             self._pairs += ((TITLES_AS_NAMES[word], word, 1.0, _TITLE_AS_NAME),)
-        self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
+        self._unmatched = tuple(
+            t.spelling.replace(APART, "") for i, t in enumerate(q.tokens) if i not in matched
+        )
+        self._pairs = _shown(self._pairs)
 
     @property
     def pairs(self) -> tuple[Pair, ...]:
