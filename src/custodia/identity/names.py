@@ -178,7 +178,11 @@ _ABD_WORDS = frozenset(
 _DIN_WORDS = frozenset(
     {"din", "deen", "dine", "eddine", "eddin", "uddin", "uddeen", "ddin", "edin"}
 )
-_DIN_SUFFIXES = ("eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin", "eldin", "din")
+_DIN_SUFFIXES = (
+    "eddine", "uddeen", "uddin", "eddin", "iddin", "addin", "aldin", "eldin", "din",
+    # Turkish says its d as a t: Nurettin, Selahattin, Alaattin, Muhittin, Kutbettin
+    "ettin", "attin", "ittin", "uttin",
+)  # fmt: skip
 _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah", "ullo", "ulloh"})
 # Allah ending a name written as one word: Saifullah, Nasrallah; Tajik and Uzbek write it
 # -ullo and -ulloh (Nurullo, Ubaydulloh = Nur Allah, Ubayd Allah), Russian -ullokh
@@ -250,8 +254,9 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # index also stores the mother's name parsed (Profile.mother_parsed).
 # 22: a final p after a vowel is also read as the b Turkish writes so (Tayyip = طيب, Habip =
 # Habib, Eyüp = أيوب): its reading is a key (turkish_reading); Turkish Ebu, Ebul and Ümmü
-# are Abu and Umm; an Arabic h after a z, s, t, d or k is also read as a letter of its own
-# (زهير = Zuhair, سهيل = Suhail: arabic.APART, apart_skeleton), a key too.
+# are Abu and Umm, and its -ettin, -attin is ad-Din (Alaattin = علاء الدين); an Arabic h
+# after a z, s, t, d or k is also read as a letter of its own (زهير = Zuhair, سهيل = Suhail:
+# arabic.APART, apart_skeleton), a key too.
 NAME_MODEL = 22
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
