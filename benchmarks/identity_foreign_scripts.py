@@ -377,6 +377,40 @@ ARABIC_H_TOGETHER: tuple[tuple[str, str], ...] = (
     ("Mazhar", "مظهر"),
 )
 
+# Turkish spellings of Arabic names against Arabic script: 96 given names as Turkish
+# registers write them (h for kh, c for j, final p for b and t for d, -ettin for ad-Din, v
+# for w). Chosen on 6 Dec (twelfth stop) while name model 22 was written, before part of
+# it: they show what it covers and what it leaves.
+TURKISH: tuple[tuple[str, str], ...] = (
+    ("Abdülkadir", "عبد القادر"), ("Hüseyin", "حسين"), ("Mehmet", "محمد"), ("Ahmet", "أحمد"),
+    ("Mahmut", "محمود"), ("Halil", "خليل"), ("İbrahim", "إبراهيم"), ("Ömer", "عمر"),
+    ("Süleyman", "سليمان"), ("Ramazan", "رمضان"), ("Bekir", "بكر"), ("Şükrü", "شكري"),
+    ("Hayrettin", "خير الدين"), ("Nurettin", "نور الدين"), ("Fethullah", "فتح الله"),
+    ("Sadettin", "سعد الدين"), ("Abdülhamit", "عبد الحميد"), ("Muhammet", "محمد"),
+    ("Selahattin", "صلاح الدين"), ("Talat", "طلعت"), ("Rıza", "رضا"), ("Cevdet", "جودت"),
+    ("Kadir", "قادر"), ("Celal", "جلال"), ("Tevfik", "توفيق"), ("Şevket", "شوكت"),
+    ("Ziya", "ضياء"), ("Necmettin", "نجم الدين"), ("Hüsnü", "حسني"),
+    ("Vahdettin", "وحيد الدين"), ("Zübeyir", "زبير"), ("Abdülaziz", "عبد العزيز"),
+    ("Hacer", "هاجر"), ("Hatice", "خديجة"), ("Ayşe", "عائشة"), ("Fatma", "فاطمة"),
+    ("Emine", "أمينة"), ("Rukiye", "رقية"), ("Meryem", "مريم"), ("Zehra", "زهراء"),
+    ("Sümeyye", "سمية"), ("Havva", "حواء"), ("Esma", "أسماء"), ("Hafsa", "حفصة"),
+    ("Abdullah", "عبد الله"), ("Abdurrahman", "عبد الرحمن"), ("Yakup", "يعقوب"),
+    ("Kerim", "كريم"), ("Cafer", "جعفر"), ("Receb", "رجب"), ("Muhammed Emin", "محمد أمين"),
+    ("Şeyh Said", "الشيخ سعيد"), ("Hacı Bektaş", "الحاج بكتاش"), ("Enes", "أنس"),
+    ("Bilal", "بلال"), ("Hamza", "حمزة"), ("Hasan", "حسن"), ("Gülsüm", "كلثوم"),
+    ("Zeynelabidin", "زين العابدين"), ("Nurullah", "نور الله"), ("Feyzullah", "فيض الله"),
+    ("Hikmet", "حكمت"), ("Nimet", "نعمة"), ("Rahmi", "رحمي"), ("Saffet", "صفوت"),
+    ("Sabahattin", "صباح الدين"), ("Fazıl", "فاضل"), ("Adil", "عادل"), ("Vehbi", "وهبي"),
+    ("Vedat", "وداد"), ("Reşit", "رشيد"), ("Mecit", "مجيد"), ("Hamit", "حامد"),
+    ("Ahmet Yasin", "أحمد ياسين"), ("Murat", "مراد"), ("Cemalettin", "جمال الدين"),
+    ("Alaattin", "علاء الدين"), ("Bahattin", "بهاء الدين"), ("Ekrem", "أكرم"),
+    ("Eşref", "أشرف"), ("Mesut", "مسعود"), ("Said", "سعيد"), ("Abdulvahap", "عبد الوهاب"),
+    ("Vahap", "وهاب"), ("Abdüssamet", "عبد الصمد"), ("Samet", "صمد"), ("Ahat", "أحد"),
+    ("Abdulmecit", "عبد المجيد"), ("Mücahit", "مجاهد"), ("Macit", "ماجد"), ("Raşit", "راشد"),
+    ("Zahit", "زاهد"), ("Şahit", "شاهد"), ("Abit", "عابد"), ("Vahit", "واحد"),
+    ("Sait", "سعيد"),
+)  # fmt: skip
+
 
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
@@ -429,6 +463,7 @@ def main() -> None:
             "turkish_final_p_apart_compared": _compared(TURKISH_FINAL_P_APART),
             "arabic_h_apart_compared": _compared(ARABIC_H_APART),
             "arabic_h_together_compared": _compared(ARABIC_H_TOGETHER),
+            "turkish_compared": _compared(TURKISH),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {
