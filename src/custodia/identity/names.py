@@ -256,7 +256,8 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # Habib, Eyüp = أيوب): its reading is a key (turkish_reading); Turkish Ebu, Ebul and Ümmü
 # are Abu and Umm, and its -ettin, -attin is ad-Din (Alaattin = علاء الدين); an Arabic h
 # after a z, s, t, d or k is also read as a letter of its own (زهير = Zuhair, سهيل = Suhail:
-# arabic.APART, apart_skeleton), a key too.
+# arabic.APART, apart_skeleton), a key too; in a name written as Turkish writes, an h may
+# be a kh and a z a d (Halil = خليل, Rıza = رضا: turkish_letter_readings), as keys.
 NAME_MODEL = 22
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -496,6 +497,38 @@ def _letters_read(read: Sequence[tuple[str, str]], letters: str) -> str:
     return ", ".join(words)
 
 
+# A name written as Turkish writes (its dotless ı, ş or ğ: Yılmaz, Ayşe, Tuğrul) writes the
+# Arabic kh as an h too (Halil = خليل, Hatice = خديجة, Hayri = خيري) and the ḍād and ẓāʾ as
+# a z (Rıza = رضا): each such h and z is also read so, as a key. Turkish writes no digraph:
+# an h after an s, c, k, g, t, d, z or p is another name's.
+_WRITTEN_AS_TURKISH = re.compile("[ıİşŞğĞ]")
+_TURKISH_LETTER = re.compile(r"(?<![sckgtdzp])h|z")
+_TURKISH_LETTER_READ = {"h": "kh", "z": "d"}
+
+
+def written_as_turkish(text: str) -> bool:
+    """Is the name written with a letter only Turkish (and Azerbaijani) Latin has?"""
+    return _WRITTEN_AS_TURKISH.search(text) is not None
+
+
+@lru_cache(maxsize=100_000)  # by spelling: asked of each part of each Turkish name loaded
+def turkish_letter_readings(spelling: str) -> tuple[str, ...]:
+    """The skeletons of a part of a name written as Turkish writes with its h read as a kh
+    and its z as a d, in each combination of up to three of them; the part itself left
+    out."""
+    places = [m.start() for m in _TURKISH_LETTER.finditer(spelling)][:3]
+    out: set[str] = set()
+    for chosen in itertools.product((False, True), repeat=len(places)):
+        if not any(chosen):
+            continue
+        spelt = list(spelling)
+        for at, read in zip(places, chosen, strict=True):
+            if read:
+                spelt[at] = _TURKISH_LETTER_READ[spelling[at]]
+        out.add(skeleton("".join(spelt)))
+    return tuple(sorted(out - {skeleton(spelling)}))
+
+
 def _other_readings(parts: Sequence[NameToken], g_letters: str) -> set[str]:
     """Latin parts as Arabic script writes their v, with a c read as Turkish writes j, and
     with a g read as a qaf (and, in a name written as Russian writes, as an h, and a p as an
@@ -540,6 +573,8 @@ class ParsedName:
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
+            if written_as_turkish(self.text):  # Halil is found by خليل
+                keys.update(r for t in keyed for r in turkish_letter_readings(t.spelling))
         else:  # زهير is found by Zuhair
             keys.update(r for t in keyed if (r := apart_skeleton(t.spelling)))
         run = _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None

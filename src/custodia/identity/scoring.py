@@ -34,8 +34,10 @@ from custodia.identity.names import (
     parse_name,
     seam_fold,
     split_cache_key,
+    turkish_letter_readings,
     turkish_letters,
     turkish_reading,
+    written_as_turkish,
 )
 from custodia.identity.origins import is_origin_spelling
 
@@ -324,7 +326,7 @@ def plausible(
             total += w
             if t.skeleton in held or not held.isdisjoint(near(t.skeleton)):
                 got += w
-            elif _reading_held(t, name.parsed.arabic, held):
+            elif _reading_held(t, name.parsed, held):
                 got += w  # Tayyip, whose tp is no letter away from طيب: too short to be near
             else:
                 missed.append((i, w))
@@ -337,11 +339,19 @@ def plausible(
     return False
 
 
-def _reading_held(t: NameToken, arabic: bool, held: set[str]) -> bool:
+def _reading_held(t: NameToken, name: ParsedName, held: set[str]) -> bool:
     """Does the candidate hold the part read another way: a Latin one as Turkish writes
-    (``turkish_reading``), an Arabic one with an h apart (``apart_skeleton``)?"""
-    reading = apart_skeleton(t.spelling) if arabic else turkish_reading(t.spelling)
-    return reading is not None and reading in held
+    (``turkish_reading``; in a name written as Turkish, its h as a kh and its z as a d),
+    an Arabic one with an h apart (``apart_skeleton``)?"""
+    if name.arabic:
+        apart = apart_skeleton(t.spelling)
+        return apart is not None and apart in held
+    reading = turkish_reading(t.spelling)
+    if reading is not None and reading in held:
+        return True
+    return written_as_turkish(name.text) and not held.isdisjoint(
+        turkish_letter_readings(t.spelling)
+    )
 
 
 def _held_another_way(name: ParsedName, cand: Profile, near: Callable[[str], set[str]]) -> set[int]:
