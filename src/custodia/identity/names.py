@@ -573,10 +573,14 @@ class ParsedName:
         keys = {t.skeleton for t in keyed}
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
-            if written_as_turkish(self.text):  # Halil is found by خليل
-                keys.update(r for t in keyed for r in turkish_letter_readings(t.spelling))
-        else:  # زهير is found by Zuhair
-            keys.update(r for t in keyed if (r := apart_skeleton(t.spelling)))
+            # isascii first: a registry loads thousands of names a search, nearly all ASCII
+            if not self.text.isascii() and written_as_turkish(self.text):
+                for t in keyed:  # Halil is found by خليل
+                    keys.update(turkish_letter_readings(t.spelling))
+        else:
+            for t in keyed:
+                if APART in t.spelling:  # زهير is found by Zuhair
+                    keys.add(_read_apart(t.spelling))
         run = _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
         if run is not None:  # "Gadzhimurad" finds Haji Murad, and "Haji Murad" Gadzhimurad
             keys.add(run.skeleton)
@@ -765,9 +769,11 @@ def apart_skeleton(spelling: str) -> str | None:
     of its own (``arabic.APART``: زهير = Zuhair, سهيل = Suhail), as Latin spellings that
     write a vowel between the two read it; None if it has no such h. ``skeleton`` reads the
     pair as the spellings that write the letters together do (Fathi = فتحي)."""
-    if APART not in spelling:
-        return None
-    return skeleton(spelling.replace(APART, "a"))
+    return _read_apart(spelling) if APART in spelling else None
+
+
+def _read_apart(spelling: str) -> str:
+    return skeleton(spelling.replace(APART, "a"))  # a vowel between: no digraph
 
 
 @lru_cache(maxsize=200_000)

@@ -763,8 +763,8 @@ class NameMatch:
         source: tuple[ParsedName, ParsedName, list[tuple[Span, Span, float]]] | None = None,
     ) -> None:
         self.score = score
-        self._pairs = _shown(pairs)
-        self._unmatched = tuple(u.replace(APART, "") for u in unmatched)
+        self._pairs = pairs
+        self._unmatched = unmatched
         self._source = source
 
     def _explain(self) -> None:
@@ -800,20 +800,17 @@ class NameMatch:
         if as_name_c:
             word = c.tokens[0].spelling
             self._pairs += ((TITLES_AS_NAMES[word], word, 1.0, _TITLE_AS_NAME),)
-        self._unmatched = tuple(
-            t.spelling.replace(APART, "") for i, t in enumerate(q.tokens) if i not in matched
-        )
-        self._pairs = _shown(self._pairs)
+        self._unmatched = tuple(t.spelling for i, t in enumerate(q.tokens) if i not in matched)
 
     @property
     def pairs(self) -> tuple[Pair, ...]:
         self._explain()
-        return self._pairs
+        return _shown(self._pairs)
 
     @property
     def unmatched(self) -> tuple[str, ...]:
         self._explain()
-        return self._unmatched
+        return tuple(u.replace(APART, "") for u in self._unmatched)
 
 
 def _title_run_matched(
