@@ -513,16 +513,29 @@ def test_a_title_written_as_a_given_name_is_a_given_name_without_the_title() -> 
     assert compare_names("Gadzhi", "الحاج علي").score == 0.0  # nothing left to match
 
 
+def _person(ident: int, name: str) -> Profile:
+    return Profile(ident=ident, names=[KnownName(parse_name(name), "primary")])
+
+
+def _index_of(*names: str) -> MemoryIndex:
+    """An index of one person for each name, numbered from 1."""
+    index = MemoryIndex()
+    for ident, name in enumerate(names, start=1):
+        index.add(_person(ident, name))
+    return index
+
+
+def _found(index: MemoryIndex, name: str) -> set[int]:
+    """The persons a search for ``name`` scores."""
+    return {p.ident for p in index.candidates(_person(-1, name))}
+
+
 def test_a_search_for_a_name_grown_from_a_title_finds_it_written_apart() -> None:
-    def person(ident: int, name: str) -> Profile:
-        return Profile(ident=ident, names=[KnownName(parse_name(name), "primary")])
+    index = _index_of("حاجي مراد", "مراد", "Gadzhimurad")
 
     def found(name: str) -> set[int]:
-        return {p.ident for p in index.candidates(person(-1, name))}
+        return _found(index, name)
 
-    index = MemoryIndex()
-    for ident, name in ((1, "حاجي مراد"), (2, "مراد"), (3, "Gadzhimurad")):
-        index.add(person(ident, name))
     assert found("Gadzhimurad") == {1, 3}  # not Murad
     assert {1, 3} <= found("حاجي مراد")
 
@@ -715,15 +728,10 @@ def test_a_final_p_is_the_b_turkish_writes_so(turkish: str, other: str) -> None:
 
 
 def test_a_search_for_a_turkish_name_ending_in_p_finds_it_written_with_b() -> None:
-    def person(ident: int, name: str) -> Profile:
-        return Profile(ident=ident, names=[KnownName(parse_name(name), "primary")])
-
-    index = MemoryIndex()
-    for ident, name in ((1, "طيب"), (2, "Habib"), (3, "أيوب")):
-        index.add(person(ident, name))
-    assert {p.ident for p in index.candidates(person(-1, "Tayyip"))} == {1}
-    assert {p.ident for p in index.candidates(person(-1, "Habip"))} == {2}
-    assert {p.ident for p in index.candidates(person(-1, "Eyüp"))} == {3}
+    index = _index_of("طيب", "Habib", "أيوب")
+    assert _found(index, "Tayyip") == {1}
+    assert _found(index, "Habip") == {2}
+    assert _found(index, "Eyüp") == {3}
     # a p after a consonant is no Turkish b, and a p inside a name stays a p
     assert not compare_names("Kapil", "كفيل").match
 
@@ -760,14 +768,9 @@ def test_latin_spellings_that_write_the_h_with_the_letter_before_still_meet_arab
 
 
 def test_a_search_in_latin_finds_an_arabic_name_with_an_h_apart_and_back() -> None:
-    def person(ident: int, name: str) -> Profile:
-        return Profile(ident=ident, names=[KnownName(parse_name(name), "primary")])
-
-    index = MemoryIndex()
-    for ident, name in ((1, "زهير"), (2, "Suhail"), (3, "جبر")):
-        index.add(person(ident, name))
-    assert {p.ident for p in index.candidates(person(-1, "Zuhair"))} == {1}
-    assert {p.ident for p in index.candidates(person(-1, "سهيل"))} == {2}
+    index = _index_of("زهير", "Suhail", "جبر")
+    assert _found(index, "Zuhair") == {1}
+    assert _found(index, "سهيل") == {2}
 
 
 @pytest.mark.parametrize(
@@ -796,14 +799,9 @@ def test_a_name_written_as_turkish_writes_may_write_a_kh_as_h(turkish: str, arab
 
 
 def test_a_search_for_a_turkish_h_finds_the_arabic_kh_and_back() -> None:
-    def person(ident: int, name: str) -> Profile:
-        return Profile(ident=ident, names=[KnownName(parse_name(name), "primary")])
-
-    index = MemoryIndex()
-    index.add(person(1, "خليل"))
-    index.add(person(2, "Halil Yılmaz"))
-    assert 1 in {p.ident for p in index.candidates(person(-1, "Halil Yılmaz"))}
-    assert 2 in {p.ident for p in index.candidates(person(-1, "خليل"))}
+    index = _index_of("خليل", "Halil Yılmaz")
+    assert 1 in _found(index, "Halil Yılmaz")
+    assert 2 in _found(index, "خليل")
 
 
 def test_an_h_is_read_as_a_kh_only_in_a_name_written_as_turkish() -> None:
