@@ -566,6 +566,8 @@ class ParsedName:
     # Asia and the Caucasus grew from them (Gadzhimurad = حاجي مراد, Emomali = إمام علي,
     # Shikhali = شيخ علي, Seyedali = Sayed Ali); None without such a title
     title_run: NameToken | None = field(default=None, init=False, repr=False, compare=False)
+    # written with a letter only Turkish Latin has (written_as_turkish): its h may be a kh
+    turkish: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
@@ -575,6 +577,7 @@ class ParsedName:
             keys |= _other_readings(keyed, self.g_letters)
             # isascii first: a registry loads thousands of names a search, nearly all ASCII
             if not self.text.isascii() and written_as_turkish(self.text):
+                object.__setattr__(self, "turkish", True)
                 for t in keyed:  # Halil is found by خليل
                     keys.update(turkish_letter_readings(t.spelling))
         else:

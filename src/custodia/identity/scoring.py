@@ -37,7 +37,6 @@ from custodia.identity.names import (
     turkish_letter_readings,
     turkish_letters,
     turkish_reading,
-    written_as_turkish,
 )
 from custodia.identity.origins import is_origin_spelling
 
@@ -349,9 +348,7 @@ def _reading_held(t: NameToken, name: ParsedName, held: set[str]) -> bool:
     reading = turkish_reading(t.spelling)
     if reading is not None and reading in held:
         return True
-    return written_as_turkish(name.text) and not held.isdisjoint(
-        turkish_letter_readings(t.spelling)
-    )
+    return name.turkish and not held.isdisjoint(turkish_letter_readings(t.spelling))
 
 
 def _held_another_way(name: ParsedName, cand: Profile, near: Callable[[str], set[str]]) -> set[int]:
