@@ -412,6 +412,40 @@ TURKISH: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
+# Name model 23, written with it (so they show what it covers): a Turkish final t after an
+# i or a u for the d of an Arabic name; an ad-Din compound written as one word on a name
+# that ends as an article does (Jamal, Kamal, Imad, Saad: read before as Jam, Kam, Im, Sa);
+# Izz al-Din in Arabic script (عز, romanized az, had been dropped as an article). Apart:
+# what must still not match (Izzet is not Zaid), and Judit, a Western name the final-t
+# reading makes Jawad (جواد).
+TURKISH_FINAL_T: tuple[tuple[str, str], ...] = (
+    ("Sait", "سعيد"),
+    ("Abit", "عابد"),
+    ("Davut", "داود"),
+    ("Davut Kaya", "داود كايا"),
+    ("Ümit", "امید"),
+    ("Abdülmecit", "عبد المجيد"),
+    ("Cevdet", "جودت"),
+    ("Mesut Yılmaz", "مسعود يلماز"),
+)
+TURKISH_FINAL_T_APART: tuple[tuple[str, str], ...] = (
+    ("Izzet", "زيد"),
+    ("Izzet Kaya", "Zaid Kaya"),
+    ("Judit", "جواد"),
+)
+DIN_COMPOUNDS: tuple[tuple[str, str], ...] = (
+    ("Jamaladdin", "جمال الدين"),
+    ("Kamaleddin", "كمال الدين"),
+    ("Kemalettin", "كمال الدين"),
+    ("Imaduddin", "عماد الدين"),
+    ("Saadeddin", "سعد الدين"),
+    ("Jamaluddin Afghani", "جمال الدين الأفغاني"),
+    ("Izzeddin", "عز الدين"),
+    ("Ezzeldin Hasan", "عز الدين حسن"),
+    ("Muhammad Izz al-Din", "محمد عز الدين"),
+)
+
+
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
     scores = [compare_names(latin, arabic).score for latin, arabic in pairs]
@@ -464,6 +498,9 @@ def main() -> None:
             "arabic_h_apart_compared": _compared(ARABIC_H_APART),
             "arabic_h_together_compared": _compared(ARABIC_H_TOGETHER),
             "turkish_compared": _compared(TURKISH),
+            "turkish_final_t_compared": _compared(TURKISH_FINAL_T),
+            "turkish_final_t_apart_compared": _compared(TURKISH_FINAL_T_APART),
+            "din_compounds_compared": _compared(DIN_COMPOUNDS),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

@@ -258,7 +258,10 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # after a z, s, t, d or k is also read as a letter of its own (زهير = Zuhair, سهيل = Suhail:
 # arabic.APART, apart_skeleton), a key too; in a name written as Turkish writes, an h may
 # be a kh and a z a d (Halil = خليل, Rıza = رضا: turkish_letter_readings), as keys.
-NAME_MODEL = 22
+# 23: a Turkish final t after an i or a u is also read as a d (Sait = سعيد, Davut = داود);
+# a part read as Turkish writes is read as the parser reads it (Abdülmecit = Abd al-Majid,
+# not Abdul Majid) and as Arabic script writes its v (Cevdet = جودت), as keys.
+NAME_MODEL = 23
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -346,23 +349,39 @@ _TURKISH_C = re.compile(r"c(?!h)")
 # Turkish says, and writes, the b that ends a name as a p (Tayyip = Tayyib = طيب, Habip,
 # Eyüp = Ayyub = أيوب, Zeynep = Zaynab); Arabic script has no p to end one with
 _TURKISH_FINAL_P = re.compile(r"(?<=[aeiouy])p$")
+# and the d that ends one as a t: Sait = Saʿid = سعيد, Abit = عابد, Mesut = Masʿud, Davut =
+# Dawud, Ümit = امید. Only after an i or a u: Turkish -at and -et are as often the ta
+# marbuta or the t Arabic writes too (Izzet = عزت, Hikmet, Rifat), and read as a d they would
+# make Izzet a Zaid.
+_TURKISH_FINAL_T = re.compile(r"(?<=[iu])t$")
+_TURKISH_LETTERS = (
+    ("c for j", _TURKISH_C, "j"),
+    ("p for b", _TURKISH_FINAL_P, "b"),
+    ("t for d", _TURKISH_FINAL_T, "d"),
+)
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each name a search loads
 def turkish_reading(spelling: str) -> str | None:
     """The skeleton of a Latin spelling read as Turkish and Kurmanji write: its c the j
     (Cemal = Jamal = جمال, Cafer = Jafar, Recep = Rajab), a final p after a vowel the b
-    (Tayyip = طيب, Habip = Habib); None if it has neither. Elsewhere a c is the k or the
-    French s of Yacine; nothing in a word alone says which it is."""
-    read = _TURKISH_FINAL_P.sub("b", _TURKISH_C.sub("j", spelling))
-    return None if read == spelling else skeleton(read)
+    (Tayyip = طيب, Habip = Habib), a final t after an i or a u the d (Sait = سعيد, Mesut);
+    None if it has none. Elsewhere a c is the k or the French s of Yacine; nothing in a
+    word alone says which it is. The part is read as the name parser reads it: Abdülmecit
+    is Abd al-Majid, Necmettin Najm ad-Din."""
+    read = spelling
+    for _, letter, meant in _TURKISH_LETTERS:
+        read = letter.sub(meant, read)
+    if read == spelling:
+        return None
+    pieces = _split_glued(read)
+    return pieces[0][1] if len(pieces) == 1 else skeleton(read)
 
 
 def turkish_letters(spelling: str) -> str:
     """In words, the letters ``turkish_reading`` reads in a spelling ("c for j", "p for
     b"); "" if none."""
-    read = (("c for j", _TURKISH_C), ("p for b", _TURKISH_FINAL_P))
-    return ", ".join(words for words, letter in read if letter.search(spelling))
+    return ", ".join(words for words, letter, _ in _TURKISH_LETTERS if letter.search(spelling))
 
 
 @lru_cache(maxsize=100_000)  # the same parts recur: callers only read the answer
@@ -538,7 +557,10 @@ def _other_readings(parts: Sequence[NameToken], g_letters: str) -> set[str]:
     for t in (*parts, *readings):
         if "v" in t.skeleton:
             out.update(arabic_readings(t.skeleton))
-    out.update(r for r in map(turkish_reading, (t.spelling for t in parts)) if r)
+    for turkish in map(turkish_reading, (t.spelling for t in parts)):
+        if turkish:  # and as Arabic script writes its v: Cevdet = Jevdet = جودت
+            out.add(turkish)
+            out.update(arabic_readings(turkish))
     return out
 
 
@@ -907,7 +929,8 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
     for suffix in _DIN_SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
-            stem = re.sub(r"(?:al|el|ad|ed|ud)$", "", stem) or stem
+            # the article went with the suffix (-addin, -eldin, -uddin): what is left is the
+            # name, whatever its last letters (Jamal, Imad, Saad: Jamaladdin, Imaduddin)
             return ((word, skeleton(stem) + "dn"),)
     # the spelling without its glued article too: "Alshammari" is spelt as "al-Shammari" is
     bare = _glued_article_out(word)
@@ -1067,9 +1090,11 @@ def parse_name(text: str) -> ParsedName:
         if word == "-":
             continue
         nxt = words[i] if i < len(words) else ""
-        if (word in ARTICLES and nxt and nxt != "-") or (word in ARTICLES and nxt == "-"):
+        if word in ARTICLES and nxt and (not arabic or nxt == "-" or word == "al"):
             after_article = True
             continue  # the article itself: al-Baghdadi = Baghdadi
+        # (Arabic script joins its article to the name, romanized al-: a word of its own is
+        # a name, عز = Izz, romanized az, not an article)
         # A title leads a name ("Sheikh Hassan"); after a name part or an article it is one
         # ("Mohammad Sayed", "el-Sayed", "Mustafa Hajji Muhammad Khan").
         leading = not tokens and not after_article

@@ -346,7 +346,7 @@ def _reading_held(t: NameToken, name: ParsedName, held: set[str]) -> bool:
         apart = apart_skeleton(t.spelling)
         return apart is not None and apart in held
     reading = turkish_reading(t.spelling)
-    if reading is not None and reading in held:
+    if reading is not None and (reading in held or not held.isdisjoint(arabic_readings(reading))):
         return True
     return name.turkish and not held.isdisjoint(turkish_letter_readings(t.spelling))
 
@@ -449,18 +449,17 @@ def _across(skel: str) -> dict[str, tuple[str, ...]]:
 
 
 def _turkish(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> bool:
-    """Does one spelling read as Turkish and Kurmanji write, its c as a j and a final p as a
-    b, make the two parts one name (Cemal = Jamal, Recep = رجب, Habip = Habib), with a
-    transliteration's letters besides?"""
+    """Does one spelling read as Turkish and Kurmanji write, its c as a j, a final p as a b
+    and a final t as a d, make the two parts one name (Cemal = Jamal, Recep = رجب, Habip =
+    Habib, Sait = سعيد), with a transliteration's letters besides?"""
     ours, theirs = turkish_reading(x_spelling), turkish_reading(y_spelling)
     if ours is None and theirs is None:
         return False
-    left = {loose_fold(r) for r in (x, ours) if r}
-    right = {loose_fold(r) for r in (y, theirs) if r}
-    if cross_script:
-        left = {loose_fold(r) for k in left for r in arabic_readings(k)}
-        right = {loose_fold(r) for k in right for r in arabic_readings(k)}
-    return not left.isdisjoint(right)
+    # Arabic script's letters for a v before a transliteration's: folded first, Cevdet's
+    # d and t would run together once its v is read as a vowel
+    left = {r for k in (x, ours) if k for r in (arabic_readings(k) if cross_script else (k,))}
+    right = {r for k in (y, theirs) if k for r in (arabic_readings(k) if cross_script else (k,))}
+    return not {loose_fold(r) for r in left}.isdisjoint(map(loose_fold, right))
 
 
 def _letters_across(x: str, y: str) -> str | None:
@@ -663,8 +662,10 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
 
 
 def _may_be_turkish(x_spelling: str, y_spelling: str) -> bool:
-    """Has either spelling a letter Turkish writes for another (``turkish_reading``)?"""
-    return "c" in x_spelling or "c" in y_spelling or "p" in (x_spelling[-1:], y_spelling[-1:])
+    """May either spelling hold a letter Turkish writes for another (``turkish_reading``): a
+    c, or a final p or t?"""
+    ends = x_spelling[-1:] + y_spelling[-1:]
+    return "c" in x_spelling or "c" in y_spelling or "p" in ends or "t" in ends
 
 
 def _after_ali(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
