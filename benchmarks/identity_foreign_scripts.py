@@ -416,7 +416,9 @@ TURKISH: tuple[tuple[str, str], ...] = (
 # i or a u for the d of an Arabic name; an ad-Din compound written as one word on a name
 # that ends as an article does (Jamal, Kamal, Imad, Saad: read before as Jam, Kam, Im, Sa);
 # Izz al-Din in Arabic script (عز, romanized az, had been dropped as an article). Apart:
-# what must still not match (Izzet is not Zaid), and Judit, a Western name the final-t
+# what must still not match (Izzet is not Zaid: beside a shared family name they matched
+# before, as a transliteration's t for d, until the same model told a name that opens
+# with an alef or ayn from one that does not), and Judit, a Western name the final-t
 # reading makes Jawad (جواد).
 TURKISH_FINAL_T: tuple[tuple[str, str], ...] = (
     ("Sait", "سعيد"),

@@ -606,8 +606,31 @@ def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
     alike = _spelt_alike(x, x_spelling, y, y_spelling, cross_script)
     if cross_script and (APART in x_spelling or APART in y_spelling):
         # an Arabic h after a z, s, t, d or k read both ways (arabic.APART): Zuhair = زهير
-        return max(alike, _spelt_alike(*_apart(x, x_spelling), *_apart(y, y_spelling), True))
+        alike = max(alike, _spelt_alike(*_apart(x, x_spelling), *_apart(y, y_spelling), True))
+    if alike > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
+        x, x_spelling, y, y_spelling
+    ):
+        return OTHER_OPENING_VOWEL_SIMILARITY
     return alike
+
+
+_OPENING_VOWELS = frozenset("aeiou")
+
+
+def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Does one spelling open with a vowel, the alef or ayn of its name, and the other with
+    a consonant and a vowel, a name without one, where the skeletons, which drop an opening
+    vowel, are as long? Ahmad (أحمد) and Hamad (حمد), Izzat and Zaid, Islam and Salam, Asad
+    and Saad are two names each. Not: a consonant before another, a Maghrebi spelling that
+    dropped the vowel (Brahim, Driss, Hmed); an l, the article Maghrebi spellings fuse
+    (Lamine = al-Amin, Lazhar); a French ou before a vowel, a w (Ouassim = Wassim)."""
+    opens, other = x_spelling[:1] in _OPENING_VOWELS, y_spelling[:1] in _OPENING_VOWELS
+    if opens == other or len(x) != len(y):
+        return False
+    vowel, bare = (x_spelling, y_spelling) if opens else (y_spelling, x_spelling)
+    if bare[:1] == "l" or (vowel.startswith("ou") and vowel[2:3] in "aei"):
+        return False
+    return bare[1:2] in _OPENING_VOWELS
 
 
 def _apart(skel: str, spelling: str) -> tuple[str, str]:
@@ -686,6 +709,8 @@ def _how_parts_agree(
     if a.role == "initial" or b.role == "initial":
         return "an initial"
     x, y = a.skeleton, b.skeleton
+    if _opening_alef_or_ayn(x, a.spelling, y, b.spelling):
+        return "the same consonants, one opening with an alef or ayn"
     if (
         cross_script
         and x != y
