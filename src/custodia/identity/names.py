@@ -260,7 +260,10 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # be a kh and a z a d (Halil = خليل, Rıza = رضا: turkish_letter_readings), as keys.
 # 23: a Turkish final t after an i or a u is also read as a d (Sait = سعيد, Davut = داود);
 # a part read as Turkish writes is read as the parser reads it (Abdülmecit = Abd al-Majid,
-# not Abdul Majid) and as Arabic script writes its v (Cevdet = جودت), as keys.
+# not Abdul Majid) and as Arabic script writes its v (Cevdet = جودت), as keys; an ad-Din
+# compound keeps all of the name before it (Jamaladdin had read as Jam ad-Din); Arabic عز
+# is a name, not the article az (محمد عز الدين had read as Muhammad ad-Din). In scoring,
+# not keys: a name opening with an alef or ayn is not one without (Ahmad, Hamad).
 NAME_MODEL = 23
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
@@ -1090,11 +1093,11 @@ def parse_name(text: str) -> ParsedName:
         if word == "-":
             continue
         nxt = words[i] if i < len(words) else ""
+        # Arabic script joins its article to the name (romanized al-): a word of its own is a
+        # name there, عز = Izz, romanized az, not an article
         if word in ARTICLES and nxt and (not arabic or nxt == "-" or word == "al"):
             after_article = True
             continue  # the article itself: al-Baghdadi = Baghdadi
-        # (Arabic script joins its article to the name, romanized al-: a word of its own is
-        # a name, عز = Izz, romanized az, not an article)
         # A title leads a name ("Sheikh Hassan"); after a name part or an article it is one
         # ("Mohammad Sayed", "el-Sayed", "Mustafa Hajji Muhammad Khan").
         leading = not tokens and not after_article
