@@ -455,11 +455,17 @@ def _turkish(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: boo
     ours, theirs = turkish_reading(x_spelling), turkish_reading(y_spelling)
     if ours is None and theirs is None:
         return False
-    # Arabic script's letters for a v before a transliteration's: folded first, Cevdet's
-    # d and t would run together once its v is read as a vowel
-    left = {r for k in (x, ours) if k for r in (arabic_readings(k) if cross_script else (k,))}
-    right = {r for k in (y, theirs) if k for r in (arabic_readings(k) if cross_script else (k,))}
-    return not {loose_fold(r) for r in left}.isdisjoint(map(loose_fold, right))
+    return not _folded_readings(x, ours, cross_script).isdisjoint(
+        _folded_readings(y, theirs, cross_script)
+    )
+
+
+def _folded_readings(skel: str, turkish: str | None, cross_script: bool) -> set[str]:
+    """A part's skeleton and its Turkish reading, across scripts each as Arabic script
+    writes its v, with the letters transliterations swap folded. The v is read first:
+    folded before, Cevdet's d and t would run together once its v is read as a vowel."""
+    read = (r for k in (skel, turkish) if k for r in (arabic_readings(k) if cross_script else (k,)))
+    return {loose_fold(r) for r in read}
 
 
 def _letters_across(x: str, y: str) -> str | None:
@@ -614,7 +620,7 @@ def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
     return alike
 
 
-_OPENING_VOWELS = frozenset("aeiou")
+_OPENING_VOWELS = _ROUND_VOWELS | _OPEN_VOWELS
 
 
 def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
