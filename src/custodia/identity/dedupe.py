@@ -55,8 +55,8 @@ from custodia.identity.names import NameToken, ParsedName, loose_fold, parse_nam
 from custodia.identity.scoring import (
     Profile,
     Weigher,
+    compare_profiles,
     known_only_by_kunya,
-    score_profiles,
 )
 from custodia.identity.side import SideModel
 
@@ -321,17 +321,16 @@ def _score_batch(pairs: list[tuple[int, int]]) -> list[Scored]:
     by_id, weigh, threshold, weak = _SHARED
     out: list[Scored] = []
     for a, b in pairs:
-        query, cand = by_id[a], by_id[b]
-        score = score_profiles(query, cand, weigh, explain=False).score
-        if threshold - REVERSE_BAND <= score < threshold:
+        compared = compare_profiles(by_id[a], by_id[b], weigh)
+        if threshold - REVERSE_BAND <= compared.score < threshold:
             # The scorer weighs the query's parts most; the record that holds more parts (a
             # grandfather one clerk left out) is the fairer query.
-            reverse = score_profiles(cand, query, weigh, explain=False).score
-            if reverse > score:
-                score, query, cand = reverse, cand, query
-        if score >= threshold or a in weak or b in weak:
+            reverse = compare_profiles(by_id[b], by_id[a], weigh)
+            if reverse.score > compared.score:
+                compared = reverse
+        if compared.score >= threshold or a in weak or b in weak:
             # explained only when kept: most candidate pairs are not
-            scored = score_profiles(query, cand, weigh)
+            scored = compared.scored()
             evidence = {**scored.evidence, "explanation": list(scored.explanation)}
             out.append((a, b, scored.score, evidence))
     return out

@@ -46,10 +46,10 @@ from custodia.identity.scoring import (
     Profile,
     Scored,
     Weigher,
+    compare_profiles,
     idf_weigher,
     plausible,
     rank,
-    score_profiles,
 )
 from custodia.registry import service as registry
 from custodia.registry.dates import read_partial_date
@@ -210,10 +210,14 @@ def _index_state(session: Session) -> m.IndexState:
     return state
 
 
+_NAME_MODEL_BUILT = select(_STATE.c.name_model).where(_STATE.c.id == 1)
+
+
 def index_is_current(session: Session) -> bool:
-    """Was the index built by this version of the name model?"""
-    state = session.get(m.IndexState, 1)
-    return state is None or state.name_model == NAME_MODEL
+    """Was the index built by this version of the name model? (Read as a plain row, not an
+    entity: each search asks.)"""
+    built = session.execute(_NAME_MODEL_BUILT).scalar()
+    return built is None or built == NAME_MODEL
 
 
 def unindexed_person_ids(session: Session) -> list[int]:
@@ -412,22 +416,36 @@ def looks_up(dialect: str, common: Mapping[str, int]) -> bool:
 
 
 def _held_keys(
-    weighed: Collection[str], fetch: Collection[str], common: Collection[str], by_lookup: bool
+    dialect: str,
+    weighed: Collection[str],
+    fetch: Collection[str],
+    common: Collection[str],
+    by_lookup: bool,
 ) -> Subquery:
-    """The (key, person) rows of the weighed keys; of a ``common`` key only its holders among
-    the persons holding a fetched key, looked up by the primary key or read from its range
-    and filtered (``looks_up``)."""
+    """The (key, person) rows of the weighed keys; of a key that fetches no one only its
+    holders among the persons holding a fetched key: it ranks them, and a person holding no
+    fetched key is no candidate (its rows were read, summed and dropped, 4,194 persons of
+    6,927 for "Salih Isa Ibrahim al-Umari"). A ``common`` key's holders are looked up by the
+    primary key, the others read from their ranges and filtered (``looks_up``); PostgreSQL
+    reads them all as its planner chooses, a hash semi-join on the fetched persons."""
     fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
     rows = select(_KEY.c.key, _KEY.c.person_id)
+    if by_lookup and dialect == "postgresql":
+        return union_all(
+            rows.where(_KEY.c.key.in_(sorted(fetch))),
+            rows.where(
+                _KEY.c.key.in_(sorted(set(weighed) - set(fetch))), _KEY.c.person_id.in_(fetched)
+            ),
+        ).subquery("held")
+    # an OR, so that SQLite reads each key's range and filters it, not looks every fetched
+    # person up in it
+    among_fetched = or_(_KEY.c.key.in_(sorted(fetch)), _KEY.c.person_id.in_(fetched))
     if by_lookup:
         return union_all(
-            rows.where(_KEY.c.key.in_(sorted(set(weighed) - set(common)))),
+            rows.where(_KEY.c.key.in_(sorted(set(weighed) - set(common))), among_fetched),
             rows.where(_KEY.c.key.in_(sorted(common)), _KEY.c.person_id.in_(fetched)),
         ).subquery("held")
-    return rows.where(
-        _KEY.c.key.in_(sorted(weighed)),
-        or_(_KEY.c.key.not_in(sorted(common)), _KEY.c.person_id.in_(fetched)),
-    ).subquery("held")
+    return rows.where(_KEY.c.key.in_(sorted(weighed)), among_fetched).subquery("held")
 
 
 def _weights_table(
@@ -481,7 +499,7 @@ def _ranked(
     share, each part at its best key (the weights joined in as a small table). A ``common``
     key's holders are read among the fetched persons only (``_held_keys``)."""
     table = _weights_table(dialect, fetch, weights, parts)
-    held = _held_keys(weights.keys(), fetch, common, by_lookup)
+    held = _held_keys(dialect, weights.keys(), fetch, common, by_lookup)
     by_part = (
         select(
             held.c.person_id,
@@ -574,19 +592,18 @@ def search_identities(
     record's profile and its identity (``identity_of``: record -> surviving record). Every
     candidate is scored; only the ones returned are explained."""
     kept, weigh = _plausible_candidates(session, query, candidates)
-    quick = [score_profiles(query, c, weigh, explain=False) for c in kept]
-    quick = sorted((s for s in quick if s.score > 0), key=lambda s: (-s.score, s.ident))
-    roots = identity_of([s.ident for s in quick])
+    compared = [compare_profiles(query, c, weigh) for c in kept]
+    compared = sorted((c for c in compared if c.score > 0), key=lambda c: (-c.score, c.ident))
+    roots = identity_of([c.ident for c in compared])
     by_id = {c.ident: c for c in kept}
     out: list[tuple[Scored, Profile, int]] = []
     seen: set[int] = set()
-    for s in quick:
-        root = roots.get(s.ident, s.ident)
+    for c in compared:
+        root = roots.get(c.ident, c.ident)
         if root in seen:
             continue
         seen.add(root)
-        profile = by_id[s.ident]
-        out.append((score_profiles(query, profile, weigh), profile, root))
+        out.append((c.scored(), by_id[c.ident], root))
         if len(out) == limit:
             break
     return out

@@ -1298,8 +1298,62 @@ def score_profiles(
     skip: Iterable[str] = (),
     explain: bool = True,
 ) -> Scored:
-    """The best name match over every pair of names, then the side evidence; without
-    ``explain`` the score alone (no explanation or evidence), for a batch that keeps few.
+    """The best name match over every pair of names, then the side evidence
+    (``compare_profiles``); without ``explain`` the score alone (no explanation or
+    evidence), for a batch that keeps few."""
+    return compare_profiles(query, cand, weigh, skip=skip).scored(explain=explain)
+
+
+@dataclass(slots=True)
+class Compared:
+    """A candidate's score and what its explanation is put in words from: a search scores
+    every candidate and explains the few it shows, without comparing them again."""
+
+    ident: int
+    score: float
+    name_score: float
+    best: NameMatch
+    best_name: str
+    best_kind: str
+    notes: list[str]
+    side: list[str]
+
+    def scored(self, *, explain: bool = True) -> Scored:
+        if not explain:
+            return Scored(
+                self.ident, self.score, self.name_score, self.best_name, self.best_kind, (), {}
+            )
+        best = self.best
+        summary = f"name {self.best_name!r} ({self.best_kind or 'none'}): " + (
+            ", ".join(
+                f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
+            )
+            or "no part agrees"
+        )
+        if best.unmatched:
+            summary += f"; unmatched: {' '.join(best.unmatched)}"
+        evidence = {
+            "name_score": round(self.name_score, 4),
+            "matched_name": self.best_name,
+            "matched_kind": self.best_kind,
+            "parts": [list(p) for p in best.pairs],
+            "side": self.side,
+        }
+        return Scored(
+            self.ident,
+            self.score,
+            self.name_score,
+            self.best_name,
+            self.best_kind,
+            (summary, *self.notes, *self.side),
+            evidence,
+        )
+
+
+def compare_profiles(
+    query: Profile, cand: Profile, weigh: Weigher, *, skip: Iterable[str] = ()
+) -> Compared:
+    """The best name match over every pair of names, then the side evidence.
 
     A kunya, nom de guerre or low-quality alias is corroboration: when both sides are known
     by a real name and by a kunya, their real names decide and an agreeing kunya only adds
@@ -1354,29 +1408,7 @@ def score_profiles(
         name_score = strong.score
     delta, side = side_evidence(query, cand)
     score = min(1.0, max(0.0, name_score + delta if name_score > 0 else 0.0))
-    if not explain:
-        return Scored(cand.ident, score, name_score, best_name, best_kind, (), {})
-    notes.insert(
-        0,
-        f"name {best_name!r} ({best_kind or 'none'}): "
-        + (
-            ", ".join(
-                f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
-            )
-            or "no part agrees"
-        )
-        + (f"; unmatched: {' '.join(best.unmatched)}" if best.unmatched else ""),
-    )
-    evidence = {
-        "name_score": round(name_score, 4),
-        "matched_name": best_name,
-        "matched_kind": best_kind,
-        "parts": [list(p) for p in best.pairs],
-        "side": side,
-    }
-    return Scored(
-        cand.ident, score, name_score, best_name, best_kind, tuple(notes + side), evidence
-    )
+    return Compared(cand.ident, score, name_score, best, best_name, best_kind, notes, side)
 
 
 def rank(
@@ -1387,12 +1419,7 @@ def rank(
     limit: int = 10,
     skip: Iterable[str] = (),
 ) -> list[Scored]:
-    if len(candidates) <= limit:
-        scored = [score_profiles(query, c, weigh, skip=skip) for c in candidates]
-        scored.sort(key=lambda s: (-s.score, s.ident))
-        return scored
-    # Score all, explain the few shown.
-    quick = [score_profiles(query, c, weigh, skip=skip, explain=False) for c in candidates]
-    quick.sort(key=lambda s: (-s.score, s.ident))
-    by_id = {c.ident: c for c in candidates}
-    return [score_profiles(query, by_id[s.ident], weigh, skip=skip) for s in quick[:limit]]
+    # every candidate compared, the few shown explained
+    compared = [compare_profiles(query, c, weigh, skip=skip) for c in candidates]
+    compared.sort(key=lambda c: (-c.score, c.ident))
+    return [c.scored() for c in compared[:limit]]
