@@ -4,6 +4,7 @@ online search over it (keys -> a bounded set of candidates -> scores)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import Counter
@@ -14,6 +15,7 @@ from sqlalchemy import (
     CTE,
     JSON,
     BigInteger,
+    ColumnElement,
     Integer,
     Select,
     String,
@@ -415,59 +417,43 @@ def looks_up(dialect: str, common: Mapping[str, int]) -> bool:
     return dialect == "postgresql" or any(n > SQLITE_RANGE_MAX for n in common.values())
 
 
-def _held_keys(
-    dialect: str,
-    weighed: Collection[str],
-    fetch: Collection[str],
-    common: Collection[str],
-    by_lookup: bool,
-) -> Subquery:
+def _keys_in(name: str) -> ColumnElement[bool]:
+    """The key among a list bound at each run (``_ranking_params``)."""
+    return _KEY.c.key.in_(bindparam(name, expanding=True))
+
+
+def _held_keys(dialect: str, by_lookup: bool) -> Subquery:
     """The (key, person) rows of the weighed keys; of a key that fetches no one only its
     holders among the persons holding a fetched key: it ranks them, and a person holding no
     fetched key is no candidate (its rows were read, summed and dropped, 4,194 persons of
     6,927 for "Salih Isa Ibrahim al-Umari"). A ``common`` key's holders are looked up by the
     primary key, the others read from their ranges and filtered (``looks_up``); PostgreSQL
     reads them all as its planner chooses, a hash semi-join on the fetched persons."""
-    fetched = select(_KEY.c.person_id).where(_KEY.c.key.in_(sorted(fetch)))
+    fetched = select(_KEY.c.person_id).where(_keys_in("fetch"))
     rows = select(_KEY.c.key, _KEY.c.person_id)
     if by_lookup and dialect == "postgresql":
         return union_all(
-            rows.where(_KEY.c.key.in_(sorted(fetch))),
-            rows.where(
-                _KEY.c.key.in_(sorted(set(weighed) - set(fetch))), _KEY.c.person_id.in_(fetched)
-            ),
+            rows.where(_keys_in("fetch")),
+            rows.where(_keys_in("ranking_only"), _KEY.c.person_id.in_(fetched)),
         ).subquery("held")
     # an OR, so that SQLite reads each key's range and filters it, not looks every fetched
     # person up in it
-    among_fetched = or_(_KEY.c.key.in_(sorted(fetch)), _KEY.c.person_id.in_(fetched))
+    among_fetched = or_(_keys_in("fetch"), _KEY.c.person_id.in_(fetched))
     if by_lookup:
         return union_all(
-            rows.where(_KEY.c.key.in_(sorted(set(weighed) - set(common))), among_fetched),
-            rows.where(_KEY.c.key.in_(sorted(common)), _KEY.c.person_id.in_(fetched)),
+            rows.where(_keys_in("not_common"), among_fetched),
+            rows.where(_keys_in("common"), _KEY.c.person_id.in_(fetched)),
         ).subquery("held")
-    return rows.where(_KEY.c.key.in_(sorted(weighed)), among_fetched).subquery("held")
+    return rows.where(_keys_in("weighed"), among_fetched).subquery("held")
 
 
-def _weights_table(
-    dialect: str,
-    fetch: Collection[str],
-    weights: dict[str, float],
-    parts: dict[str, str],
-) -> CTE:
-    """The query's keys as a table (key, weight, fetched, part), passed as one JSON parameter.
-    A row of literals each would make every query's statement of its own shape: each shape
-    compiled, and its compiled form cached with thousands of objects the collector walks.
-    The weights are whole millionths: summed exactly, so that persons tied on the weight
-    they share come out in the same order (by id) whatever plan the database chose."""
-    fetched = set(fetch)
-    rows = json.dumps(
-        [
-            {"key": k, "weight": round(w * 1e6), "fetched": int(k in fetched), "part": parts[k]}
-            for k, w in sorted(weights.items())
-        ]
-    )
+def _weights_table(dialect: str) -> CTE:
+    """The query's keys as a table (key, weight, fetched, part), passed as one JSON parameter
+    (``_ranking_params``). A row of literals each would make every query's statement of its
+    own shape: each shape compiled, and its compiled form cached with thousands of objects
+    the collector walks."""
     if dialect == "postgresql":
-        table = func.json_to_recordset(cast(bindparam("weights", rows, String), JSON))
+        table = func.json_to_recordset(cast(bindparam("weights", type_=String), JSON))
         return select(
             table.table_valued(
                 column("key", String),
@@ -477,7 +463,7 @@ def _weights_table(
                 name="r",
             ).render_derived(with_types=True)
         ).cte("w")
-    each = func.json_each(bindparam("weights", rows, String)).table_valued("value", name="r")
+    each = func.json_each(bindparam("weights", type_=String)).table_valued("value", name="r")
     columns = (
         func.json_extract(each.c.value, f"$.{name}").label(name)
         for name in ("key", "weight", "fetched", "part")
@@ -486,20 +472,15 @@ def _weights_table(
     return select(*columns).cte("w").prefix_with("MATERIALIZED")
 
 
-def _ranked(
-    dialect: str,
-    fetch: Collection[str],
-    weights: dict[str, float],
-    parts: dict[str, str],
-    common: Collection[str],
-    limit: int,
-    by_lookup: bool,
-) -> Select[tuple[int]]:
+@functools.cache
+def _ranked(dialect: str, by_lookup: bool) -> Select[tuple[int]]:
     """Persons holding a fetched key, best first by the summed weight of the query parts they
-    share, each part at its best key (the weights joined in as a small table). A ``common``
-    key's holders are read among the fetched persons only (``_held_keys``)."""
-    table = _weights_table(dialect, fetch, weights, parts)
-    held = _held_keys(dialect, weights.keys(), fetch, common, by_lookup)
+    share, each part at its best key (the weights joined in as a small table), at most
+    ``limit``. A key that fetches no one is read among the fetched persons only
+    (``_held_keys``). Built once for each way it reads, the query's keys bound at each run
+    (``_ranking_params``): building the statement and its cache key cost a search 1.5 ms."""
+    table = _weights_table(dialect)
+    held = _held_keys(dialect, by_lookup)
     by_part = (
         select(
             held.c.person_id,
@@ -515,8 +496,31 @@ def _ranked(
         .group_by(by_part.c.person_id)
         .having(func.max(by_part.c.fetched) == 1)
         .order_by(func.sum(by_part.c.weight).desc(), by_part.c.person_id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
+
+
+def _ranking_params(plan: RankingPlan, limit: int) -> dict[str, object]:
+    """What ``_ranked`` binds for ``plan``. The weights are whole millionths: summed exactly,
+    so that persons tied on the weight they share come out in the same order (by id)
+    whatever plan the database chose."""
+    fetched, parts = set(plan.fetch), plan.parts
+    weights = json.dumps(
+        [
+            {"key": k, "weight": round(w * 1e6), "fetched": int(k in fetched), "part": parts[k]}
+            for k, w in sorted(plan.weights.items())
+        ]
+    )
+    weighed, common = set(plan.weights), set(plan.common)
+    return {
+        "weights": weights,
+        "fetch": sorted(fetched),
+        "weighed": sorted(weighed),
+        "ranking_only": sorted(weighed - fetched),
+        "not_common": sorted(weighed - common),
+        "common": sorted(common),
+        "limit": limit,
+    }
 
 
 def _ranking_plan(stats: _Stats, query: Profile) -> RankingPlan:
@@ -547,8 +551,7 @@ def ranked_ids(
     dialect = session.get_bind().dialect.name
     if by_lookup is None:
         by_lookup = looks_up(dialect, plan.common)
-    ranked = _ranked(dialect, plan.fetch, plan.weights, plan.parts, plan.common, limit, by_lookup)
-    return list(session.scalars(ranked))
+    return list(session.scalars(_ranked(dialect, by_lookup), _ranking_params(plan, limit)))
 
 
 def _plausible_candidates(
