@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from custodia.custody import rollcall
@@ -17,7 +17,7 @@ from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict, NotFound
 from custodia.identity import index, keys
 from custodia.identity import service as identity
-from custodia.identity.models import IndexState
+from custodia.identity.models import IndexState, NameKey
 from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.schemas import ReviewItemOut
 from custodia.registry import service as registry
@@ -253,6 +253,52 @@ def test_common_parts_rank_alike_whether_read_whole_or_looked_up(
         c.person_id for c in read_whole.candidates
     ]
     assert looked_up.candidates[0].names[0] == "Mohammed Ziyad Ali al-Zaidi"
+
+
+def test_the_persons_found_are_ranked_by_the_weight_they_share_however_the_keys_are_read(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The keys that fetch no one only rank the persons the others fetch: whether the database
+    # reads them whole, filtered or looked up, the list is the one the rule gives (each
+    # query part at the best key a person holds, summed), and no one is listed for them alone.
+    monkeypatch.setattr(keys, "POSTINGS_BUDGET", 100)
+    crowd = [
+        person(f"Mohammed {_GIVEN[i % 9]} Ali {_NISBAS[i // 9 % 6]}", dob=("1971", "1985")[i % 2])
+        for i in range(150)
+    ]
+    # born the year searched for, and sharing no name with the query: the year ranks, and
+    # fetches no one
+    others = [person(f"Bakr {given} al-Rawi", dob="1985") for given in _GIVEN * 2]
+    with unit_of_work(engine) as session:
+        registry.register_persons(session, persons_in=crowd + others)
+    query = index.profile_of(
+        0,
+        names=[("Mohammed Ziyad Ali al-Zaidi", "primary")],
+        date_of_birth="1985",
+        nationalities=[],
+        mother_name=None,
+        place_of_birth=None,
+    )
+    with read_session(engine) as session:
+        plan = index.ranking_plan(session, query)
+        rows = session.execute(
+            select(NameKey.key, NameKey.person_id).where(NameKey.key.in_(plan.weights))
+        ).all()
+        fetched = {person_id for key, person_id in rows if key in plan.fetch}
+        postings: dict[str, set[int]] = {}
+        for key, person_id in rows:
+            if person_id in fetched:
+                postings.setdefault(key, set()).add(person_id)
+        # in whole millionths, as the database sums them: namesakes tie exactly
+        millionths = {k: round(w * 1e6) for k, w in plan.weights.items()}
+        expected = keys.rank_candidates(postings, millionths, plan.parts, limit=1000)
+        orders = [
+            index.ranked_ids(session, plan, limit=1000, by_lookup=by_lookup)
+            for by_lookup in (False, True)
+        ]
+    assert plan.fetch and set(plan.weights) - set(plan.fetch)
+    assert {person_id for _, person_id in rows} - fetched  # held a key that only ranks
+    assert orders == [expected, expected]
 
 
 # PostgreSQL sums each person's parts in the order its aggregation meets them: by a hash
