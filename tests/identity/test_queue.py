@@ -15,7 +15,7 @@ from custodia.custody import rollcall
 from custodia.custody.schemas import DeathIn, IntakeIn, ReleaseIn
 from custodia.db import read_session, unit_of_work
 from custodia.errors import Conflict, NotFound
-from custodia.identity import index, keys
+from custodia.identity import index, keys, queue
 from custodia.identity import service as identity
 from custodia.identity.models import IndexState, NameKey
 from custodia.identity.names import NAME_MODEL, parse_name
@@ -419,6 +419,33 @@ def test_propose_decide_merge_split_and_never_repropose(engine: Engine, three: l
             is None
         )
         assert identity.list_queue(session, status="open").total == 0
+
+
+def test_a_record_merged_into_one_merged_in_turn_is_shown_as_the_last_survivor(
+    engine: Engine,
+) -> None:
+    # Merges link root to root, so a record can lead to its survivor through another; a
+    # search follows the links of its candidates only, as far as they lead.
+    with unit_of_work(engine) as session:
+        first, second, third, apart = registry.register_persons(
+            session,
+            persons_in=[
+                person("Khalid Hamza al-Jubouri"),
+                person("Khaled Hamzah al-Jabouri"),
+                person("Khalid Hamza al-Jubury"),
+                person("Yusuf Bilal al-Tunisi", dob="1990", nationality="TN"),
+            ],
+        )
+        for one, other in ((second, third), (first, second)):
+            item = identity.propose_pair(
+                session, person_a_id=one, person_b_id=other, score=0.9, source="names", evidence={}
+            )
+            identity.decide(session, item_id=item or 0, decision="same", note="", actor_id=None)
+    with read_session(engine) as session:
+        found = identity.search_persons(session, name="Khalid Hamza al-Jubury")
+        assert queue.survivors(session, [third, apart]) == {third: first, apart: apart}
+    assert [(c.person_id, c.survivor_id) for c in found.candidates][:1] == [(third, first)]
+    assert [c.survivor_id for c in found.candidates].count(first) == 1
 
 
 def at_once(

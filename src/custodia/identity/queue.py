@@ -9,7 +9,7 @@ import math
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text, update
+from sqlalchemy import ColumnElement, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from custodia.custody import service as custody
@@ -35,6 +35,7 @@ from custodia.registry import service as registry
 from custodia.registry.schemas import NameOut
 
 _LINK = m.MergeLink.__table__
+_IDS_A_STATEMENT = 1000  # ids bound in one statement: SQLite's limit is far above it
 _MERGE_LOCK_KEY = 0x1D3E7A11  # PostgreSQL advisory lock serialising merges and splits
 # What names and dates alone say of a pair they do not link at all (a man's two records
 # under his name and his nom de guerre share neither): weak, not impossible.
@@ -90,9 +91,32 @@ def _identities(links: dict[int, int]) -> dict[int, set[int]]:
 
 
 def survivors(session: Session, person_ids: Collection[int]) -> dict[int, int]:
-    """Each person's surviving identity: follows the merge links that are not split."""
-    links = _active_links(session)
+    """Each person's surviving identity: follows the merge links that are not split. Reads
+    the links of these persons and of the records they lead to, not every link: a search
+    asks this of its candidates, and a registry reviewed for long holds thousands."""
+    links: dict[int, int] = {}
+    asked: set[int] = set()
+    frontier = set(person_ids)
+    while frontier:
+        asked |= frontier
+        found = _links_from(session, sorted(frontier))
+        links.update(found)
+        frontier = set(found.values()) - asked
     return {person_id: _root(links, person_id) for person_id in person_ids}
+
+
+_LINKS_FROM = select(_LINK.c.person_id, _LINK.c.survivor_id).where(
+    _LINK.c.split_at.is_(None), _LINK.c.person_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _links_from(session: Session, person_ids: Sequence[int]) -> dict[int, int]:
+    """The active merge links of ``person_ids``, a chunk of ids at a time."""
+    out: dict[int, int] = {}
+    for start in range(0, len(person_ids), _IDS_A_STATEMENT):
+        chunk = person_ids[start : start + _IDS_A_STATEMENT]
+        out.update(session.execute(_LINKS_FROM, {"ids": chunk}).tuples().all())
+    return out
 
 
 def identity_of(session: Session, *, person_id: int) -> IdentityOut:
