@@ -48,7 +48,7 @@ from custodia.identity.scoring import (
     Profile,
     Scored,
     Weigher,
-    compare_profiles,
+    compared_best_first,
     idf_weigher,
     plausible,
     rank,
@@ -596,8 +596,7 @@ def search_identities(
     record's profile and its identity (``identity_of``: record -> surviving record). Every
     candidate is scored; only the ones returned are explained."""
     kept, weigh = _plausible_candidates(session, query, candidates)
-    compared = [compare_profiles(query, c, weigh) for c in kept]
-    compared = sorted((c for c in compared if c.score > 0), key=lambda c: (-c.score, c.ident))
+    compared = [c for c in compared_best_first(query, kept, weigh) if c.score > 0]
     roots = identity_of([c.ident for c in compared])
     by_id = {c.ident: c for c in kept}
     out: list[tuple[Scored, Profile, int]] = []

@@ -31,11 +31,11 @@ from custodia.identity.schemas import (
     WatchlistBrief,
 )
 from custodia.identity.scoring import REVIEW_THRESHOLD
+from custodia.registry import lookup
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameOut
 
 _LINK = m.MergeLink.__table__
-_IDS_A_STATEMENT = 1000  # ids bound in one statement: SQLite's limit is far above it
 _MERGE_LOCK_KEY = 0x1D3E7A11  # PostgreSQL advisory lock serialising merges and splits
 # What names and dates alone say of a pair they do not link at all (a man's two records
 # under his name and his nom de guerre share neither): weak, not impossible.
@@ -113,8 +113,8 @@ _LINKS_FROM = select(_LINK.c.person_id, _LINK.c.survivor_id).where(
 def _links_from(session: Session, person_ids: Sequence[int]) -> dict[int, int]:
     """The active merge links of ``person_ids``, a chunk of ids at a time."""
     out: dict[int, int] = {}
-    for start in range(0, len(person_ids), _IDS_A_STATEMENT):
-        chunk = person_ids[start : start + _IDS_A_STATEMENT]
+    for start in range(0, len(person_ids), lookup.CHUNK):
+        chunk = person_ids[start : start + lookup.CHUNK]
         out.update(session.execute(_LINKS_FROM, {"ids": chunk}).tuples().all())
     return out
 

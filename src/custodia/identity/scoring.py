@@ -1420,6 +1420,13 @@ def rank(
     skip: Iterable[str] = (),
 ) -> list[Scored]:
     # every candidate compared, the few shown explained
+    return [c.scored() for c in compared_best_first(query, candidates, weigh, skip=skip)[:limit]]
+
+
+def compared_best_first(
+    query: Profile, candidates: Iterable[Profile], weigh: Weigher, *, skip: Iterable[str] = ()
+) -> list[Compared]:
+    """Each candidate compared with the query, the best first (ties by id)."""
     compared = [compare_profiles(query, c, weigh, skip=skip) for c in candidates]
     compared.sort(key=lambda c: (-c.score, c.ident))
-    return [c.scored() for c in compared[:limit]]
+    return compared
