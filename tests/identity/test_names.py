@@ -694,6 +694,16 @@ def test_a_french_ou_before_a_vowel_opens_a_name_with_a_w() -> None:
     assert compare_names("Oumar", "عمر").score >= 0.9
 
 
+def test_the_vowel_libyan_spellings_put_before_muhammad_opens_no_other_name() -> None:
+    # Libyan and Maghrebi Amhamed, Imhemed: M'hamed with a vowel before it (0.50 before,
+    # read as the alef that makes Ahmad another name than Hamad)
+    assert compare_names("Imhemed", "محمد").score >= 0.9
+    assert compare_names("Amhamed Ali", "Mohamed Ali").score >= 0.9
+    assert compare_names("Imhemed", "Mohamed").match
+    assert not compare_names("Ahmad", "Hamad").match
+    assert not compare_names("Ahmed", "Hamid").match
+
+
 def test_an_abd_compound_joined_with_the_next_part_reads_no_dh() -> None:
     # "Abd al-Hadi" is spelt abdhadi inside the model: joined with Wahab it had read as
     # abd-habib, and Abdul Habib's own alias lost first place to it on the UN list
@@ -725,6 +735,33 @@ def test_a_c_read_as_j_says_so_and_leaves_the_french_c_alone() -> None:
 def test_a_final_p_is_the_b_turkish_writes_so(turkish: str, other: str) -> None:
     assert compare_names(turkish, other).match
     assert compare_names(other, turkish).match
+
+
+@pytest.mark.parametrize(
+    ("with_v", "with_w"),
+    [
+        ("Tevfik", "Tawfiq"),  # 0.69 before: a near spelling, below the match threshold
+        ("Rıdvan", "Ridwan"),  # 0.71 before
+        ("Cevdet", "Jawdat"),  # 0.00 before: its c is a j too
+        ("Javad", "Jawad"),
+        ("Mevlüt Kaya", "Mawlud Kaya"),
+        ("Abduvali", "Abdulwali"),
+    ],
+)
+def test_a_v_of_turkish_persian_and_central_asian_spellings_meets_the_w_of_others(
+    with_v: str, with_w: str
+) -> None:
+    # the same names across Latin orthographies, as they meet written in Arabic script
+    assert compare_names(with_v, with_w).match
+    assert compare_names(with_w, with_v).match
+
+
+def test_a_v_read_as_w_says_so_and_needs_a_written_w() -> None:
+    explained = compare_names("Cevdet", "Jawdat").explanation[0]
+    assert "cevdet~jawdat 0.85 (the Turkish c for j, a v for a w)" in explained
+    # where the other spelling writes no w, the v is not read as one: Navid is not Nadia
+    assert not compare_names("Navid", "Nadia").match
+    assert not compare_names("Selvi", "Salwa").match
 
 
 def test_a_search_for_a_turkish_name_ending_in_p_finds_it_written_with_b() -> None:

@@ -621,6 +621,7 @@ def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
 
 
 _OPENING_VOWELS = _ROUND_VOWELS | _OPEN_VOWELS
+_MUHAMMAD = "mhmd"
 
 
 def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
@@ -629,9 +630,11 @@ def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bo
     vowel, are as long? Ahmad (أحمد) and Hamad (حمد), Izzat and Zaid, Islam and Salam, Asad
     and Saad are two names each. Not: a consonant before another, a Maghrebi spelling that
     dropped the vowel (Brahim, Driss, Hmed); an l, the article Maghrebi spellings fuse
-    (Lamine = al-Amin, Lazhar); a French ou before a vowel, a w (Ouassim = Wassim)."""
+    (Lamine = al-Amin, Lazhar); a French ou before a vowel, a w (Ouassim = Wassim); the
+    vowel Libyan and Maghrebi spellings put before a Muhammad said without its first vowel
+    (M'hamed: Amhamed, Imhemed = محمد), as no name opens with an alef before it."""
     opens, other = x_spelling[:1] in _OPENING_VOWELS, y_spelling[:1] in _OPENING_VOWELS
-    if opens == other or len(x) != len(y):
+    if opens == other or len(x) != len(y) or x == y == _MUHAMMAD:
         return False
     vowel, bare = (x_spelling, y_spelling) if opens else (y_spelling, x_spelling)
     if bare[:1] == "l" or (vowel.startswith("ou") and vowel[2:3] in "aei"):
@@ -678,6 +681,8 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
+    if not cross_script and _v_for_w(x, x_spelling, y, y_spelling):
+        return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
         jw = JaroWinkler.similarity(x, y)
@@ -688,6 +693,25 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         if lev >= 0.75:
             best = max(best, 0.85 * lev)
     return 0.0 if best and _after_ali(x, x_spelling, y, y_spelling) else best
+
+
+def _v_for_w(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Is one Latin spelling the other's w written as the v of Turkish, Persian and Central
+    Asian spellings (Tevfik = Tawfiq, Rıdvan = Ridwan, Javad = Jawad), its c read as Turkish
+    writes j besides (Cevdet = Jawdat)? The w must be written: Navid is not Nadia. The
+    index already keys such a v so (names.arabic_readings); across scripts the Arabic w
+    meets it there."""
+    for v, v_spelling, w, w_spelling in (
+        (x, x_spelling, y, y_spelling),
+        (y, y_spelling, x, x_spelling),
+    ):
+        if "v" not in v or "w" not in w_spelling or "v" in w:
+            continue
+        read = (v, turkish_reading(v_spelling))
+        ours = {loose_fold(r) for k in read if k for r in arabic_readings(k)}
+        if loose_fold(w) in ours:
+            return True
+    return False
 
 
 def _may_be_turkish(x_spelling: str, y_spelling: str) -> bool:
@@ -744,6 +768,9 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish(x, a.spelling, y, b.spelling, cross_script):
         return f"the Turkish {turkish_letters(a.spelling) or turkish_letters(b.spelling)}"
+    if not cross_script and _v_for_w(x, a.spelling, y, b.spelling):
+        turkish = turkish_letters(a.spelling) or turkish_letters(b.spelling)
+        return f"the Turkish {turkish}, a v for a w" if turkish else "a v for a w"
     return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
 
 
