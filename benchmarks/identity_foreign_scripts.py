@@ -470,6 +470,28 @@ LATIN_V_FOR_W_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# The z that Turkish, Persian and Kurdish Latin write for ذ, ض and ظ, against the dh of
+# Iraqi and Gulf spellings: both compared in Latin (a scorer change after name model 23).
+# Apart: a z read so only where the other spelling writes a dh (a plain d is a dal).
+LATIN_Z_FOR_DH: tuple[tuple[str, str], ...] = (
+    ("Kazim", "Kadhim"),
+    ("Kazem Jawad", "Kadhem Jawad"),
+    ("Fazil", "Fadhil"),
+    ("Hafiz", "Hafidh"),
+    ("Riza", "Ridha"),
+    ("Nezir", "Nadhir"),
+    ("Ramazan", "Ramadhan"),
+    ("Muaz", "Muadh"),
+    ("Nazim", "Nadhim"),
+    ("Abdulhafiz", "Abdul Hafidh"),
+)
+LATIN_Z_FOR_DH_APART: tuple[tuple[str, str], ...] = (
+    ("Nazir", "Nadir"),
+    ("Ziyad", "Dhiyab"),
+    ("Aziz", "Adil"),
+)
+
+
 # Libyan and Maghrebi spellings of Muhammad said without its first vowel, with a vowel
 # before it (Amhamed, Imhemed): read before as the alef that makes Ahmad another name than
 # Hamad, they scored 0.50 (a scorer change after name model 23). Apart: that alef.
@@ -543,6 +565,8 @@ def main() -> None:
             "din_compounds_compared": _compared(DIN_COMPOUNDS),
             "latin_v_for_w_compared": _compared(LATIN_V_FOR_W),
             "latin_v_for_w_apart_compared": _compared(LATIN_V_FOR_W_APART),
+            "latin_z_for_dh_compared": _compared(LATIN_Z_FOR_DH),
+            "latin_z_for_dh_apart_compared": _compared(LATIN_Z_FOR_DH_APART),
             "libyan_muhammad_compared": _compared(LIBYAN_MUHAMMAD),
             "libyan_muhammad_apart_compared": _compared(LIBYAN_MUHAMMAD_APART),
             "arabic_query_latin_gallery": _summary(arabic_queries),

@@ -756,6 +756,54 @@ def test_a_v_of_turkish_persian_and_central_asian_spellings_meets_the_w_of_other
     assert compare_names(with_w, with_v).match
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Halil", "Khalil"),  # 0.00 before: hl and xl, too short to be a letter apart
+        ("Hayri", "Khayri"),
+        ("Hayri", "خيري"),
+    ],
+)
+def test_a_name_of_one_short_part_meets_its_other_transliteration(one: str, other: str) -> None:
+    # with a second part they shared ("Hayri Kaya" ~ "Khayri Kaya") they had met already
+    assert compare_names(one, other).score == compare_names(other, one).score >= 0.85
+    assert compare_names(f"{one} Kaya", f"{other} Kaya").match
+
+
+@pytest.mark.parametrize(
+    ("with_z", "with_dh"),
+    [
+        ("Kazim", "Kadhim"),  # 0.00 before: kzm and kdm, no letter read as the other
+        ("Fazil", "Fadhil"),
+        ("Hafiz", "Hafidh"),
+        ("Riza", "Ridha"),  # two letters each: the gate passed them to no alignment
+        ("Abdulhafiz", "Abdul Hafidh"),  # written as one word
+        ("Kazim Hafiz", "Kadhim Hafidh"),
+    ],
+)
+def test_a_z_of_turkish_persian_and_kurdish_spellings_meets_the_dh_of_iraqi_ones(
+    with_z: str, with_dh: str
+) -> None:
+    # ذ, ض and ظ: Iraqi records write them dh, Turkish, Persian and Kurdish ones z
+    assert compare_names(with_z, with_dh).match
+    assert compare_names(with_dh, with_z).match
+    assert "(a z for a dh)" in compare_names(with_z, with_dh).explanation[0]
+
+
+def test_a_search_written_as_turkish_writes_puts_the_iraqi_spelling_first() -> None:
+    index = _index_of("Kadhim Jawad", "Tawfiq Ahmad", "Nadir Hasan", "Jawdat Hasan")
+    for query, person in (("Kazim Jawad", 1), ("Tevfik Ahmad", 2), ("Cevdet Hasan", 4)):
+        q = _person(-1, query)
+        best = rank(q, index.candidates(q), index.weigher(), limit=3)[0]
+        assert (best.ident, best.score >= scoring.MATCH_THRESHOLD) == (person, True)
+
+
+def test_a_z_is_read_as_a_dh_only_where_the_other_spelling_writes_one() -> None:
+    # Nazir (ناظر) and Nadir (نادر) are two names: a plain d is a dal
+    assert not compare_names("Nazir", "Nadir").match
+    assert not compare_names("Ziyad", "Dhiyab").match
+
+
 def test_a_v_read_as_w_says_so_and_needs_a_written_w() -> None:
     explained = compare_names("Cevdet", "Jawdat").explanation[0]
     assert "cevdet~jawdat 0.85 (the Turkish c for j, a v for a w)" in explained

@@ -681,7 +681,7 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
-    if not cross_script and _v_for_w(x, x_spelling, y, y_spelling):
+    if not cross_script and _latin_letters_read(x, x_spelling, y, y_spelling):
         return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
@@ -695,23 +695,53 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
     return 0.0 if best and _after_ali(x, x_spelling, y, y_spelling) else best
 
 
-def _v_for_w(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
-    """Is one Latin spelling the other's w written as the v of Turkish, Persian and Central
-    Asian spellings (Tevfik = Tawfiq, Rıdvan = Ridwan, Javad = Jawad), its c read as Turkish
-    writes j besides (Cevdet = Jawdat)? The w must be written: Navid is not Nadia. The
-    index already keys such a v so (names.arabic_readings); across scripts the Arabic w
-    meets it there."""
-    for v, v_spelling, w, w_spelling in (
+def _latin_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
+    """The letters by which one Latin spelling writes the other's as Turkish, Persian, Kurdish
+    and Central Asian spellings do, in words ("a v for a w"), or "": their v for the w (و)
+    another spelling writes (Tevfik = Tawfiq, Rıdvan = Ridwan, Javad = Jawad), their z for
+    the dh (ذ, ض, ظ) of Iraqi and Gulf spellings (Kazim = Kadhim, Fazil = Fadhil, Hafiz =
+    Hafidh), a Turkish c for j besides (Cevdet = Jawdat). The other spelling must write the
+    w or the dh: Navid is not Nadia, Nazir (ناظر) not Nadir (نادر). The index keys a v so
+    already (names.arabic_readings); across scripts the Arabic letter meets it there."""
+    read = [
+        how
+        for letter, written, readings, how in _LATIN_LETTERS
+        if _written_for(x, x_spelling, y, y_spelling, letter, written, readings)
+    ]
+    return " and ".join(read)
+
+
+def _z_as_d(skel: str) -> tuple[str]:
+    return (skel.replace("z", "d"),)
+
+
+def _written_for(
+    x: str,
+    x_spelling: str,
+    y: str,
+    y_spelling: str,
+    letter: str,
+    written: str,
+    readings: Callable[[str], Iterable[str]],
+) -> bool:
+    """Does one part's ``letter``, read as ``readings`` read it (its Turkish c as a j too),
+    make it the other part, which writes ``written`` and holds no ``letter``?"""
+    for ours, our_spelling, theirs, their_spelling in (
         (x, x_spelling, y, y_spelling),
         (y, y_spelling, x, x_spelling),
     ):
-        if "v" not in v or "w" not in w_spelling or "v" in w:
+        if letter not in ours or written not in their_spelling or letter in theirs:
             continue
-        read = (v, turkish_reading(v_spelling))
-        ours = {loose_fold(r) for k in read if k for r in arabic_readings(k)}
-        if loose_fold(w) in ours:
+        read = (ours, turkish_reading(our_spelling))
+        if loose_fold(theirs) in {loose_fold(r) for k in read if k for r in readings(k)}:
             return True
     return False
+
+
+_LATIN_LETTERS: tuple[tuple[str, str, Callable[[str], Iterable[str]], str], ...] = (
+    ("v", "w", arabic_readings, "a v for a w"),
+    ("z", "dh", _z_as_d, "a z for a dh"),
+)
 
 
 def _may_be_turkish(x_spelling: str, y_spelling: str) -> bool:
@@ -768,9 +798,10 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish(x, a.spelling, y, b.spelling, cross_script):
         return f"the Turkish {turkish_letters(a.spelling) or turkish_letters(b.spelling)}"
-    if not cross_script and _v_for_w(x, a.spelling, y, b.spelling):
+    latin = "" if cross_script else _latin_letters_read(x, a.spelling, y, b.spelling)
+    if latin:
         turkish = turkish_letters(a.spelling) or turkish_letters(b.spelling)
-        return f"the Turkish {turkish}, a v for a w" if turkish else "a v for a w"
+        return f"the Turkish {turkish}, {latin}" if turkish else latin
     return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
 
 
@@ -912,6 +943,8 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if q.arabic != c.arabic and (_may_join(q, c) if q.arabic else _may_join(c, q)):
         return True  # Nursultan and نور سلطان (_joined), without building the join
+    if not {seam_fold(k) for k in a}.isdisjoint(map(seam_fold, b)):
+        return True  # a transliteration's letters, short parts too: Halil, Khalil; Riza, Ridha
     return any(
         (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
         or _x_for_ks(x, y)  # short too: Alexei (lx) and Aleksey (lks)
@@ -1002,6 +1035,8 @@ def _may_read_alike(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[st
     x, y = a.skeleton, b.skeleton
     if cross and ("v" in x or "v" in y or "z" in x or "z" in y):
         return True
+    if not cross and ("z" in x or "z" in y) and "dh" in a.spelling + b.spelling:
+        return True  # a z for a dh (_latin_letters_read): Abdulhafiz = Abdul Hafidh
     return loose_fold(x) == loose_fold(y) or _may_read_letters(a, b, g_letters)
 
 
