@@ -943,11 +943,11 @@ def _related(q: ParsedName, c: ParsedName) -> bool:
         return True
     if q.arabic != c.arabic and (_may_join(q, c) if q.arabic else _may_join(c, q)):
         return True  # Nursultan and نور سلطان (_joined), without building the join
-    if not {seam_fold(k) for k in a}.isdisjoint(map(seam_fold, b)):
-        return True  # a transliteration's letters, short parts too: Halil, Khalil; Riza, Ridha
     return any(
         (len(x) >= 3 and len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1)
         or _x_for_ks(x, y)  # short too: Alexei (lx) and Aleksey (lks)
+        # a transliteration's letters, short parts too: Halil, Khalil; Riza, Ridha; Hatice, خديجة
+        or (len(x) == len(y) and seam_fold(x) == seam_fold(y))
         for x in a
         for y in b
     )
