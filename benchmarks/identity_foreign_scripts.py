@@ -489,6 +489,7 @@ LATIN_Z_FOR_DH_APART: tuple[tuple[str, str], ...] = (
     ("Nazir", "Nadir"),
     ("Ziyad", "Dhiyab"),
     ("Aziz", "Adil"),
+    ("Izzedine", "Dhiyadin"),
 )
 
 
@@ -505,6 +506,7 @@ LIBYAN_MUHAMMAD_APART: tuple[tuple[str, str], ...] = (
     ("Ahmad", "Hamad"),
     ("Ahmed", "Hamid"),
     ("Ahmed", "حامد"),
+    ("Mohammed", "Umm Ahmed"),
 )
 
 

@@ -632,13 +632,16 @@ def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bo
     dropped the vowel (Brahim, Driss, Hmed); an l, the article Maghrebi spellings fuse
     (Lamine = al-Amin, Lazhar); a French ou before a vowel, a w (Ouassim = Wassim); the
     vowel Libyan and Maghrebi spellings put before a Muhammad said without its first vowel
-    (M'hamed: Amhamed, Imhemed = محمد), as no name opens with an alef before it."""
+    (M'hamed: Amhamed, Imhemed = محمد), as no name opens with an alef before it (not an
+    Umm Ahmed run together)."""
     opens, other = x_spelling[:1] in _OPENING_VOWELS, y_spelling[:1] in _OPENING_VOWELS
-    if opens == other or len(x) != len(y) or x == y == _MUHAMMAD:
+    if opens == other or len(x) != len(y):
         return False
     vowel, bare = (x_spelling, y_spelling) if opens else (y_spelling, x_spelling)
     if bare[:1] == "l" or (vowel.startswith("ou") and vowel[2:3] in "aei"):
         return False
+    if x == y == _MUHAMMAD and vowel[1:3] == "mh":
+        return False  # Amhamed, not Umm Ahmed run together
     return bare[1:2] in _OPENING_VOWELS
 
 
@@ -732,6 +735,8 @@ def _written_for(
     ):
         if letter not in ours or written not in their_spelling or letter in theirs:
             continue
+        if letter == "z" and "zz" in our_spelling:
+            continue  # a doubled z is a zay: Izz al-Din is not Dhiya al-Din
         read = (ours, turkish_reading(our_spelling))
         if loose_fold(theirs) in {loose_fold(r) for k in read if k for r in readings(k)}:
             return True
