@@ -684,11 +684,7 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
-    if (
-        not cross_script
-        and ("v" in x or "v" in y or "z" in x or "z" in y)  # nearly every pair has neither
-        and _latin_letters_read(x, x_spelling, y, y_spelling)
-    ):
+    if not cross_script and _latin_letters_read(x, x_spelling, y, y_spelling):
         return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
@@ -710,6 +706,8 @@ def _latin_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> str
     Hafidh), a Turkish c for j besides (Cevdet = Jawdat). The other spelling must write the
     w or the dh: Navid is not Nadia, Nazir (ناظر) not Nadir (نادر). The index keys a v so
     already (names.arabic_readings); across scripts the Arabic letter meets it there."""
+    if not ("v" in x or "v" in y or "z" in x or "z" in y):
+        return ""  # nearly every pair holds neither letter of _LATIN_LETTERS
     read = [
         how
         for letter, written, readings, how in _LATIN_LETTERS
@@ -719,6 +717,7 @@ def _latin_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> str
 
 
 def _z_as_d(skel: str) -> tuple[str]:
+    """A skeleton's z read as the d of a dh (``_LATIN_LETTERS``)."""
     return (skel.replace("z", "d"),)
 
 
@@ -1044,7 +1043,7 @@ def _may_read_alike(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[st
     x, y = a.skeleton, b.skeleton
     if cross and ("v" in x or "v" in y or "z" in x or "z" in y):
         return True
-    if not cross and ("z" in x or "z" in y) and "dh" in a.spelling + b.spelling:
+    if not cross and ("z" in x or "z" in y) and ("dh" in a.spelling or "dh" in b.spelling):
         return True  # a z for a dh (_latin_letters_read): Abdulhafiz = Abdul Hafidh
     return loose_fold(x) == loose_fold(y) or _may_read_letters(a, b, g_letters)
 
