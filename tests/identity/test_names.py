@@ -797,6 +797,21 @@ def test_a_z_is_read_as_a_dh_only_where_the_other_spelling_writes_one() -> None:
     assert compare_names("Izzedine", "Dhiyadin").score == 0.0
 
 
+def test_names_written_in_arabic_script_are_not_read_as_latin_spellings_are() -> None:
+    # Arabic script tells ظ from ذ: نظير (Nazir) and نذير (Nadhir) are two names, as are
+    # منذر (Mundhir) and منظر; only Latin spellings write both z (Kazim = Kadhim)
+    assert compare_names("نظير", "نذير").score == 0.0
+    assert compare_names("منذر", "منظر").score == 0.0
+    assert compare_names("Nezir", "Nadhir").match
+    assert compare_names("Nezir", "نذير").match
+
+
+def test_an_explanation_names_only_the_turkish_letters_it_read() -> None:
+    # Uyghur Dawut and Turkish Davut both write the t: only the v was read (as a w)
+    assert "(a v for a w)" in compare_names("Davut", "Dawut").explanation[0]
+    assert "the Turkish t for d, a v for a w" in compare_names("Davut", "Dawud").explanation[0]
+
+
 def test_a_v_read_as_w_says_so_and_needs_a_written_w() -> None:
     explained = compare_names("Cevdet", "Jawdat").explanation[0]
     assert "cevdet~jawdat 0.85 (the Turkish c for j, a v for a w)" in explained

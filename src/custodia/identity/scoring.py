@@ -595,21 +595,32 @@ def _abd_of(compound: str, bare: str) -> bool:
     return len(bare) >= 3 and compound == "bd" + bare
 
 
-def token_similarity(a: NameToken, b: NameToken, cross_script: bool) -> float:
-    """0..1: the same skeleton is strong evidence, a near spelling weaker."""
-    pair = (a.skeleton, a.spelling, b.skeleton, b.spelling, "x" if cross_script else "")
-    return _part_similarity(cache_key(pair))
+def token_similarity(
+    a: NameToken, b: NameToken, cross_script: bool, both_arabic: bool = False
+) -> float:
+    """0..1: the same skeleton is strong evidence, a near spelling weaker. Two parts written
+    in Arabic script (``both_arabic``) are not read as Latin spellings are."""
+    scripts = "x" if cross_script else "a" if both_arabic else ""
+    return _part_similarity(cache_key((a.skeleton, a.spelling, b.skeleton, b.spelling, scripts)))
+
+
+def _both_arabic(g_letters: tuple[str, str]) -> bool:
+    """Are both names in Arabic script? Only there may a g stand for nothing else
+    (``ParsedName.g_letters``)."""
+    return g_letters == ("", "")
 
 
 # Registries repeat their names: a batch compares the same two parts millions of times.
 @functools.lru_cache(maxsize=1 << 18)
 def _part_similarity(pair: str) -> float:
-    x, x_spelling, y, y_spelling, cross = split_cache_key(pair)
-    return _parts_alike(x, x_spelling, y, y_spelling, bool(cross))
+    x, x_spelling, y, y_spelling, scripts = split_cache_key(pair)
+    return _parts_alike(x, x_spelling, y, y_spelling, scripts == "x", scripts == "a")
 
 
-def _parts_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
-    alike = _spelt_alike(x, x_spelling, y, y_spelling, cross_script)
+def _parts_alike(
+    x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool, both_arabic: bool
+) -> float:
+    alike = _spelt_alike(x, x_spelling, y, y_spelling, cross_script, both_arabic)
     if cross_script and (APART in x_spelling or APART in y_spelling):
         # an Arabic h after a z, s, t, d or k read both ways (arabic.APART): Zuhair = زهير
         alike = max(alike, _spelt_alike(*_apart(x, x_spelling), *_apart(y, y_spelling), True))
@@ -652,7 +663,9 @@ def _apart(skel: str, spelling: str) -> tuple[str, str]:
     return (skel, spelling) if apart is None else (apart, spelling.replace(APART, ""))
 
 
-def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
+def _spelt_alike(
+    x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool, both_arabic: bool = False
+) -> float:
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0
     if x == y:
@@ -684,7 +697,8 @@ def _spelt_alike(x: str, x_spelling: str, y: str, y_spelling: str, cross_script:
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
-    if not cross_script and _latin_letters_read(x, x_spelling, y, y_spelling):
+    if not (cross_script or both_arabic) and _latin_letters_read(x, x_spelling, y, y_spelling):
+        # Arabic script tells its letters apart: ظ is no ذ (نظير, Nazir; نذير, Nadhir)
         return LOOSE_SIMILARITY
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
@@ -706,14 +720,17 @@ def _latin_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> str
     Hafidh), a Turkish c for j besides (Cevdet = Jawdat). The other spelling must write the
     w or the dh: Navid is not Nadia, Nazir (ناظر) not Nadir (نادر). The index keys a v so
     already (names.arabic_readings); across scripts the Arabic letter meets it there."""
-    if not ("v" in x or "v" in y or "z" in x or "z" in y):
-        return ""  # nearly every pair holds neither letter of _LATIN_LETTERS
-    read = [
-        how
-        for letter, written, readings, how in _LATIN_LETTERS
-        if _written_for(x, x_spelling, y, y_spelling, letter, written, readings)
-    ]
-    return " and ".join(read)
+    if not _LATIN_LETTER_HELD.intersection(x + y):
+        return ""  # nearly every pair holds no letter of _LATIN_LETTERS
+    read: list[str] = []
+    turkish = ""
+    for letter, written, readings, how in _LATIN_LETTERS:
+        found = _written_for(x, x_spelling, y, y_spelling, letter, written, readings)
+        if found is not None:
+            read.append(how)
+            turkish = turkish or found
+    said = " and ".join(read)
+    return f"the Turkish {turkish}, {said}" if said and turkish else said
 
 
 def _z_as_d(skel: str) -> tuple[str]:
@@ -729,9 +746,10 @@ def _written_for(
     letter: str,
     written: str,
     readings: Callable[[str], Iterable[str]],
-) -> bool:
+) -> str | None:
     """Does one part's ``letter``, read as ``readings`` read it (its Turkish c as a j too),
-    make it the other part, which writes ``written`` and holds no ``letter``?"""
+    make it the other part, which writes ``written`` and holds no ``letter``? None if not;
+    else the Turkish letters the reading took (``names.turkish_letters``), "" if none."""
     for ours, our_spelling, theirs, their_spelling in (
         (x, x_spelling, y, y_spelling),
         (y, y_spelling, x, x_spelling),
@@ -740,16 +758,20 @@ def _written_for(
             continue
         if letter == "z" and "zz" in our_spelling:
             continue  # a doubled z is a zay: Izz al-Din is not Dhiya al-Din
-        read = (ours, turkish_reading(our_spelling))
-        if loose_fold(theirs) in {loose_fold(r) for k in read if k for r in readings(k)}:
-            return True
-    return False
+        target = loose_fold(theirs)
+        if any(loose_fold(r) == target for r in readings(ours)):
+            return ""
+        turkish = turkish_reading(our_spelling)
+        if turkish and any(loose_fold(r) == target for r in readings(turkish)):
+            return turkish_letters(our_spelling)
+    return None
 
 
 _LATIN_LETTERS: tuple[tuple[str, str, Callable[[str], Iterable[str]], str], ...] = (
     ("v", "w", arabic_readings, "a v for a w"),
     ("z", "dh", _z_as_d, "a z for a dh"),
 )
+_LATIN_LETTER_HELD = frozenset(letter for letter, *_ in _LATIN_LETTERS)
 
 
 def _may_be_turkish(x_spelling: str, y_spelling: str) -> bool:
@@ -769,7 +791,7 @@ def _after_ali(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
 
 
 def _how_parts_agree(
-    a: NameToken, b: NameToken, cross_script: bool, g_letters: tuple[str, str] = ("", "")
+    a: NameToken, b: NameToken, cross_script: bool, g_letters: tuple[str, str]
 ) -> str:
     """In words, why two aligned name parts count as one name (the branch of
     ``_part_similarity`` that scored them): what an analyst checks before trusting it. Two
@@ -806,10 +828,13 @@ def _how_parts_agree(
         return "another transliteration"
     if _turkish(x, a.spelling, y, b.spelling, cross_script):
         return f"the Turkish {turkish_letters(a.spelling) or turkish_letters(b.spelling)}"
-    latin = "" if cross_script else _latin_letters_read(x, a.spelling, y, b.spelling)
+    latin = (
+        ""
+        if cross_script or _both_arabic(g_letters)
+        else _latin_letters_read(x, a.spelling, y, b.spelling)
+    )
     if latin:
-        turkish = turkish_letters(a.spelling) or turkish_letters(b.spelling)
-        return f"the Turkish {turkish}, {latin}" if turkish else latin
+        return latin
     return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
 
 
@@ -817,7 +842,7 @@ def _how(
     q: Sequence[NameToken],
     c: Sequence[NameToken],
     cross_script: bool,
-    g_letters: tuple[str, str] = ("", ""),
+    g_letters: tuple[str, str],
 ) -> str:
     if len(q) != len(c):
         initial = any(t.role == "initial" for t in (*q, *c))
@@ -987,9 +1012,7 @@ def _may_join(arabic: ParsedName, latin: ParsedName) -> bool:
     return any(s in loose for s in loose_seams)
 
 
-def _similarity(
-    a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str] = ("", "")
-) -> float:
+def _similarity(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, str]) -> float:
     """How far two parts are one name; ``g_letters``: what each side's g may stand for
     (``ParsedName.g_letters``: a qaf in a Latin name, an h too in one written as Russian
     writes, where a p may be an f)."""
@@ -997,7 +1020,7 @@ def _similarity(
         return 0.0
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
-    s = token_similarity(a, b, cross)
+    s = token_similarity(a, b, cross, _both_arabic(g_letters))
     if s < LOOSE_SIMILARITY and _letters_read_as_one(a, b, cross, g_letters):
         # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
@@ -1043,7 +1066,12 @@ def _may_read_alike(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[st
     x, y = a.skeleton, b.skeleton
     if cross and ("v" in x or "v" in y or "z" in x or "z" in y):
         return True
-    if not cross and ("z" in x or "z" in y) and ("dh" in a.spelling or "dh" in b.spelling):
+    if (
+        not cross
+        and not _both_arabic(g_letters)
+        and ("z" in x or "z" in y)
+        and ("dh" in a.spelling or "dh" in b.spelling)
+    ):
         return True  # a z for a dh (_latin_letters_read): Abdulhafiz = Abdul Hafidh
     return loose_fold(x) == loose_fold(y) or _may_read_letters(a, b, g_letters)
 
