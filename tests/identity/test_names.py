@@ -806,6 +806,70 @@ def test_names_written_in_arabic_script_are_not_read_as_latin_spellings_are() ->
     assert compare_names("Nezir", "نذير").match
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("سلمان", "سليمان"),  # Salman, Sulayman: 0.94 before, "another spelling"
+        ("عمر", "عمرو"),  # Umar, Amr: the silent waw is all that tells them apart
+        ("جميل", "جمال"),  # Jamil, Jamal
+        ("كمال", "كامل"),  # Kamal, Kamil: the alef elsewhere
+        ("سعيد", "سعد"),  # Said, Saad
+        ("حامد", "حميد"),  # Hamid, Hamid: a long a, a long i
+        ("أحمد", "حمد"),  # Ahmad, Hamad
+    ],
+)
+def test_arabic_script_tells_names_apart_by_their_long_vowels(one: str, other: str) -> None:
+    # a skeleton drops the long vowels Arabic script writes; two such spellings are two names
+    compared = compare_names(one, other)
+    assert compared.score == scoring.OTHER_OPENING_VOWEL_SIMILARITY
+    assert not compared.match
+    assert "another name" in compared.explanation[0]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("داود", "داوود"),  # Dawud, its waw written twice
+        ("إبراهيم", "ابراهيم"),  # the hamza of its opening alef written or not
+        ("مصطفى", "مصطفي"),  # a final ى typed as ي
+        ("فاطمة", "فاطمه"),  # a ta marbuta typed as ه: 0.71 before, "a near spelling"
+        ("رؤوف", "رءوف"),  # the hamza on its seat or on the line
+        ("محمد علي", "محمد على"),
+    ],
+)
+def test_one_name_written_otherwise_in_arabic_script_still_meets_itself(
+    one: str, other: str
+) -> None:
+    compared = compare_names(one, other)
+    assert compared.score >= scoring.REVIEW_THRESHOLD
+    assert "one name, written otherwise in Arabic script" in compared.explanation[0]
+
+
+def test_an_alef_more_in_arabic_script_matches_but_proves_no_duplicate_alone() -> None:
+    # عمر (Umar) and عامر (Amir) are two names, إسحق and إسحاق one: either may be meant
+    for one, other in (("عمر", "عامر"), ("إسحق", "إسحاق")):
+        compared = compare_names(one, other)
+        assert compared.match
+        assert compared.score < scoring.REVIEW_THRESHOLD
+        assert "an alef more" in compared.explanation[0]
+
+
+def test_arabic_script_swaps_no_letters_as_transliterations_do() -> None:
+    # ح and خ, د and ط are letters of their own; only a Persian letter Arabic lacks is
+    # written with another (پ as ب)
+    assert not compare_names("حبيب", "خبيب").match  # Habib, Khubayb: 0.85 before
+    assert not compare_names("طلال", "دلال").match  # Talal, Dalal
+    assert compare_names("پرویز", "برويز").score >= scoring.REVIEW_THRESHOLD
+
+
+def test_an_arabic_search_ranks_the_name_written_alike_above_another_long_vowel() -> None:
+    index = _index_of("سليمان أحمد الجبوري", "سلمان أحمد الجبوري")
+    q = _person(-1, "سلمان أحمد الجبوري")
+    first, second = rank(q, index.candidates(q), index.weigher(), limit=2)
+    assert (first.ident, first.score) == (2, 1.0)
+    assert second.ident == 1 and second.score < scoring.REVIEW_THRESHOLD
+
+
 def test_an_explanation_names_only_the_turkish_letters_it_read() -> None:
     # Uyghur Dawut and Turkish Davut both write the t: only the v was read (as a w)
     assert "(a v for a w)" in compare_names("Davut", "Dawut").explanation[0]

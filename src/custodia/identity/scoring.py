@@ -55,6 +55,8 @@ INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
 ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be an Ahmad's
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 OTHER_OPENING_VOWEL_SIMILARITY = 0.5  # same skeleton, but Umar against Amar
+ARABIC_ORTHOGRAPHY_SIMILARITY = 0.95  # one name written two ways in Arabic script: ة or ه
+ARABIC_ALEF_SIMILARITY = 0.7  # an alef more in Arabic script: عمر, عامر (two); إسحق, إسحاق (one)
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
 # Rank keys of how a name's parts stand together (part_order_keys): two adjacent parts, and
 # a whole name. They weigh what they tell beyond the parts themselves (keys.key_weights).
@@ -676,6 +678,8 @@ def _spelt_alike(
             return OTHER_OPENING_VOWEL_SIMILARITY
         if cross_script:
             return 0.92
+        if both_arabic:
+            return _arabic_spellings_alike(x_spelling, y_spelling)
         if _other_opening_vowel(x, x_spelling, y_spelling):
             return OTHER_OPENING_VOWEL_SIMILARITY
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
@@ -691,15 +695,21 @@ def _spelt_alike(
         return 0.9
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
+    if both_arabic:
+        return _arabic_letters_alike(x, x_spelling, y, y_spelling)
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return LOOSE_SIMILARITY
     if _may_be_turkish(x_spelling, y_spelling) and _turkish(
         x, x_spelling, y, y_spelling, cross_script
     ):
         return LOOSE_SIMILARITY
-    if not (cross_script or both_arabic) and _latin_letters_read(x, x_spelling, y, y_spelling):
-        # Arabic script tells its letters apart: ظ is no ذ (نظير, Nazir; نذير, Nadhir)
+    if not cross_script and _latin_letters_read(x, x_spelling, y, y_spelling):
         return LOOSE_SIMILARITY
+    return _near_spelling(x, x_spelling, y, y_spelling, cross_script)
+
+
+def _near_spelling(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
+    """Two skeletons or spellings a letter or two apart: a clerk's slip, or another name."""
     best = 0.0
     if len(x) >= 3 and len(y) >= 3:
         jw = JaroWinkler.similarity(x, y)
@@ -710,6 +720,68 @@ def _spelt_alike(
         if lev >= 0.75:
             best = max(best, 0.85 * lev)
     return 0.0 if best and _after_ali(x, x_spelling, y, y_spelling) else best
+
+
+# Arabic script writes each letter of a name, its long vowels too: two spellings of one
+# skeleton are one name only where they differ as its orthography lets one name be written
+# (_arabic_orthography); an alef more is another name as often (عمر Umar, عامر Amir) as
+# the same one written in full (إسحق, إسحاق); a ya or waw more, or an alef elsewhere, is
+# another name (سلمان Salman, سليمان Sulayman; عمر Umar, عمرو Amr; كمال Kamal, كامل Kamil).
+# Nor does it swap letters as transliterations do: خبيب (Khubayb) is not حبيب (Habib), دلال
+# (Dalal) not طلال (Talal); only a Persian letter Arabic lacks is written with another
+# (پرویز, برويز).
+_PERSIAN_AS_ARABIC = str.maketrans({"p": "b", "j": "g"})
+
+
+def _arabic_orthography(spelling: str) -> str:
+    """A romanized Arabic spelling (``arabic.romanize``) with what its orthography writes
+    either way made one: the seat of an opening hamza (إبراهيم, ابراهيم), a waw written twice
+    (داوود, داود) or with a hamza (رؤوف, رءوف)."""
+    spelling = spelling.replace(APART, "")
+    if spelling[:1] == "i":
+        spelling = "a" + spelling[1:]
+    return spelling.replace("uu", "u")
+
+
+def _arabic_ending(spelling: str) -> str:
+    """The last letter as either of the pair Arabic script writes alike (ة or ه, ى or ي)."""
+    return spelling[:-1] + "a" if spelling[-1:] in ("i", "h") else spelling
+
+
+def _written_alike_in_arabic(x_spelling: str, y_spelling: str) -> bool:
+    x, y = _arabic_orthography(x_spelling), _arabic_orthography(y_spelling)
+    return _arabic_ending(x) == _arabic_ending(y)
+
+
+def _an_alef_more(x_spelling: str, y_spelling: str) -> bool:
+    """Does one spelling hold an alef more than the other, inside the name (an opening one
+    is a hamza: أحمد Ahmad, حمد Hamad), and are they alike but for it?"""
+    x, y = _arabic_orthography(x_spelling), _arabic_orthography(y_spelling)
+    return (
+        x[:1] == y[:1] and x.count("a") != y.count("a") and x.replace("a", "") == y.replace("a", "")
+    )
+
+
+def _arabic_spellings_alike(x_spelling: str, y_spelling: str) -> float:
+    """Two Arabic-script spellings of one skeleton (``_arabic_orthography``)."""
+    if x_spelling == y_spelling:
+        return 1.0
+    if _written_alike_in_arabic(x_spelling, y_spelling):
+        return ARABIC_ORTHOGRAPHY_SIMILARITY
+    if _an_alef_more(x_spelling, y_spelling):
+        return ARABIC_ALEF_SIMILARITY
+    return OTHER_OPENING_VOWEL_SIMILARITY
+
+
+def _arabic_letters_alike(x: str, x_spelling: str, y: str, y_spelling: str) -> float:
+    """Two Arabic-script parts of different skeletons: one name where only the last letter
+    differs as Arabic writes it alike (فاطمة, فاطمه) or a Persian letter is written as
+    Arabic writes it; else near or not, as a clerk's slip is."""
+    if _written_alike_in_arabic(x_spelling, y_spelling):
+        return ARABIC_ORTHOGRAPHY_SIMILARITY
+    if len(x) == len(y) and x.translate(_PERSIAN_AS_ARABIC) == y.translate(_PERSIAN_AS_ARABIC):
+        return LOOSE_SIMILARITY
+    return _near_spelling(x, x_spelling, y, y_spelling, False)
 
 
 def _latin_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
@@ -813,6 +885,8 @@ def _how_parts_agree(
             return "the same consonants, the long vowel in another place"
         if cross_script:
             return "the other script"
+        if _both_arabic(g_letters):
+            return _how_arabic_spellings_agree(a.spelling, b.spelling)
         if _other_opening_vowel(x, a.spelling, b.spelling):
             return "the same consonants, another opening vowel"
         return "" if a.spelling == b.spelling else "another spelling"
@@ -824,18 +898,41 @@ def _how_parts_agree(
         return f"the other script, {ending}"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
+    if _both_arabic(g_letters):
+        return _how_arabic_letters_agree(x, a.spelling, y, b.spelling)
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return "another transliteration"
     if _turkish(x, a.spelling, y, b.spelling, cross_script):
         return f"the Turkish {turkish_letters(a.spelling) or turkish_letters(b.spelling)}"
-    latin = (
-        ""
-        if cross_script or _both_arabic(g_letters)
-        else _latin_letters_read(x, a.spelling, y, b.spelling)
-    )
+    latin = "" if cross_script else _latin_letters_read(x, a.spelling, y, b.spelling)
     if latin:
         return latin
     return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
+
+
+_WRITTEN_OTHERWISE = "one name, written otherwise in Arabic script"
+
+
+def _how_arabic_spellings_agree(x_spelling: str, y_spelling: str) -> str:
+    """The words for ``_arabic_spellings_alike``'s answer."""
+    if x_spelling == y_spelling:
+        return ""
+    if _written_alike_in_arabic(x_spelling, y_spelling):
+        return _WRITTEN_OTHERWISE
+    if _an_alef_more(x_spelling, y_spelling):
+        return "an alef more: another name, or the same written in full"
+    if x_spelling[:1] != y_spelling[:1]:
+        return "the same consonants, one opening with an alef or ayn: another name"
+    return "the same consonants, another long vowel: another name"
+
+
+def _how_arabic_letters_agree(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
+    """The words for ``_arabic_letters_alike``'s answer."""
+    if _written_alike_in_arabic(x_spelling, y_spelling):
+        return _WRITTEN_OTHERWISE
+    if len(x) == len(y) and x.translate(_PERSIAN_AS_ARABIC) == y.translate(_PERSIAN_AS_ARABIC):
+        return "a Persian letter, written as Arabic writes it"
+    return "a near spelling"
 
 
 def _how(
