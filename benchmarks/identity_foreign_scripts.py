@@ -510,6 +510,48 @@ LIBYAN_MUHAMMAD_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# Arabic script against Arabic script: one name as its orthography lets it be written two
+# ways (a hamza's seat, ة or ه, ى or ي, a waw written twice), which must meet at review;
+# two names one skeleton holds, a long vowel or a letter apart, which must not meet; an
+# alef more, which may be either and meets below review (a scorer change after name
+# model 23: they had been read as Latin spellings, Salman ~ Sulayman 0.94).
+ARABIC_WRITTEN_OTHERWISE: tuple[tuple[str, str], ...] = (
+    ("داود", "داوود"),
+    ("إبراهيم", "ابراهيم"),
+    ("إسراء", "اسراء"),
+    ("مصطفى", "مصطفي"),
+    ("يحيى", "يحيي"),
+    ("موسى", "موسي"),
+    ("فاطمة", "فاطمه"),
+    ("حمزة", "حمزه"),
+    ("أسامة", "اسامه"),
+    ("رؤوف", "رءوف"),
+    ("محمد علي", "محمد على"),
+    ("سمية خالد", "سميه خالد"),
+)
+ARABIC_ANOTHER_NAME: tuple[tuple[str, str], ...] = (
+    ("سلمان", "سليمان"),
+    ("عمر", "عمرو"),
+    ("جميل", "جمال"),
+    ("كمال", "كامل"),
+    ("سعيد", "سعد"),
+    ("حامد", "حميد"),
+    ("هشام", "هاشم"),
+    ("رشيد", "رشاد"),
+    ("ثامر", "تامر"),
+    ("ذياب", "دياب"),
+    ("حبيب", "خبيب"),
+    ("طلال", "دلال"),
+)
+ARABIC_AN_ALEF_MORE: tuple[tuple[str, str], ...] = (
+    ("عمر", "عامر"),
+    ("نصر", "ناصر"),
+    ("جبر", "جابر"),
+    ("إسحق", "إسحاق"),
+    ("هرون", "هارون"),
+)
+
+
 def _compared(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Each pair as `custodia identity compare` scores it."""
     scores = [compare_names(latin, arabic).score for latin, arabic in pairs]
@@ -571,6 +613,9 @@ def main() -> None:
             "latin_z_for_dh_apart_compared": _compared(LATIN_Z_FOR_DH_APART),
             "libyan_muhammad_compared": _compared(LIBYAN_MUHAMMAD),
             "libyan_muhammad_apart_compared": _compared(LIBYAN_MUHAMMAD_APART),
+            "arabic_written_otherwise_compared": _compared(ARABIC_WRITTEN_OTHERWISE),
+            "arabic_another_name_compared": _compared(ARABIC_ANOTHER_NAME),
+            "arabic_an_alef_more_compared": _compared(ARABIC_AN_ALEF_MORE),
             "arabic_query_latin_gallery": _summary(arabic_queries),
             "latin_query_arabic_gallery": _summary(latin_queries),
             "gallery_distractors": {

@@ -911,6 +911,7 @@ def _how_parts_agree(
 
 
 _WRITTEN_OTHERWISE = "one name, written otherwise in Arabic script"
+_ARABIC_VOWELS = re.compile("[aiu]")  # alef, ayn and ta marbuta; ya; waw (arabic.romanize)
 
 
 def _how_arabic_spellings_agree(x_spelling: str, y_spelling: str) -> str:
@@ -921,7 +922,10 @@ def _how_arabic_spellings_agree(x_spelling: str, y_spelling: str) -> str:
         return _WRITTEN_OTHERWISE
     if _an_alef_more(x_spelling, y_spelling):
         return "an alef more: another name, or the same written in full"
-    if x_spelling[:1] != y_spelling[:1]:
+    x, y = _arabic_orthography(x_spelling), _arabic_orthography(y_spelling)
+    if _ARABIC_VOWELS.sub("", x) != _ARABIC_VOWELS.sub("", y):
+        return "another letter: another name"  # ثامر and تامر, ذياب and دياب: one skeleton
+    if x[:1] != y[:1]:
         return "the same consonants, one opening with an alef or ayn: another name"
     return "the same consonants, another long vowel: another name"
 
