@@ -28,6 +28,21 @@ _LETTERS = {
 # between them.
 APART = "0"
 _BEFORE_H = frozenset("sztdkgcp")
+# A final ه after a consonant is a vowel: a ta marbuta typed without its dots (فاطمه =
+# فاطمة, حمزه, اسامه, as many clerks type them) or the silent he that ends Persian and
+# Pashto names (زاده, Zadeh; خواجه). After a long vowel it is an h (وجيه Wajih, شاه Shah).
+_LONG_VOWELS = frozenset("اآأإوؤيیىئء")
+_ALEFS = frozenset("اآأإ")
+
+
+def _silent_final_he(word: str) -> bool:
+    """Is a word's final ه a vowel (``_LONG_VOWELS``)? Not after a long vowel, nor in إله,
+    god, whose h is said (عبد الإله, Abd al-Ilah, is not عبد الله)."""
+    if word[-2] in _LONG_VOWELS:
+        return False
+    return not (word[-2] == "ل" and word[-3:-2] in _ALEFS)
+
+
 _WORDS = {
     "بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "أبو": "abu", "ابي": "abu",
     "أبي": "abu", "ام": "umm", "أم": "umm", "عبد": "abd", "الله": "allah", "اللہ": "allah",
@@ -57,7 +72,7 @@ def _word(word: str, article: bool = True) -> str:
         elif ch in "يیوى" and i == len(word) - 1 and i > 0 and out and out[-1] in ("a",):
             latin = ""
         elif ch == "ة" or (ch == "ه" and i == len(word) - 1 and i > 1):
-            latin = "a" if ch == "ة" else "h"
+            latin = "a" if ch == "ة" or _silent_final_he(word) else "h"
         if latin == "h" and out and out[-1][-1:] in _BEFORE_H:
             latin = APART + latin
         out.append(latin)

@@ -264,7 +264,9 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # compound keeps all of the name before it (Jamaladdin had read as Jam ad-Din); Arabic عز
 # is a name, not the article az (محمد عز الدين had read as Muhammad ad-Din). In scoring,
 # not keys: a name opening with an alef or ayn is not one without (Ahmad, Hamad).
-NAME_MODEL = 23
+# 24: an Arabic-script name's final ه after a consonant is read as the ta marbuta or
+# Persian silent he it is (فاطمه = فاطمة, اسامه = أسامة, آخوندزاده = Akhundzada), not an h.
+NAME_MODEL = 24
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
