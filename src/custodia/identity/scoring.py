@@ -749,6 +749,7 @@ def _arabic_ending(spelling: str) -> str:
 
 
 def _written_alike_in_arabic(x_spelling: str, y_spelling: str) -> bool:
+    """Are two romanized Arabic spellings one name as Arabic orthography writes it?"""
     x, y = _arabic_orthography(x_spelling), _arabic_orthography(y_spelling)
     return _arabic_ending(x) == _arabic_ending(y)
 
@@ -773,13 +774,18 @@ def _arabic_spellings_alike(x_spelling: str, y_spelling: str) -> float:
     return OTHER_OPENING_VOWEL_SIMILARITY
 
 
+def _persian_letter_as_arabic(x: str, y: str) -> bool:
+    """Do two skeletons differ only by a Persian letter and the Arabic one written for it?"""
+    return len(x) == len(y) and x.translate(_PERSIAN_AS_ARABIC) == y.translate(_PERSIAN_AS_ARABIC)
+
+
 def _arabic_letters_alike(x: str, x_spelling: str, y: str, y_spelling: str) -> float:
     """Two Arabic-script parts of different skeletons: one name where only the last letter
     differs as Arabic writes it alike (فاطمة, فاطمه) or a Persian letter is written as
     Arabic writes it; else near or not, as a clerk's slip is."""
     if _written_alike_in_arabic(x_spelling, y_spelling):
         return ARABIC_ORTHOGRAPHY_SIMILARITY
-    if len(x) == len(y) and x.translate(_PERSIAN_AS_ARABIC) == y.translate(_PERSIAN_AS_ARABIC):
+    if _persian_letter_as_arabic(x, y):
         return LOOSE_SIMILARITY
     return _near_spelling(x, x_spelling, y, y_spelling, False)
 
@@ -934,7 +940,7 @@ def _how_arabic_letters_agree(x: str, x_spelling: str, y: str, y_spelling: str) 
     """The words for ``_arabic_letters_alike``'s answer."""
     if _written_alike_in_arabic(x_spelling, y_spelling):
         return _WRITTEN_OTHERWISE
-    if len(x) == len(y) and x.translate(_PERSIAN_AS_ARABIC) == y.translate(_PERSIAN_AS_ARABIC):
+    if _persian_letter_as_arabic(x, y):
         return "a Persian letter, written as Arabic writes it"
     return "a near spelling"
 
