@@ -679,7 +679,7 @@ def _spelt_alike(
         if cross_script:
             return 0.92
         if both_arabic:
-            return _arabic_spellings_alike(x_spelling, y_spelling)
+            return _arabic_spellings_read(x_spelling, y_spelling)[0]
         if _other_opening_vowel(x, x_spelling, y_spelling):
             return OTHER_OPENING_VOWEL_SIMILARITY
         return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
@@ -696,7 +696,7 @@ def _spelt_alike(
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return ABD_BARE_SIMILARITY
     if both_arabic:
-        return _arabic_letters_alike(x, x_spelling, y, y_spelling)
+        return _arabic_letters_read(x, x_spelling, y, y_spelling)[0]
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return LOOSE_SIMILARITY
     if _may_be_turkish(x_spelling, y_spelling) and _turkish(
@@ -731,6 +731,8 @@ def _near_spelling(x: str, x_spelling: str, y: str, y_spelling: str, cross_scrip
 # (Dalal) not طلال (Talal); only a Persian letter Arabic lacks is written with another
 # (پرویز, برويز).
 _PERSIAN_AS_ARABIC = str.maketrans({"p": "b", "j": "g"})
+_WRITTEN_OTHERWISE = "one name, written otherwise in Arabic script"
+_ARABIC_VOWELS = re.compile("[aiu]")  # alef, ayn and ta marbuta; ya; waw (arabic.romanize)
 
 
 def _arabic_orthography(spelling: str) -> str:
@@ -763,15 +765,23 @@ def _an_alef_more(x_spelling: str, y_spelling: str) -> bool:
     )
 
 
-def _arabic_spellings_alike(x_spelling: str, y_spelling: str) -> float:
-    """Two Arabic-script spellings of one skeleton (``_arabic_orthography``)."""
+def _arabic_spellings_read(x_spelling: str, y_spelling: str) -> tuple[float, str]:
+    """Two Arabic-script spellings of one skeleton (``_arabic_orthography``): how far they
+    are one name, and why, in words."""
     if x_spelling == y_spelling:
-        return 1.0
+        return 1.0, ""
     if _written_alike_in_arabic(x_spelling, y_spelling):
-        return ARABIC_ORTHOGRAPHY_SIMILARITY
+        return ARABIC_ORTHOGRAPHY_SIMILARITY, _WRITTEN_OTHERWISE
     if _an_alef_more(x_spelling, y_spelling):
-        return ARABIC_ALEF_SIMILARITY
-    return OTHER_OPENING_VOWEL_SIMILARITY
+        return ARABIC_ALEF_SIMILARITY, "an alef more: another name, or the same written in full"
+    x, y = _arabic_orthography(x_spelling), _arabic_orthography(y_spelling)
+    if _ARABIC_VOWELS.sub("", x) != _ARABIC_VOWELS.sub("", y):
+        how = "another letter: another name"  # ثامر and تامر, ذياب and دياب: one skeleton
+    elif x[:1] != y[:1]:
+        how = "the same consonants, one opening with an alef or ayn: another name"
+    else:
+        how = "the same consonants, another long vowel: another name"
+    return OTHER_OPENING_VOWEL_SIMILARITY, how
 
 
 def _persian_letter_as_arabic(x: str, y: str) -> bool:
@@ -779,15 +789,15 @@ def _persian_letter_as_arabic(x: str, y: str) -> bool:
     return len(x) == len(y) and x.translate(_PERSIAN_AS_ARABIC) == y.translate(_PERSIAN_AS_ARABIC)
 
 
-def _arabic_letters_alike(x: str, x_spelling: str, y: str, y_spelling: str) -> float:
-    """Two Arabic-script parts of different skeletons: one name where only the last letter
-    differs as Arabic writes it alike (فاطمة, فاطمه) or a Persian letter is written as
-    Arabic writes it; else near or not, as a clerk's slip is."""
+def _arabic_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> tuple[float, str]:
+    """Two Arabic-script parts of different skeletons, and why, in words: one name where
+    only the last letter differs as Arabic writes it alike (فاطمة, فاطمه) or a Persian
+    letter is written as Arabic writes it; else near or not, as a clerk's slip is."""
     if _written_alike_in_arabic(x_spelling, y_spelling):
-        return ARABIC_ORTHOGRAPHY_SIMILARITY
+        return ARABIC_ORTHOGRAPHY_SIMILARITY, _WRITTEN_OTHERWISE
     if _persian_letter_as_arabic(x, y):
-        return LOOSE_SIMILARITY
-    return _near_spelling(x, x_spelling, y, y_spelling, False)
+        return LOOSE_SIMILARITY, "a Persian letter, written as Arabic writes it"
+    return _near_spelling(x, x_spelling, y, y_spelling, False), "a near spelling"
 
 
 def _latin_letters_read(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
@@ -892,7 +902,7 @@ def _how_parts_agree(
         if cross_script:
             return "the other script"
         if _both_arabic(g_letters):
-            return _how_arabic_spellings_agree(a.spelling, b.spelling)
+            return _arabic_spellings_read(a.spelling, b.spelling)[1]
         if _other_opening_vowel(x, a.spelling, b.spelling):
             return "the same consonants, another opening vowel"
         return "" if a.spelling == b.spelling else "another spelling"
@@ -905,7 +915,7 @@ def _how_parts_agree(
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
         return "with and without Abd"
     if _both_arabic(g_letters):
-        return _how_arabic_letters_agree(x, a.spelling, y, b.spelling)
+        return _arabic_letters_read(x, a.spelling, y, b.spelling)[1]
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
         return "another transliteration"
     if _turkish(x, a.spelling, y, b.spelling, cross_script):
@@ -914,35 +924,6 @@ def _how_parts_agree(
     if latin:
         return latin
     return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
-
-
-_WRITTEN_OTHERWISE = "one name, written otherwise in Arabic script"
-_ARABIC_VOWELS = re.compile("[aiu]")  # alef, ayn and ta marbuta; ya; waw (arabic.romanize)
-
-
-def _how_arabic_spellings_agree(x_spelling: str, y_spelling: str) -> str:
-    """The words for ``_arabic_spellings_alike``'s answer."""
-    if x_spelling == y_spelling:
-        return ""
-    if _written_alike_in_arabic(x_spelling, y_spelling):
-        return _WRITTEN_OTHERWISE
-    if _an_alef_more(x_spelling, y_spelling):
-        return "an alef more: another name, or the same written in full"
-    x, y = _arabic_orthography(x_spelling), _arabic_orthography(y_spelling)
-    if _ARABIC_VOWELS.sub("", x) != _ARABIC_VOWELS.sub("", y):
-        return "another letter: another name"  # ثامر and تامر, ذياب and دياب: one skeleton
-    if x[:1] != y[:1]:
-        return "the same consonants, one opening with an alef or ayn: another name"
-    return "the same consonants, another long vowel: another name"
-
-
-def _how_arabic_letters_agree(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
-    """The words for ``_arabic_letters_alike``'s answer."""
-    if _written_alike_in_arabic(x_spelling, y_spelling):
-        return _WRITTEN_OTHERWISE
-    if _persian_letter_as_arabic(x, y):
-        return "a Persian letter, written as Arabic writes it"
-    return "a near spelling"
 
 
 def _how(
