@@ -57,6 +57,7 @@ from custodia.identity.scoring import (
     Weigher,
     compare_profiles,
     known_only_by_kunya,
+    name_score_needed,
 )
 from custodia.identity.side import SideModel
 
@@ -321,6 +322,8 @@ def _score_batch(pairs: list[tuple[int, int]]) -> list[Scored]:
     by_id, weigh, threshold, weak = _SHARED
     out: list[Scored] = []
     for a, b in pairs:
+        if a not in weak and b not in weak and name_score_needed(by_id[a], by_id[b], threshold) > 1:
+            continue  # namesakes born years apart: no name lifts them to the threshold
         compared = compare_profiles(by_id[a], by_id[b], weigh)
         if threshold - REVERSE_BAND <= compared.score < threshold:
             # The scorer weighs the query's parts most; the record that holds more parts (a

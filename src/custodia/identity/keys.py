@@ -4,10 +4,9 @@ screening a whole registry and for the benchmarks)."""
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -211,17 +210,39 @@ def rank_candidates(
     limit: int,
 ) -> list[int]:
     """Persons ordered by the summed weight of the query parts they share, each part counted
-    once, at the weight of its best key the person holds."""
-    held: dict[int, dict[str, float]] = defaultdict(dict)
+    once, at the weight of its best key the person holds. The weights are summed as whole
+    millionths, as the database index sums them (``index._ranking_params``): exactly, so
+    persons sharing the same parts tie and come out by id, in either index."""
+    by_part: dict[str, list[tuple[int, Iterable[int]]]] = {}
     for key, persons in postings.items():
-        w, part = weights[key], parts[key]
+        by_part.setdefault(parts[key], []).append((round(weights[key] * 1e6), persons))
+    totals: dict[int, int] = {}
+    total_of = totals.get
+    # a part by part sum, not person by person: a screening run ranks millions of holders
+    for keyed in by_part.values():
+        for person, w in _best_key_of_part(keyed):
+            totals[person] = total_of(person, 0) + w
+    if len(totals) > limit:
+        floor = sorted(totals.values(), reverse=True)[limit - 1]
+        ranked = [(person, t) for person, t in totals.items() if t >= floor]
+    else:
+        ranked = list(totals.items())
+    ranked.sort(key=lambda kv: (-kv[1], kv[0]))
+    return [person for person, _ in ranked[:limit]]
+
+
+def _best_key_of_part(
+    keyed: Sequence[tuple[int, Iterable[int]]],
+) -> Iterable[tuple[int, int]]:
+    """Each person holding one of a part's keys, with the weight of the best of them."""
+    if len(keyed) == 1:  # nearly every part: its own key
+        w, persons = keyed[0]
+        return ((person, w) for person in persons)
+    best: dict[int, int] = {}
+    for w, persons in sorted(keyed, key=lambda kw: -kw[0]):
         for person in persons:
-            best = held[person]
-            if w > best.get(part, 0.0):
-                best[part] = w
-    totals = ((person, sum(best.values())) for person, best in held.items())
-    ranked = heapq.nsmallest(limit, totals, key=lambda kv: (-kv[1], kv[0]))
-    return [person for person, _ in ranked]
+            best.setdefault(person, w)
+    return best.items()
 
 
 class MemoryIndex:

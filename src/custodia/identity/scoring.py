@@ -67,10 +67,15 @@ ATTRIBUTE_YEARS = 6  # a birth-year range wider than this ranks no candidate
 # reach REVIEW_THRESHOLD.
 MIN_COVER = 0.2
 MIN_COVER_REVIEW = 0.5
+# What agreeing side evidence adds to a name score (side_evidence), and an agreeing kunya
+# where both are known by a real name too (compare_profiles).
+MOTHER_AGREES = 0.06
+PLACE_AGREES = 0.02
+KUNYA_AGREES = 0.03
 # The most side evidence (date of birth, nationality, mother, place of birth) and an agreeing
 # kunya add to a name score: a pair whose best name score is below REVIEW_THRESHOLD minus
-# this cannot reach review.
-MAX_SIDE_GAIN = 0.08 + 0.03 + 0.06 + 0.02 + 0.03
+# this cannot reach review (side_gain_at_most: a pair's own).
+MAX_SIDE_GAIN = 0.08 + 0.03 + MOTHER_AGREES + PLACE_AGREES + KUNYA_AGREES
 # A query whose parts are spread over several of a person's names ("Kawa Omar Ahmad" against
 # "Farhad Kanabi Ahmad" and "Kawa Hamawandi") is evidence, weaker than one name holding them.
 UNION_FACTOR = 0.8
@@ -1401,6 +1406,44 @@ def _years_apart(days: int) -> str:
 def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
     """Adjustment from dates of birth, sex, nationality, mother's name and place of birth,
     with reasons."""
+    delta, notes = _recorded_side(query, cand)
+    if query.mother and cand.mother and (qm := query.mother_parsed) and (cm := cand.mother_parsed):
+        m = compare_parsed(qm, cm, default_weight)
+        # both written in full (given and family name) yet only one part agrees: two
+        # mothers ("Aysel Quliyeva", "Nigar Quliyeva"), not one written shorter
+        both_full = len(qm.tokens) >= 2 and len(cm.tokens) >= 2
+        if m.score >= 0.85:
+            delta += MOTHER_AGREES
+            notes.append("mother's name agrees")
+        elif m.score < 0.5 or both_full:
+            # the mother's name is how the region's registers tell namesakes apart
+            delta -= 0.3
+            notes.append("mother's name differs")
+    q_place, c_place = query.place_parsed, cand.place_parsed
+    if q_place and c_place and not q_place.keyset.isdisjoint(c_place.keyset):
+        delta += PLACE_AGREES
+        notes.append("place of birth agrees")
+    return delta, notes
+
+
+def name_score_needed(query: Profile, cand: Profile, threshold: float = REVIEW_THRESHOLD) -> float:
+    """The least best name score (``compare_parsed``) with which the pair may still score
+    ``threshold``: the threshold less the most that side evidence and an agreeing kunya
+    may add (``compare_profiles``), with dates of birth, sex and nationality as they are and
+    a mother's name and a place of birth both sides give as if they agreed. Above 1, no
+    name can: two namesakes born years apart. Cheap, unlike comparing names; at least
+    ``threshold - MAX_SIDE_GAIN``."""
+    gain, _ = _recorded_side(query, cand)
+    if query.mother and cand.mother:
+        gain += MOTHER_AGREES
+    if query.place_of_birth and cand.place_of_birth:
+        gain += PLACE_AGREES
+    # a hair below: the bound and the score add the same figures in another order
+    return threshold - (gain + KUNYA_AGREES) - 1e-9
+
+
+def _recorded_side(query: Profile, cand: Profile) -> tuple[float, list[str]]:
+    """``side_evidence`` from dates of birth, sex and nationality: what needs no name read."""
     delta = 0.0
     notes: list[str] = []
     q_dobs = ([query.dob] if query.dob else []) + query.extra_dobs
@@ -1435,22 +1478,6 @@ def side_evidence(query: Profile, cand: Profile) -> tuple[float, list[str]]:
         else:
             delta -= 0.05
             notes.append("nationality differs")
-    if query.mother and cand.mother and (qm := query.mother_parsed) and (cm := cand.mother_parsed):
-        m = compare_parsed(qm, cm, default_weight)
-        # both written in full (given and family name) yet only one part agrees: two
-        # mothers ("Aysel Quliyeva", "Nigar Quliyeva"), not one written shorter
-        both_full = len(qm.tokens) >= 2 and len(cm.tokens) >= 2
-        if m.score >= 0.85:
-            delta += 0.06
-            notes.append("mother's name agrees")
-        elif m.score < 0.5 or both_full:
-            # the mother's name is how the region's registers tell namesakes apart
-            delta -= 0.3
-            notes.append("mother's name differs")
-    q_place, c_place = query.place_parsed, cand.place_parsed
-    if q_place and c_place and not q_place.keyset.isdisjoint(c_place.keyset):
-        delta += 0.02
-        notes.append("place of birth agrees")
     return delta, notes
 
 
@@ -1583,7 +1610,7 @@ def compare_profiles(
         if weak.score >= 0.8 and strong.score < 0.5:
             notes.append(f"kunya/alias {weak_name[0]!r} agrees, but the names differ")
         elif weak.score >= 0.8:
-            name_score += 0.03
+            name_score += KUNYA_AGREES
             notes.append(f"kunya/alias {weak_name[0]!r} agrees too")
     elif weak.score * CORROBORATION_FACTOR > strong.score:
         best, (best_name, best_kind) = weak, weak_name

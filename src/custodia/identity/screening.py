@@ -25,7 +25,6 @@ from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import NAME_MODEL, parse_name
 from custodia.identity.schemas import ScreenResult, WatchlistImportResult, WatchlistOut
 from custodia.identity.scoring import (
-    MAX_SIDE_GAIN,
     MIN_COVER_REVIEW,
     REVIEW_THRESHOLD,
     KnownName,
@@ -33,6 +32,7 @@ from custodia.identity.scoring import (
     Scored,
     Weigher,
     compare_parsed,
+    name_score_needed,
     rank,
     score_profiles,
 )
@@ -290,7 +290,11 @@ def screen_profiles(
     weigh = mem.weigher()
     out: dict[int, list[int]] = {}
     for profile in profiles:
-        candidates = mem.candidates(profile, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW)
+        candidates = [
+            c
+            for c in mem.candidates(profile, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW)
+            if name_score_needed(profile, c) <= 1.0  # the rest cannot reach review
+        ]
         hits = [
             s
             for s in rank(profile, candidates, weigh, limit=2 * HITS_PER_PERSON)
@@ -356,11 +360,14 @@ def screen_new(session: Session, profiles: Sequence[Profile]) -> dict[int, list[
     return screen_profiles(session, profiles, loaded)
 
 
-def _may_reach_review(person: Profile, name: KnownName, weigh: Weigher) -> bool:
+def _may_reach_review(person: Profile, entry: Profile, name: KnownName, weigh: Weigher) -> bool:
     """Can this person reach the review threshold against an entry through ``name``? Only if
-    one of the person's names scores ``REVIEW_THRESHOLD - MAX_SIDE_GAIN`` against it: a few
-    name comparisons instead of every name of the person against every name of the entry."""
-    floor = REVIEW_THRESHOLD - MAX_SIDE_GAIN
+    one of the person's names scores what the pair needs (``name_score_needed``) against it:
+    a few name comparisons instead of every name of the person against every name of the
+    entry, and none for a namesake born years apart."""
+    floor = name_score_needed(person, entry)
+    if floor > 1.0:  # no name scores more than 1
+        return False
     return any(compare_parsed(n.parsed, name.parsed, weigh).score >= floor for n in person.names)
 
 
@@ -379,7 +386,7 @@ def _hits_of_entries(
             for person in people.candidates(
                 query, limit=SCREEN_CANDIDATES, min_cover=MIN_COVER_REVIEW, weigh=weigh
             ):
-                if person.ident in seen or not _may_reach_review(person, name, weigh):
+                if person.ident in seen or not _may_reach_review(person, entry, name, weigh):
                     continue
                 seen.add(person.ident)
                 scored = score_profiles(person, entry, weigh)
