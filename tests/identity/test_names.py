@@ -1425,3 +1425,18 @@ def test_the_matchers_caches_stay_out_of_the_collectors_walks() -> None:
         assert entries > 0
         held = [d for d in gc.get_referents(cached) if isinstance(d, dict) and len(d) == entries]
         assert held and not any(gc.is_tracked(d) for d in held), cached.__name__
+
+
+def test_an_explanation_names_the_reading_that_scored_the_parts() -> None:
+    # Ayyub and Abu share a skeleton; they are told apart by where the long vowel stands,
+    # which is what scored them, though both open with an alef
+    ayyub = compare_names("Haider Ayoub", "Haider Abu")
+    assert (
+        "ayoub~abu 0.50 (the same consonants, the long vowel in another place)"
+        in (ayyub.explanation[0])
+    )
+    anur = compare_names("Anur Hasanov", "Nur Hasanov")
+    assert (
+        "anur~nur 0.50 (the same consonants, one opening with an alef or ayn)"
+        in (anur.explanation[0])
+    )

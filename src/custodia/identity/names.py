@@ -475,8 +475,8 @@ def letter_readings(token: NameToken, letters: str) -> tuple[tuple[NameToken, st
     Russian g for h", "a g for a qaf", "a p for an f"); the part itself left out."""
     if token.role not in KEY_ROLES or not letters:
         return ()
-    spelling = token.spelling
-    if "g" not in spelling and ("p" not in spelling or letters != G_AS_RUSSIAN):
+    written = token.spelling
+    if "g" not in written and ("p" not in written or letters != G_AS_RUSSIAN):
         return ()  # most parts: loading a registry asks it of every Latin part
     key = cache_key((token.skeleton, token.spelling, letters))
     return tuple(

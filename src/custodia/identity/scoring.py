@@ -74,7 +74,7 @@ PLACE_AGREES = 0.02
 KUNYA_AGREES = 0.03
 # The most side evidence (date of birth, nationality, mother, place of birth) and an agreeing
 # kunya add to a name score: a pair whose best name score is below REVIEW_THRESHOLD minus
-# this cannot reach review (side_gain_at_most: a pair's own).
+# this cannot reach review (name_score_needed: what a pair's own side evidence leaves).
 MAX_SIDE_GAIN = 0.08 + 0.03 + MOTHER_AGREES + PLACE_AGREES + KUNYA_AGREES
 # A query whose parts are spread over several of a person's names ("Kawa Omar Ahmad" against
 # "Farhad Kanabi Ahmad" and "Kawa Hamawandi") is evidence, weaker than one name holding them.
@@ -621,21 +621,39 @@ def _both_arabic(g_letters: tuple[str, str]) -> bool:
 @functools.lru_cache(maxsize=1 << 18)
 def _part_similarity(pair: str) -> float:
     x, x_spelling, y, y_spelling, scripts = split_cache_key(pair)
-    return _parts_alike(x, x_spelling, y, y_spelling, scripts == "x", scripts == "a")
+    return _parts_read(x, x_spelling, y, y_spelling, scripts == "x", scripts == "a")[0]
 
 
-def _parts_alike(
+def _parts_read(
     x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool, both_arabic: bool
-) -> float:
-    alike = _spelt_alike(x, x_spelling, y, y_spelling, cross_script, both_arabic)
+) -> tuple[float, str]:
+    """How far two parts (skeleton and spelling each) are one name, and in words why: the
+    score and the explanation come from one reading, so an analyst is told the rule that
+    scored the pair."""
+    alike = _spelt_read(x, x_spelling, y, y_spelling, cross_script, both_arabic)
     if cross_script and (APART in x_spelling or APART in y_spelling):
         # an Arabic h after a z, s, t, d or k read both ways (arabic.APART): Zuhair = زهير
-        alike = max(alike, _spelt_alike(*_apart(x, x_spelling), *_apart(y, y_spelling), True))
-    if alike > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
+        apart = _spelt_read(*_apart(x, x_spelling), *_apart(y, y_spelling), True)
+        if apart[0] > alike[0]:
+            alike = (apart[0], _read_apart(apart[1]))
+    if alike[0] > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
         x, x_spelling, y, y_spelling
     ):
-        return OTHER_OPENING_VOWEL_SIMILARITY
+        return (
+            OTHER_OPENING_VOWEL_SIMILARITY,
+            "the same consonants, one opening with an alef or ayn",
+        )
     return alike
+
+
+_ALEF_OR_AYN = "the same consonants, one opening with an alef or ayn"
+_LONG_VOWEL_ELSEWHERE = "the same consonants, the long vowel in another place"
+
+
+def _read_apart(how: str) -> str:
+    """The words of a reading with an Arabic h read as a letter of its own."""
+    rest = how.removeprefix("the other script").removeprefix(", ")
+    return ", ".join(filter(None, ("the other script, the h a letter of its own", rest)))
 
 
 _OPENING_VOWELS = _ROUND_VOWELS | _OPEN_VOWELS
@@ -670,47 +688,60 @@ def _apart(skel: str, spelling: str) -> tuple[str, str]:
     return (skel, spelling) if apart is None else (apart, spelling.replace(APART, ""))
 
 
-def _spelt_alike(
+def _spelt_read(
     x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool, both_arabic: bool = False
-) -> float:
+) -> tuple[float, str]:
+    """``_parts_read`` before an Arabic h apart and an opening alef or ayn: the score of two
+    parts, and in words the reading that gave it ("" for two parts spelt alike)."""
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
-        return 0.0
+        return 0.0, ""
     if x == y:
-        if is_origin_spelling(x_spelling, x) != is_origin_spelling(y_spelling, y):
-            # "al-Saudi" is where a man is from, "Saad" his name: one skeleton, two words
-            return 0.0
-        if _long_vowel_elsewhere(x_spelling, y_spelling):
-            return OTHER_OPENING_VOWEL_SIMILARITY
-        if cross_script:
-            return 0.92
-        if both_arabic:
-            return _arabic_spellings_read(x_spelling, y_spelling)[0]
-        if _other_opening_vowel(x, x_spelling, y_spelling):
-            return OTHER_OPENING_VOWEL_SIMILARITY
-        return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * Levenshtein.normalized_similarity(
-            x_spelling, y_spelling
-        )
+        return _same_skeleton_read(x, x_spelling, y_spelling, cross_script, both_arabic)
     if cross_script and (
         _family_name_on_its_f(x, y_spelling) or _family_name_on_its_f(y, x_spelling)
     ):
-        return 0.0
-    if cross_script and _letters_across(x, y):
-        return CROSS_READING_SIMILARITY
-    if cross_script and _ending_across(x, x_spelling, y, y_spelling):
-        return 0.9
+        return 0.0, ""
+    if cross_script and (across := _letters_across(x, y)):
+        return CROSS_READING_SIMILARITY, f"the other script, {across}"
+    if cross_script and (ending := _ending_across(x, x_spelling, y, y_spelling)):
+        return 0.9, f"the other script, {ending}"
     if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
-        return ABD_BARE_SIMILARITY
+        return ABD_BARE_SIMILARITY, "with and without Abd"
     if both_arabic:
-        return _arabic_letters_read(x, x_spelling, y, y_spelling)[0]
+        return _arabic_letters_read(x, x_spelling, y, y_spelling)
     if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
-        return LOOSE_SIMILARITY
+        return LOOSE_SIMILARITY, "another transliteration"
     if _may_be_turkish(x_spelling, y_spelling) and _turkish(
         x, x_spelling, y, y_spelling, cross_script
     ):
-        return LOOSE_SIMILARITY
-    if not cross_script and _latin_letters_read(x, x_spelling, y, y_spelling):
-        return LOOSE_SIMILARITY
-    return _near_spelling(x, x_spelling, y, y_spelling, cross_script)
+        turkish = turkish_letters(x_spelling) or turkish_letters(y_spelling)
+        return LOOSE_SIMILARITY, f"the Turkish {turkish}"
+    if not cross_script and (latin := _latin_letters_read(x, x_spelling, y, y_spelling)):
+        return LOOSE_SIMILARITY, latin
+    return _near_spelling(x, x_spelling, y, y_spelling, cross_script), "a near spelling"
+
+
+def _same_skeleton_read(
+    x: str, x_spelling: str, y_spelling: str, cross_script: bool, both_arabic: bool
+) -> tuple[float, str]:
+    """``_spelt_read`` for two parts of one skeleton ``x``."""
+    if is_origin_spelling(x_spelling, x) != is_origin_spelling(y_spelling, x):
+        # "al-Saudi" is where a man is from, "Saad" his name: one skeleton, two words
+        return 0.0, ""
+    if _long_vowel_elsewhere(x_spelling, y_spelling):
+        return (
+            OTHER_OPENING_VOWEL_SIMILARITY,
+            "the same consonants, the long vowel in another place",
+        )
+    if cross_script:
+        return 0.92, "the other script"
+    if both_arabic:
+        return _arabic_spellings_read(x_spelling, y_spelling)
+    if _other_opening_vowel(x, x_spelling, y_spelling):
+        return OTHER_OPENING_VOWEL_SIMILARITY, "the same consonants, another opening vowel"
+    similarity = Levenshtein.normalized_similarity(x_spelling, y_spelling)
+    how = "" if x_spelling == y_spelling else "another spelling"
+    return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * similarity, how
 
 
 def _near_spelling(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> float:
@@ -886,49 +917,17 @@ def _after_ali(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
 def _how_parts_agree(
     a: NameToken, b: NameToken, cross_script: bool, g_letters: tuple[str, str]
 ) -> str:
-    """In words, why two aligned name parts count as one name (the branch of
-    ``_part_similarity`` that scored them): what an analyst checks before trusting it. Two
-    parts spelt alike need no word ("")."""
+    """In words, why two aligned name parts count as one name: the reading of
+    ``_similarity`` that scored them, what an analyst checks before trusting it. Two parts
+    spelt alike need no word ("")."""
     if a.role == "initial" or b.role == "initial":
         return "an initial"
-    x, y = a.skeleton, b.skeleton
-    if _opening_alef_or_ayn(x, a.spelling, y, b.spelling):
-        return "the same consonants, one opening with an alef or ayn"
-    if (
-        cross_script
-        and x != y
-        and APART in a.spelling + b.spelling
-        and _apart(x, a.spelling)[0] == _apart(y, b.spelling)[0]
-    ):
-        return "the other script, the h a letter of its own"
-    if x == y:
-        if _long_vowel_elsewhere(a.spelling, b.spelling):
-            return "the same consonants, the long vowel in another place"
-        if cross_script:
-            return "the other script"
-        if _both_arabic(g_letters):
-            return _arabic_spellings_read(a.spelling, b.spelling)[1]
-        if _other_opening_vowel(x, a.spelling, b.spelling):
-            return "the same consonants, another opening vowel"
-        return "" if a.spelling == b.spelling else "another spelling"
-    across = _letters_across(x, y) if cross_script else None
-    if across:
-        return f"the other script, {across}"
-    ending = _ending_across(x, a.spelling, y, b.spelling) if cross_script else ""
-    if ending:
-        return f"the other script, {ending}"
-    if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
-        return "with and without Abd"
-    if _both_arabic(g_letters):
-        return _arabic_letters_read(x, a.spelling, y, b.spelling)[1]
-    if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
-        return "another transliteration"
-    if _turkish(x, a.spelling, y, b.spelling, cross_script):
-        return f"the Turkish {turkish_letters(a.spelling) or turkish_letters(b.spelling)}"
-    latin = "" if cross_script else _latin_letters_read(x, a.spelling, y, b.spelling)
-    if latin:
-        return latin
-    return _letters_read_as_one(a, b, cross_script, g_letters) or "a near spelling"
+    s, how = _parts_read(
+        a.skeleton, a.spelling, b.skeleton, b.spelling, cross_script, _both_arabic(g_letters)
+    )
+    if s < LOOSE_SIMILARITY:
+        return _letters_read_as_one(a, b, cross_script, g_letters) or how
+    return how
 
 
 def _how(
