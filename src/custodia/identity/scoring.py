@@ -617,11 +617,8 @@ def _both_arabic(g_letters: tuple[str, str]) -> bool:
     return g_letters == ("", "")
 
 
-# Registries repeat their names: a batch compares the same two parts millions of times. A
-# registry of 200,000 compares 768,471 distinct pairs: 2**18 entries missed 1,181,357 times,
-# 2**20 only the first time each. Filled, it holds about 110 MB (its string keys keep it out
-# of the collector's walks).
-@functools.lru_cache(maxsize=1 << 20)
+# Registries repeat their names: a batch compares the same two parts millions of times.
+@functools.lru_cache(maxsize=1 << 18)
 def _part_similarity(pair: str) -> float:
     x, x_spelling, y, y_spelling, scripts = split_cache_key(pair)
     return _parts_read(x, x_spelling, y, y_spelling, scripts == "x", scripts == "a")[0]
