@@ -639,10 +639,7 @@ def _parts_read(
     if alike[0] > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
         x, x_spelling, y, y_spelling
     ):
-        return (
-            OTHER_OPENING_VOWEL_SIMILARITY,
-            "the same consonants, one opening with an alef or ayn",
-        )
+        return OTHER_OPENING_VOWEL_SIMILARITY, _ALEF_OR_AYN
     return alike
 
 
@@ -729,10 +726,7 @@ def _same_skeleton_read(
         # "al-Saudi" is where a man is from, "Saad" his name: one skeleton, two words
         return 0.0, ""
     if _long_vowel_elsewhere(x_spelling, y_spelling):
-        return (
-            OTHER_OPENING_VOWEL_SIMILARITY,
-            "the same consonants, the long vowel in another place",
-        )
+        return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_ELSEWHERE
     if cross_script:
         return 0.92, "the other script"
     if both_arabic:
