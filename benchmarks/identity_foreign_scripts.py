@@ -493,6 +493,28 @@ LATIN_Z_FOR_DH_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# The s that Turkish, Persian, Urdu and Bosnian say and write for ث, against the th of
+# Arabic spellings and the ث of Arabic script (name model 25; each pair scored 0.00 before).
+# Apart: two Arab names, س and ث, that the reading cannot tell apart in Latin spellings
+# (as the z for a dh cannot tell Nazir, ناظر, from Nadhir, نذير): kept to show the cost.
+THA_AS_S: tuple[tuple[str, str], ...] = (
+    ("Kevser", "Kawthar"),
+    ("Kevser", "كوثر"),
+    ("Kulsoom", "Kulthum"),
+    ("Kulsum", "كلثوم"),
+    ("Saqib", "ثاقب"),
+    ("Saqib Ali", "Thaqib Ali"),
+    ("Haris", "حارث"),
+    ("Sabit", "ثابت"),
+    ("Haisam", "هيثم"),
+    ("Lais", "ليث"),
+)
+THA_AS_S_APART: tuple[tuple[str, str], ...] = (
+    ("Samir", "Thamir"),
+    ("Samer", "ثامر"),
+)
+
+
 # Libyan and Maghrebi spellings of Muhammad said without its first vowel, with a vowel
 # before it (Amhamed, Imhemed): read before as the alef that makes Ahmad another name than
 # Hamad, they scored 0.50 (a scorer change after name model 23). Apart: that alef.
@@ -611,6 +633,8 @@ def main() -> None:
             "latin_v_for_w_apart_compared": _compared(LATIN_V_FOR_W_APART),
             "latin_z_for_dh_compared": _compared(LATIN_Z_FOR_DH),
             "latin_z_for_dh_apart_compared": _compared(LATIN_Z_FOR_DH_APART),
+            "tha_as_s_compared": _compared(THA_AS_S),
+            "tha_as_s_apart_compared": _compared(THA_AS_S_APART),
             "libyan_muhammad_compared": _compared(LIBYAN_MUHAMMAD),
             "libyan_muhammad_apart_compared": _compared(LIBYAN_MUHAMMAD_APART),
             "arabic_written_otherwise_compared": _compared(ARABIC_WRITTEN_OTHERWISE),

@@ -183,6 +183,10 @@ _DIN_SUFFIXES = (
     # Turkish says its d as a t: Nurettin, Selahattin, Alaattin, Muhittin, Kutbettin
     "ettin", "attin", "ittin", "uttin",
 )  # fmt: skip
+# A name before -addin or -attin whose last vowel the article took, and whose h, left last,
+# the skeleton would drop as it drops a final one (Fatimah = Fatima): Bahaddin and
+# Bahattin are Baha ad-Din (بهاء الدين), as Bahaeddin is
+_DIN_STEM_VOWEL = {"bah": "baha"}
 _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah", "ullo", "ulloh"})
 # Allah ending a name written as one word: Saifullah, Nasrallah; Tajik and Uzbek write it
 # -ullo and -ulloh (Nurullo, Ubaydulloh = Nur Allah, Ubayd Allah), Russian -ullokh
@@ -266,7 +270,10 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # not keys: a name opening with an alef or ayn is not one without (Ahmad, Hamad).
 # 24: an Arabic-script name's final ه after a consonant is read as the ta marbuta or
 # Persian silent he it is (فاطمه = فاطمة, اسامه = أسامة, آخوندزاده = Akhundzada), not an h.
-NAME_MODEL = 24
+# 25: a part whose spelling writes a th (ث in Arabic script) is also read with an s there,
+# as Turkish, Persian, Urdu and Bosnian say and write ث (th_as_s), a key too; Bahaddin and
+# Bahattin are Baha ad-Din, not B ad-Din (_DIN_STEM_VOWEL).
+NAME_MODEL = 25
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -381,6 +388,18 @@ def turkish_reading(spelling: str) -> str | None:
         return None
     pieces = _split_glued(read)
     return pieces[0][1] if len(pieces) == 1 else skeleton(read)
+
+
+@lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
+def th_as_s(spelling: str) -> str | None:
+    """The skeleton of a spelling that writes a th (the ث that Arabic script romanizes so,
+    arabic.romanize), the th read as the s that Turkish, Persian, Urdu and Bosnian say and
+    write for ث (Kevser = Kawthar = كوثر, Kulsum = Kulthum = كلثوم, Saqib = ثاقب, Haris =
+    Harith); None without a th. In a Latin spelling a th may also be a t and an h (Fathi =
+    فتحي): the reading is a candidate, which scoring weighs as another transliteration."""
+    if "th" not in spelling:
+        return None
+    return skeleton(spelling.replace("th", "s"))
 
 
 def turkish_letters(spelling: str) -> str:
@@ -603,6 +622,7 @@ class ParsedName:
         # an initial fetches no candidates: every name starting with its letter would do
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
+        keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # Kevser finds كوثر
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
             # isascii first: a registry loads thousands of names a search, nearly all ASCII
@@ -939,7 +959,7 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
             # the article went with the suffix (-addin, -eldin, -uddin): what is left is the
             # name, whatever its last letters (Jamal, Imad, Saad: Jamaladdin, Imaduddin)
-            return ((word, skeleton(stem) + "dn"),)
+            return ((word, skeleton(_DIN_STEM_VOWEL.get(stem, stem)) + "dn"),)
     # the spelling without its glued article too: "Alshammari" is spelt as "al-Shammari" is
     bare = _glued_article_out(word)
     return ((bare, skeleton(bare)),)

@@ -33,7 +33,9 @@ from custodia.identity.names import (
     loose_fold,
     parse_name,
     seam_fold,
+    skeleton,
     split_cache_key,
+    th_as_s,
     turkish_letter_readings,
     turkish_letters,
     turkish_reading,
@@ -715,7 +717,41 @@ def _spelt_read(
         return LOOSE_SIMILARITY, f"the Turkish {turkish}"
     if not cross_script and (latin := _latin_letters_read(x, x_spelling, y, y_spelling)):
         return LOOSE_SIMILARITY, latin
+    if ("th" in x_spelling or "th" in y_spelling) and (
+        said := _th_said_s(x, x_spelling, y, y_spelling, cross_script)
+    ):
+        if cross_script:
+            return CROSS_READING_SIMILARITY, f"the other script, {said}"
+        return LOOSE_SIMILARITY, said
     return _near_spelling(x, x_spelling, y, y_spelling, cross_script), "a near spelling"
+
+
+# The digraphs a Latin spelling writes ش with (Hashim, Hichem, Schams): their s is no s
+_SHIN = re.compile("sch|sh|ch")
+
+
+def _th_said_s(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool) -> str:
+    """In words, how one part's th (ث) said as an s (``names.th_as_s``) makes it the other,
+    which writes an s there: Kevser = Kawthar = كوثر, with its v as Arabic writes the w,
+    Kulsum = كلثوم, Saqib = ثاقب; "" if it does not. The s must be written as one, not
+    the s of a shin (Shams is not Thomas). A v is read as a w only where the th side
+    writes one, a w or a u (Kauther), or across scripts, where Arabic has no v: Navid is
+    not Nathid."""
+    for our_spelling, theirs, their_spelling in (
+        (x_spelling, y, y_spelling),
+        (y_spelling, x, x_spelling),
+    ):
+        if "s" not in theirs or (said := th_as_s(our_spelling)) is None:
+            continue
+        if _SHIN.search(their_spelling):
+            theirs = skeleton(_SHIN.sub("\u0283", their_spelling))  # ʃ: a letter no s meets
+        if said == theirs:
+            return "an s for a th"
+        if "v" in theirs and (cross_script or "w" in our_spelling or "u" in our_spelling):
+            how = arabic_readings(theirs)
+            if said in how:
+                return ", ".join(("an s for a th", *how[said]))
+    return ""
 
 
 def _same_skeleton_read(
@@ -1530,11 +1566,16 @@ class Compared:
                 self.ident, self.score, self.name_score, self.best_name, self.best_kind, (), {}
             )
         best = self.best
-        summary = f"name {self.best_name!r} ({self.best_kind or 'none'}): " + (
-            ", ".join(
-                f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
+        summary = (
+            f"name {self.best_name!r} ({self.best_kind}): "
+            + (
+                ", ".join(
+                    f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
+                )
+                or "no part agrees"
             )
-            or "no part agrees"
+            if self.best_name
+            else "no name agrees: no part of one name meets a part of the other"
         )
         if best.unmatched:
             summary += f"; unmatched: {' '.join(best.unmatched)}"
