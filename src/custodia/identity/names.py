@@ -622,7 +622,7 @@ class ParsedName:
         # an initial fetches no candidates: every name starting with its letter would do
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
-        keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # Kevser finds كوثر
+        keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # كوثر found by Kevser
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
             # isascii first: a registry loads thousands of names a search, nearly all ASCII

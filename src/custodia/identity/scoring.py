@@ -1566,17 +1566,13 @@ class Compared:
                 self.ident, self.score, self.name_score, self.best_name, self.best_kind, (), {}
             )
         best = self.best
-        summary = (
-            f"name {self.best_name!r} ({self.best_kind}): "
-            + (
-                ", ".join(
-                    f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
-                )
-                or "no part agrees"
+        if self.best_name:
+            parts = ", ".join(
+                f"{a}~{b} {s:.2f}" + (f" ({how})" if how else "") for a, b, s, how in best.pairs
             )
-            if self.best_name
-            else "no name agrees: no part of one name meets a part of the other"
-        )
+            summary = f"name {self.best_name!r} ({self.best_kind}): {parts or 'no part agrees'}"
+        else:
+            summary = "no name agrees: no part of one name meets a part of the other"
         if best.unmatched:
             summary += f"; unmatched: {' '.join(best.unmatched)}"
         evidence = {
