@@ -515,6 +515,30 @@ THA_AS_S_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# South Asian and Malay spellings that write the article of a compound's second name on the
+# end of its first (name model 26; 0.46 before across scripts, the first part unmatched,
+# 0.85 within Latin, the first part a near spelling). Apart: a name whose own last letters
+# are an article so written (Rasul), before a name such compounds end with (Amin) and
+# before one they do not (Khan), and a compound's first part alone.
+GLUED_ARTICLE: tuple[tuple[str, str], ...] = (
+    ("Habibur Rahman", "حبيب الرحمن"),
+    ("Fazlur Rahman", "فضل الرحمن"),
+    ("Mujibur Rahman", "Mujib al-Rahman"),
+    ("Ziaul Haq", "ضياء الحق"),
+    ("Nurul Islam", "نور الإسلام"),
+    ("Rafiqul Islam", "Rafiq al-Islam"),
+    ("Zainul Abidin", "زين العابدين"),
+    ("Khairul Anwar", "خير الأنوار"),
+    ("Asaduz Zaman", "أسد الزمان"),
+    ("Shamsun Nahar", "شمس النهار"),
+)
+GLUED_ARTICLE_APART: tuple[tuple[str, str], ...] = (
+    ("Rasul Khan", "Rais Khan"),
+    ("Rasul Amin", "Rais Amin"),
+    ("Nurul", "نور"),
+)
+
+
 # Libyan and Maghrebi spellings of Muhammad said without its first vowel, with a vowel
 # before it (Amhamed, Imhemed): read before as the alef that makes Ahmad another name than
 # Hamad, they scored 0.50 (a scorer change after name model 23). Apart: that alef.
@@ -634,6 +658,8 @@ def main() -> None:
             "latin_z_for_dh_compared": _compared(LATIN_Z_FOR_DH),
             "latin_z_for_dh_apart_compared": _compared(LATIN_Z_FOR_DH_APART),
             "tha_as_s_compared": _compared(THA_AS_S),
+            "glued_article_compared": _compared(GLUED_ARTICLE),
+            "glued_article_apart_compared": _compared(GLUED_ARTICLE_APART),
             "tha_as_s_apart_compared": _compared(THA_AS_S_APART),
             "libyan_muhammad_compared": _compared(LIBYAN_MUHAMMAD),
             "libyan_muhammad_apart_compared": _compared(LIBYAN_MUHAMMAD_APART),

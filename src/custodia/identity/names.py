@@ -273,7 +273,9 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # 25: a part whose spelling writes a th (ث in Arabic script) is also read with an s there,
 # as Turkish, Persian, Urdu and Bosnian say and write ث (th_as_s), a key too; Bahaddin and
 # Bahattin are Baha ad-Din, not B ad-Din (_DIN_STEM_VOWEL).
-NAME_MODEL = 25
+# 26: a Latin part that carries the next part's article (Habibur Rahman, Ziaul Haq, Nurul
+# Islam: glued_article_stem) is also read, and keyed, without it.
+NAME_MODEL = 26
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -449,6 +451,9 @@ class NameToken:
     skeleton: str
     spelling: str
     role: str  # name | kunya | kunya_marker | initial
+    # the spelling without the article of the next part written on its end (Habibur Rahman
+    # = Habib ar-Rahman, Nurul Islam = Nur al-Islam: glued_article_stem); "" for nearly all
+    glued_stem: str = ""
 
 
 # Russian has no h: it writes the h and ḥ of Arabic and Caucasian names as г, a g in Latin
@@ -620,9 +625,12 @@ class ParsedName:
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
+        if not self.arabic and len(self.tokens) > 1:
+            object.__setattr__(self, "tokens", _with_glued_articles(self.tokens))
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
         keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # كوثر found by Kevser
+        keys.update(skeleton(t.glued_stem) for t in keyed if t.glued_stem)  # Habibur: حبيب
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
             # isascii first: a registry loads thousands of names a search, nearly all ASCII
@@ -1095,6 +1103,64 @@ def _patronymics_as_fathers(words: list[str]) -> list[str]:
     if not any(_RUSSIAN_FAMILY.fullmatch(w) for w in words):
         return words
     return [m.group(1) if (m := _PATRONYMIC.fullmatch(w)) else w for w in words]
+
+
+# South Asian and Malay spellings write the article of a compound's second name on the end
+# of its first: -ul before the name (Nurul Islam, Ziaul Haq, Zainul Abidin), and before a
+# sun letter the article said as that letter (Habibur Rahman, Asaduz Zaman, Shamsun Nahar).
+# An -ul is read so only before a name such compounds end with: Rasul Khan is Rasul.
+_AFTER_UL = frozenset(
+    map(
+        skeleton,
+        (
+            "haq", "islam", "alam", "amin", "huda", "abidin", "karim", "kabir", "bari",
+            "hasan", "husain", "azim", "aziz", "hakim", "mulk", "qadir", "wahid", "majid",
+            "anwar", "bashar", "ghani", "latif", "arifin", "quddus", "jabbar", "matin",
+            "mubin", "wadud", "ahad", "momin", "absar",
+        ),
+    )
+)  # fmt: skip
+_SUN_ARTICLE = re.compile(r"u(sh|[rzsntd])$")
+# Names whose own last letters are those of an article so written, before a name that opens
+# with the same letter as often as any: Mansur Rashid is not Mans ar-Rashid
+_ENDING_AS_AN_ARTICLE = frozenset(
+    {
+        "mansur", "mansour", "mansoor", "taimur", "timur", "ghafur", "ghafoor", "shakur",
+        "shakoor", "sabur", "saboor", "masrur", "ashur", "ashour", "harun", "haroun",
+        "haroon", "yunus", "younus", "maimun", "mamun", "firdaus", "qabus", "mahmud",
+        "mahmood", "masud", "masood", "saud", "daud", "dawud", "davud", "mas'ud", "maqsud",
+        "maqsood", "rasul", "maqbul", "maqbool",
+    }
+)  # fmt: skip
+
+
+def glued_article_stem(spelling: str, following: NameToken) -> str:
+    """A Latin part's spelling without the article of ``following`` written on its end
+    (``_AFTER_UL``, ``_SUN_ARTICLE``), or "": the stem is three letters at least, an Abd
+    compound keeps its own article (Abdul, Abdur), and a name that ends so is itself
+    (``_ENDING_AS_AN_ARTICLE``)."""
+    if len(spelling) < 5 or spelling.startswith(_ABD_STEMS) or spelling in _ENDING_AS_AN_ARTICLE:
+        return ""
+    if spelling.endswith("ul") and following.skeleton in _AFTER_UL:
+        stem = spelling[:-2]
+    elif (sun := _SUN_ARTICLE.search(spelling)) and following.spelling.startswith(sun.group(1)):
+        stem = spelling[: sun.start()]
+    else:
+        return ""
+    return stem if len(stem) >= 3 else ""
+
+
+def _with_glued_articles(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
+    """The parts of a Latin name, each that carries the next part's article with its stem
+    (``glued_article_stem``). Read when a parsed name is built, stored or not: the stem
+    depends on the part after it."""
+    out = list(tokens)
+    for i, (part, following) in enumerate(itertools.pairwise(tokens)):
+        if part.role in KEY_ROLES and following.role in KEY_ROLES:
+            stem = glued_article_stem(part.spelling, following)
+            if stem:
+                out[i] = NameToken(part.skeleton, part.spelling, part.role, stem)
+    return tuple(out)
 
 
 @lru_cache(maxsize=100_000)

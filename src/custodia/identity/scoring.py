@@ -956,7 +956,11 @@ def _how_parts_agree(
         a.skeleton, a.spelling, b.skeleton, b.spelling, cross_script, _both_arabic(g_letters)
     )
     if s < LOOSE_SIMILARITY:
-        return _letters_read_as_one(a, b, cross_script, g_letters) or how
+        return (
+            _letters_read_as_one(a, b, cross_script, g_letters)
+            or _read_without_article(a, b, cross_script)
+            or how
+        )
     return how
 
 
@@ -1143,10 +1147,31 @@ def _similarity(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, s
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
     s = token_similarity(a, b, cross, _both_arabic(g_letters))
-    if s < LOOSE_SIMILARITY and _letters_read_as_one(a, b, cross, g_letters):
-        # another transliteration (across scripts, another letter Arabic writes), never more
+    if s < LOOSE_SIMILARITY and (
+        _letters_read_as_one(a, b, cross, g_letters) or _read_without_article(a, b, cross)
+    ):
+        # another transliteration (across scripts, another letter Arabic writes), or the
+        # next name's article written on the part, never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
+
+
+_ARTICLE_WRITTEN_ON = "the next name's article written on it"
+
+
+def _read_without_article(a: NameToken, b: NameToken, cross: bool) -> str:
+    """How a part that carries the next part's article (``NameToken.glued_stem``: Habibur
+    Rahman, Ziaul Haq) is the other part without it (حبيب, Zia), in words; "" if it is
+    not. The stem must be the other part as a transliteration writes it, not a near
+    spelling of it."""
+    if not a.glued_stem and not b.glued_stem:
+        return ""  # nearly every pair
+    for glued, other in ((a, b), (b, a)):
+        if glued.glued_stem:
+            stem = NameToken(skeleton(glued.glued_stem), glued.glued_stem, glued.role)
+            if token_similarity(stem, other, cross) >= LOOSE_SIMILARITY:
+                return _ARTICLE_WRITTEN_ON
+    return ""
 
 
 def _may_read_letters(a: NameToken, b: NameToken, g_letters: tuple[str, str]) -> bool:
