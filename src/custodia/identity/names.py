@@ -451,9 +451,26 @@ class NameToken:
     skeleton: str
     spelling: str
     role: str  # name | kunya | kunya_marker | initial
-    # the spelling without the article of the next part written on its end (Habibur Rahman
-    # = Habib ar-Rahman, Nurul Islam = Nur al-Islam: glued_article_stem); "" for nearly all
-    glued_stem: str = ""
+
+    @property
+    def glued_stem(self) -> str:
+        """The spelling without the article of the next part written on its end
+        (``GluedToken``); "" for nearly every part."""
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class GluedToken(NameToken):
+    """A part that carries the next part's article (Habibur Rahman = Habib ar-Rahman, Nurul
+    Islam = Nur al-Islam: ``glued_article_stem``), with its spelling without it. A class of
+    its own: every other part is built without the field (a search builds hundreds of
+    names)."""
+
+    stem: str = ""
+
+    @property
+    def glued_stem(self) -> str:
+        return self.stem
 
 
 # Russian has no h: it writes the h and ḥ of Arabic and Caucasian names as г, a g in Latin
@@ -625,12 +642,14 @@ class ParsedName:
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
-        if not self.arabic and len(self.tokens) > 1:
+        glued = not self.arabic and len(self.tokens) > 1 and _MAY_CARRY_ARTICLE.search(self.text)
+        if glued:
             object.__setattr__(self, "tokens", _with_glued_articles(self.tokens))
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
         keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # كوثر found by Kevser
-        keys.update(skeleton(t.glued_stem) for t in keyed if t.glued_stem)  # Habibur: حبيب
+        if glued:  # Habibur Rahman is found by حبيب الرحمن
+            keys.update(skeleton(t.glued_stem) for t in keyed if t.glued_stem)
         if not self.arabic:
             keys |= _other_readings(keyed, self.g_letters)
             # isascii first: a registry loads thousands of names a search, nearly all ASCII
@@ -1121,6 +1140,9 @@ _AFTER_UL = frozenset(
     )
 )  # fmt: skip
 _SUN_ARTICLE = re.compile(r"u(sh|[rzsntd])$")
+# A sieve on the text, before its parts are read (ParsedName builds every name a search
+# loads): a word that ends in -ul, or as an article said as the next word's first letter
+_MAY_CARRY_ARTICLE = re.compile(r"ul\b|u(sh|[rzsntd])\W+\1", re.IGNORECASE)
 # Names whose own last letters are those of an article so written, before a name that opens
 # with the same letter as often as any: Mansur Rashid is not Mans ar-Rashid
 _ENDING_AS_AN_ARTICLE = frozenset(
@@ -1159,7 +1181,7 @@ def _with_glued_articles(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]
         if part.role in KEY_ROLES and following.role in KEY_ROLES:
             stem = glued_article_stem(part.spelling, following)
             if stem:
-                out[i] = NameToken(part.skeleton, part.spelling, part.role, stem)
+                out[i] = GluedToken(part.skeleton, part.spelling, part.role, stem)
     return tuple(out)
 
 
