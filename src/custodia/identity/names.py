@@ -639,12 +639,15 @@ class ParsedName:
     title_run: NameToken | None = field(default=None, init=False, repr=False, compare=False)
     # written with a letter only Turkish Latin has (written_as_turkish): its h may be a kh
     turkish: bool = field(default=False, init=False, repr=False, compare=False)
+    # holds a part that carries the next part's article (GluedToken): Habibur Rahman
+    has_glued: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # an initial fetches no candidates: every name starting with its letter would do
         glued = not self.arabic and len(self.tokens) > 1 and _MAY_CARRY_ARTICLE.search(self.text)
         if glued:
             object.__setattr__(self, "tokens", _with_glued_articles(self.tokens))
+            object.__setattr__(self, "has_glued", any(t.glued_stem for t in self.tokens))
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
         keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # كوثر found by Kevser

@@ -23,6 +23,7 @@ from custodia.identity.arabic import APART
 from custodia.identity.names import (
     ABD_INITIAL_ROLE,
     G_AS_RUSSIAN,
+    KEY_ROLES,
     TITLES_AS_NAMES,
     NameToken,
     ParsedName,
@@ -1147,11 +1148,8 @@ def _similarity(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, s
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
     s = token_similarity(a, b, cross, _both_arabic(g_letters))
-    if s < LOOSE_SIMILARITY and (
-        _letters_read_as_one(a, b, cross, g_letters) or _read_without_article(a, b, cross)
-    ):
-        # another transliteration (across scripts, another letter Arabic writes), or the
-        # next name's article written on the part, never more
+    if s < LOOSE_SIMILARITY and _letters_read_as_one(a, b, cross, g_letters):
+        # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
 
@@ -1164,8 +1162,6 @@ def _read_without_article(a: NameToken, b: NameToken, cross: bool) -> str:
     Rahman, Ziaul Haq) is the other part without it (حبيب, Zia), in words; "" if it is
     not. The stem must be the other part as a transliteration writes it, not a near
     spelling of it."""
-    if not a.glued_stem and not b.glued_stem:
-        return ""  # nearly every pair
     for glued, other in ((a, b), (b, a)):
         if glued.glued_stem:
             stem = NameToken(skeleton(glued.glued_stem), glued.glued_stem, glued.role)
@@ -1253,6 +1249,8 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
                 s = _join_similarity(t, jt, not flip, cross, g_letters)
                 if s > 0:
                     sims.append((s, -3, (k,), span) if flip else (s, -3, span, (k,)))
+    if q.has_glued or c.has_glued:
+        sims.extend(_read_without_articles(q, c, cross))
     sims.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -1264,6 +1262,24 @@ def _aligned(q: ParsedName, c: ParsedName) -> list[tuple[Span, Span, float]]:
         used_c.update(cj)
         out.append((qi, cj, s))
     return out
+
+
+def _read_without_articles(
+    q: ParsedName, c: ParsedName, cross: bool
+) -> list[tuple[float, int, Span, Span]]:
+    """The pairs of parts that are one name once the next part's article written on one of
+    them is read off (``_read_without_article``), scored as another transliteration is:
+    asked only of names holding such a part, so no other pair pays for it."""
+    reading = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
+    return [
+        (reading, -2, (i,), (j,))
+        for i, qt in enumerate(q.tokens)
+        for j, ct in enumerate(c.tokens)
+        if (qt.glued_stem or ct.glued_stem)
+        and qt.role in KEY_ROLES
+        and ct.role in KEY_ROLES
+        and _read_without_article(qt, ct, cross)
+    ]
 
 
 def _join_similarity(
