@@ -859,6 +859,12 @@ def test_a_part_is_read_without_an_article_only_where_the_next_part_allows_it() 
     assert "article" not in compare_names("Mansur Rashid", "Munis Rashid").explanation[0]
     # the article is the next part's: alone, Nurul is not Nur
     assert compare_names("Nurul", "نور").score == 0.0
+    # names that end as the article is said, before a name no such compound ends with, or
+    # whose own letters end so, and the eu of a French spelling, carry none
+    for name in ("Tursun Niyazi", "Zhasur Rahimov", "Younus Salam", "Mansoor Rashid"):
+        assert [t.glued_stem for t in parse_name(name).tokens] == ["", ""], name
+    assert [t.glued_stem for t in parse_name("Ameur Rachid").tokens] == ["", ""]
+    assert [t.glued_stem for t in parse_name("Ataur Rahman").tokens] == ["ata", ""]
 
 
 def test_the_stem_of_a_part_carrying_an_article_survives_the_index() -> None:

@@ -1142,33 +1142,54 @@ _AFTER_UL = frozenset(
         ),
     )
 )  # fmt: skip
-_SUN_ARTICLE = re.compile(r"u(sh|[rzsntd])$")
+# The article said as the sun letter that opens the next name (Habibur Rahman); not the eu
+# and ou of French spellings (Ameur, Achour Rachid)
+_SUN_ARTICLE = re.compile(r"(?<![eo])u(sh|[rzsntd])$")
+# The names such compounds end with after a sun letter: Tursun Niyazi and Zhasur Rahimov end
+# as the article would be said, and are no compounds
+_AFTER_SUN = frozenset(
+    map(
+        skeleton,
+        (
+            "rahman", "rahim", "razzaq", "rashid", "rauf", "rab", "zaman", "nahar", "nabi",
+            "nisa", "nur", "salam", "samad", "sattar", "subhan", "shams", "tawab",
+        ),
+    )
+)  # fmt: skip
 # A sieve on the text, before its parts are read (ParsedName builds every name a search
 # loads): a word that ends in -ul, or as an article said as the next word's first letter
 _MAY_CARRY_ARTICLE = re.compile(r"ul\b|u(sh|[rzsntd])\W+\1", re.IGNORECASE)
-# Names whose own last letters are those of an article so written, before a name that opens
-# with the same letter as often as any: Mansur Rashid is not Mans ar-Rashid
+# Names whose own last letters are those of an article so written, before a name of those
+# sets as often as any other: Mansur Rashid is not Mans ar-Rashid, Rasul Amin not Ras al-Amin
+# (as skeletons: Mansoor, Mansour, Younus alike)
 _ENDING_AS_AN_ARTICLE = frozenset(
-    {
-        "mansur", "mansour", "mansoor", "taimur", "timur", "ghafur", "ghafoor", "shakur",
-        "shakoor", "sabur", "saboor", "masrur", "ashur", "ashour", "harun", "haroun",
-        "haroon", "yunus", "younus", "maimun", "mamun", "firdaus", "qabus", "mahmud",
-        "mahmood", "masud", "masood", "saud", "daud", "dawud", "davud", "mas'ud", "maqsud",
-        "maqsood", "rasul", "maqbul", "maqbool",
-    }
+    map(
+        skeleton,
+        (
+            "mansur", "taimur", "timur", "ghafur", "shakur", "sabur", "masrur", "ashur",
+            "harun", "yunus", "maimun", "mamun", "firdaus", "qabus", "rasul", "maqbul",
+        ),
+    )
 )  # fmt: skip
 
 
-def glued_article_stem(spelling: str, following: NameToken) -> str:
+def glued_article_stem(part: NameToken, following: NameToken) -> str:
     """A Latin part's spelling without the article of ``following`` written on its end
-    (``_AFTER_UL``, ``_SUN_ARTICLE``), or "": the stem is three letters at least, an Abd
-    compound keeps its own article (Abdul, Abdur), and a name that ends so is itself
-    (``_ENDING_AS_AN_ARTICLE``)."""
-    if len(spelling) < 5 or spelling.startswith(_ABD_STEMS) or spelling in _ENDING_AS_AN_ARTICLE:
+    (``_AFTER_UL``; ``_SUN_ARTICLE`` before a name of ``_AFTER_SUN``), or "": the stem is
+    three letters at least, an Abd compound keeps its own article (Abdul, Abdur), and a
+    name that ends so is itself (``_ENDING_AS_AN_ARTICLE``)."""
+    spelling = part.spelling
+    if len(spelling) < 5 or spelling.startswith(_ABD_STEMS):
+        return ""
+    if part.skeleton in _ENDING_AS_AN_ARTICLE:
         return ""
     if spelling.endswith("ul") and following.skeleton in _AFTER_UL:
         stem = spelling[:-2]
-    elif (sun := _SUN_ARTICLE.search(spelling)) and following.spelling.startswith(sun.group(1)):
+    elif (
+        (sun := _SUN_ARTICLE.search(spelling))
+        and following.spelling.startswith(sun.group(1))
+        and following.skeleton in _AFTER_SUN
+    ):
         stem = spelling[: sun.start()]
     else:
         return ""
@@ -1182,7 +1203,7 @@ def _with_glued_articles(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]
     out = list(tokens)
     for i, (part, following) in enumerate(itertools.pairwise(tokens)):
         if part.role in KEY_ROLES and following.role in KEY_ROLES:
-            stem = glued_article_stem(part.spelling, following)
+            stem = glued_article_stem(part, following)
             if stem:
                 out[i] = GluedToken(part.skeleton, part.spelling, part.role, stem)
     return tuple(out)
