@@ -1127,50 +1127,38 @@ def _patronymics_as_fathers(words: list[str]) -> list[str]:
     return [m.group(1) if (m := _PATRONYMIC.fullmatch(w)) else w for w in words]
 
 
+def _skeletons(words: str) -> frozenset[str]:
+    """The skeletons of the space-separated names in ``words``."""
+    return frozenset(map(skeleton, words.split()))
+
+
 # South Asian and Malay spellings write the article of a compound's second name on the end
 # of its first: -ul before the name (Nurul Islam, Ziaul Haq, Zainul Abidin), and before a
 # sun letter the article said as that letter (Habibur Rahman, Asaduz Zaman, Shamsun Nahar).
 # An -ul is read so only before a name such compounds end with: Rasul Khan is Rasul.
-_AFTER_UL = frozenset(
-    map(
-        skeleton,
-        (
-            "haq", "islam", "alam", "amin", "huda", "abidin", "karim", "kabir", "bari",
-            "hasan", "husain", "azim", "aziz", "hakim", "mulk", "qadir", "wahid", "majid",
-            "anwar", "bashar", "ghani", "latif", "arifin", "quddus", "jabbar", "matin",
-            "mubin", "wadud", "ahad", "momin", "absar",
-        ),
-    )
-)  # fmt: skip
+_AFTER_UL = _skeletons(
+    "haq islam alam amin huda abidin karim kabir bari hasan husain azim aziz hakim mulk qadir "
+    "wahid majid anwar bashar ghani latif arifin quddus jabbar matin mubin wadud ahad momin absar"
+)
 # The article said as the sun letter that opens the next name (Habibur Rahman); not the eu
 # and ou of French spellings (Ameur, Achour Rachid)
 _SUN_ARTICLE = re.compile(r"(?<![eo])u(sh|[rzsntd])$")
 # The names such compounds end with after a sun letter: Tursun Niyazi and Zhasur Rahimov end
 # as the article would be said, and are no compounds
-_AFTER_SUN = frozenset(
-    map(
-        skeleton,
-        (
-            "rahman", "rahim", "razzaq", "rashid", "rauf", "rab", "zaman", "nahar", "nabi",
-            "nisa", "nur", "salam", "samad", "sattar", "subhan", "shams", "tawab",
-        ),
-    )
-)  # fmt: skip
+_AFTER_SUN = _skeletons(
+    "rahman rahim razzaq rashid rauf rab zaman nahar nabi nisa nur salam samad sattar subhan "
+    "shams tawab"
+)
 # A sieve on the text, before its parts are read (ParsedName builds every name a search
 # loads): a word that ends in -ul, or as an article said as the next word's first letter
 _MAY_CARRY_ARTICLE = re.compile(r"ul\b|u(sh|[rzsntd])\W+\1", re.IGNORECASE)
 # Names whose own last letters are those of an article so written, before a name of those
 # sets as often as any other: Mansur Rashid is not Mans ar-Rashid, Rasul Amin not Ras al-Amin
 # (as skeletons: Mansoor, Mansour, Younus alike)
-_ENDING_AS_AN_ARTICLE = frozenset(
-    map(
-        skeleton,
-        (
-            "mansur", "taimur", "timur", "ghafur", "shakur", "sabur", "masrur", "ashur",
-            "harun", "yunus", "maimun", "mamun", "firdaus", "qabus", "rasul", "maqbul",
-        ),
-    )
-)  # fmt: skip
+_ENDING_AS_AN_ARTICLE = _skeletons(
+    "mansur taimur timur ghafur shakur sabur masrur ashur harun yunus maimun mamun firdaus qabus "
+    "rasul maqbul"
+)
 
 
 def glued_article_stem(part: NameToken, following: NameToken) -> str:
