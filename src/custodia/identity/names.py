@@ -275,7 +275,11 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # Bahattin are Baha ad-Din, not B ad-Din (_DIN_STEM_VOWEL).
 # 26: a Latin part that carries the next part's article (Habibur Rahman, Ziaul Haq, Nurul
 # Islam: glued_article_stem) is also read, and keyed, without it.
-NAME_MODEL = 26
+# 27: such a compound written as one word is read as two parts (Ziaulhaq = Ziaul Haq,
+# Zeynelabidin = Zeynel Abidin: _split_article_compound); Zain carries its article as -al,
+# -el or -ol too (Zainal Abidin, Zeynel Abidin); a doubled v is also read as the doubled w
+# it writes (Havva = Hawwa = حواء: doubled_v_as_w), a key too.
+NAME_MODEL = 27
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -402,6 +406,17 @@ def th_as_s(spelling: str) -> str | None:
     if "th" not in spelling:
         return None
     return skeleton(spelling.replace("th", "s"))
+
+
+@lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
+def doubled_v_as_w(spelling: str) -> str | None:
+    """The skeleton of a spelling that doubles a v, read as the doubled w (a و with shadda)
+    that Turkish and Bosnian write so (Havva = Hawwa = حواء, Şevval = Shawwal); None
+    without one. A final v is otherwise an f (arabic_readings: Hasanov is not Hasan), and
+    the skeleton writes a doubled letter once: Havva would only ever be Haf."""
+    if "vv" not in spelling:
+        return None
+    return skeleton(spelling.replace("vv", "ww"))
 
 
 def turkish_letters(spelling: str) -> str:
@@ -651,6 +666,7 @@ class ParsedName:
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
         keys = {t.skeleton for t in keyed}
         keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # كوثر found by Kevser
+        keys.update(w for t in keyed if (w := doubled_v_as_w(t.spelling)))  # حواء by Havva
         if glued:  # Habibur Rahman is found by حبيب الرحمن
             keys.update(skeleton(t.glued_stem) for t in keyed if t.glued_stem)
         if not self.arabic:
@@ -984,6 +1000,8 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
                 rest = prefix[-1] + rest
             compound = "bd" + skeleton(rest)
             return ((word, EQUIVALENT.get(compound, compound)),)
+    if pieces := _split_article_compound(word):
+        return pieces  # before ad-Din: Zainulabidin ends as -din does
     for suffix in _DIN_SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 2 and len(word) >= 6:
@@ -1150,8 +1168,16 @@ _AFTER_SUN = _skeletons(
     "shams tawab"
 )
 # A sieve on the text, before its parts are read (ParsedName builds every name a search
-# loads): a word that ends in -ul, or as an article said as the next word's first letter
-_MAY_CARRY_ARTICLE = re.compile(r"ul\b|u(sh|[rzsntd])\W+\1", re.IGNORECASE)
+# loads): a word that ends in -ul, or as an article said as the next word's first letter;
+# an -ul inside a word (Ziaulhaq, _split_article_compound); Zain's -al, -el or -ol
+_MAY_CARRY_ARTICLE = re.compile(
+    r"ul\b|u(sh|[rzsntd])\W+\1|(?<=[a-z]{3})ul(?=[a-z]{3})|z[aeiy]+n[aeou]l", re.IGNORECASE
+)
+# Zain (زين) is the one name whose article Malay, Persian and Turkish spellings also write
+# as -al, -el or -ol (Zainal Abidin, Zaynal Abidin, Zeynel Abidin, Zainol Abidin); after
+# other names an -al or -el is the name's own end (Jamal Hasan, Adel Karim)
+_ZAIN = "zn"
+_UL_ARTICLES = ("ul", "al", "el", "ol")
 # Names whose own last letters are those of an article so written, before a name of those
 # sets as often as any other: Mansur Rashid is not Mans ar-Rashid, Rasul Amin not Ras al-Amin
 # (as skeletons: Mansoor, Mansour, Younus alike)
@@ -1171,8 +1197,10 @@ def glued_article_stem(part: NameToken, following: NameToken) -> str:
         return ""
     if part.skeleton in _ENDING_AS_AN_ARTICLE:
         return ""
-    if spelling.endswith("ul") and following.skeleton in _AFTER_UL:
+    if spelling.endswith(_UL_ARTICLES) and following.skeleton in _AFTER_UL:
         stem = spelling[:-2]
+        if not spelling.endswith("ul") and skeleton(stem) != _ZAIN:
+            return ""
     elif (
         (sun := _SUN_ARTICLE.search(spelling))
         and following.spelling.startswith(sun.group(1))
@@ -1182,6 +1210,24 @@ def glued_article_stem(part: NameToken, following: NameToken) -> str:
     else:
         return ""
     return stem if len(stem) >= 3 else ""
+
+
+def _split_article_compound(word: str) -> tuple[tuple[str, str], ...]:
+    """A compound whose first part carries the second's article written as one word, as the
+    two parts ``glued_article_stem`` reads (Ziaulhaq = Ziaul Haq, Nurulislam, Zainulabidin,
+    Zeynelabidin = Zeynel Abidin); () if the word is none: the second part must be a name
+    such compounds end with (``_AFTER_UL``), the first three letters at least and no name
+    that ends as the article (Rasulamin is Rasul Amin)."""
+    for at in range(5, len(word) - 2):
+        first, rest = word[:at], word[at:]
+        if not first.endswith(_UL_ARTICLES):
+            continue
+        if not first.endswith("ul") and skeleton(first[:-2]) != _ZAIN:
+            continue
+        rest_skeleton = skeleton(rest)
+        if rest_skeleton in _AFTER_UL and skeleton(first) not in _ENDING_AS_AN_ARTICLE:
+            return ((first, skeleton(first)), (rest, rest_skeleton))
+    return ()
 
 
 def _with_glued_articles(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:

@@ -30,6 +30,7 @@ from custodia.identity.names import (
     apart_skeleton,
     arabic_readings,
     cache_key,
+    doubled_v_as_w,
     letter_readings,
     loose_fold,
     parse_name,
@@ -351,10 +352,13 @@ def plausible(
 def _reading_held(t: NameToken, name: ParsedName, held: set[str]) -> bool:
     """Does the candidate hold the part read another way: a Latin one as Turkish writes
     (``turkish_reading``; in a name written as Turkish, its h as a kh and its z as a d),
-    an Arabic one with an h apart (``apart_skeleton``)?"""
+    with a doubled v as a doubled w (``doubled_v_as_w``: Havva, whose hv is no letter away
+    from حواء), an Arabic one with an h apart (``apart_skeleton``)?"""
     if name.arabic:
         apart = apart_skeleton(t.spelling)
         return apart is not None and apart in held
+    if "vv" in t.spelling and doubled_v_as_w(t.spelling) in held:
+        return True
     reading = turkish_reading(t.spelling)
     if reading is not None and (reading in held or not held.isdisjoint(arabic_readings(reading))):
         return True
@@ -724,7 +728,29 @@ def _spelt_read(
         if cross_script:
             return CROSS_READING_SIMILARITY, f"the other script, {said}"
         return LOOSE_SIMILARITY, said
+    if ("vv" in x_spelling or "vv" in y_spelling) and _doubled_v_as_w(x, x_spelling, y, y_spelling):
+        if cross_script:
+            return CROSS_READING_SIMILARITY, f"the other script, {_DOUBLED_V}"
+        return LOOSE_SIMILARITY, _DOUBLED_V
     return _near_spelling(x, x_spelling, y, y_spelling, cross_script), "a near spelling"
+
+
+_DOUBLED_V = "a doubled v for a doubled w"
+
+
+def _doubled_v_as_w(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Is one part the other with its doubled v read as a doubled w (``names.doubled_v_as_w``:
+    Havva = Hawwa = حواء)? The other must write the w, or a u (as Arabic script's romanized
+    and و), where the skeleton reads it as a vowel: Savva is not Isa, nor Havva Haya."""
+    for our_spelling, theirs, their_spelling in (
+        (x_spelling, y, y_spelling),
+        (y_spelling, x, x_spelling),
+    ):
+        if ("w" in their_spelling or "u" in their_spelling) and doubled_v_as_w(
+            our_spelling
+        ) == theirs:
+            return True
+    return False
 
 
 # The digraphs a Latin spelling writes ش with (Hashim, Hichem, Schams): their s is no s
@@ -1160,12 +1186,16 @@ _ARTICLE_WRITTEN_ON = "the next name's article written on it"
 def _read_without_article(a: NameToken, b: NameToken, cross: bool) -> str:
     """How a part that carries the next part's article (``NameToken.glued_stem``: Habibur
     Rahman, Ziaul Haq) is the other part without it (حبيب, Zia), in words; "" if it is
-    not. The stem must be the other part as a transliteration writes it, not a near
-    spelling of it."""
+    not. The stem must be the other part as a transliteration writes it, or the same
+    consonants spelt another way (Turkish Zeynel Abidin = Zain al-Abidin; not Umar for
+    Amar), not a near spelling of it."""
     for glued, other in ((a, b), (b, a)):
         if glued.glued_stem:
             stem = NameToken(skeleton(glued.glued_stem), glued.glued_stem, glued.role)
-            if token_similarity(stem, other, cross) >= LOOSE_SIMILARITY:
+            alike = token_similarity(stem, other, cross)
+            if alike >= LOOSE_SIMILARITY or (
+                stem.skeleton == other.skeleton and alike >= SAME_SKELETON_FLOOR
+            ):
                 return _ARTICLE_WRITTEN_ON
     return ""
 
