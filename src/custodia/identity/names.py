@@ -1169,9 +1169,11 @@ _AFTER_SUN = _skeletons(
 )
 # A sieve on the text, before its parts are read (ParsedName builds every name a search
 # loads): a word that ends in -ul, or as an article said as the next word's first letter;
-# an -ul inside a word (Ziaulhaq, _split_article_compound); Zain's -al, -el or -ol
+# an -ul inside a word but an Abd's (Ziaulhaq, _split_article_compound; not Abdulaziz: one
+# name in six holds such an Abd); Zain's -al, -el or -ol
 _MAY_CARRY_ARTICLE = re.compile(
-    r"ul\b|u(sh|[rzsntd])\W+\1|(?<=[a-z]{3})ul(?=[a-z]{3})|z[aeiy]+n[aeou]l", re.IGNORECASE
+    r"ul\b|u(sh|[rzsntd])\W+\1|(?<!abd)(?<=[a-z]{3})ul(?=[a-z]{3})|z[aeiy]+n[aeou]l",
+    re.IGNORECASE,
 )
 # Zain (زين) is the one name whose article Malay, Persian and Turkish spellings also write
 # as -al, -el or -ol (Zainal Abidin, Zaynal Abidin, Zeynel Abidin, Zainol Abidin); after
