@@ -1186,16 +1186,12 @@ _ARTICLE_WRITTEN_ON = "the next name's article written on it"
 def _read_without_article(a: NameToken, b: NameToken, cross: bool) -> str:
     """How a part that carries the next part's article (``NameToken.glued_stem``: Habibur
     Rahman, Ziaul Haq) is the other part without it (حبيب, Zia), in words; "" if it is
-    not. The stem must be the other part as a transliteration writes it, or the same
-    consonants spelt another way (Turkish Zeynel Abidin = Zain al-Abidin; not Umar for
-    Amar), not a near spelling of it."""
+    not. The stem must be the other part as a transliteration writes it, not a near
+    spelling of it, nor only its consonants: Zeynel Abidin is no Zanoun (ذنون) Abidin."""
     for glued, other in ((a, b), (b, a)):
         if glued.glued_stem:
             stem = NameToken(skeleton(glued.glued_stem), glued.glued_stem, glued.role)
-            alike = token_similarity(stem, other, cross)
-            if alike >= LOOSE_SIMILARITY or (
-                stem.skeleton == other.skeleton and alike >= SAME_SKELETON_FLOOR
-            ):
+            if token_similarity(stem, other, cross) >= LOOSE_SIMILARITY:
                 return _ARTICLE_WRITTEN_ON
     return ""
 
