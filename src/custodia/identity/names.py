@@ -1189,6 +1189,15 @@ _ENDING_AS_AN_ARTICLE = _skeletons(
 )
 
 
+def _ul_stem(spelling: str) -> str:
+    """The spelling without an -ul written on its end, or Zain's -al, -el or -ol (Zainal);
+    "" if it ends otherwise."""
+    if not spelling.endswith(_UL_ARTICLES):
+        return ""
+    stem = spelling[:-2]
+    return stem if spelling.endswith("ul") or skeleton(stem) == _ZAIN else ""
+
+
 def glued_article_stem(part: NameToken, following: NameToken) -> str:
     """A Latin part's spelling without the article of ``following`` written on its end
     (``_AFTER_UL``; ``_SUN_ARTICLE`` before a name of ``_AFTER_SUN``), or "": the stem is
@@ -1199,10 +1208,8 @@ def glued_article_stem(part: NameToken, following: NameToken) -> str:
         return ""
     if part.skeleton in _ENDING_AS_AN_ARTICLE:
         return ""
-    if spelling.endswith(_UL_ARTICLES) and following.skeleton in _AFTER_UL:
-        stem = spelling[:-2]
-        if not spelling.endswith("ul") and skeleton(stem) != _ZAIN:
-            return ""
+    if following.skeleton in _AFTER_UL and (ul := _ul_stem(spelling)):
+        stem = ul
     elif (
         (sun := _SUN_ARTICLE.search(spelling))
         and following.spelling.startswith(sun.group(1))
@@ -1222,9 +1229,7 @@ def _split_article_compound(word: str) -> tuple[tuple[str, str], ...]:
     that ends as the article (Rasulamin is Rasul Amin)."""
     for at in range(5, len(word) - 2):
         first, rest = word[:at], word[at:]
-        if not first.endswith(_UL_ARTICLES):
-            continue
-        if not first.endswith("ul") and skeleton(first[:-2]) != _ZAIN:
+        if not _ul_stem(first):
             continue
         rest_skeleton = skeleton(rest)
         if rest_skeleton in _AFTER_UL and skeleton(first) not in _ENDING_AS_AN_ARTICLE:
