@@ -191,6 +191,11 @@ _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah", "ullo", "u
 # Allah ending a name written as one word: Saifullah, Nasrallah; Tajik and Uzbek write it
 # -ullo and -ulloh (Nurullo, Ubaydulloh = Nur Allah, Ubayd Allah), Russian -ullokh
 _ALLAH_SUFFIXES = ("ullah", "ollah", "allah", "ulloh", "ulla", "alla", "ullo")
+# Ilah, god, whose h is said: Abd al-Ilah (عبد الإله) is not Abd Allah. Latin writes it
+# Abdelilah, Abdulelah, Abdulillah, Abdellillah or apart (Abd al-Ilah, Abdul Ilah); as one
+# word only after Abd's article, as Abdillah and Abdellah are Abd Allah.
+_ILAH = re.compile(r"l?[ie]ll?ah")
+_ILAH_SKELETON = "lh"
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
 # European names that open with al or el, which is no Arabic article: Alexander is not
@@ -279,7 +284,9 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # Zeynelabidin = Zeynel Abidin: _split_article_compound); Zain carries its article as -al,
 # -el or -ol too (Zainal Abidin, Zeynel Abidin); a doubled v is also read as the doubled w
 # it writes (Havva = Hawwa = حواء: doubled_v_as_w), a key too.
-NAME_MODEL = 27
+# 28: a Latin Ilah keeps its h, as عبد الإله does since model 24 (Abdelilah, Abdulelah,
+# Abd al-Ilah: _ILAH), so Abd al-Ilah is no longer read as Abd Allah.
+NAME_MODEL = 28
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -979,6 +986,8 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
         return ()
     if word in _ALLAH:
         return ((word, "allah"),)
+    if _ILAH.fullmatch(word):
+        return ((word, _ILAH_SKELETON),)
     if word[:2] in ("al", "el") and word[2:].startswith(_ABD_STEMS):
         # a family name glued to its article: Alabdullah is al-Abdullah, not Alabd Allah
         return _split_glued(word[2:])
@@ -992,6 +1001,8 @@ def _split_glued(word: str) -> tuple[tuple[str, str], ...]:
             continue  # Evdila is Abdullah; Evdokimov is a Russian name
         if word.startswith(prefix) and len(rest) >= 3:
             rest = _GLUED_ARTICLE.sub("", rest)
+            if prefix.endswith("l") and _ILAH.fullmatch(rest):
+                return ((word, "bd" + _ILAH_SKELETON),)  # Abdelilah: Abd al-Ilah
             if prefix.endswith("l") and _SLAVIC_ENDING.fullmatch(rest):
                 rest = "l" + rest  # Abdulaev, Abdulayev: Abdullah's son, as Abdullaev is
             if prefix in _ABD_SUN and not rest.startswith(prefix[-1]):

@@ -510,12 +510,17 @@ def _ending_across(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
     a Latin spelling's final h that its skeleton dropped (as it drops the h of Fatimah) is
     the ح the Arabic writes (Saleh = صالح); a Latin final -at or -et is the ta marbuta (ة)
     that the Arabic ends with, said as a t, as Persian, Turkish, Central Asian and Caucasian
-    names say it (Hikmat = حكمة, Izzet = عزة, Avar Aminat = أمينة). "" if neither."""
+    names say it (Hikmat = حكمة, Izzet = عزة, Avar Aminat = أمينة). "" if neither. The h
+    that ends Allah is a ه, as Ilah's is: Abdullah's is no final h that عبد الإله holds."""
     for short, short_spelling, longer, longer_spelling in (
         (x, x_spelling, y, y_spelling),
         (y, y_spelling, x, x_spelling),
     ):
-        if longer == short + "h" and short_spelling.endswith("h"):
+        if (
+            longer == short + "h"
+            and short_spelling.endswith("h")
+            and not short_spelling.endswith("llah")  # Allah's h, ه: Abdullah is not Abd al-Ilah
+        ):
             return "a final h"
         if (
             longer == short + "t"
