@@ -615,12 +615,25 @@ def _abd_of(compound: str, bare: str) -> bool:
 
 
 def token_similarity(
-    a: NameToken, b: NameToken, cross_script: bool, both_arabic: bool = False
+    a: NameToken,
+    b: NameToken,
+    cross_script: bool,
+    both_arabic: bool = False,
+    arabic_side: int = 0,
 ) -> float:
     """0..1: the same skeleton is strong evidence, a near spelling weaker. Two parts written
-    in Arabic script (``both_arabic``) are not read as Latin spellings are."""
-    scripts = "x" if cross_script else "a" if both_arabic else ""
+    in Arabic script (``both_arabic``) are not read as Latin spellings are; across scripts,
+    ``arabic_side`` says which part is in Arabic script, where known (``_arabic_side``)."""
+    scripts = f"x{arabic_side or ''}" if cross_script else "a" if both_arabic else ""
     return _part_similarity(cache_key((a.skeleton, a.spelling, b.skeleton, b.spelling, scripts)))
+
+
+def _arabic_side(cross_script: bool, g_letters: tuple[str, str]) -> int:
+    """Across scripts, which of two names is in Arabic script (1 or 2: the one whose g stands
+    for nothing else, ``ParsedName.g_letters``); 0 within one script."""
+    if not cross_script:
+        return 0
+    return 1 if g_letters[0] == "" else 2
 
 
 def _both_arabic(g_letters: tuple[str, str]) -> bool:
@@ -633,11 +646,18 @@ def _both_arabic(g_letters: tuple[str, str]) -> bool:
 @functools.lru_cache(maxsize=1 << 18)
 def _part_similarity(pair: str) -> float:
     x, x_spelling, y, y_spelling, scripts = split_cache_key(pair)
-    return _parts_read(x, x_spelling, y, y_spelling, scripts == "x", scripts == "a")[0]
+    cross_script, arabic_side = scripts[:1] == "x", int(scripts[1:] or 0)
+    return _parts_read(x, x_spelling, y, y_spelling, cross_script, scripts == "a", arabic_side)[0]
 
 
 def _parts_read(
-    x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool, both_arabic: bool
+    x: str,
+    x_spelling: str,
+    y: str,
+    y_spelling: str,
+    cross_script: bool,
+    both_arabic: bool,
+    arabic_side: int = 0,
 ) -> tuple[float, str]:
     """How far two parts (skeleton and spelling each) are one name, and in words why: the
     score and the explanation come from one reading, so an analyst is told the rule that
@@ -649,7 +669,7 @@ def _parts_read(
         if apart[0] > alike[0]:
             alike = (apart[0], _read_apart(apart[1]))
     if alike[0] > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
-        x, x_spelling, y, y_spelling
+        x, x_spelling, y, y_spelling, arabic_side
     ):
         return OTHER_OPENING_VOWEL_SIMILARITY, _ALEF_OR_AYN
     return alike
@@ -669,7 +689,9 @@ _OPENING_VOWELS = _ROUND_VOWELS | _OPEN_VOWELS
 _MUHAMMAD = "mhmd"
 
 
-def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+def _opening_alef_or_ayn(
+    x: str, x_spelling: str, y: str, y_spelling: str, arabic_side: int = 0
+) -> bool:
     """Does one spelling open with a vowel, the alef or ayn of its name, and the other with
     a consonant and a vowel, a name without one, where the skeletons, which drop an opening
     vowel, are as long? Ahmad (أحمد) and Hamad (حمد), Izzat and Zaid, Islam and Salam, Asad
@@ -678,7 +700,11 @@ def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bo
     (Lamine = al-Amin, Lazhar); a French ou before a vowel, a w (Ouassim = Wassim); the
     vowel Libyan and Maghrebi spellings put before a Muhammad said without its first vowel
     (M'hamed: Amhamed, Imhemed = محمد), as no name opens with an alef before it (not an
-    Umm Ahmed run together)."""
+    Umm Ahmed run together). Across scripts (``arabic_side``: which spelling is romanized
+    Arabic script), a Latin vowel before the consonant that opens the Arabic is an alef or
+    ayn the Arabic does not write, whatever follows that consonant, as Arabic script writes
+    no short vowel: Ahmed is not حمود (Hamud), nor Usama سهام (Siham), nor Imane منى. Not an
+    Abu run into a name that opens with a b (``_ABU_RUN_IN``)."""
     opens, other = x_spelling[:1] in _OPENING_VOWELS, y_spelling[:1] in _OPENING_VOWELS
     if opens == other or len(x) != len(y):
         return False
@@ -687,7 +713,14 @@ def _opening_alef_or_ayn(x: str, x_spelling: str, y: str, y_spelling: str) -> bo
         return False
     if x == y == _MUHAMMAD and vowel[1:3] == "mh":
         return False  # Amhamed, not Umm Ahmed run together
+    if arabic_side == (2 if opens else 1):
+        return not _ABU_RUN_IN.match(vowel)
     return bare[1:2] in _OPENING_VOWELS
+
+
+# An Abu run into the name after it (Abubakar, Ebubekir: أبو بكر): the skeleton writes the
+# b of both once, so its vowel opens no name that the Arabic's part lacks an alef of
+_ABU_RUN_IN = re.compile(r"[ae]bo?u?b")
 
 
 def _apart(skel: str, spelling: str) -> tuple[str, str]:
@@ -985,7 +1018,13 @@ def _how_parts_agree(
     if a.role == "initial" or b.role == "initial":
         return "an initial"
     s, how = _parts_read(
-        a.skeleton, a.spelling, b.skeleton, b.spelling, cross_script, _both_arabic(g_letters)
+        a.skeleton,
+        a.spelling,
+        b.skeleton,
+        b.spelling,
+        cross_script,
+        _both_arabic(g_letters),
+        _arabic_side(cross_script, g_letters),
     )
     if s < LOOSE_SIMILARITY:
         return (
@@ -1178,7 +1217,7 @@ def _similarity(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, s
         return 0.0
     if a.role == "initial" or b.role == "initial":
         return _initial_similarity(a, b)
-    s = token_similarity(a, b, cross, _both_arabic(g_letters))
+    s = token_similarity(a, b, cross, _both_arabic(g_letters), _arabic_side(cross, g_letters))
     if s < LOOSE_SIMILARITY and _letters_read_as_one(a, b, cross, g_letters):
         # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
