@@ -50,6 +50,9 @@ _WORDS = {
     "ملا": "mullah", "الملا": "mullah", "مولوي": "mawlawi", "مولوى": "mawlawi",
     "الحاج": "haji", "حاج": "haji",
 }  # fmt: skip
+# the spellings of the words above: a conventional Latin spelling, not a romanization of
+# the letters (محمد is "muhammad", its u a short vowel Arabic script does not write)
+CONVENTIONAL_SPELLINGS = frozenset(_WORDS.values())
 
 
 def _word(word: str, article: bool = True) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from custodia.identity.arabic import APART
+from custodia.identity.arabic import APART, CONVENTIONAL_SPELLINGS
 from custodia.identity.names import (
     ABD_INITIAL_ROLE,
     G_AS_RUSSIAN,
@@ -608,6 +608,70 @@ def _long_vowel_elsewhere(x: str, y: str) -> bool:
     return False
 
 
+# What Latin spellings write for the long vowels Arabic script writes: a waw as u, o or w
+# (Mahmoud, Mahmud, Sawsan), a ya as i, e or y (Said, Saeed, Sayed); its alef and ayn (both
+# an a when romanized) they write as any vowel, or none
+_LONG_VOWEL_LATIN = (("u", frozenset("uow")), ("i", frozenset("iey")))
+_LATIN_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    *(("sch", "s"), ("dzh", "j"), ("kh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "s")),
+    *(("th", "t"), ("dh", "d"), ("zh", "j"), ("ph", "f"), ("dj", "j"), ("ck", "k")),
+    *(("ou", "u"), ("oo", "u"), ("ee", "i")),
+)  # as the skeleton reads them (names.joined_skeleton)
+_LONG_VOWEL_UNMET = "the same consonants, a long vowel of the Arabic not written: another name"
+
+
+def _vowels_after_consonants(spelling: str) -> list[str]:
+    """The vowels a spelling writes after each of its consonants, the letters read as the
+    skeleton reads them (digraphs one letter, a doubled letter one, marked by a leading
+    ":") and its opening vowels left out: "Mahmoud" gives ["a", "", "u", ""], محمود (mhmud)
+    ["", "", "u", ""], "Saffet" ["a", ":e", ""]."""
+    word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
+    for digraph, letter in _LATIN_DIGRAPHS:
+        word = word.replace(digraph, letter)
+    word = word.lstrip(_OPENING_LETTERS)
+    gaps: list[str] = []
+    for i, letter in enumerate(word):
+        if i and letter in _VOWEL_LETTERS:
+            gaps[-1] += letter
+        elif not gaps or letter != word[i - 1]:
+            gaps.append("")
+        else:
+            gaps[-1] = _DOUBLED
+    return gaps
+
+
+_DOUBLED = ":"
+
+
+_OPENING_LETTERS = "aeiou"
+
+
+def _long_vowel_unmet(latin: str, arabic: str) -> bool:
+    """Across scripts, for two parts of one skeleton: does the Arabic write a long u or i
+    (a waw or ya) after a consonant where the Latin writes vowels, none of which may be it? Arabic
+    script writes its long vowels: Khaled is not خلود (Khulud), Saad not سعيد (Said), Hamid
+    not حمود (Hamud). Where the two count their consonants differently (a shadda Arabic
+    leaves unwritten, a letter read otherwise), nothing is said; nor of a Latin vowel that
+    Turkish writes for one: a ya that ends the name as its u (Şükrü = شكري, Hüsnü = حسني),
+    a waw that a doubled letter took in (Saffet = صفوت)."""
+    if arabic in CONVENTIONAL_SPELLINGS:
+        return False
+    ours, theirs = _vowels_after_consonants(latin), _vowels_after_consonants(arabic)
+    if len(ours) != len(theirs):
+        return False
+    last = len(ours) - 1
+    for k, (said, written) in enumerate(zip(ours, theirs, strict=True)):
+        if not said.lstrip(_DOUBLED) or (said.startswith(_DOUBLED) and "u" in written):
+            # a Latin spelling that writes no vowel there may have dropped it (Dabski for
+            # الدبيسكي); Saffet: the w of Safwat taken into the doubled f
+            continue
+        if k == last and "u" in said and "u" in "".join(ours[:k]):
+            said += "i"  # Şükrü: the i of Shukri said as the vowels before it
+        if any(long in written and ok.isdisjoint(said) for long, ok in _LONG_VOWEL_LATIN):
+            return True
+    return False
+
+
 def _abd_of(compound: str, bare: str) -> bool:
     """``Abd al-Rahman`` written without its Abd (``Rahman, Mohamad Iqbal``), or an Abd that
     a list put before another part (``MAJEED ABDUL CHAUDHRY``)."""
@@ -662,10 +726,12 @@ def _parts_read(
     """How far two parts (skeleton and spelling each) are one name, and in words why: the
     score and the explanation come from one reading, so an analyst is told the rule that
     scored the pair."""
-    alike = _spelt_read(x, x_spelling, y, y_spelling, cross_script, both_arabic)
+    alike = _spelt_read(x, x_spelling, y, y_spelling, cross_script, both_arabic, arabic_side)
     if cross_script and (APART in x_spelling or APART in y_spelling):
         # an Arabic h after a z, s, t, d or k read both ways (arabic.APART): Zuhair = زهير
-        apart = _spelt_read(*_apart(x, x_spelling), *_apart(y, y_spelling), True)
+        apart = _spelt_read(
+            *_apart(x, x_spelling), *_apart(y, y_spelling), True, False, arabic_side
+        )
         if apart[0] > alike[0]:
             alike = (apart[0], _read_apart(apart[1]))
     if alike[0] > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
@@ -731,13 +797,23 @@ def _apart(skel: str, spelling: str) -> tuple[str, str]:
 
 
 def _spelt_read(
-    x: str, x_spelling: str, y: str, y_spelling: str, cross_script: bool, both_arabic: bool = False
+    x: str,
+    x_spelling: str,
+    y: str,
+    y_spelling: str,
+    cross_script: bool,
+    both_arabic: bool = False,
+    arabic_side: int = 0,
 ) -> tuple[float, str]:
     """``_parts_read`` before an Arabic h apart and an opening alef or ayn: the score of two
     parts, and in words the reading that gave it ("" for two parts spelt alike)."""
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0, ""
     if x == y:
+        if arabic_side and _long_vowel_unmet(
+            *((x_spelling, y_spelling) if arabic_side == 2 else (y_spelling, x_spelling))
+        ):
+            return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
         return _same_skeleton_read(x, x_spelling, y_spelling, cross_script, both_arabic)
     if cross_script and (
         _family_name_on_its_f(x, y_spelling) or _family_name_on_its_f(y, x_spelling)
