@@ -653,7 +653,9 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
     not حمود (Hamud). Where the two count their consonants differently (a shadda Arabic
     leaves unwritten, a letter read otherwise), nothing is said; nor of a Latin vowel that
     Turkish writes for one: a ya that ends the name as its u (Şükrü = شكري, Hüsnü = حسني),
-    a waw that a doubled letter took in (Saffet = صفوت)."""
+    a waw that a doubled letter took in (Saffet = صفوت); nor of an a for a final ya, which
+    Persian script writes for the alef maqsura (مصطفی, موسی). A final ya the Latin must
+    write: it writes no vowel in the middle of a name more often than at its end."""
     if arabic in CONVENTIONAL_SPELLINGS:
         return False
     ours, theirs = _vowels_after_consonants(latin), _vowels_after_consonants(arabic)
@@ -661,6 +663,10 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
         return False
     last = len(ours) - 1
     for k, (said, written) in enumerate(zip(ours, theirs, strict=True)):
+        if k == last and written == "i" and said and not said.strip("a"):
+            continue  # Persian script's ya that is an alef maqsura: Mustafa = مصطفی
+        if k == last and "i" in written and not said:
+            return True  # a final ya Latin writes: al-Hussein is not الحسيني, Hamd not حمدي
         if not said.lstrip(_DOUBLED) or (said.startswith(_DOUBLED) and "u" in written):
             # a Latin spelling that writes no vowel there may have dropped it (Dabski for
             # الدبيسكي); Saffet: the w of Safwat taken into the doubled f
