@@ -618,6 +618,8 @@ _LATIN_DIGRAPHS: tuple[tuple[str, str], ...] = (
     *(("ou", "u"), ("oo", "u"), ("ee", "i")),
 )  # as the skeleton reads them (names.joined_skeleton)
 _LONG_VOWEL_UNMET = "the same consonants, a long vowel of the Arabic not written: another name"
+_OPENING_LETTERS = "aeiou"  # what the skeleton drops before the first consonant
+_DOUBLED = ":"  # marks the vowels after a doubled consonant (_vowels_after_consonants)
 
 
 def _vowels_after_consonants(spelling: str) -> list[str]:
@@ -640,16 +642,10 @@ def _vowels_after_consonants(spelling: str) -> list[str]:
     return gaps
 
 
-_DOUBLED = ":"
-
-
-_OPENING_LETTERS = "aeiou"
-
-
 def _long_vowel_unmet(latin: str, arabic: str) -> bool:
     """Across scripts, for two parts of one skeleton: does the Arabic write a long u or i
-    (a waw or ya) after a consonant where the Latin writes vowels, none of which may be it? Arabic
-    script writes its long vowels: Khaled is not خلود (Khulud), Saad not سعيد (Said), Hamid
+    (a waw or ya) after a consonant where the Latin writes vowels, none of which may be it?
+    Arabic script writes its long vowels: Khaled is not خلود (Khulud), Saad not سعيد (Said), Hamid
     not حمود (Hamud). Where the two count their consonants differently (a shadda Arabic
     leaves unwritten, a letter read otherwise), nothing is said; nor of a Latin vowel that
     Turkish writes for one: a ya that ends the name as its u (Şükrü = شكري, Hüsnü = حسني),
@@ -775,7 +771,7 @@ def _opening_alef_or_ayn(
     Umm Ahmed run together). Across scripts (``arabic_side``: which spelling is romanized
     Arabic script), a Latin vowel before the consonant that opens the Arabic is an alef or
     ayn the Arabic does not write, whatever follows that consonant, as Arabic script writes
-    no short vowel: Ahmed is not حمود (Hamud), nor Usama سهام (Siham), nor Imane منى. Not an
+    no short vowel: Ahmed is not حمد (Hamad), nor Usama سهام (Siham), nor Imane منى. Not an
     Abu run into a name that opens with a b (``_ABU_RUN_IN``)."""
     opens, other = x_spelling[:1] in _OPENING_VOWELS, y_spelling[:1] in _OPENING_VOWELS
     if opens == other or len(x) != len(y):
@@ -816,11 +812,9 @@ def _spelt_read(
     if x in _DISTINCT_PARTS and y in _DISTINCT_PARTS and frozenset({x, y}) in DISTINCT_NAMES:
         return 0.0, ""
     if x == y:
-        if arabic_side and _long_vowel_unmet(
-            *((x_spelling, y_spelling) if arabic_side == 2 else (y_spelling, x_spelling))
-        ):
-            return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
-        return _same_skeleton_read(x, x_spelling, y_spelling, cross_script, both_arabic)
+        return _same_skeleton_read(
+            x, x_spelling, y_spelling, cross_script, both_arabic, arabic_side
+        )
     if cross_script and (
         _family_name_on_its_f(x, y_spelling) or _family_name_on_its_f(y, x_spelling)
     ):
@@ -902,7 +896,12 @@ def _th_said_s(x: str, x_spelling: str, y: str, y_spelling: str, cross_script: b
 
 
 def _same_skeleton_read(
-    x: str, x_spelling: str, y_spelling: str, cross_script: bool, both_arabic: bool
+    x: str,
+    x_spelling: str,
+    y_spelling: str,
+    cross_script: bool,
+    both_arabic: bool,
+    arabic_side: int = 0,
 ) -> tuple[float, str]:
     """``_spelt_read`` for two parts of one skeleton ``x``."""
     if is_origin_spelling(x_spelling, x) != is_origin_spelling(y_spelling, x):
@@ -911,6 +910,9 @@ def _same_skeleton_read(
     if _long_vowel_elsewhere(x_spelling, y_spelling):
         return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_ELSEWHERE
     if cross_script:
+        latin, arabic = (x_spelling, y_spelling) if arabic_side == 2 else (y_spelling, x_spelling)
+        if arabic_side and _long_vowel_unmet(latin, arabic):
+            return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
         return 0.92, "the other script"
     if both_arabic:
         return _arabic_spellings_read(x_spelling, y_spelling)
