@@ -1249,6 +1249,7 @@ def test_arabic_izz_is_a_name_not_an_article() -> None:
         ("Usama", "سهام"),  # Usama and Siham
         ("Imane", "منى"),  # Iman and Muna
         ("Islam", "سلام"),  # Islam and Salam
+        ("Ali", "ليلى"),  # Ali and Layla: Arabic script writes no article into a name
     ],
 )
 def test_a_name_opening_with_an_alef_or_ayn_is_not_the_name_without_one(

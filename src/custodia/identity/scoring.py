@@ -777,13 +777,14 @@ def _opening_alef_or_ayn(
     if opens == other or len(x) != len(y):
         return False
     vowel, bare = (x_spelling, y_spelling) if opens else (y_spelling, x_spelling)
-    if bare[:1] == "l" or (vowel.startswith("ou") and vowel[2:3] in "aei"):
+    if vowel.startswith("ou") and vowel[2:3] in "aei":
         return False
     if x == y == _MUHAMMAD and vowel[1:3] == "mh":
         return False  # Amhamed, not Umm Ahmed run together
     if arabic_side == (2 if opens else 1):
+        # Arabic script writes its article apart: its l is the name's (Ali is not ليلى)
         return not _ABU_RUN_IN.match(vowel)
-    return bare[1:2] in _OPENING_VOWELS
+    return bare[:1] != "l" and bare[1:2] in _OPENING_VOWELS
 
 
 # An Abu run into the name after it (Abubakar, Ebubekir: أبو بكر): the skeleton writes the
