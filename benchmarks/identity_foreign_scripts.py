@@ -581,6 +581,43 @@ DOUBLED_V_APART: tuple[tuple[str, str], ...] = (
 )
 
 
+# Abd al-Ilah (عبد الإله) in Latin, its h kept as Arabic script writes it (name model 28;
+# before, Abdelilah read as Abdullah, 0.92). Apart: Abdullah, however written.
+ABD_AL_ILAH: tuple[tuple[str, str], ...] = (
+    ("Abdelilah", "عبد الإله"),
+    ("Abdulelah", "عبد الإله"),
+    ("Abd al-Ilah", "Abdelilah"),
+    ("Abdul Ilah Hasan", "عبد الإله حسن"),
+)
+ABD_AL_ILAH_APART: tuple[tuple[str, str], ...] = (
+    ("Abdelilah", "Abdullah"),
+    ("Abdulelah", "عبد الله"),
+    ("Abdullah", "عبد الإله"),
+    ("Abd al-Ilah Hasan", "Abdallah Hasan"),
+)
+
+
+# Latin vowels against the long vowels Arabic script writes (scorer changes of 7 Dec,
+# twentieth stop: an opening vowel against an Arabic consonant, a long waw or ya the Latin
+# writes another vowel for, a final ya it does not write). Chosen after the rules were
+# written, none of them used to write them (the unit tests hold those): common names that
+# must still meet, and names one long vowel apart that should not.
+VOWELS_ACROSS: tuple[tuple[str, str], ...] = (
+    ("Yasin", "ياسين"), ("Younis", "يونس"), ("Nabil", "نبيل"), ("Habiba", "حبيبة"),
+    ("Marwa", "مروة"), ("Fawzi", "فوزي"), ("Layla", "ليلى"), ("Ruqayya", "رقية"),
+    ("Khadija", "خديجة"), ("Uthman", "عثمان"), ("Zubair", "زبير"), ("Tariq", "طارق"),
+    ("Nour", "نور"), ("Ghassan", "غسان"), ("Ayoub", "أيوب"), ("Sakina", "سكينة"),
+    ("Nasser", "ناصر"), ("Anwar", "أنور"), ("Munir", "منير"), ("Mounir", "منير"),
+    ("Bashir", "بشير"), ("Rida", "رضا"), ("Reda", "رضا"), ("Lutfi", "لطفي"),
+    ("Raouf", "رؤوف"), ("Shukri", "شكري"), ("Abdulkarim", "عبد الكريم"), ("Faisal", "فيصل"),
+    ("Hayder", "حيدر"), ("Jumaa", "جمعة"),
+)  # fmt: skip
+VOWELS_ACROSS_APART: tuple[tuple[str, str], ...] = (
+    ("Nur", "نوري"), ("Said", "سعود"), ("Kamal", "كميل"), ("Yusra", "يسري"),
+    ("Karim", "كرم"), ("Amin", "أمان"), ("Zaki", "زكية"), ("Mahdi", "مهدية"),
+)  # fmt: skip
+
+
 # Libyan and Maghrebi spellings of Muhammad said without its first vowel, with a vowel
 # before it (Amhamed, Imhemed): read before as the alef that makes Ahmad another name than
 # Hamad, they scored 0.50 (a scorer change after name model 23). Apart: that alef.
@@ -707,6 +744,10 @@ def main() -> None:
             "article_compound_apart_compared": _compared(ARTICLE_COMPOUND_APART),
             "doubled_v_compared": _compared(DOUBLED_V),
             "doubled_v_apart_compared": _compared(DOUBLED_V_APART),
+            "abd_al_ilah_compared": _compared(ABD_AL_ILAH),
+            "abd_al_ilah_apart_compared": _compared(ABD_AL_ILAH_APART),
+            "vowels_across_compared": _compared(VOWELS_ACROSS),
+            "vowels_across_apart_compared": _compared(VOWELS_ACROSS_APART),
             "libyan_muhammad_compared": _compared(LIBYAN_MUHAMMAD),
             "libyan_muhammad_apart_compared": _compared(LIBYAN_MUHAMMAD_APART),
             "arabic_written_otherwise_compared": _compared(ARABIC_WRITTEN_OTHERWISE),
