@@ -193,8 +193,9 @@ _ALLAH = frozenset({"allah", "ullah", "ollah", "lah", "llah", "alah", "ullo", "u
 _ALLAH_SUFFIXES = ("ullah", "ollah", "allah", "ulloh", "ulla", "alla", "ullo")
 # Ilah, god, whose h is said: Abd al-Ilah (عبد الإله) is not Abd Allah. Latin writes it
 # Abdelilah, Abdulelah, Abdulillah, Abdellillah or apart (Abd al-Ilah, Abdul Ilah); as one
-# word only after Abd's article, as Abdillah and Abdellah are Abd Allah.
-_ILAH = re.compile(r"l?[ie]ll?ah")
+# word only after Abd's article, as Abdillah and Abdellah are Abd Allah; Ellah is Allah
+# (Abd Ellah, as Abdellah).
+_ILAH = re.compile(r"l?(?:ill?ah|elah)")
 _ILAH_SKELETON = "lh"
 # A glued article: "albaghdadi"; a shorter stem only with a nisba ending ("alaani" = al-Ani).
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{5,}|[a-z]{3,}(?:i|y|ie|ee)$)")
