@@ -622,23 +622,27 @@ _OPENING_LETTERS = "aeiou"  # what the skeleton drops before the first consonant
 _DOUBLED = ":"  # marks the vowels after a doubled consonant (_vowels_after_consonants)
 
 
-def _vowels_after_consonants(spelling: str) -> list[str]:
+def _vowels_after_consonants(spelling: str, across_vowels: bool = False) -> list[str]:
     """The vowels a spelling writes after each of its consonants, the letters read as the
     skeleton reads them (digraphs one letter, a doubled letter one, marked by a leading
     ":") and its opening vowels left out: "Mahmoud" gives ["a", "", "u", ""], محمود (mhmud)
-    ["", "", "u", ""], "Saffet" ["a", ":e", ""]."""
+    ["", "", "u", ""], "Saffet" ["a", ":e", ""]. ``across_vowels``: a consonant that
+    repeats the one before it across vowels is one too, as the skeleton writes it (ميساء
+    عيسى run together, misaaisa, gives ["i", "aaia"])."""
     word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
     for digraph, letter in _LATIN_DIGRAPHS:
         word = word.replace(digraph, letter)
     word = word.lstrip(_OPENING_LETTERS)
     gaps: list[str] = []
+    consonant = ""
     for i, letter in enumerate(word):
         if i and letter in _VOWEL_LETTERS:
             gaps[-1] += letter
-        elif not gaps or letter != word[i - 1]:
-            gaps.append("")
-        else:
+        elif letter == word[i - 1] and gaps:
             gaps[-1] = _DOUBLED
+        elif not (across_vowels and letter == consonant):
+            gaps.append("")
+        consonant = consonant if letter in _VOWEL_LETTERS and i else letter
     return gaps
 
 
@@ -655,6 +659,11 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
     if arabic in CONVENTIONAL_SPELLINGS:
         return False
     ours, theirs = _vowels_after_consonants(latin), _vowels_after_consonants(arabic)
+    if len(theirs) > len(ours):
+        # two Arabic parts run together, as the skeleton reads them (ميساء عيسى for Mousa:
+        # its s written twice); not the Latin, whose extra letters are an article Arabic
+        # script's romanization leaves out (Abdulilah, abdilh)
+        theirs = _vowels_after_consonants(arabic, across_vowels=True)
     if len(ours) != len(theirs):
         return False
     last = len(ours) - 1
