@@ -883,6 +883,27 @@ def _read_apart(spelling: str) -> str:
     return skeleton(spelling.replace(APART, "a"))  # a vowel between: no digraph
 
 
+# Letters Latin spellings write with two or three, read as the one the skeleton keeps
+SKELETON_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("kh", "x"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("sch", "s"),
+    ("ch", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("dzh", "j"),  # Russian дж: Dzhamal = Jamal
+    ("zh", "j"),  # Russian ж where Central Asian Latin writes j: Zhumabaev = Jumabayev
+    ("ph", "f"),
+    ("dj", "j"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+)
+
+
 @lru_cache(maxsize=200_000)
 def joined_skeleton(word: str) -> str:
     """The skeleton of ``word`` where it may be two parts written as one (``alihsin``, Ali
@@ -893,24 +914,7 @@ def joined_skeleton(word: str) -> str:
     # French ou before a vowel opens a name with a w: Ouahbi = Wahbi, Ouassim = Wasim,
     # Abdelouahed = Abd al-Wahid, Ouattara; read as a vowel, the skeleton would drop it
     w = re.sub(r"^ou(?=[aei])", "w", w)
-    for a, b in (
-        ("kh", "x"),
-        ("gh", "g"),
-        ("sh", "s"),
-        ("sch", "s"),
-        ("ch", "s"),
-        ("th", "t"),
-        ("dh", "d"),
-        ("dzh", "j"),  # Russian дж: Dzhamal = Jamal
-        ("zh", "j"),  # Russian ж where Central Asian Latin writes j: Zhumabaev = Jumabayev
-        ("ph", "f"),
-        ("dj", "j"),
-        ("ck", "k"),
-        ("q", "k"),
-        ("ou", "u"),
-        ("oo", "u"),
-        ("ee", "i"),
-    ):
+    for a, b in SKELETON_DIGRAPHS:
         if a in w:
             w = w.replace(a, b)
     # A Latin x in these names is a kh (Uzbek Baxtiyor, Azerbaijani Orxan) or a Somali h

@@ -24,6 +24,7 @@ from custodia.identity.names import (
     ABD_INITIAL_ROLE,
     G_AS_RUSSIAN,
     KEY_ROLES,
+    SKELETON_DIGRAPHS,
     TITLES_AS_NAMES,
     NameToken,
     ParsedName,
@@ -612,11 +613,6 @@ def _long_vowel_elsewhere(x: str, y: str) -> bool:
 # (Mahmoud, Mahmud, Sawsan), a ya as i, e or y (Said, Saeed, Sayed); its alef and ayn (both
 # an a when romanized) they write as any vowel, or none
 _LONG_VOWEL_LATIN = (("u", frozenset("uow")), ("i", frozenset("iey")))
-_LATIN_DIGRAPHS: tuple[tuple[str, str], ...] = (
-    *(("sch", "s"), ("dzh", "j"), ("kh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "s")),
-    *(("th", "t"), ("dh", "d"), ("zh", "j"), ("ph", "f"), ("dj", "j"), ("ck", "k")),
-    *(("ou", "u"), ("oo", "u"), ("ee", "i")),
-)  # as the skeleton reads them (names.joined_skeleton)
 _LONG_VOWEL_UNMET = "the same consonants, a long vowel of the Arabic not written: another name"
 _OPENING_LETTERS = "aeiou"  # what the skeleton drops before the first consonant
 _DOUBLED = ":"  # marks the vowels after a doubled consonant (_vowels_after_consonants)
@@ -630,7 +626,7 @@ def _vowels_after_consonants(spelling: str, across_vowels: bool = False) -> list
     repeats the one before it across vowels is one too, as the skeleton writes it (ميساء
     عيسى run together, misaaisa, gives ["i", "aaia"])."""
     word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
-    for digraph, letter in _LATIN_DIGRAPHS:
+    for digraph, letter in SKELETON_DIGRAPHS:
         word = word.replace(digraph, letter)
     word = word.lstrip(_OPENING_LETTERS)
     gaps: list[str] = []
