@@ -699,6 +699,15 @@ def token_similarity(
     return _part_similarity(cache_key((a.skeleton, a.spelling, b.skeleton, b.spelling, scripts)))
 
 
+def _scripts_code(cross: bool, g_letters: tuple[str, str]) -> str:
+    """How ``_part_similarity``'s key writes the scripts of two names: "x1" or "x2" across
+    scripts (``_arabic_side``), "a" for two in Arabic script (``_both_arabic``), "" for two
+    in Latin."""
+    if cross:
+        return "x1" if g_letters[0] == "" else "x2"
+    return "a" if g_letters == ("", "") else ""
+
+
 def _arabic_side(cross_script: bool, g_letters: tuple[str, str]) -> int:
     """Across scripts, which of two names is in Arabic script (1 or 2: the one whose g stands
     for nothing else, ``ParsedName.g_letters``); 0 within one script."""
@@ -1303,12 +1312,20 @@ def _similarity(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, s
     """How far two parts are one name; ``g_letters``: what each side's g may stand for
     (``ParsedName.g_letters``: a qaf in a Latin name, an h too in one written as Russian
     writes, where a p may be an f)."""
-    if (a.role == "kunya_marker") != (b.role == "kunya_marker"):
-        return 0.0
-    if a.role == "initial" or b.role == "initial":
-        return _initial_similarity(a, b)
-    s = token_similarity(a, b, cross, _both_arabic(g_letters), _arabic_side(cross, g_letters))
-    if s < LOOSE_SIMILARITY and _letters_read_as_one(a, b, cross, g_letters):
+    role = a.role
+    if role != b.role or role == "initial":
+        if (role == "kunya_marker") != (b.role == "kunya_marker"):
+            return 0.0
+        if role == "initial" or b.role == "initial":
+            return _initial_similarity(a, b)
+    # token_similarity's work written out: a search asks it of some 2,000 pairs of parts
+    scripts = _scripts_code(cross, g_letters)
+    s = _part_similarity(cache_key((a.skeleton, a.spelling, b.skeleton, b.spelling, scripts)))
+    if (
+        s < LOOSE_SIMILARITY
+        and _may_read_letters(a, b, g_letters)
+        and _letters_read_as_one(a, b, cross, g_letters)
+    ):
         # another transliteration (across scripts, another letter Arabic writes), never more
         s = CROSS_READING_SIMILARITY if cross else LOOSE_SIMILARITY
     return s
