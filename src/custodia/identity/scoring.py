@@ -750,11 +750,67 @@ def _parts_read(
         )
         if apart[0] > alike[0]:
             alike = (apart[0], _read_apart(apart[1]))
-    if alike[0] > OTHER_OPENING_VOWEL_SIMILARITY and _opening_alef_or_ayn(
-        x, x_spelling, y, y_spelling, arabic_side
-    ):
+    if alike[0] <= OTHER_OPENING_VOWEL_SIMILARITY:
+        return alike
+    if _opening_alef_or_ayn(x, x_spelling, y, y_spelling, arabic_side):
         return OTHER_OPENING_VOWEL_SIMILARITY, _ALEF_OR_AYN
-    return alike
+    if (cross_script and not arabic_side) or not _consonant_repeated_in_one(
+        x_spelling, y_spelling, both_arabic or arabic_side == 1, both_arabic or arabic_side == 2
+    ):
+        return alike
+    return OTHER_OPENING_VOWEL_SIMILARITY, _REPEATED_IN_ONE
+
+
+_REPEATED_IN_ONE = "the same consonants, one said twice in one name: another name"
+
+
+def _consonant_repeated_in_one(
+    x_spelling: str, y_spelling: str, x_arabic: bool, y_arabic: bool
+) -> bool:
+    """Does one spelling say a consonant twice, a vowel between (Habib, Dawud, Hadid), where
+    the other, its consonants otherwise the same, says it once (هبة Hiba, ضياء Diya, Hadi)?
+    The skeleton writes both once. Two names: Habib is no Hiba, Dawud no Diya. Not the l of
+    an article before a name that opens with one (Abdullatif, Fadlallah), nor an ad-Din
+    compound, whose article Latin takes into the d (Imadeddine = Imad al-Din)."""
+    if _AD_DIN.search(x_spelling) or _AD_DIN.search(y_spelling):
+        return False
+    x, y = _consonants_said(x_spelling, x_arabic), _consonants_said(y_spelling, y_arabic)
+    if x is None or y is None:
+        return False
+    return loose_fold(_once(x)) == loose_fold(_once(y)) and _repeats(x) != _repeats(y)
+
+
+_AD_DIN = re.compile(r"d(?:in|ine|een|iin)$")
+
+
+def _once(consonants: str) -> str:
+    """Consonants with each said again once."""
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def _repeats(consonants: str) -> int:
+    """How often a consonant is said again after a vowel (``_consonants_said``), not an l."""
+    return sum(1 for a, b in itertools.pairwise(consonants) if a == b and a != "l")
+
+
+def _consonants_said(spelling: str, arabic: bool) -> str | None:
+    """A spelling's consonants as said, its letters read as the skeleton reads them and its
+    opening vowels and an Abu run into the name after it left out (``_ABU_RUN_IN``): a
+    letter a Latin spelling doubles is one (Hassan, the shadda). None for romanized Arabic
+    script that writes a letter twice side by side: a short vowel may stand between them or
+    none (ممدوح Mamdouh, محمد's conventional muhammad)."""
+    word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
+    for digraph, letter in SKELETON_DIGRAPHS:
+        word = word.replace(digraph, letter)
+    if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWEL_LETTERS:
+        word = word[:-1]  # a ta marbuta written h, as the skeleton reads it: Talhah = طلحة
+    if abu := _ABU_RUN_IN.match(word):
+        word = word[abu.end() - 1 :]  # Abubakar: Abu's b is no part of Bakr
+    word = word.lstrip(_OPENING_LETTERS)
+    if arabic and re.search(r"([^aeiouyw])\1", word.replace("ll", "")):
+        return None
+    said = re.sub(r"(.)\1+", r"\1", word)
+    return said[:1] + re.sub(f"[{_VOWEL_LETTERS}]", "", said[1:])
 
 
 _ALEF_OR_AYN = "the same consonants, one opening with an alef or ayn"
