@@ -614,31 +614,44 @@ def _long_vowel_elsewhere(x: str, y: str) -> bool:
 # an a when romanized) they write as any vowel, or none
 _LONG_VOWEL_LATIN = (("u", frozenset("uow")), ("i", frozenset("iey")))
 _LONG_VOWEL_UNMET = "the same consonants, a long vowel of the Arabic not written: another name"
+_LONG_VOWEL_IN_ONE = "the same consonants, a long vowel written in one only: another name"
+_LATIN_LONG_VOWEL_UNWRITTEN = (
+    "the same consonants, a long vowel the Arabic does not write: another name"
+)
 _OPENING_LETTERS = "aeiou"  # what the skeleton drops before the first consonant
 _DOUBLED = ":"  # marks the vowels after a doubled consonant (_vowels_after_consonants)
 
 
-def _vowels_after_consonants(spelling: str, across_vowels: bool = False) -> list[str]:
+def _vowels_after_consonants(
+    spelling: str, across_vowels: bool = False, long_marked: bool = False
+) -> list[str]:
     """The vowels a spelling writes after each of its consonants, the letters read as the
     skeleton reads them (digraphs one letter, a doubled letter one, marked by a leading
     ":") and its opening vowels left out: "Mahmoud" gives ["a", "", "u", ""], محمود (mhmud)
     ["", "", "u", ""], "Saffet" ["a", ":e", ""]. ``across_vowels``: a consonant that
     repeats the one before it across vowels is one too, as the skeleton writes it (ميساء
-    عيسى run together, misaaisa, gives ["i", "aaia"])."""
+    عيسى run together, misaaisa, gives ["i", "aaia"]). ``long_marked``: the letters only a
+    long vowel is written with (ee, ii, oo, uu) as one letter of their own, ī or ū
+    (``_LATIN_LONG_VOWELS``)."""
     word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
+    vowels = _VOWEL_LETTERS
+    if long_marked:
+        for digraph, letter in _LATIN_LONG_VOWELS:
+            word = word.replace(digraph, letter)
+        vowels += "īū"
     for digraph, letter in SKELETON_DIGRAPHS:
         word = word.replace(digraph, letter)
     word = word.lstrip(_OPENING_LETTERS)
     gaps: list[str] = []
     consonant = ""
     for i, letter in enumerate(word):
-        if i and letter in _VOWEL_LETTERS:
+        if i and letter in vowels:
             gaps[-1] += letter
         elif letter == word[i - 1] and gaps:
             gaps[-1] = _DOUBLED
         elif not (across_vowels and letter == consonant):
             gaps.append("")
-        consonant = consonant if letter in _VOWEL_LETTERS and i else letter
+        consonant = consonant if letter in vowels and i else letter
     return gaps
 
 
@@ -677,6 +690,34 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
         if any(long in written and ok.isdisjoint(said) for long, ok in _LONG_VOWEL_LATIN):
             return True
     return False
+
+
+# Latin letters that can only write a long vowel (Kareem, Masood, Sa'iid), each read as one
+# letter of its own (``_vowels_after_consonants``), and what the romanized Arabic must
+# write there for it
+_LATIN_LONG_VOWELS = (("ee", "ī"), ("ii", "ī"), ("oo", "ū"), ("uu", "ū"))
+_ARABIC_FOR_LONG = {"ī": frozenset("iye"), "ū": frozenset("uwo")}
+
+
+def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
+    """The other way round: does the Latin write a long vowel that only a ya or a waw can be
+    (ee, oo) after a consonant where the other spelling, romanized Arabic script or Latin,
+    writes no letter that could be it? Kareem is not كرم (Karam) nor Karam, Hameed not حمد
+    (Hamad), Saeed not سعد or Saad, Noor not نار. A Latin i or u may be short (Hamid =
+    حامد): only the doubled letters say a vowel is long."""
+    if other in CONVENTIONAL_SPELLINGS:
+        return False
+    ours = _vowels_after_consonants(latin, long_marked=True)
+    theirs = _vowels_after_consonants(other)
+    if len(ours) != len(theirs):
+        return False
+    # not after the last consonant, where a Latin ii or ee may be an ayn and a ya (Wadii,
+    # al-Wadi'i = الوادعي; Zawbaee) and a final long vowel is written every which way
+    return any(
+        long in said and ok.isdisjoint(written)
+        for said, written in zip(ours[:-1], theirs[:-1], strict=True)
+        for long, ok in _ARABIC_FOR_LONG.items()
+    )
 
 
 def _abd_of(compound: str, bare: str) -> bool:
@@ -984,11 +1025,17 @@ def _same_skeleton_read(
         latin, arabic = (x_spelling, y_spelling) if arabic_side == 2 else (y_spelling, x_spelling)
         if arabic_side and _long_vowel_unmet(latin, arabic):
             return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
+        if arabic_side and _latin_long_vowel_unwritten(latin, arabic):
+            return OTHER_OPENING_VOWEL_SIMILARITY, _LATIN_LONG_VOWEL_UNWRITTEN
         return 0.92, "the other script"
     if both_arabic:
         return _arabic_spellings_read(x_spelling, y_spelling)
     if _other_opening_vowel(x, x_spelling, y_spelling):
         return OTHER_OPENING_VOWEL_SIMILARITY, "the same consonants, another opening vowel"
+    if _latin_long_vowel_unwritten(x_spelling, y_spelling) or _latin_long_vowel_unwritten(
+        y_spelling, x_spelling
+    ):
+        return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_IN_ONE
     similarity = Levenshtein.normalized_similarity(x_spelling, y_spelling)
     how = "" if x_spelling == y_spelling else "another spelling"
     return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * similarity, how
