@@ -618,6 +618,27 @@ VOWELS_ACROSS_APART: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
+# A consonant said twice across a vowel, and a Latin ee or oo, which only a long vowel is
+# (scorer changes of 7 Dec, twenty-first stop): chosen after the rules were written and not
+# used to write them. Apart: another name, one consonant said once, or no long vowel there.
+CONSONANT_TWICE: tuple[tuple[str, str], ...] = (
+    ("Habiba", "حبيبة"), ("Mamoun", "مأمون"), ("al-Sisi", "السيسي"), ("Sadad", "سداد"),
+    ("Maymoun", "ميمون"), ("Dawoud", "داوود"), ("Hadad", "حداد"), ("Bibi", "بيبي"),
+)  # fmt: skip
+CONSONANT_TWICE_APART: tuple[tuple[str, str], ...] = (
+    ("al-Sisi", "Issa"), ("Sadad", "سعد"), ("Hadad", "هود"), ("Maymoun", "منى"),
+    ("Mamoun", "Mouna"), ("Habiba", "هبة"), ("Dawoud", "ضياء"), ("Bibi", "Abbey"),
+)  # fmt: skip
+LONG_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("Jameel", "جميل"), ("Shareef", "شريف"), ("Naseem", "نسيم"), ("Zaheer", "ظهير"),
+    ("Lateef", "لطيف"), ("Rasool", "رسول"), ("Shakoor", "شكور"), ("Mansoor", "منصور"),
+)  # fmt: skip
+LONG_DIGRAPHS_APART: tuple[tuple[str, str], ...] = (
+    ("Jameel", "جمال"), ("Shareef", "شرف"), ("Naseem", "نسمة"), ("Zaheer", "زهرة"),
+    ("Lateef", "لطف"), ("Rasool", "رسل"), ("Shakoor", "شكر"), ("Jameel", "Jamal"),
+)  # fmt: skip
+
+
 # Libyan and Maghrebi spellings of Muhammad said without its first vowel, with a vowel
 # before it (Amhamed, Imhemed): read before as the alef that makes Ahmad another name than
 # Hamad, they scored 0.50 (a scorer change after name model 23). Apart: that alef.
@@ -748,6 +769,10 @@ def main() -> None:
             "abd_al_ilah_apart_compared": _compared(ABD_AL_ILAH_APART),
             "vowels_across_compared": _compared(VOWELS_ACROSS),
             "vowels_across_apart_compared": _compared(VOWELS_ACROSS_APART),
+            "consonant_twice_compared": _compared(CONSONANT_TWICE),
+            "consonant_twice_apart_compared": _compared(CONSONANT_TWICE_APART),
+            "long_digraphs_compared": _compared(LONG_DIGRAPHS),
+            "long_digraphs_apart_compared": _compared(LONG_DIGRAPHS_APART),
             "libyan_muhammad_compared": _compared(LIBYAN_MUHAMMAD),
             "libyan_muhammad_apart_compared": _compared(LIBYAN_MUHAMMAD_APART),
             "arabic_written_otherwise_compared": _compared(ARABIC_WRITTEN_OTHERWISE),
