@@ -622,9 +622,12 @@ _OPENING_LETTERS = "aeiou"  # what the skeleton drops before the first consonant
 _DOUBLED = ":"  # marks the vowels after a doubled consonant (_vowels_after_consonants)
 
 
+# Asked of each spelling of a pair the part cache has not seen: a spelling's reading is
+# cached, as the spellings repeat far more than their pairs
+@functools.lru_cache(maxsize=1 << 16)
 def _vowels_after_consonants(
     spelling: str, across_vowels: bool = False, long_marked: bool = False
-) -> list[str]:
+) -> tuple[str, ...]:
     """The vowels a spelling writes after each of its consonants, the letters read as the
     skeleton reads them (digraphs one letter, a doubled letter one, marked by a leading
     ":") and its opening vowels left out: "Mahmoud" gives ["a", "", "u", ""], محمود (mhmud)
@@ -652,7 +655,7 @@ def _vowels_after_consonants(
         elif not (across_vowels and letter == consonant):
             gaps.append("")
         consonant = consonant if letter in vowels and i else letter
-    return gaps
+    return tuple(gaps)
 
 
 def _long_vowel_unmet(latin: str, arabic: str) -> bool:
@@ -696,6 +699,7 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
 # letter of its own (``_vowels_after_consonants``), and what the romanized Arabic must
 # write there for it
 _LATIN_LONG_VOWELS = (("ee", "ī"), ("ii", "ī"), ("oo", "ū"), ("uu", "ū"))
+_LATIN_LONG = re.compile("|".join(digraph for digraph, _ in _LATIN_LONG_VOWELS))
 _ARABIC_FOR_LONG = {"ī": frozenset("iye"), "ū": frozenset("uwo")}
 
 
@@ -705,8 +709,8 @@ def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
     writes no letter that could be it? Kareem is not كرم (Karam) nor Karam, Hameed not حمد
     (Hamad), Saeed not سعد or Saad, Noor not نار. A Latin i or u may be short (Hamid =
     حامد): only the doubled letters say a vowel is long."""
-    if other in CONVENTIONAL_SPELLINGS:
-        return False
+    if other in CONVENTIONAL_SPELLINGS or not _LATIN_LONG.search(latin):
+        return False  # nearly every pair: no ee or oo
     ours = _vowels_after_consonants(latin, long_marked=True)
     theirs = _vowels_after_consonants(other)
     if len(ours) != len(theirs):
@@ -818,28 +822,21 @@ def _consonant_repeated_in_one(
     x, y = _consonants_said(x_spelling, x_arabic), _consonants_said(y_spelling, y_arabic)
     if x is None or y is None:
         return False
-    return loose_fold(_once(x)) == loose_fold(_once(y)) and _repeats(x) != _repeats(y)
+    return x[1] != y[1] and x[0] == y[0]
 
 
 _AD_DIN = re.compile(r"d(?:in|ine|een|iin)$")
 
 
-def _once(consonants: str) -> str:
-    """Consonants with each said again once."""
-    return re.sub(r"(.)\1+", r"\1", consonants)
-
-
-def _repeats(consonants: str) -> int:
-    """How often a consonant is said again after a vowel (``_consonants_said``), not an l."""
-    return sum(1 for a, b in itertools.pairwise(consonants) if a == b and a != "l")
-
-
-def _consonants_said(spelling: str, arabic: bool) -> str | None:
-    """A spelling's consonants as said, its letters read as the skeleton reads them and its
-    opening vowels and an Abu run into the name after it left out (``_ABU_RUN_IN``): a
-    letter a Latin spelling doubles is one (Hassan, the shadda). None for romanized Arabic
-    script that writes a letter twice side by side: a short vowel may stand between them or
-    none (ممدوح Mamdouh, محمد's conventional muhammad)."""
+@functools.lru_cache(maxsize=1 << 16)
+def _consonants_said(spelling: str, arabic: bool) -> tuple[str, int] | None:
+    """A spelling's consonants as said, each said again once and with the letters
+    transliterations swap folded together (``loose_fold``), and how often one is said again
+    after a vowel (not an l). Its letters are read as the skeleton reads them, its opening
+    vowels and an Abu run into the name after it left out (``_ABU_RUN_IN``); a letter a
+    Latin spelling doubles is one (Hassan, the shadda). None for romanized Arabic script
+    that writes a letter twice side by side: a short vowel may stand between them or none
+    (ممدوح Mamdouh, محمد's conventional muhammad)."""
     word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
     for digraph, letter in SKELETON_DIGRAPHS:
         word = word.replace(digraph, letter)
@@ -851,7 +848,9 @@ def _consonants_said(spelling: str, arabic: bool) -> str | None:
     if arabic and re.search(r"([^aeiouyw])\1", word.replace("ll", "")):
         return None
     said = re.sub(r"(.)\1+", r"\1", word)
-    return said[:1] + re.sub(f"[{_VOWEL_LETTERS}]", "", said[1:])
+    said = said[:1] + re.sub(f"[{_VOWEL_LETTERS}]", "", said[1:])
+    repeats = sum(1 for a, b in itertools.pairwise(said) if a == b and a != "l")
+    return loose_fold(re.sub(r"(.)\1+", r"\1", said)), repeats
 
 
 _ALEF_OR_AYN = "the same consonants, one opening with an alef or ayn"
