@@ -1320,6 +1320,8 @@ def test_a_consonant_said_twice_is_not_the_name_that_says_it_once(twice: str, on
         ("Talhah", "طلحة"),  # a ta marbuta written h
         ("al-Souissri", "السويسري"),
         ("Khabbab", "Khabab"),
+        ("Iranian", "الإيراني"),  # English for the nisba: its n said once
+        ("Tanzanian", "al-Tanzani"),
     ],
 )
 def test_spellings_that_say_a_consonant_as_often_still_meet(latin: str, other: str) -> None:

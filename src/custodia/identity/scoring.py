@@ -834,7 +834,8 @@ def _consonants_said(spelling: str, arabic: bool) -> tuple[str, int] | None:
     transliterations swap folded together (``loose_fold``), and how often one is said again
     after a vowel (not an l). Its letters are read as the skeleton reads them, its opening
     vowels and an Abu run into the name after it left out (``_ABU_RUN_IN``); a letter a
-    Latin spelling doubles is one (Hassan, the shadda). None for romanized Arabic script
+    Latin spelling doubles is one (Hassan, the shadda), and English's -ian for a nisba is
+    its -i. None for romanized Arabic script
     that writes a letter twice side by side: a short vowel may stand between them or none
     (ممدوح Mamdouh, محمد's conventional muhammad)."""
     word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
@@ -842,6 +843,8 @@ def _consonants_said(spelling: str, arabic: bool) -> tuple[str, int] | None:
         word = word.replace(digraph, letter)
     if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWEL_LETTERS:
         word = word[:-1]  # a ta marbuta written h, as the skeleton reads it: Talhah = طلحة
+    if not arabic and len(word) > 5 and word.endswith("ian"):
+        word = word[:-2]  # English for a nisba: the Iranian = al-Irani, the Tanzanian
     if abu := _ABU_RUN_IN.match(word):
         word = word[abu.end() - 1 :]  # Abubakar: Abu's b is no part of Bakr
     word = word.lstrip(_OPENING_LETTERS)
