@@ -551,9 +551,19 @@ def _x_for_ks(x: str, y: str) -> bool:
     return ("x" in x) != ("x" in y) and x.replace("x", "ks") == y.replace("x", "ks")
 
 
-def _transliterated(x: str, y: str) -> bool:
-    """Two skeletons one transliteration writes for the other's (``loose_fold``, x for ks)."""
-    return (len(x) == len(y) and loose_fold(x) == loose_fold(y)) or _x_for_ks(x, y)
+def _transliterated(x: str, y: str, x_spelling: str = "", y_spelling: str = "") -> bool:
+    """Two skeletons one transliteration writes for the other's (``loose_fold``, x for ks).
+    A t for a d inside a name needs a th or a dh, Iraqi th for the dh of ذ (Thiab = Dhiyab
+    = ذياب); otherwise only a final letter is made voiceless (Turkish and Russian: Ahmet,
+    Murat, Magomet; a part joined to the next: ``_join_similarity``). Sultan is no Salah
+    ad-Din (sldn), Italy no Adil (عادل)."""
+    if _x_for_ks(x, y):
+        return True
+    if len(x) != len(y) or loose_fold(x) != loose_fold(y):
+        return False
+    if any(d in x_spelling or d in y_spelling for d in ("th", "dh")):
+        return True
+    return all(a == b or a + b not in ("dt", "td") for a, b in zip(x[:-1], y[:-1], strict=True))
 
 
 # The vowel a Latin spelling opens with: Umar, Omar and Oumar are one name, Amar and Amer
@@ -941,7 +951,9 @@ def _spelt_read(
         return ABD_BARE_SIMILARITY, "with and without Abd"
     if both_arabic:
         return _arabic_letters_read(x, x_spelling, y, y_spelling)
-    if _transliterated(x, y) or (cross_script and _transliterated_across(x, y)):
+    if _transliterated(x, y, x_spelling, y_spelling) or (
+        cross_script and _transliterated_across(x, y)
+    ):
         return LOOSE_SIMILARITY, "another transliteration"
     if _may_be_turkish(x_spelling, y_spelling) and _turkish(
         x, x_spelling, y, y_spelling, cross_script
@@ -1580,6 +1592,15 @@ def _join_similarity(
         if query_joined
         else _similarity(t, jt, cross, g_letters)
     )
+    if (
+        0.0 < s < LOOSE_SIMILARITY
+        and s != OTHER_OPENING_VOWEL_SIMILARITY  # a reading that found another name
+        and t.skeleton != jt.skeleton
+        and loose_fold(t.skeleton) == loose_fold(jt.skeleton)
+    ):
+        # a t for a d where the parts meet, a final one to the first (Mehmetali = محمد علي),
+        # which _transliterated reads only at a name's end
+        s = LOOSE_SIMILARITY
     if t.skeleton != jt.skeleton and s < LOOSE_SIMILARITY:
         return 0.0
     return s * ABD_INITIAL_FACTOR if jt.role == ABD_INITIAL_ROLE else s
