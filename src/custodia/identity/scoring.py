@@ -632,6 +632,15 @@ _OPENING_LETTERS = "aeiou"  # what the skeleton drops before the first consonant
 _DOUBLED = ":"  # marks the vowels after a doubled consonant (_vowels_after_consonants)
 
 
+def _skeleton_letters(spelling: str, first: tuple[tuple[str, str], ...] = ()) -> str:
+    """A spelling's letters as the skeleton reads them (``names.SKELETON_DIGRAPHS``; a French
+    ou before a vowel a w), after the replacements ``first``, vowels kept."""
+    word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
+    for digraph, letter in (*first, *SKELETON_DIGRAPHS):
+        word = word.replace(digraph, letter)
+    return word
+
+
 # Asked of each spelling of a pair the part cache has not seen: a spelling's reading is
 # cached, as the spellings repeat far more than their pairs
 @functools.lru_cache(maxsize=1 << 16)
@@ -646,14 +655,8 @@ def _vowels_after_consonants(
     عيسى run together, misaaisa, gives ["i", "aaia"]). ``long_marked``: the letters only a
     long vowel is written with (ee, ii, oo, uu) as one letter of their own, ī or ū
     (``_LATIN_LONG_VOWELS``)."""
-    word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
-    vowels = _VOWEL_LETTERS
-    if long_marked:
-        for digraph, letter in _LATIN_LONG_VOWELS:
-            word = word.replace(digraph, letter)
-        vowels += "īū"
-    for digraph, letter in SKELETON_DIGRAPHS:
-        word = word.replace(digraph, letter)
+    vowels = _VOWEL_LETTERS + ("īū" if long_marked else "")
+    word = _skeleton_letters(spelling, _LATIN_LONG_VOWELS if long_marked else ())
     word = word.lstrip(_OPENING_LETTERS)
     gaps: list[str] = []
     consonant = ""
@@ -751,6 +754,12 @@ def token_similarity(
     in Arabic script (``both_arabic``) are not read as Latin spellings are; across scripts,
     ``arabic_side`` says which part is in Arabic script, where known (``_arabic_side``)."""
     scripts = f"x{arabic_side or ''}" if cross_script else "a" if both_arabic else ""
+    return _pair_score(a, b, scripts)
+
+
+def _pair_score(a: NameToken, b: NameToken, scripts: str) -> float:
+    """``_part_similarity`` of two parts, its key built from them and their scripts' code
+    (``_scripts_code``)."""
     return _part_similarity(cache_key((a.skeleton, a.spelling, b.skeleton, b.spelling, scripts)))
 
 
@@ -845,12 +854,10 @@ def _consonants_said(spelling: str, arabic: bool) -> tuple[str, int] | None:
     after a vowel (not an l). Its letters are read as the skeleton reads them, its opening
     vowels and an Abu run into the name after it left out (``_ABU_RUN_IN``); a letter a
     Latin spelling doubles is one (Hassan, the shadda), and English's -ian for a nisba is
-    its -i. None for romanized Arabic script
-    that writes a letter twice side by side: a short vowel may stand between them or none
-    (ممدوح Mamdouh, محمد's conventional muhammad)."""
-    word = re.sub(r"^ou(?=[aei])", "w", spelling.replace(APART, ""))
-    for digraph, letter in SKELETON_DIGRAPHS:
-        word = word.replace(digraph, letter)
+    its -i. None for romanized Arabic script that writes a letter twice side by side: a
+    short vowel may stand between them or none (ممدوح Mamdouh, محمد's conventional
+    muhammad)."""
+    word = _skeleton_letters(spelling)
     if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWEL_LETTERS:
         word = word[:-1]  # a ta marbuta written h, as the skeleton reads it: Talhah = طلحة
     if not arabic and len(word) > 5 and word.endswith("ian"):
@@ -1435,9 +1442,8 @@ def _similarity(a: NameToken, b: NameToken, cross: bool, g_letters: tuple[str, s
             return 0.0
         if role == "initial" or b.role == "initial":
             return _initial_similarity(a, b)
-    # token_similarity's work written out: a search asks it of some 2,000 pairs of parts
-    scripts = _scripts_code(cross, g_letters)
-    s = _part_similarity(cache_key((a.skeleton, a.spelling, b.skeleton, b.spelling, scripts)))
+    # the scripts' code read once from g_letters: a search asks this of some 2,000 pairs
+    s = _pair_score(a, b, _scripts_code(cross, g_letters))
     if (
         s < LOOSE_SIMILARITY
         and _may_read_letters(a, b, g_letters)
