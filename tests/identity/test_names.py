@@ -1545,6 +1545,23 @@ def test_a_nom_de_guerre_is_found_from_a_kunya_and_a_family_name_held_apart() ->
     )
 
 
+def test_an_abu_family_name_after_a_given_and_a_fathers_name_is_a_real_name() -> None:
+    # Abu Minyar, Abu Dhess: family names, after the man's (or woman's) own names
+    for full in ("Aisha Muammar Muhammed Abu Minyar Qadhafi", "Mohamed Ghassan Ali Abu Dhess"):
+        record = Profile(ident=1, names=[KnownName(parse_name(full), "primary")])
+        assert not scoring.known_only_by_kunya(record)
+    query = Profile(ident=0, names=[KnownName(parse_name("Mohamed Ghassan Ali"), "primary")])
+    dhess = Profile(
+        ident=1, names=[KnownName(parse_name("Mohamed Ghassan Ali Abu Dhess"), "primary")]
+    )
+    matched = score_profiles(query, dhess, default_weight)
+    assert not any("corroboration only" in line for line in matched.explanation)
+    # a name that opens with its kunya, or holds only a given name before it, stays one
+    for nom in ("Abu Hamza Ali Mohammed al-Juburi", "Ali Abu Hamza al-Iraqi", "Jihad, Abu"):
+        record = Profile(ident=1, names=[KnownName(parse_name(nom), "primary")])
+        assert scoring.known_only_by_kunya(record), nom
+
+
 def test_the_explanation_says_how_each_part_agrees() -> None:
     def said(a: str, b: str) -> str:
         return compare_names(a, b).explanation[0]

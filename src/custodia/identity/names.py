@@ -636,6 +636,21 @@ def _other_readings(parts: Sequence[NameToken], g_letters: str) -> set[str]:
     return out
 
 
+FAMILY_KUNYA_AFTER = 2  # name parts before an "Abu X" that make it a family name
+
+
+def _kunya_as_family_name(tokens: tuple[NameToken, ...]) -> bool:
+    """Does the first kunya of a name follow at least a given name and a father's name? A
+    nom de guerre opens with its kunya; a full name that holds one further on carries it as
+    a family name (Abu Dhess, Abu Minyar, Abu Zeid)."""
+    before = 0
+    for t in tokens:
+        if t.role == "kunya_marker":
+            return before >= FAMILY_KUNYA_AFTER
+        before += t.role == "name"
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedName:
     text: str
@@ -646,6 +661,10 @@ class ParsedName:
     keyset: frozenset[str] = frozenset()
     has_kunya: bool = False
     has_initial: bool = False
+    # the name is a kunya, or opens with one, as a nom de guerre does (Abu Hamza al-Iraqi),
+    # not a full name whose "Abu X" follows a man's given name and his father's: there it is
+    # a family name (Mohamed Ghassan Ali Abu Dhess, Aisha Muammar Muhammed Abu Minyar)
+    by_kunya: bool = field(default=False, init=False, repr=False, compare=False)
     _joined: tuple[tuple[tuple[int, int], NameToken], ...] | None = field(
         default=None, repr=False, compare=False
     )
@@ -695,6 +714,7 @@ class ParsedName:
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
+        object.__setattr__(self, "by_kunya", kunya and not _kunya_as_family_name(self.tokens))
         initial = any(t.role == "initial" for t in self.tokens)
         object.__setattr__(self, "has_initial", initial)
 

@@ -1861,7 +1861,7 @@ def _recorded_side(query: Profile, cand: Profile) -> tuple[float, list[str]]:
 
 
 def _weak(name: KnownName) -> bool:
-    return name.kind in WEAK_KINDS or name.parsed.has_kunya
+    return name.kind in WEAK_KINDS or name.parsed.by_kunya
 
 
 def known_only_by_kunya(profile: Profile) -> bool:
