@@ -1545,7 +1545,7 @@ def test_a_nom_de_guerre_is_found_from_a_kunya_and_a_family_name_held_apart() ->
     )
 
 
-def test_an_abu_family_name_after_a_given_and_a_fathers_name_is_a_real_name() -> None:
+def test_an_abu_family_name_and_the_given_name_umm_kulthum_are_real_names() -> None:
     # Abu Minyar, Abu Dhess: family names, after the man's (or woman's) own names
     for full in ("Aisha Muammar Muhammed Abu Minyar Qadhafi", "Mohamed Ghassan Ali Abu Dhess"):
         record = Profile(ident=1, names=[KnownName(parse_name(full), "primary")])
@@ -1556,6 +1556,12 @@ def test_an_abu_family_name_after_a_given_and_a_fathers_name_is_a_real_name() ->
     )
     matched = score_profiles(query, dhess, default_weight)
     assert not any("corroboration only" in line for line in matched.explanation)
+    # Umm Kulthum is a woman's given name, in any script
+    for woman in ("Umm Kulthum Muhammad Imran al-Shammari", "أم كلثوم محمد عمران الشمري"):
+        record = Profile(ident=1, names=[KnownName(parse_name(woman), "primary")])
+        assert not scoring.known_only_by_kunya(record), woman
+    same = compare_names("Um Kalthoum Mohammed Emran", "Umm Kulthum Muhammad Imran al-Shammari")
+    assert same.match and not any("corroboration only" in line for line in same.explanation)
     # a name that opens with its kunya, or holds only a given name before it, stays one
     for nom in ("Abu Hamza Ali Mohammed al-Juburi", "Ali Abu Hamza al-Iraqi", "Jihad, Abu"):
         record = Profile(ident=1, names=[KnownName(parse_name(nom), "primary")])

@@ -637,16 +637,24 @@ def _other_readings(parts: Sequence[NameToken], g_letters: str) -> set[str]:
 
 
 FAMILY_KUNYA_AFTER = 2  # name parts before an "Abu X" that make it a family name
+# A woman's given name written as a kunya: Umm Kulthum (أم كلثوم, Oum Keltoum, Umm Kalsoom,
+# Ummu Kultsum, Turkish Ümmü Gülsüm) names her, as the Prophet's daughter was named; no one
+# is "the mother of Kulthum"
+_GIVEN_NAME_KUNYAS = frozenset(
+    {("umm", "kltm"), ("umm", "klsm"), ("umm", "kltsm"), ("umm", "glsm")}
+)
 
 
-def _kunya_as_family_name(tokens: tuple[NameToken, ...]) -> bool:
-    """Does the first kunya of a name follow at least a given name and a father's name? A
-    nom de guerre opens with its kunya; a full name that holds one further on carries it as
-    a family name (Abu Dhess, Abu Minyar, Abu Zeid)."""
+def _kunya_as_real_name(tokens: tuple[NameToken, ...]) -> bool:
+    """Is the first kunya of a name part of the name itself: a given name (Umm Kulthum), or
+    a family name after at least a given name and a father's name? A nom de guerre opens
+    with its kunya; a full name that holds one further on carries it as a family name (Abu
+    Dhess, Abu Minyar, Abu Zeid)."""
     before = 0
-    for t in tokens:
+    for i, t in enumerate(tokens):
         if t.role == "kunya_marker":
-            return before >= FAMILY_KUNYA_AFTER
+            eponym = tokens[i + 1].skeleton if i + 1 < len(tokens) else ""
+            return before >= FAMILY_KUNYA_AFTER or (t.skeleton, eponym) in _GIVEN_NAME_KUNYAS
         before += t.role == "name"
     return False
 
@@ -663,7 +671,8 @@ class ParsedName:
     has_initial: bool = False
     # the name is a kunya, or opens with one, as a nom de guerre does (Abu Hamza al-Iraqi),
     # not a full name whose "Abu X" follows a man's given name and his father's: there it is
-    # a family name (Mohamed Ghassan Ali Abu Dhess, Aisha Muammar Muhammed Abu Minyar)
+    # a family name (Mohamed Ghassan Ali Abu Dhess, Aisha Muammar Muhammed Abu Minyar); nor
+    # a woman named Umm Kulthum
     by_kunya: bool = field(default=False, init=False, repr=False, compare=False)
     _joined: tuple[tuple[tuple[int, int], NameToken], ...] | None = field(
         default=None, repr=False, compare=False
@@ -714,7 +723,7 @@ class ParsedName:
         object.__setattr__(self, "keyset", frozenset(keys))
         kunya = any(t.role == "kunya_marker" for t in self.tokens)
         object.__setattr__(self, "has_kunya", kunya)
-        object.__setattr__(self, "by_kunya", kunya and not _kunya_as_family_name(self.tokens))
+        object.__setattr__(self, "by_kunya", kunya and not _kunya_as_real_name(self.tokens))
         initial = any(t.role == "initial" for t in self.tokens)
         object.__setattr__(self, "has_initial", initial)
 
