@@ -60,6 +60,10 @@ INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
 ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be an Ahmad's
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 OTHER_OPENING_VOWEL_SIMILARITY = 0.5  # same skeleton, but Umar against Amar
+# same skeleton, a final i in one only: a nisba (Husseini against Hussein) is another name,
+# though Swahili and Persian spellings add an i to a name now and then (Rashidi, Abubakary,
+# Azami): 0.75 found fewer of the UN list's aliases than this
+FINAL_YA_SIMILARITY = 0.5
 ARABIC_ORTHOGRAPHY_SIMILARITY = 0.95  # one name written two ways in Arabic script: ة or ه
 ARABIC_ALEF_SIMILARITY = 0.7  # an alef more in Arabic script: عمر, عامر (two); إسحق, إسحاق (one)
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
@@ -737,6 +741,40 @@ def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
     )
 
 
+# What a spelling writes after its last consonant for the ya of a nisba (al-Husseini, Omari,
+# Hamdy, Hachemee), and where it writes no vowel there (a doubled letter, ":", is none)
+_FINAL_YA = frozenset({"i", "y", "ee", "ie", "iy", "ii", "iyy"})
+_NO_FINAL_VOWEL = frozenset({"", _DOUBLED})
+_FINAL_YA_IN_ONE = "the same consonants, a final i in one only (a nisba): another name"
+
+
+def _final_ya_in_one(x_spelling: str, y_spelling: str) -> bool:
+    """Does one spelling end in the ya of a nisba, an i or y after its last consonant, where
+    the other ends on that consonant? A nisba is a name of its own: Husseini (الحسيني) is
+    not Hussein, Omari not Omar, Hamdi not Hamad, Hachemi not Hachem; Arabic script writes
+    that ya, and no spelling of a name drops it. A final ayn or ta marbuta, which romanized
+    Arabic script writes as an a, is a vowel there (Rabi = ربيع, Shafi = شافع). Not where
+    the two count their consonants differently (a consonant said twice, Hadi and Hadid, is
+    ``_consonant_repeated_in_one``'s), nor for a nisba of origin, which English and Persian
+    write without its ya (Afghan, Turk, Iranian = al-Irani)."""
+    x_gaps, y_gaps = _vowels_after_consonants(x_spelling), _vowels_after_consonants(y_spelling)
+    if not x_gaps or len(x_gaps) != len(y_gaps) or _of_origin(x_spelling, y_spelling):
+        return False
+    x_last, y_last = x_gaps[-1].lstrip(_DOUBLED), y_gaps[-1].lstrip(_DOUBLED)
+    return (x_last in _FINAL_YA and y_gaps[-1] in _NO_FINAL_VOWEL) or (
+        y_last in _FINAL_YA and x_gaps[-1] in _NO_FINAL_VOWEL
+    )
+
+
+def _of_origin(x_spelling: str, y_spelling: str) -> bool:
+    """Is either spelling a nisba of origin (``origins``), or English's -ian for one?"""
+    return any(
+        (len(spelling) > 5 and spelling.endswith("ian"))
+        or is_origin_spelling(spelling, skeleton(spelling))
+        for spelling in (x_spelling, y_spelling)
+    )
+
+
 def _abd_of(compound: str, bare: str) -> bool:
     """``Abd al-Rahman`` written without its Abd (``Rahman, Mohamad Iqbal``), or an Abd that
     a list put before another part (``MAJEED ABDUL CHAUDHRY``)."""
@@ -1048,6 +1086,8 @@ def _same_skeleton_read(
             return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
         if arabic_side and _latin_long_vowel_unwritten(latin, arabic):
             return OTHER_OPENING_VOWEL_SIMILARITY, _LATIN_LONG_VOWEL_UNWRITTEN
+        if arabic_side and _final_ya_in_one(latin, arabic):
+            return FINAL_YA_SIMILARITY, _FINAL_YA_IN_ONE
         return 0.92, "the other script"
     if both_arabic:
         return _arabic_spellings_read(x_spelling, y_spelling)
@@ -1057,6 +1097,8 @@ def _same_skeleton_read(
         y_spelling, x_spelling
     ):
         return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_IN_ONE
+    if _final_ya_in_one(x_spelling, y_spelling):
+        return FINAL_YA_SIMILARITY, _FINAL_YA_IN_ONE
     similarity = Levenshtein.normalized_similarity(x_spelling, y_spelling)
     how = "" if x_spelling == y_spelling else "another spelling"
     return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * similarity, how
