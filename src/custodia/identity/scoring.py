@@ -745,7 +745,7 @@ def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
 # Hamdy, Hachemee), and where it writes no vowel there (a doubled letter, ":", is none)
 _FINAL_YA = frozenset({"i", "y", "ee", "ie", "iy", "ii", "iyy"})
 _NO_FINAL_VOWEL = frozenset({"", _DOUBLED})
-_FINAL_YA_IN_ONE = "the same consonants, a final i in one only (a nisba): another name"
+_FINAL_YA_IN_ONE = "the same consonants, the final i of a nisba in one only: another name"
 
 
 def _final_ya_in_one(x_spelling: str, y_spelling: str) -> bool:
