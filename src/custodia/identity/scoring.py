@@ -757,12 +757,54 @@ def _final_ya_in_one(x_spelling: str, y_spelling: str) -> bool:
     the two count their consonants differently (a consonant said twice, Hadi and Hadid, is
     ``_consonant_repeated_in_one``'s), nor for a nisba of origin, which English and Persian
     write without its ya (Afghan, Turk, Iranian = al-Irani)."""
-    x_gaps, y_gaps = _vowels_after_consonants(x_spelling), _vowels_after_consonants(y_spelling)
-    if not x_gaps or len(x_gaps) != len(y_gaps) or _of_origin(x_spelling, y_spelling):
+    return not _of_origin(x_spelling, y_spelling) and _ending_in_one(
+        x_spelling, y_spelling, _FINAL_YA
+    )
+
+
+_FINAL_A_IN_ONE = "the same consonants, a final a in one only: another name"
+_RUSSIAN_FAMILY_NAME = re.compile(r"[oe]va?$")  # Aliev, Alieva: one family's two forms
+
+
+def _final_a_in_one(x_spelling: str, y_spelling: str) -> bool:
+    """Does one spelling end in an a after its last consonant, most often the ta marbuta of
+    a woman's name, where the other ends on that consonant? Karima (كريمة) is not Karim,
+    Latifa not Latif, Amina not Amin: a woman's name and a man's. Not a Russian family
+    name's -a (Aliev, Alieva), nor an Abdullah written without its h (the consonants are
+    counted differently), nor a French -e (Amine is Amin)."""
+    return not (
+        _RUSSIAN_FAMILY_NAME.search(x_spelling) and _RUSSIAN_FAMILY_NAME.search(y_spelling)
+    ) and _ending_in_one(x_spelling, y_spelling, _FINAL_A)
+
+
+_FINAL_A = frozenset({"a"})
+_ENDINGS_READ = frozenset({_FINAL_YA_IN_ONE, _FINAL_A_IN_ONE})
+
+
+def _final_gaps(spelling: str, other_ends_in_h: bool) -> tuple[str, ...]:
+    """``_vowels_after_consonants``, a final h after a vowel left out: a ta marbuta written
+    h (Aishah = Aisha, Fatimah = فاطمة); not against a spelling that ends in an h too,
+    which may be a letter of the name (Abdelilah = عبد الإله, abdilh)."""
+    if (
+        not other_ends_in_h
+        and len(spelling) > 2
+        and spelling[-1] == "h"
+        and spelling[-2] in _VOWEL_LETTERS
+    ):
+        spelling = spelling[:-1]
+    return _vowels_after_consonants(spelling)
+
+
+def _ending_in_one(x_spelling: str, y_spelling: str, endings: frozenset[str]) -> bool:
+    """Does one spelling write one of ``endings`` after its last consonant where the other,
+    its consonants counted alike, writes no vowel there?"""
+    x_gaps = _final_gaps(x_spelling, y_spelling.endswith("h"))
+    y_gaps = _final_gaps(y_spelling, x_spelling.endswith("h"))
+    if not x_gaps or len(x_gaps) != len(y_gaps):
         return False
     x_last, y_last = x_gaps[-1].lstrip(_DOUBLED), y_gaps[-1].lstrip(_DOUBLED)
-    return (x_last in _FINAL_YA and y_gaps[-1] in _NO_FINAL_VOWEL) or (
-        y_last in _FINAL_YA and x_gaps[-1] in _NO_FINAL_VOWEL
+    return (x_last in endings and y_gaps[-1] in _NO_FINAL_VOWEL) or (
+        y_last in endings and x_gaps[-1] in _NO_FINAL_VOWEL
     )
 
 
@@ -852,10 +894,14 @@ def _parts_read(
         )
         if apart[0] > alike[0]:
             alike = (apart[0], _read_apart(apart[1]))
-    if alike[0] <= OTHER_OPENING_VOWEL_SIMILARITY:
+    if alike[0] <= OTHER_OPENING_VOWEL_SIMILARITY and alike[1] not in _ENDINGS_READ:
         return alike
     if _opening_alef_or_ayn(x, x_spelling, y, y_spelling, arabic_side):
+        # told before an ending that differs too: a name's first difference first
+        # (Usama and سهام, Siham)
         return OTHER_OPENING_VOWEL_SIMILARITY, _ALEF_OR_AYN
+    if alike[1] in _ENDINGS_READ:
+        return alike
     if (cross_script and not arabic_side) or not _consonant_repeated_in_one(
         x_spelling, y_spelling, both_arabic or arabic_side == 1, both_arabic or arabic_side == 2
     ):
@@ -1088,6 +1134,8 @@ def _same_skeleton_read(
             return OTHER_OPENING_VOWEL_SIMILARITY, _LATIN_LONG_VOWEL_UNWRITTEN
         if arabic_side and _final_ya_in_one(latin, arabic):
             return FINAL_YA_SIMILARITY, _FINAL_YA_IN_ONE
+        if arabic_side and _final_a_in_one(latin, arabic):
+            return OTHER_OPENING_VOWEL_SIMILARITY, _FINAL_A_IN_ONE
         return 0.92, "the other script"
     if both_arabic:
         return _arabic_spellings_read(x_spelling, y_spelling)
@@ -1099,6 +1147,8 @@ def _same_skeleton_read(
         return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_IN_ONE
     if _final_ya_in_one(x_spelling, y_spelling):
         return FINAL_YA_SIMILARITY, _FINAL_YA_IN_ONE
+    if _final_a_in_one(x_spelling, y_spelling):
+        return OTHER_OPENING_VOWEL_SIMILARITY, _FINAL_A_IN_ONE
     similarity = Levenshtein.normalized_similarity(x_spelling, y_spelling)
     how = "" if x_spelling == y_spelling else "another spelling"
     return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * similarity, how
