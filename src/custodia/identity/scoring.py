@@ -60,10 +60,6 @@ INITIAL_WEIGHT = 0.2  # one letter of twenty-odd says little of who someone is
 ABD_INITIAL_FACTOR = 0.95  # "A. Rahman" against "Abd al-Rahman": the A may be an Ahmad's
 SAME_SKELETON_FLOOR = 0.65  # same skeleton, Latin spellings far apart (the rest: spelling)
 OTHER_OPENING_VOWEL_SIMILARITY = 0.5  # same skeleton, but Umar against Amar
-# same skeleton, a final i in one only: a nisba (Husseini against Hussein) is another name,
-# though Swahili and Persian spellings add an i to a name now and then (Rashidi, Abubakary,
-# Azami): 0.75 found fewer of the UN list's aliases than this
-FINAL_YA_SIMILARITY = 0.5
 ARABIC_ORTHOGRAPHY_SIMILARITY = 0.95  # one name written two ways in Arabic script: ة or ه
 ARABIC_ALEF_SIMILARITY = 0.7  # an alef more in Arabic script: عمر, عامر (two); إسحق, إسحاق (one)
 RANK_KEY_MARKS = ("=", "#")  # how a rank key (Profile.rank_keys) starts; name keys never do
@@ -746,73 +742,69 @@ def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
 _FINAL_YA = frozenset({"i", "y", "ee", "ie", "iy", "ii", "iyy"})
 _NO_FINAL_VOWEL = frozenset({"", _DOUBLED})
 _FINAL_YA_IN_ONE = "the same consonants, the final i of a nisba in one only: another name"
-
-
-def _final_ya_in_one(x_spelling: str, y_spelling: str) -> bool:
-    """Does one spelling end in the ya of a nisba, an i or y after its last consonant, where
-    the other ends on that consonant? A nisba is a name of its own: Husseini (الحسيني) is
-    not Hussein, Omari not Omar, Hamdi not Hamad, Hachemi not Hachem; Arabic script writes
-    that ya, and no spelling of a name drops it. A final ayn or ta marbuta, which romanized
-    Arabic script writes as an a, is a vowel there (Rabi = ربيع, Shafi = شافع). Not where
-    the two count their consonants differently (a consonant said twice, Hadi and Hadid, is
-    ``_consonant_repeated_in_one``'s), nor for a nisba of origin, which English and Persian
-    write without its ya (Afghan, Turk, Iranian = al-Irani)."""
-    return not _of_origin(x_spelling, y_spelling) and _ending_in_one(
-        x_spelling, y_spelling, _FINAL_YA
-    )
-
-
 _FINAL_A_IN_ONE = "the same consonants, a final a in one only: another name"
+_ENDINGS_READ = frozenset({_FINAL_YA_IN_ONE, _FINAL_A_IN_ONE})
 _RUSSIAN_FAMILY_NAME = re.compile(r"[oe]va?$")  # Aliev, Alieva: one family's two forms
 
 
-def _final_a_in_one(x_spelling: str, y_spelling: str) -> bool:
-    """Does one spelling end in an a after its last consonant, most often the ta marbuta of
-    a woman's name, where the other ends on that consonant? Karima (كريمة) is not Karim,
-    Latifa not Latif, Amina not Amin: a woman's name and a man's. Not a Russian family
-    name's -a (Aliev, Alieva), nor an Abdullah written without its h (the consonants are
-    counted differently), nor a French -e (Amine is Amin)."""
-    return not (
-        _RUSSIAN_FAMILY_NAME.search(x_spelling) and _RUSSIAN_FAMILY_NAME.search(y_spelling)
-    ) and _ending_in_one(x_spelling, y_spelling, _FINAL_A)
+def _ending_in_one(x_spelling: str, y_spelling: str) -> str:
+    """How two spellings of one skeleton end, where one writes a vowel after its last
+    consonant and the other, its consonants counted alike, writes none: "" for one name,
+    else the reading that found another.
 
+    - The ya of a nisba, an i or y (``_FINAL_YA_IN_ONE``): a nisba is a name of its own,
+      Husseini (الحسيني) is not Hussein, Omari not Omar, Hamdi not Hamad, Hachemi not
+      Hachem; Arabic script writes that ya, and no spelling of a name drops it. Not a nisba
+      of origin, which English and Persian write without its ya (Afghan, Turk, Iranian =
+      al-Irani). Swahili and Persian add an i to a name now and then (Rashidi, Abubakary,
+      Azami), but read as one name those found fewer of the UN list's aliases.
+    - An a, most often the ta marbuta of a woman's name (``_FINAL_A_IN_ONE``): Karima
+      (كريمة) is not Karim, Latifa not Latif, Amina not Amin. Not a Russian family name's
+      -a (Aliev, Alieva), nor a French -e (Amine is Amin).
 
-_FINAL_A = frozenset({"a"})
-_ENDINGS_READ = frozenset({_FINAL_YA_IN_ONE, _FINAL_A_IN_ONE})
-
-
-def _final_gaps(spelling: str, other_ends_in_h: bool) -> tuple[str, ...]:
-    """``_vowels_after_consonants``, a final h after a vowel left out: a ta marbuta written
-    h (Aishah = Aisha, Fatimah = فاطمة); not against a spelling that ends in an h too,
-    which may be a letter of the name (Abdelilah = عبد الإله, abdilh)."""
-    if (
-        not other_ends_in_h
-        and len(spelling) > 2
-        and spelling[-1] == "h"
-        and spelling[-2] in _VOWEL_LETTERS
-    ):
-        spelling = spelling[:-1]
-    return _vowels_after_consonants(spelling)
-
-
-def _ending_in_one(x_spelling: str, y_spelling: str, endings: frozenset[str]) -> bool:
-    """Does one spelling write one of ``endings`` after its last consonant where the other,
-    its consonants counted alike, writes no vowel there?"""
+    A final ayn or ta marbuta, which romanized Arabic script writes as an a, is a vowel
+    there (Rabi = ربيع, Shafi = شافع). Nothing is said where the two count their consonants
+    differently: a consonant said twice (Hadi, Hadid) is ``_consonant_repeated_in_one``'s,
+    and an Abdullah written without its h is one name."""
     x_gaps = _final_gaps(x_spelling, y_spelling.endswith("h"))
     y_gaps = _final_gaps(y_spelling, x_spelling.endswith("h"))
     if not x_gaps or len(x_gaps) != len(y_gaps):
-        return False
-    x_last, y_last = x_gaps[-1].lstrip(_DOUBLED), y_gaps[-1].lstrip(_DOUBLED)
-    return (x_last in endings and y_gaps[-1] in _NO_FINAL_VOWEL) or (
-        y_last in endings and x_gaps[-1] in _NO_FINAL_VOWEL
-    )
+        return ""
+    if x_gaps[-1] in _NO_FINAL_VOWEL:
+        said = y_gaps[-1].lstrip(_DOUBLED)
+    elif y_gaps[-1] in _NO_FINAL_VOWEL:
+        said = x_gaps[-1].lstrip(_DOUBLED)
+    else:
+        return ""
+    if said in _FINAL_YA and not _of_origin(x_spelling, y_spelling):
+        return _FINAL_YA_IN_ONE
+    russian = _RUSSIAN_FAMILY_NAME.search(x_spelling) and _RUSSIAN_FAMILY_NAME.search(y_spelling)
+    return _FINAL_A_IN_ONE if said == "a" and not russian else ""
+
+
+def _final_gaps(spelling: str, other_ends_in_h: bool) -> tuple[str, ...]:
+    """``_vowels_after_consonants``, a ta marbuta written h left out (Aishah = Aisha,
+    Fatimah = فاطمة); not against a spelling that ends in an h too, which may be a letter of
+    the name (Abdelilah = عبد الإله, abdilh)."""
+    return _vowels_after_consonants(spelling if other_ends_in_h else _without_final_h(spelling))
+
+
+def _without_final_h(word: str) -> str:
+    """A final h after a vowel, a ta marbuta written h, left out: Talhah = طلحة."""
+    if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWEL_LETTERS:
+        return word[:-1]
+    return word
+
+
+def _english_demonym(word: str) -> bool:
+    """English's -ian for a nisba of origin: the Iranian = al-Irani, the Tanzanian."""
+    return len(word) > 5 and word.endswith("ian")
 
 
 def _of_origin(x_spelling: str, y_spelling: str) -> bool:
     """Is either spelling a nisba of origin (``origins``), or English's -ian for one?"""
     return any(
-        (len(spelling) > 5 and spelling.endswith("ian"))
-        or is_origin_spelling(spelling, skeleton(spelling))
+        _english_demonym(spelling) or is_origin_spelling(spelling, skeleton(spelling))
         for spelling in (x_spelling, y_spelling)
     )
 
@@ -941,11 +933,9 @@ def _consonants_said(spelling: str, arabic: bool) -> tuple[str, int] | None:
     its -i. None for romanized Arabic script that writes a letter twice side by side: a
     short vowel may stand between them or none (ممدوح Mamdouh, محمد's conventional
     muhammad)."""
-    word = _skeleton_letters(spelling)
-    if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWEL_LETTERS:
-        word = word[:-1]  # a ta marbuta written h, as the skeleton reads it: Talhah = طلحة
-    if not arabic and len(word) > 5 and word.endswith("ian"):
-        word = word[:-2]  # English for a nisba: the Iranian = al-Irani, the Tanzanian
+    word = _without_final_h(_skeleton_letters(spelling))
+    if not arabic and _english_demonym(word):
+        word = word[:-2]  # read as the nisba's -i
     if abu := _ABU_RUN_IN.match(word):
         word = word[abu.end() - 1 :]  # Abubakar: Abu's b is no part of Bakr
     word = word.lstrip(_OPENING_LETTERS)
@@ -1132,10 +1122,8 @@ def _same_skeleton_read(
             return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
         if arabic_side and _latin_long_vowel_unwritten(latin, arabic):
             return OTHER_OPENING_VOWEL_SIMILARITY, _LATIN_LONG_VOWEL_UNWRITTEN
-        if arabic_side and _final_ya_in_one(latin, arabic):
-            return FINAL_YA_SIMILARITY, _FINAL_YA_IN_ONE
-        if arabic_side and _final_a_in_one(latin, arabic):
-            return OTHER_OPENING_VOWEL_SIMILARITY, _FINAL_A_IN_ONE
+        if arabic_side and (ending := _ending_in_one(latin, arabic)):
+            return OTHER_OPENING_VOWEL_SIMILARITY, ending
         return 0.92, "the other script"
     if both_arabic:
         return _arabic_spellings_read(x_spelling, y_spelling)
@@ -1145,10 +1133,8 @@ def _same_skeleton_read(
         y_spelling, x_spelling
     ):
         return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_IN_ONE
-    if _final_ya_in_one(x_spelling, y_spelling):
-        return FINAL_YA_SIMILARITY, _FINAL_YA_IN_ONE
-    if _final_a_in_one(x_spelling, y_spelling):
-        return OTHER_OPENING_VOWEL_SIMILARITY, _FINAL_A_IN_ONE
+    if ending := _ending_in_one(x_spelling, y_spelling):
+        return OTHER_OPENING_VOWEL_SIMILARITY, ending
     similarity = Levenshtein.normalized_similarity(x_spelling, y_spelling)
     how = "" if x_spelling == y_spelling else "another spelling"
     return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * similarity, how
