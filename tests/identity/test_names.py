@@ -129,6 +129,40 @@ def test_a_name_written_without_its_abd_is_partial_evidence() -> None:
     assert with_abd.match
 
 
+@pytest.mark.parametrize(
+    ("with_abd", "other"),
+    [
+        ("Abd al-Hamid", "Ahmad"),
+        ("Abdelhamid", "أحمد"),
+        ("عبد الحميد", "Ahmed"),
+        ("Abdul Kareem", "Akram"),
+        ("عبد الكريم", "Ikrima"),
+        ("Abdulkarim", "عكرمة"),
+    ],
+)
+def test_an_abd_name_is_not_the_name_an_alef_or_ayn_opens(with_abd: str, other: str) -> None:
+    # Hamid and Ahmad share their consonants, but the alef makes Ahmad another name
+    assert not compare_names(with_abd, other).match
+    assert not compare_names(other, with_abd).match
+
+
+@pytest.mark.parametrize(
+    ("with_abd", "bare"),
+    [
+        ("Abd al-Hamid", "Hamid"),
+        ("Abdelhamid", "حميد"),
+        ("Abdurrahman", "Rahman"),
+        ("Abdirahman", "Rahman"),
+        ("عبد الرحمن", "Rahman"),
+        ("Abdelmalek", "Malik"),
+    ],
+)
+def test_an_abd_name_still_meets_its_name_without_the_abd(with_abd: str, bare: str) -> None:
+    result = compare_names(with_abd, bare)
+    assert result.match
+    assert "with and without Abd" in result.explanation[0]
+
+
 def test_arabic_dad_and_dhal_meet_a_latin_z_across_scripts_only() -> None:
     assert compare_names("فضل ربيع", "Fazl Rabi").match
     assert compare_names("ذاکر", "Zakir").score > compare_names("ذاکر", "Sabir").score

@@ -809,10 +809,34 @@ def _of_origin(x_spelling: str, y_spelling: str) -> bool:
     )
 
 
-def _abd_of(compound: str, bare: str) -> bool:
+def _abd_of(
+    compound: str, compound_spelling: str, bare: str, bare_spelling: str, arabic_side: int
+) -> bool:
     """``Abd al-Rahman`` written without its Abd (``Rahman, Mohamad Iqbal``), or an Abd that
-    a list put before another part (``MAJEED ABDUL CHAUDHRY``)."""
-    return len(bare) >= 3 and compound == "bd" + bare
+    a list put before another part (``MAJEED ABDUL CHAUDHRY``); not where the name after the
+    Abd and the bare part are two names for an opening alef or ayn (Abd al-Hamid is no
+    Ahmad, as Hamid is none: ``_opening_alef_or_ayn``). ``arabic_side``: 1 where the
+    compound is written in Arabic script, 2 where the bare part is."""
+    if len(bare) < 3 or compound != "bd" + bare:
+        return False
+    names = _names_after_abd(compound_spelling, bare)
+    return not names or any(
+        not _opening_alef_or_ayn(bare, name, bare, bare_spelling, arabic_side) for name in names
+    )
+
+
+def _names_after_abd(spelling: str, bare: str) -> list[str]:
+    """The spellings the name after an Abd may have in ``spelling`` (Abdul Hamid: hamid;
+    Abd al-Alim: alim; Abdurrahman: urrahman or rrahman), those whose skeleton is ``bare``."""
+    if not spelling.startswith("abd"):
+        return []
+    rest = spelling[3:]
+    tails = [rest]
+    if rest[:1] in _OPENING_VOWELS:
+        tails.append(rest[1:])
+        if rest[1:2] == "l":
+            tails.append(rest[2:])
+    return [tail for tail in tails if tail and skeleton(tail) == bare]
 
 
 def token_similarity(
@@ -1028,7 +1052,10 @@ def _spelt_read(
         return CROSS_READING_SIMILARITY, f"the other script, {across}"
     if cross_script and (ending := _ending_across(x, x_spelling, y, y_spelling)):
         return 0.9, f"the other script, {ending}"
-    if abs(len(x) - len(y)) == 2 and (_abd_of(x, y) or _abd_of(y, x)):
+    if abs(len(x) - len(y)) == 2 and (
+        _abd_of(x, x_spelling, y, y_spelling, arabic_side)
+        or _abd_of(y, y_spelling, x, x_spelling, (3 - arabic_side) % 3)
+    ):
         return ABD_BARE_SIMILARITY, "with and without Abd"
     if both_arabic:
         return _arabic_letters_read(x, x_spelling, y, y_spelling)
