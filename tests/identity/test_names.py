@@ -163,6 +163,38 @@ def test_an_abd_name_still_meets_its_name_without_the_abd(with_abd: str, bare: s
     assert "with and without Abd" in result.explanation[0]
 
 
+@pytest.mark.parametrize(
+    ("sin", "shin"),
+    [
+        ("Aissa", "Aisha"),
+        ("Aissa", "عائشة"),
+        ("Hossam", "Hisham"),
+        ("Hussam", "هشام"),
+        ("حسام", "Hicham"),
+        ("عيسى", "Aicha"),
+    ],
+)
+def test_an_s_that_is_a_sin_is_not_a_shin(sin: str, shin: str) -> None:
+    result = compare_names(sin, shin)
+    assert not result.match
+    assert "an s against a sh: another name" in result.explanation[0]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Aicha", "عائشة"),  # French writes the shin ch
+        ("Hachem", "Hashem"),
+        ("Hasim", "Hashim"),  # a Turkish ş written without its cedilla
+        ("Ishaq", "إسحاق"),  # an s and an h
+        ("Yacine", "ياسين"),  # a French c before i is a sin
+        ("Moussa", "موسى"),
+    ],
+)
+def test_a_shin_or_sin_written_otherwise_still_meets(one: str, other: str) -> None:
+    assert compare_names(one, other).match
+
+
 def test_arabic_dad_and_dhal_meet_a_latin_z_across_scripts_only() -> None:
     assert compare_names("فضل ربيع", "Fazl Rabi").match
     assert compare_names("ذاکر", "Zakir").score > compare_names("ذاکر", "Sabir").score

@@ -782,6 +782,37 @@ def _ending_in_one(x_spelling: str, y_spelling: str) -> str:
     return _FINAL_A_IN_ONE if said == "a" and not russian else ""
 
 
+_SIN_AGAINST_SHIN = "the same consonants, an s against a sh: another name"
+# The s-like letters of a spelling, in order: a shin (sh, sch, ch; ش), an s that can only be
+# a sin (a doubled s, a French c before e, i or y; س), or a single s, which may be a sin or
+# a Turkish ş written without its cedilla (Hasim, Ayse). A Latin sh before a vowel and a q
+# or k is an s and an h (Ishaq, إسحاق) and tells nothing.
+_LATIN_S_LETTERS = re.compile(
+    r"(?P<ishaq>sh(?=[aeiou]+[qk]))|(?P<shin>sch|sh|ch)|(?P<sin>ss+|c(?=[eiy]))|s"
+)
+_ARABIC_S_LETTERS = re.compile(r"(?P<shin>sh)|(?P<sin>s)")
+
+
+def _s_letters(spelling: str, arabic: bool) -> list[str]:
+    """What each s-like letter of a spelling is, in order: shin, sin, or "" (either)."""
+    letters = _ARABIC_S_LETTERS if arabic else _LATIN_S_LETTERS
+    return [
+        m.lastgroup if m.lastgroup in ("shin", "sin") else "" for m in letters.finditer(spelling)
+    ]
+
+
+def _sin_against_shin(x_spelling: str, y_spelling: str, arabic_side: int = 0) -> bool:
+    """Does one spelling of a skeleton write a shin where the other writes an s that can only
+    be a sin? The skeleton reads both as an s, as French and English spellings write the
+    shin otherwise (Aicha, Aisha), but they are two letters: Aissa (عيسى) is not Aisha
+    (عائشة), Hossam (حسام) not Hisham (هشام). A single Latin s may be a Turkish ş written
+    without its cedilla, and says nothing. ``arabic_side``: which spelling is romanized
+    Arabic script, whose s is always a sin (an s and an h of their own, إسحاق, are apart)."""
+    x = _s_letters(x_spelling, arabic_side == 1)
+    y = _s_letters(y_spelling, arabic_side == 2)
+    return len(x) == len(y) and any({a, b} == {"shin", "sin"} for a, b in zip(x, y, strict=True))
+
+
 def _final_gaps(spelling: str, other_ends_in_h: bool) -> tuple[str, ...]:
     """``_vowels_after_consonants``, a ta marbuta written h left out (Aishah = Aisha,
     Fatimah = فاطمة); not against a spelling that ends in an h too, which may be a letter of
@@ -1151,6 +1182,8 @@ def _same_skeleton_read(
             return OTHER_OPENING_VOWEL_SIMILARITY, _LATIN_LONG_VOWEL_UNWRITTEN
         if arabic_side and (ending := _ending_in_one(latin, arabic)):
             return OTHER_OPENING_VOWEL_SIMILARITY, ending
+        if arabic_side and _sin_against_shin(x_spelling, y_spelling, arabic_side):
+            return OTHER_OPENING_VOWEL_SIMILARITY, _SIN_AGAINST_SHIN
         return 0.92, "the other script"
     if both_arabic:
         return _arabic_spellings_read(x_spelling, y_spelling)
@@ -1162,6 +1195,8 @@ def _same_skeleton_read(
         return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_IN_ONE
     if ending := _ending_in_one(x_spelling, y_spelling):
         return OTHER_OPENING_VOWEL_SIMILARITY, ending
+    if _sin_against_shin(x_spelling, y_spelling):
+        return OTHER_OPENING_VOWEL_SIMILARITY, _SIN_AGAINST_SHIN
     similarity = Levenshtein.normalized_similarity(x_spelling, y_spelling)
     how = "" if x_spelling == y_spelling else "another spelling"
     return SAME_SKELETON_FLOOR + (1 - SAME_SKELETON_FLOOR) * similarity, how
