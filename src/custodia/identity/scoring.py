@@ -655,7 +655,7 @@ def _vowels_after_consonants(
     عيسى run together, misaaisa, gives ["i", "aaia"]). ``long_marked``: the letters only a
     long vowel is written with (ee, ii, oo, uu) as one letter of their own, ī or ū
     (``_LATIN_LONG_VOWELS``)."""
-    vowels = _VOWEL_LETTERS + ("īū" if long_marked else "")
+    vowels = _VOWEL_LETTERS + ("īūɨ" if long_marked else "")
     word = _skeleton_letters(spelling, _LATIN_LONG_VOWELS if long_marked else ())
     word = word.lstrip(_OPENING_LETTERS)
     gaps: list[str] = []
@@ -673,14 +673,14 @@ def _vowels_after_consonants(
 
 def _long_vowel_unmet(latin: str, arabic: str) -> bool:
     """Across scripts, for two parts of one skeleton: does the Arabic write a long u or i
-    (a waw or ya) after a consonant where the Latin writes vowels, none of which may be it?
-    Arabic script writes its long vowels: Khaled is not خلود (Khulud), Saad not سعيد (Said), Hamid
-    not حمود (Hamud). Where the two count their consonants differently (a shadda Arabic
-    leaves unwritten, a letter read otherwise), nothing is said; nor of a Latin vowel that
-    Turkish writes for one: a ya that ends the name as its u (Şükrü = شكري, Hüsnü = حسني),
-    a waw that a doubled letter took in (Saffet = صفوت); nor of an a for a final ya, which
-    Persian script writes for the alef maqsura (مصطفی, موسی). A final ya the Latin must
-    write: it writes no vowel in the middle of a name more often than at its end."""
+    (a waw or ya) after a consonant where the Latin writes no vowel, or vowels none of
+    which may be it? Arabic script writes its long vowels: Khaled is not خلود (Khulud),
+    Saad not سعيد (Said), Hamid not حمود (Hamud), Salman not سليمان (Sulayman). Where the
+    two count their consonants differently (a shadda Arabic leaves unwritten, a letter read
+    otherwise), nothing is said; nor of a Latin vowel that Turkish writes for one: a ya
+    that ends the name as its u (Şükrü = شكري, Hüsnü = حسني), a waw that a doubled letter
+    took in (Saffet = صفوت); nor of an a for a final ya, which Persian script writes for
+    the alef maqsura (مصطفی, موسی)."""
     if arabic in CONVENTIONAL_SPELLINGS:
         return False
     ours, theirs = _vowels_after_consonants(latin), _vowels_after_consonants(arabic)
@@ -697,10 +697,11 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
             continue  # Persian script's ya that is an alef maqsura: Mustafa = مصطفی
         if k == last and "i" in written and not said:
             return True  # a final ya Latin writes: al-Hussein is not الحسيني, Hamd not حمدي
-        if not said.lstrip(_DOUBLED) or (said.startswith(_DOUBLED) and "u" in written):
-            # a Latin spelling that writes no vowel there may have dropped it (Dabski for
-            # الدبيسكي); Saffet: the w of Safwat taken into the doubled f
+        if said == _DOUBLED or (said.startswith(_DOUBLED) and "u" in written):
+            # Saffet: the w of Safwat taken into the doubled f
             continue
+        if not said and k == last:
+            continue  # the waw of Amr (عمرو) is not said
         if k == last and "u" in said and "u" in "".join(ours[:k]):
             said += "i"  # Şükrü: the i of Shukri said as the vowels before it
         if any(long in written and ok.isdisjoint(said) for long, ok in _LONG_VOWEL_LATIN):
@@ -711,9 +712,21 @@ def _long_vowel_unmet(latin: str, arabic: str) -> bool:
 # Latin letters that can only write a long vowel (Kareem, Masood, Sa'iid), each read as one
 # letter of its own (``_vowels_after_consonants``), and what the romanized Arabic must
 # write there for it
-_LATIN_LONG_VOWELS = (("ee", "ī"), ("ii", "ī"), ("oo", "ū"), ("uu", "ū"))
+_LATIN_LONG_VOWELS = (
+    ("ee", "ī"),
+    ("ii", "ī"),
+    ("oo", "ū"),
+    ("uu", "ū"),
+    # a y after a vowel, the ya of a diphthong (Sulayman, Zeynep): always written
+    ("ay", "ī"),
+    ("ey", "ī"),
+    # an i after a vowel: that ya (Sulaiman, Hussein), or an ayn and a short i (Moneim =
+    # منعم, Mounaim), which is a letter all the same: another name only against none
+    ("ai", "ɨ"),
+    ("ei", "ɨ"),
+)
 _LATIN_LONG = re.compile("|".join(digraph for digraph, _ in _LATIN_LONG_VOWELS))
-_ARABIC_FOR_LONG = {"ī": frozenset("iye"), "ū": frozenset("uwo")}
+_ARABIC_FOR_LONG = {"ī": frozenset("iye"), "ū": frozenset("uwo"), "ɨ": frozenset("aeiouy")}
 
 
 def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
@@ -721,9 +734,12 @@ def _latin_long_vowel_unwritten(latin: str, other: str) -> bool:
     (ee, oo) after a consonant where the other spelling, romanized Arabic script or Latin,
     writes no letter that could be it? Kareem is not كرم (Karam) nor Karam, Hameed not حمد
     (Hamad), Saeed not سعد or Saad, Noor not نار. A Latin i or u may be short (Hamid =
-    حامد): only the doubled letters say a vowel is long."""
+    حامد): only the doubled letters say a vowel is long, and a y after a vowel a ya
+    (Sulayman is not سلمان, Salman; Haytham not Hatim). An i after a vowel may be that ya or
+    an ayn and a short i (Moneim = منعم): it is another name only where the other writes
+    no vowel there (Sulaiman is not Salman)."""
     if other in CONVENTIONAL_SPELLINGS or not _LATIN_LONG.search(latin):
-        return False  # nearly every pair: no ee or oo
+        return False  # nearly every pair: no ee, oo or diphthong
     ours = _vowels_after_consonants(latin, long_marked=True)
     theirs = _vowels_after_consonants(other)
     if len(ours) != len(theirs):
