@@ -1476,6 +1476,7 @@ def test_a_t_for_a_d_at_the_end_or_for_a_dh_still_meets(one: str, other: str) ->
 
 _NISBA = "the final i of a nisba in one only: another name"
 _FINAL_A = "a final a in one only: another name"
+_A_AGAINST_I = "a final a in one, a final i in the other: another name"
 
 
 @pytest.mark.parametrize(
@@ -1495,6 +1496,9 @@ _FINAL_A = "a final a in one only: another name"
         ("Karima", "كريم", _FINAL_A),  # across scripts, both ways
         ("Karim", "كريمة", _FINAL_A),
         ("Amina", "أمين", _FINAL_A),
+        ("Ala'", "Ali", _A_AGAINST_I),  # an alef and hamza, not a ya
+        ("Safa", "Safi", _A_AGAINST_I),
+        ("Hamda", "Hamdi", _A_AGAINST_I),
     ],
 )
 def test_a_final_i_or_a_in_one_spelling_only_is_another_name(
@@ -1524,6 +1528,8 @@ def test_a_final_i_or_a_in_one_spelling_only_is_another_name(
         ("Ali", "علي"),
         ("al-Afghani", "Afghani"),
         ("Iranian", "الإيراني"),  # English's -ian for a nisba of origin
+        ("Mustafa", "مصطفی"),  # Persian script's ya for the alef maqsura
+        ("Yahya", "Yahia"),
     ],
 )
 def test_spellings_that_end_alike_still_meet(one: str, other: str) -> None:

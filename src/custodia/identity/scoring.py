@@ -759,11 +759,13 @@ _FINAL_YA = frozenset({"i", "y", "ee", "ie", "iy", "ii", "iyy"})
 _NO_FINAL_VOWEL = frozenset({"", _DOUBLED})
 _FINAL_YA_IN_ONE = "the same consonants, the final i of a nisba in one only: another name"
 _FINAL_A_IN_ONE = "the same consonants, a final a in one only: another name"
-_ENDINGS_READ = frozenset({_FINAL_YA_IN_ONE, _FINAL_A_IN_ONE})
+_FINAL_A_AGAINST_I = "the same consonants, a final a in one, a final i in the other: another name"
+_ENDINGS_READ = frozenset({_FINAL_YA_IN_ONE, _FINAL_A_IN_ONE, _FINAL_A_AGAINST_I})
+_FINAL_A = frozenset({"a", "aa"})
 _RUSSIAN_FAMILY_NAME = re.compile(r"[oe]va?$")  # Aliev, Alieva: one family's two forms
 
 
-def _ending_in_one(x_spelling: str, y_spelling: str) -> str:
+def _ending_in_one(x_spelling: str, y_spelling: str, across: bool = False) -> str:
     """How two spellings of one skeleton end, where one writes a vowel after its last
     consonant and the other, its consonants counted alike, writes none: "" for one name,
     else the reading that found another.
@@ -777,6 +779,7 @@ def _ending_in_one(x_spelling: str, y_spelling: str) -> str:
     - An a, most often the ta marbuta of a woman's name (``_FINAL_A_IN_ONE``): Karima
       (كريمة) is not Karim, Latifa not Latif, Amina not Amin. Not a Russian family name's
       -a (Aliev, Alieva), nor a French -e (Amine is Amin).
+    - In Latin, an a in one and an i in the other (``_final_a_against_i``).
 
     A final ayn or ta marbuta, which romanized Arabic script writes as an a, is a vowel
     there (Rabi = ربيع, Shafi = شافع). Nothing is said where the two count their consonants
@@ -791,7 +794,7 @@ def _ending_in_one(x_spelling: str, y_spelling: str) -> str:
     elif y_gaps[-1] in _NO_FINAL_VOWEL:
         said = x_gaps[-1].lstrip(_DOUBLED)
     else:
-        return ""
+        return "" if across else _final_a_against_i(x_gaps[-1], y_gaps[-1])
     if said in _FINAL_YA and not _of_origin(x_spelling, y_spelling):
         return _FINAL_YA_IN_ONE
     russian = _RUSSIAN_FAMILY_NAME.search(x_spelling) and _RUSSIAN_FAMILY_NAME.search(y_spelling)
@@ -827,6 +830,17 @@ def _sin_against_shin(x_spelling: str, y_spelling: str, arabic_side: int = 0) ->
     x = _s_letters(x_spelling, arabic_side == 1)
     y = _s_letters(y_spelling, arabic_side == 2)
     return len(x) == len(y) and any({a, b} == {"shin", "sin"} for a, b in zip(x, y, strict=True))
+
+
+def _final_a_against_i(x_said: str, y_said: str) -> str:
+    """Does one Latin spelling end in an a and the other, its consonants counted alike, in
+    an i? An alef, hamza or ta marbuta is not a ya: Ala (علاء) is not Ali, Safa (صفاء) not
+    Safi, Hamda not Hamdi. Not across scripts, where the a of romanized Arabic script may be
+    a final ayn (Shafi = شافع) and its ya Persian script's alef maqsura (موسی)."""
+    x, y = x_said.lstrip(_DOUBLED), y_said.lstrip(_DOUBLED)
+    if (x in _FINAL_A and y in _FINAL_YA) or (y in _FINAL_A and x in _FINAL_YA):
+        return _FINAL_A_AGAINST_I
+    return ""
 
 
 def _final_gaps(spelling: str, other_ends_in_h: bool) -> tuple[str, ...]:
@@ -1196,7 +1210,7 @@ def _same_skeleton_read(
             return OTHER_OPENING_VOWEL_SIMILARITY, _LONG_VOWEL_UNMET
         if arabic_side and _latin_long_vowel_unwritten(latin, arabic):
             return OTHER_OPENING_VOWEL_SIMILARITY, _LATIN_LONG_VOWEL_UNWRITTEN
-        if arabic_side and (ending := _ending_in_one(latin, arabic)):
+        if arabic_side and (ending := _ending_in_one(latin, arabic, across=True)):
             return OTHER_OPENING_VOWEL_SIMILARITY, ending
         if arabic_side and _sin_against_shin(x_spelling, y_spelling, arabic_side):
             return OTHER_OPENING_VOWEL_SIMILARITY, _SIN_AGAINST_SHIN
