@@ -1496,6 +1496,8 @@ _A_AGAINST_I = "a final a in one, a final i in the other: another name"
         ("Karima", "كريم", _FINAL_A),  # across scripts, both ways
         ("Karim", "كريمة", _FINAL_A),
         ("Amina", "أمين", _FINAL_A),
+        ("Saadia", "Saad", _FINAL_A),  # a woman's nisba, Sa'diyya
+        ("Saadiya", "سعد", _FINAL_A),
         ("Ala'", "Ali", _A_AGAINST_I),  # an alef and hamza, not a ya
         ("Safa", "Safi", _A_AGAINST_I),
         ("Hamda", "Hamdi", _A_AGAINST_I),

@@ -762,6 +762,8 @@ _FINAL_A_IN_ONE = "the same consonants, a final a in one only: another name"
 _FINAL_A_AGAINST_I = "the same consonants, a final a in one, a final i in the other: another name"
 _ENDINGS_READ = frozenset({_FINAL_YA_IN_ONE, _FINAL_A_IN_ONE, _FINAL_A_AGAINST_I})
 _FINAL_A = frozenset({"a", "aa"})
+# a final a, or the -iya of a woman's nisba (Saadia, Saadiya, سعدية: not Saad)
+_FINAL_A_SAID = frozenset({"a", "ia", "iya", "iyya"})
 _RUSSIAN_FAMILY_NAME = re.compile(r"[oe]va?$")  # Aliev, Alieva: one family's two forms
 
 
@@ -777,7 +779,8 @@ def _ending_in_one(x_spelling: str, y_spelling: str, across: bool = False) -> st
       al-Irani). Swahili and Persian add an i to a name now and then (Rashidi, Abubakary,
       Azami), but read as one name those found fewer of the UN list's aliases.
     - An a, most often the ta marbuta of a woman's name (``_FINAL_A_IN_ONE``): Karima
-      (كريمة) is not Karim, Latifa not Latif, Amina not Amin. Not a Russian family name's
+      (كريمة) is not Karim, Latifa not Latif, Amina not Amin; an -iya too (Saadia, سعدية
+      Sa'diyya, is not Saad). Not a Russian family name's
       -a (Aliev, Alieva), nor a French -e (Amine is Amin).
     - In Latin, an a in one and an i in the other (``_final_a_against_i``).
 
@@ -798,7 +801,7 @@ def _ending_in_one(x_spelling: str, y_spelling: str, across: bool = False) -> st
     if said in _FINAL_YA and not _of_origin(x_spelling, y_spelling):
         return _FINAL_YA_IN_ONE
     russian = _RUSSIAN_FAMILY_NAME.search(x_spelling) and _RUSSIAN_FAMILY_NAME.search(y_spelling)
-    return _FINAL_A_IN_ONE if said == "a" and not russian else ""
+    return _FINAL_A_IN_ONE if said in _FINAL_A_SAID and not russian else ""
 
 
 _SIN_AGAINST_SHIN = "the same consonants, an s against a sh: another name"
