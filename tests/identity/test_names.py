@@ -1516,6 +1516,24 @@ def test_a_final_i_or_a_in_one_spelling_only_is_another_name(
 @pytest.mark.parametrize(
     ("one", "other"),
     [
+        ("Thamer", "Samira"),  # an s for a th, but a final a in one only
+        ("Muath", "Musa"),
+        ("Majid", "Magda"),  # another transliteration, the same
+        ("Hayat", "Huda"),
+        ("Hussam", "Haytham"),  # an s for a th, but a diphthong's ya in one only
+    ],
+)
+def test_letters_read_alike_do_not_make_two_names_one_whose_vowels_part_them(
+    one: str, other: str
+) -> None:
+    compared = compare_names(one, other)  # 0.85 before: one reading of a letter
+    assert not compared.match
+    assert compared.explanation[0].endswith("another name)")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
         ("Fatimah", "فاطمة"),  # a ta marbuta written h
         ("Aishah", "Aysha"),
         ("Hamza", "حمزة"),

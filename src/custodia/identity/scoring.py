@@ -982,6 +982,13 @@ def _parts_read(
         return OTHER_OPENING_VOWEL_SIMILARITY, _ALEF_OR_AYN
     if alike[1] in _ENDINGS_READ:
         return alike
+    if (
+        x != y
+        and not cross_script
+        and not both_arabic
+        and (vowels := _vowels_read(x_spelling, y_spelling))
+    ):
+        return OTHER_OPENING_VOWEL_SIMILARITY, vowels
     if (cross_script and not arabic_side) or not _consonant_repeated_in_one(
         x_spelling, y_spelling, both_arabic or arabic_side == 1, both_arabic or arabic_side == 2
     ):
@@ -990,6 +997,20 @@ def _parts_read(
 
 
 _REPEATED_IN_ONE = "the same consonants, one said twice in one name: another name"
+
+
+def _vowels_read(x_spelling: str, y_spelling: str) -> str:
+    """Two Latin spellings one reading of a letter makes one skeleton (an s for a th, a
+    Turkish c for a j, another transliteration), read for their vowels as two spellings of
+    one skeleton are: "" for one name, else why they are two. Thamer (ثامر) is not Samira,
+    Muath not Maysa (ميساء), Majid not Magda, Husam not Haytham."""
+    if ending := _ending_in_one(x_spelling, y_spelling):
+        return ending
+    if _latin_long_vowel_unwritten(x_spelling, y_spelling) or _latin_long_vowel_unwritten(
+        y_spelling, x_spelling
+    ):
+        return _LONG_VOWEL_IN_ONE
+    return ""
 
 
 def _consonant_repeated_in_one(
