@@ -830,6 +830,9 @@ def _sin_against_shin(x_spelling: str, y_spelling: str, arabic_side: int = 0) ->
     (عائشة), Hossam (حسام) not Hisham (هشام). A single Latin s may be a Turkish ş written
     without its cedilla, and says nothing. ``arabic_side``: which spelling is romanized
     Arabic script, whose s is always a sin (an s and an h of their own, إسحاق, are apart)."""
+    both = x_spelling + " " + y_spelling
+    if "sh" not in both and "ch" not in both:
+        return False  # nearly every pair: no shin
     x = _s_letters(x_spelling, arabic_side == 1)
     y = _s_letters(y_spelling, arabic_side == 2)
     return len(x) == len(y) and any({a, b} == {"shin", "sin"} for a, b in zip(x, y, strict=True))
