@@ -653,7 +653,8 @@ def _vowels_after_consonants(
     ["", "", "u", ""], "Saffet" ["a", ":e", ""]. ``across_vowels``: a consonant that
     repeats the one before it across vowels is one too, as the skeleton writes it (ميساء
     عيسى run together, misaaisa, gives ["i", "aaia"]). ``long_marked``: the letters only a
-    long vowel is written with (ee, ii, oo, uu) as one letter of their own, ī or ū
+    long vowel is written with (ee, ii, oo, uu) and a diphthong's (ay, ey) as one letter of
+    their own, ī or ū, and an i after a vowel as ɨ, a ya or an ayn and a short i
     (``_LATIN_LONG_VOWELS``)."""
     vowels = _VOWEL_LETTERS + ("īūɨ" if long_marked else "")
     word = _skeleton_letters(spelling, _LATIN_LONG_VOWELS if long_marked else ())
@@ -769,8 +770,8 @@ _RUSSIAN_FAMILY_NAME = re.compile(r"[oe]va?$")  # Aliev, Alieva: one family's tw
 
 def _ending_in_one(x_spelling: str, y_spelling: str, across: bool = False) -> str:
     """How two spellings of one skeleton end, where one writes a vowel after its last
-    consonant and the other, its consonants counted alike, writes none: "" for one name,
-    else the reading that found another.
+    consonant and the other, its consonants counted alike, writes none, or (in Latin) an a
+    and an i: "" for one name, else the reading that found another.
 
     - The ya of a nisba, an i or y (``_FINAL_YA_IN_ONE``): a nisba is a name of its own,
       Husseini (الحسيني) is not Hussein, Omari not Omar, Hamdi not Hamad, Hachemi not
@@ -779,9 +780,9 @@ def _ending_in_one(x_spelling: str, y_spelling: str, across: bool = False) -> st
       al-Irani). Swahili and Persian add an i to a name now and then (Rashidi, Abubakary,
       Azami), but read as one name those found fewer of the UN list's aliases.
     - An a, most often the ta marbuta of a woman's name (``_FINAL_A_IN_ONE``): Karima
-      (كريمة) is not Karim, Latifa not Latif, Amina not Amin; an -iya too (Saadia, سعدية
-      Sa'diyya, is not Saad). Not a Russian family name's
-      -a (Aliev, Alieva), nor a French -e (Amine is Amin).
+      (كريمة) is not Karim, Latifa not Latif, Amina not Amin; the -iya of a woman's nisba
+      too (Saadia, سعدية Sa'diyya, is not Saad). Not a Russian family name's -a (Aliev,
+      Alieva), nor a French -e (Amine is Amin).
     - In Latin, an a in one and an i in the other (``_final_a_against_i``).
 
     A final ayn or ta marbuta, which romanized Arabic script writes as an a, is a vowel
