@@ -700,22 +700,16 @@ class ParsedName:
             object.__setattr__(self, "tokens", _with_glued_articles(self.tokens))
             object.__setattr__(self, "has_glued", any(t.glued_stem for t in self.tokens))
         keyed = [t for t in self.tokens if t.skeleton and t.role in KEY_ROLES]
-        keys = {t.skeleton for t in keyed}
-        keys.update(said for t in keyed if (said := th_as_s(t.spelling)))  # كوثر found by Kevser
-        keys.update(w for t in keyed if (w := doubled_v_as_w(t.spelling)))  # حواء by Havva
+        # isascii first: a registry loads thousands of names a search, nearly all ASCII
+        turkish = not self.arabic and not self.text.isascii() and written_as_turkish(self.text)
+        if turkish:
+            object.__setattr__(self, "turkish", True)
+        g_letters = self.g_letters
+        keys: set[str] = set()
+        for t in keyed:
+            keys.update(_part_keys(t.skeleton, t.spelling, t.role, g_letters, turkish))
         if glued:  # Habibur Rahman is found by حبيب الرحمن
             keys.update(skeleton(t.glued_stem) for t in keyed if t.glued_stem)
-        if not self.arabic:
-            keys |= _other_readings(keyed, self.g_letters)
-            # isascii first: a registry loads thousands of names a search, nearly all ASCII
-            if not self.text.isascii() and written_as_turkish(self.text):
-                object.__setattr__(self, "turkish", True)
-                for t in keyed:  # Halil is found by خليل
-                    keys.update(turkish_letter_readings(t.spelling))
-        else:
-            for t in keyed:
-                if APART in t.spelling:  # زهير is found by Zuhair
-                    keys.add(_read_apart(t.spelling))
         run = _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
         if run is not None:  # "Gadzhimurad" finds Haji Murad, and "Haji Murad" Gadzhimurad
             keys.add(run.skeleton)
@@ -789,6 +783,30 @@ class ParsedName:
     @property
     def keys(self) -> set[str]:
         return set(self.keyset)
+
+
+# By strings, not tokens, as ``_joined_spellings``: a registry's name parts recur in every
+# search that loads them, and working out a part's keys again took a third of the time
+# loading a registry's names took.
+@lru_cache(maxsize=200_000)
+def _part_keys(
+    skel: str, spelling: str, role: str, g_letters: str, turkish: bool
+) -> tuple[str, ...]:
+    """The keys a part of a name is found by (``ParsedName.keyset``): its skeleton, and the
+    skeletons of its other readings. ``g_letters`` is the name's (none in Arabic script);
+    ``turkish``: the name is written as Turkish writes."""
+    keys = {skel}
+    if said := th_as_s(spelling):  # كوثر found by Kevser
+        keys.add(said)
+    if w := doubled_v_as_w(spelling):  # حواء by Havva
+        keys.add(w)
+    if g_letters:  # a Latin name
+        keys |= _other_readings([NameToken(skel, spelling, role)], g_letters)
+        if turkish:  # Halil is found by خليل
+            keys.update(turkish_letter_readings(spelling))
+    elif APART in spelling:  # زهير is found by Zuhair
+        keys.add(_read_apart(spelling))
+    return tuple(sorted(keys))
 
 
 # Titles that names grew from, each as a name spells it (Gadzhimurad, Emomali, Mullanur,
