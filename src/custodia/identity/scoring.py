@@ -1491,7 +1491,7 @@ class NameMatch:
     (query part, matched part, similarity) and the query's unmatched parts. A batch compares
     millions of names and explains only the few it keeps."""
 
-    __slots__ = ("_pairs", "_source", "_unmatched", "score")
+    __slots__ = ("_later", "_pairs", "_source", "_unmatched", "score")
 
     def __init__(
         self,
@@ -1499,13 +1499,20 @@ class NameMatch:
         pairs: tuple[Pair, ...] = (),
         unmatched: tuple[str, ...] = (),
         source: tuple[ParsedName, ParsedName, list[tuple[Span, Span, float]]] | None = None,
+        later: Callable[[], tuple[tuple[Pair, ...], tuple[str, ...]]] | None = None,
     ) -> None:
+        """``source``: the two names and their aligned parts, which the evidence is read
+        from; ``later``: what gives the evidence otherwise (a match spread over names)."""
         self.score = score
         self._pairs = pairs
         self._unmatched = unmatched
         self._source = source
+        self._later = later
 
     def _explain(self) -> None:
+        if self._later is not None:
+            self._pairs, self._unmatched = self._later()
+            self._later = None
         if self._source is None:
             return
         q, c, aligned = self._source
@@ -1940,17 +1947,20 @@ def union_match(q: ParsedName, names: Sequence[ParsedName], weigh: Weigher) -> N
         initial = "initial" in (parts[i].role, pool[key].role)
         got += s * (min(weights[i], INITIAL_WEIGHT) if initial else weights[i])
     score = got / sum(weights)
-    pairs = tuple(
-        (
-            parts[i].spelling,
-            pool[key].spelling,
-            round(s, 3),
-            _how([parts[i]], [pool[key]], *across(key)),
+
+    def explained() -> tuple[tuple[Pair, ...], tuple[str, ...]]:
+        pairs = tuple(
+            (
+                parts[i].spelling,
+                pool[key].spelling,
+                round(s, 3),
+                _how([parts[i]], [pool[key]], *across(key)),
+            )
+            for i, (key, s) in sorted(used.items())
         )
-        for i, (key, s) in sorted(used.items())
-    )
-    unmatched = tuple(t.spelling for i, t in enumerate(parts) if i not in used)
-    return NameMatch(score * UNION_FACTOR, pairs, unmatched)
+        return pairs, tuple(t.spelling for i, t in enumerate(parts) if i not in used)
+
+    return NameMatch(score * UNION_FACTOR, later=explained)
 
 
 @dataclass(frozen=True, slots=True)
