@@ -4,6 +4,7 @@ in the time its changes take. Every entry is screened again on request."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from sqlalchemy import Engine, update
@@ -132,3 +133,28 @@ def test_an_entry_rewritten_while_a_run_screens_stays_due(engine: Engine) -> Non
     assert _unscreened(engine) == [2]  # both re-imported since: screened again next run
     assert _screen(engine)[0] == 2
     assert _unscreened(engine) == [0]
+
+
+def test_screening_in_forked_workers_finds_what_one_process_finds(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        registry.register_persons(
+            session,
+            persons_in=[
+                person("Ibrahim Awad Ibrahim al-Badri"),
+                person("Yusuf Bilal al-Tunisi", dob="1991", nationality="TN"),
+                person("Khalid Hamza al-Jubouri"),
+            ],
+        )
+        identity.import_csv_list(session, data=WARRANTS.encode(), list_name="iq-warrants")
+    with read_session(engine) as session:
+        people = screening.people_index(session)
+        listed = screening.watchlist_index(session)
+    assert listed is not None and len(people.profiles) == 3
+    assert gc.isenabled()  # loading the registry paused the collector, and no longer does
+    alone = screening.find_hits(people, listed, workers=1)
+    forked = screening.find_hits(people, listed, workers=2)
+    assert len(alone) == 2
+    assert {p: [(s.ident, s.score) for s in hits] for p, hits in forked.items()} == {
+        p: [(s.ident, s.score) for s in hits] for p, hits in alone.items()
+    }
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # the heap shared, then let go
