@@ -706,9 +706,11 @@ class ParsedName:
             object.__setattr__(self, "turkish", True)
         g_letters = self.g_letters
         keys: set[str] = set()
-        written = "t" if turkish else ""
+        as_turkish = "t" if turkish else ""
         for t in keyed:
-            keys.update(_part_keys(cache_key((t.skeleton, t.spelling, t.role, g_letters, written))))
+            keys.update(
+                _part_keys(cache_key((t.skeleton, t.spelling, t.role, g_letters, as_turkish)))
+            )
         if glued:  # Habibur Rahman is found by حبيب الرحمن
             keys.update(skeleton(t.glued_stem) for t in keyed if t.glued_stem)
         run = _title_run(self.titles[-1], self.tokens[0]) if self.titles and self.tokens else None
@@ -786,9 +788,9 @@ class ParsedName:
         return set(self.keyset)
 
 
-# Keyed and answered by strings, as ``_joined_spellings``: a registry's name parts recur in
-# every name that loads them, and working their keys out again for each name cost 7 to 8 %
-# of loading the scenario's 46,050 profiles.
+# Keyed and answered by strings, as ``_joined_spellings``: a registry's names share their
+# parts (a Mohammed in thousands), and working a part's keys out again in each name cost 7
+# to 8 % of loading the scenario's 46,050 profiles.
 @lru_cache(maxsize=200_000)
 def _part_keys(part: str) -> tuple[str, ...]:
     """The keys a part of a name is found by (``ParsedName.keyset``): its skeleton, and the
