@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import math
 import multiprocessing as mp
 import re
@@ -50,6 +49,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
+from custodia.identity import heap
 from custodia.identity.components import clusters as clusters
 from custodia.identity.names import NameToken, ParsedName, loose_fold, parse_name
 from custodia.identity.scoring import (
@@ -366,16 +366,12 @@ def _scored_batches(
             if progress:
                 progress(done, total, "scoring candidate pairs")
         return
-    gc.freeze()  # the collector would otherwise write to every shared object in a worker
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            for size, scored in pool.imap(_sized_score, batches()):
-                done += size
-                yield scored
-                if progress:
-                    progress(done, total, "scoring candidate pairs")
-    finally:
-        gc.unfreeze()
+    with heap.shared_with_forked_workers(), mp.get_context("fork").Pool(workers) as pool:
+        for size, scored in pool.imap(_sized_score, batches()):
+            done += size
+            yield scored
+            if progress:
+                progress(done, total, "scoring candidate pairs")
 
 
 def _sized_score(pairs: list[tuple[int, int]]) -> tuple[int, list[Scored]]:

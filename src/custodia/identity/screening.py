@@ -5,7 +5,6 @@ review queue."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import multiprocessing
 import threading
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from custodia.db import utc_now
 from custodia.errors import Conflict, Invalid, NotFound
-from custodia.identity import index, queue
+from custodia.identity import heap, index, queue
 from custodia.identity import models as m
 from custodia.identity.keys import MemoryIndex
 from custodia.identity.names import NAME_MODEL, parse_name
@@ -439,16 +438,15 @@ def find_hits(
     done = 0
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         _FORKED = (people, mem)
-        # as de-duplication does: the collector would otherwise walk, and so write to, every
-        # shared object in each worker (11.2 s against 14.5 s for the scenario's 46,000)
-        gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with (
+                heap.shared_with_forked_workers(),
+                multiprocessing.get_context("fork").Pool(workers) as pool,
+            ):
                 for chunk, part in zip(chunks, pool.imap(_forked_hits, chunks), strict=True):
                     done += len(chunk)
                     merge(part, done)
         finally:
-            gc.unfreeze()
             _FORKED = None
     else:
         for chunk in chunks:
@@ -465,7 +463,7 @@ def people_index(session: Session) -> MemoryIndex:
     index.ensure_indexed(session)
     ids = index.all_person_ids(session)
     people = MemoryIndex()
-    with index.collector_paused():  # the index's keys and postings too
+    with heap.collector_paused():  # the index's keys and postings too
         for start in range(0, len(ids), 5000):
             for profile in index.load_profiles(
                 session, ids[start : start + 5000], batch=True
