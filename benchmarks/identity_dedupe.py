@@ -23,6 +23,7 @@ from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import dedupe, index
 from custodia.identity import service as identity
 from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, Weigher
+from custodia.identity.side import SIDE_THRESHOLD
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
 
@@ -58,11 +59,11 @@ def threshold_curve(
     side_only: bool = False,
 ) -> list[dict[str, float]]:
     """Pairwise precision, recall and F1 of the resolved clusters if the job ran with each
-    review threshold of CURVE (the whole job each time: the side pass and the namesake
-    competition work at the threshold they are given). ``side_only``: the job at the review
-    threshold, with only the links from side attributes alone (a record known only by a
-    nom de guerre) cut at each of SIDE_CURVE: how far the evidence those records carry can
-    go, whatever its cut."""
+    review threshold of CURVE (the whole job each time: the namesake competition works at
+    the threshold it is given; the links from side attributes alone, a record known only by
+    a nom de guerre, are cut at side.SIDE_THRESHOLD, a probability). ``side_only``: the job
+    at the review threshold, with those side links cut at each of SIDE_CURVE instead: how
+    far the evidence those records carry can go, whatever its cut."""
     ids = [p.ident for p in profiles]
     label = "side_threshold" if side_only else "threshold"
     out = []
@@ -73,7 +74,7 @@ def threshold_curve(
             weigh=weigh,
             threshold=REVIEW_THRESHOLD if side_only else cut,
             mothers=mothers,
-            side_threshold=cut,
+            side_threshold=cut if side_only else None,
         )
         kept = [(a, b) for a, b, _, _ in found]
         precision, recall, f1 = _prf(_pairs(dedupe.clusters(kept, ids)), truth)
@@ -155,6 +156,7 @@ def main() -> None:
             "seconds": round(seconds, 2),
             "peak_rss_mb": round(peak_mb, 1),
             "threshold": REVIEW_THRESHOLD,
+            "side_threshold": SIDE_THRESHOLD,
             # the job at other review thresholds; the chart: identity_dedupe_threshold.png
             "threshold_curve": curve,
             # the name links at the review threshold, the nom-de-guerre links cut at each

@@ -9,8 +9,10 @@ grows a duplicate record's finger from its real man's master, as another impress
 ``--distractors`` other detainees drawn at random, so that the 1:N searches meet men who
 are no one's duplicate. Enrolment searches each new finger 1:N, proposes the matches whose
 evidence is for a match (bits > 0), and weighs the pairs under review whose two records
-both have fingers. A pair counts as found when its score is at least the review threshold;
-pairwise precision, recall and F1 of the clusters, against ``scenario_duplicate``:
+both have fingers. A pair counts as found when its score is at least the cut the job
+queued it at (the review threshold; ``side.SIDE_THRESHOLD`` for a pair the side attributes
+alone linked, a probability); pairwise precision, recall and F1 of the clusters, against
+``scenario_duplicate``:
 
 * ``names_alone``: the same queue, each pair scored by its names-and-dates sources only;
 * ``fused``: each pair's score as the queue fuses it.
@@ -43,6 +45,7 @@ from custodia.identity import index
 from custodia.identity import models as identity_models
 from custodia.identity import service as identity
 from custodia.identity.scoring import REVIEW_THRESHOLD
+from custodia.identity.side import SIDE_THRESHOLD
 from custodia.registry.models import Person, PersonCategory
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
@@ -61,8 +64,10 @@ def _prf(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str, 
     }
 
 
-def _scored_items(engine: Any) -> list[tuple[int, int, float, float]]:
-    """(a, b, names-alone score, fused score) of every same-person item in the queue."""
+def _scored_items(engine: Any) -> list[tuple[int, int, float, float, float]]:
+    """(a, b, names-alone score, fused score, the cut the job queued it at) of every
+    same-person item in the queue: a pair the side attributes alone linked (a record known
+    only by a nom de guerre) is a probability, queued at ``SIDE_THRESHOLD``."""
     item = identity_models.ReviewItem
     with read_session(engine) as session:
         rows = session.execute(
@@ -72,15 +77,17 @@ def _scored_items(engine: Any) -> list[tuple[int, int, float, float]]:
         ).all()
     out = []
     for a, b, fused, evidence in rows:
-        names = [e["score"] for e in json.loads(evidence).values() if "bits" not in e]
-        out.append((a, b, max(names, default=0.0), fused))
+        sources = [e for e in json.loads(evidence).values() if "bits" not in e]
+        names = max((e["score"] for e in sources), default=0.0)
+        by_side = any("side_posterior" in e for e in sources)
+        out.append((a, b, names, fused, SIDE_THRESHOLD if by_side else REVIEW_THRESHOLD))
     return out
 
 
 def _resolved(
-    items: list[tuple[int, int, float, float]], ids: list[int], column: int
+    items: list[tuple[int, int, float, float, float]], ids: list[int], column: int
 ) -> set[tuple[int, int]]:
-    kept = [(a, b) for a, b, *scores in items if scores[column] >= REVIEW_THRESHOLD]
+    kept = [(a, b) for a, b, *scores, cut in items if scores[column] >= cut]
     return _pairs(dedupe_engine.clusters(kept, ids))
 
 
@@ -88,7 +95,7 @@ SERIES = ((True, "tab:green", "same man"), (False, "tab:red", "two men"))
 
 
 def scores_png(
-    items: list[tuple[int, int, float, float]],
+    items: list[tuple[int, int, float, float, float]],
     truth: set[tuple[int, int]],
     fingers: int,
     path: Path,
@@ -107,6 +114,7 @@ def scores_png(
             xs = [(0.25 if is_true else 0.75) + rng.uniform(-0.18, 0.18) for _ in ys]
             ax.scatter(xs, ys, s=9, alpha=0.55, color=colour, label=f"{label} ({len(ys)})")
         ax.axhline(REVIEW_THRESHOLD, color="grey", linestyle="--", label="review threshold")
+        ax.axhline(SIDE_THRESHOLD, color="grey", linestyle=":", label="nom-de-guerre links")
         ax.set_xticks([0.25, 0.75], ["planted duplicates", "other pairs"])
         ax.set_xlim(0, 1)
         ax.set_title(title)
@@ -141,7 +149,7 @@ def main() -> None:
             session.scalars(select(Person.id).where(Person.category == PersonCategory.DETAINEE))
         )
     planted = {r for r, _, _ in truth_rows} | {t for _, t, _ in truth_rows}
-    named = {p for a, b, _, _ in _scored_items(engine) for p in (a, b)}
+    named = {p for a, b, *_ in _scored_items(engine) for p in (a, b)}
     rng = random.Random(args.seed)
     others = sorted(detainees - planted - named)
     distractors = set(rng.sample(others, min(args.distractors, len(others))))
@@ -181,8 +189,8 @@ def main() -> None:
             "fused": fused,
             "pairs_weighed_after_enrolment": weighed,
             "queue_items": len(items),
-            "items_sunk_by_fingers": sum(1 for _, _, n, f in items if n >= REVIEW_THRESHOLD > f),
-            "items_lifted_by_fingers": sum(1 for _, _, n, f in items if f >= REVIEW_THRESHOLD > n),
+            "items_sunk_by_fingers": sum(1 for _, _, n, f, cut in items if n >= cut > f),
+            "items_lifted_by_fingers": sum(1 for _, _, n, f, cut in items if f >= cut > n),
             "enrolment_seconds": round(enrol_seconds, 1),
             "seconds": round(time.perf_counter() - started, 1),
             "targets": {

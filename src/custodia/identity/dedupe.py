@@ -59,7 +59,7 @@ from custodia.identity.scoring import (
     known_only_by_kunya,
     name_score_needed,
 )
-from custodia.identity.side import SideModel
+from custodia.identity.side import SIDE_THRESHOLD, SideModel
 
 Progress = Callable[[int, int, str | None], None]
 
@@ -394,8 +394,8 @@ def predict_pairs(
     copy of the profiles (reference counts write to every object it reads), so the
     default is one: at a million records each worker costs ~3 GB. ``mothers``: a child's
     record -> the identity of the mother registered with the child. ``side_threshold``:
-    where the pairs linked by side attributes alone (a nom-de-guerre record) are cut, if
-    not at ``threshold`` (the benchmark measures what another cut would give)."""
+    where the pairs linked by side attributes alone (a nom-de-guerre record) are cut, a
+    probability, ``SIDE_THRESHOLD`` unless given (the benchmark measures other cuts)."""
     global _SHARED
     if progress:
         progress(0, 1, "blocking (Splink, DuckDB)")
@@ -412,7 +412,7 @@ def predict_pairs(
         _SHARED = None
     out.sort()
     rest.sort()
-    side_cut = threshold if side_threshold is None else side_threshold
+    side_cut = SIDE_THRESHOLD if side_threshold is None else side_threshold
     return _side_pass(rows, profiles, out, rest, threshold, mothers or {}, side_cut)
 
 

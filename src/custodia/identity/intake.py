@@ -40,7 +40,7 @@ from custodia.identity.scoring import (
     Scored,
     known_only_by_kunya,
 )
-from custodia.identity.side import SideModel
+from custodia.identity.side import SIDE_THRESHOLD, SideModel
 from custodia.registry import service as registry
 
 # The largest intake whose records are each checked against the registry as they arrive.
@@ -119,7 +119,7 @@ def nom_de_guerre_duplicates(
     profile: Profile,
     named: Sequence[Scored] = (),
     *,
-    threshold: float = REVIEW_THRESHOLD,
+    threshold: float = SIDE_THRESHOLD,
     limit: int = CANDIDATES_PER_RECORD,
 ) -> list[Scored]:
     """For a record known only by a kunya or nom de guerre ("Abu Hamza al-Almani"), the

@@ -74,9 +74,17 @@ LABELS = {
     "dob_month": "month of birth",
     "pob": "place of birth",
 }
+# Fields read from the names themselves. A record known only by a kunya or nom de guerre
+# was linked by those very names, so its pairs agree on them by selection, not because a
+# man keeps his kunya: their m is learned from the other pairs only (or stays the default).
+NAME_BORNE = frozenset({"kunya", "nisba", "origin"})
 PSEUDO_PAIRS = 2.0
 M_RANGE = (0.01, 0.999)
 WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is a duplicate
+# A record known only by a nom de guerre is proposed with the man it is more likely than not
+# to be. The posterior is a probability, not a name score read on REVIEW_THRESHOLD's scale,
+# and its candidates share one mass (``SideModel.link``): at most one man can pass.
+SIDE_THRESHOLD = 0.5
 
 
 def _bits(x: float) -> float:
@@ -164,7 +172,10 @@ class SideModel:
         agree: Counter[str] = Counter()
         seen: Counter[str] = Counter()
         for a, b in linked:
+            by_kunya = self.rows[a]["weak_only"] or self.rows[b]["weak_only"]
             for field, level in self._levels(a, b):
+                if by_kunya and field in NAME_BORNE:
+                    continue
                 seen[field] += 1
                 agree[field] += level
         self.m = {
