@@ -287,3 +287,30 @@ def test_an_analyst_runs_the_batch_de_duplication_from_the_queue_page(api: Api) 
     (item,) = api.get("analyst", "/identity/queue", params={"person_id": two}).json()["items"]
     assert (item["person_a"]["person_id"], item["person_b"]["person_id"]) == (one, two)
     assert item["sources"] == ["intake", "names"]  # the batch job weighed the pair too
+
+
+def test_a_nom_de_guerre_pair_shows_its_probability_against_its_own_cut(api: Api) -> None:
+    # "Abu Hamza al-Iraqi" shares no name with Khalid, the only man of Mosul born in 1971:
+    # intake proposes the pair on the birth year and town, as a probability, which the page
+    # reads on its own scale
+    towns = ("Basra", "Hit", "Baiji", "Tikrit")
+    for i, given in enumerate(("Omar", "Yasin", "Bilal", "Talal", "Firas", "Nawaf", "Rafi")):
+        api.register(
+            f"{given} Hassan al-Ubaidi", date_of_birth=f"198{i}", place_of_birth=towns[i % 4]
+        )
+    khalid = api.register(
+        "Khalid Hamza al-Jubouri", date_of_birth="1971-03-02", place_of_birth="Mosul"
+    )
+    abu_hamza = api.register(
+        "Abu Hamza al-Iraqi",
+        names=[{"full_name": "Abu Hamza al-Iraqi", "kind": "nom_de_guerre"}],
+        date_of_birth="1971",
+        place_of_birth="Mosul",
+    )
+    (item,) = api.get("analyst", "/identity/queue", params={"person_id": abu_hamza}).json()["items"]
+    assert {item["person_a"]["person_id"], item["person_b"]["person_id"]} == {khalid, abu_hamza}
+    _sign_in(api, "analyst")
+    page = _page(api, f"/web/identity/queue/{item['id']}").text
+    assert "known only by a nom de guerre is this man, proposed from 0.5" in page
+    assert "review threshold 0.85" not in page
+    assert re.search(r'class="card for">\s*<strong>intake</strong>', page)

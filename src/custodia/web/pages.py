@@ -23,6 +23,8 @@ from custodia.api.deps import Context
 from custodia.db import read_session, unit_of_work
 from custodia.errors import CustodiaError, Invalid, Unauthorized, first_fault
 from custodia.identity import service as identity
+from custodia.identity.scoring import REVIEW_THRESHOLD
+from custodia.identity.side import SIDE_THRESHOLD
 from custodia.registry import service as registry
 from custodia.registry.policy import (
     ADJUDICATE_IDENTITY,
@@ -37,6 +39,7 @@ M = TypeVar("M", bound=BaseModel)
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals.update(review_threshold=REVIEW_THRESHOLD, side_threshold=SIDE_THRESHOLD)
 STATIC = Path(__file__).parent / "static"
 COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
