@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from custodia.db import unit_of_work
+from custodia.db import read_session, unit_of_work
 from custodia.identity import dedupe, index
 from custodia.identity import service as identity
 from custodia.identity.index import profile_of
@@ -197,14 +197,44 @@ def test_the_dedupe_command_queues_a_man_recorded_twice(engine: Engine, tmp_path
     assert body["pairs_proposed"] == 1 and body["clusters"] == 1
 
 
-def _person_in(name: str, dob: str) -> PersonIn:
+def _person_in(
+    name: str, dob: str, *, town: str | None = None, kind: NameKind = NameKind.PRIMARY
+) -> PersonIn:
     return PersonIn(
         category=PersonCategory.DETAINEE,
         sex=Sex.MALE,
         date_of_birth=dob,
         nationalities=["IQ"],
-        names=[NameIn(full_name=name, kind=NameKind.PRIMARY, script=Script.LATIN)],
+        place_of_birth=town,
+        names=[NameIn(full_name=name, kind=kind, script=Script.LATIN)],
     )
+
+
+def test_the_dedupe_command_says_how_many_pairs_rest_on_a_nom_de_guerre(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # Khalid is the only man of Mosul born in 1971; Abu Hamza, of Mosul and 1971, is known
+    # only by his nom de guerre: the job queues the two with a probability, and says so
+    towns = ("Basra", "Hit", "Baiji", "Tikrit")
+    strangers = [
+        _person_in(f"{given} Hassan al-Ubaidi", f"198{i}", town=towns[i % 4])
+        for i, given in enumerate(("Omar", "Yasin", "Bilal", "Talal", "Firas", "Nawaf", "Rafi"))
+    ]
+    with unit_of_work(engine) as session:
+        registry_service.register_persons(
+            session,
+            persons_in=[
+                *strangers,
+                _person_in("Khalid Hamza al-Jubouri", "1971-03-02", town="Mosul"),
+                _person_in("Abu Hamza al-Iraqi", "1971", town="Mosul", kind=NameKind.NOM_DE_GUERRE),
+            ],
+        )
+    done = _run(engine, tmp_path, "identity", "dedupe")
+    assert done.returncode == 0, done.stderr
+    assert "1 queued for review (1 of them a record known only by a nom de guerre" in done.stdout
+    with read_session(engine) as session:
+        (item,) = identity.list_queue(session, kind="duplicate").items
+    assert SIDE_THRESHOLD <= item.score < REVIEW_THRESHOLD
 
 
 def test_a_foreigner_known_only_by_his_nom_de_guerre_is_linked_without_a_birthplace() -> None:

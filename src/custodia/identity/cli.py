@@ -203,8 +203,9 @@ def dedupe(as_json: JsonFlag = False, user: UserOption = None) -> None:
         return
     console.print(
         f"{result.records} records, {result.pairs_scored} pairs scored, "
-        f"{result.pairs_proposed} queued for review, {result.clusters} multi-record clusters "
-        f"({result.seconds:.1f} s)"
+        f"{result.pairs_proposed} queued for review ({result.nom_de_guerre_pairs} of them a record "
+        f"known only by a nom de guerre and the man it is likeliest to be), "
+        f"{result.clusters} multi-record clusters ({result.seconds:.1f} s)"
     )
 
 

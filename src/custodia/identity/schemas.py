@@ -180,6 +180,9 @@ class DedupeResult(BaseModel):
     records: int
     pairs_scored: int
     pairs_proposed: int
+    # of those, a record known only by a nom de guerre and the man it is likeliest to be,
+    # queued with its probability (from side.SIDE_THRESHOLD), not a name score
+    nom_de_guerre_pairs: int = 0
     clusters: int
     seconds: float
 

@@ -664,7 +664,9 @@ def dedupe(
     actor_id: int | None = None,
 ) -> DedupeResult:
     """Every registered person against the others (Splink blocking, our scorer); pairs at or
-    above ``REVIEW_THRESHOLD`` go to the review queue (except pairs decided 'different')."""
+    above ``REVIEW_THRESHOLD`` go to the review queue, and so do the men a record known only
+    by a nom de guerre is more likely than not to be (``side.SIDE_THRESHOLD``), except pairs
+    decided 'different'."""
     started = time.perf_counter()
     index.ensure_indexed(session)
     ids = index.all_person_ids(session)
@@ -677,7 +679,7 @@ def dedupe(
         mothers=registered_mothers(session),
     )
     rejected = queue.decided_different(session)
-    proposed = 0
+    proposed = by_nom_de_guerre = 0
     for a, b, probability, evidence in pairs:
         if queue.pair_key(a, b) in rejected:
             continue
@@ -690,6 +692,7 @@ def dedupe(
             evidence=evidence,
         )
         proposed += item is not None
+        by_nom_de_guerre += item is not None and "side_posterior" in evidence
     groups = dedupe_engine.clusters([(a, b) for a, b, _, _ in pairs], ids)
     sizes: dict[int, int] = {}
     for root in groups.values():
@@ -698,6 +701,7 @@ def dedupe(
         records=len(ids),
         pairs_scored=len(pairs),
         pairs_proposed=proposed,
+        nom_de_guerre_pairs=by_nom_de_guerre,
         clusters=sum(1 for n in sizes.values() if n > 1),
         seconds=round(time.perf_counter() - started, 2),
     )
