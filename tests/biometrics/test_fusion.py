@@ -12,6 +12,8 @@ from custodia.biometrics.models import BiometricJob
 from custodia.db import read_session, unit_of_work, utc_now
 from custodia.identity import service as identity
 from custodia.identity.schemas import ReviewItemOut
+from custodia.identity.scoring import REVIEW_THRESHOLD
+from custodia.identity.side import SIDE_THRESHOLD
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameIn, PersonIn
 from custodia.scenario.models import DuplicateTruth
@@ -172,3 +174,33 @@ def test_a_merge_the_fingers_contradict_is_put_in_doubt_not_undone(world: World)
         listed = identity.list_queue(session, status="same", doubted=True)
         assert [i.id for i in listed.items] == [item.id]
         assert identity.list_queue(session, status="open", doubted=True).total == 0
+
+
+def test_a_nom_de_guerre_merge_is_doubted_against_the_cut_it_was_proposed_at(
+    world: World,
+) -> None:
+    # A record known only by a nom de guerre was merged with the man it was likeliest to be
+    # (0.6, a probability: proposed from 0.5). Fingers that lean his way a little do not put
+    # the merge in doubt, though the score stays under the review threshold of name scores;
+    # fingers that say two men do.
+    engine = world.engine
+    a, b = _person(engine, "Omar Khalid Haddad"), _person(engine, "Abu Hamza al-Iraqi")
+
+    def weigh(source: str, score: float, evidence: dict[str, object]) -> None:
+        with unit_of_work(engine) as session:
+            identity.propose_pair(
+                session, person_a_id=a, person_b_id=b, score=score, source=source, evidence=evidence
+            )
+
+    weigh("names", 0.6, {"side_posterior": 0.6, "explanation": ["same town and birth year"]})
+    item = _item(engine, a)
+    with unit_of_work(engine) as session:
+        identity.decide(session, item_id=item.id, decision="same", note="his brother says so")
+    weigh("biometrics", 0.0, {"bits": 1.0, "explanation": ["fingers lean his way"]})
+    leaning = _item(engine, a)
+    assert SIDE_THRESHOLD <= leaning.score < REVIEW_THRESHOLD
+    assert not leaning.warnings
+    weigh("biometrics", 0.0, {"bits": -3.0, "explanation": ["fingers of another man"]})
+    against = _item(engine, a)
+    assert against.score < SIDE_THRESHOLD
+    assert "put this merge in doubt" in against.warnings[0]

@@ -31,6 +31,7 @@ from custodia.identity.schemas import (
     WatchlistBrief,
 )
 from custodia.identity.scoring import REVIEW_THRESHOLD
+from custodia.identity.side import SIDE_THRESHOLD
 from custodia.registry import lookup
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameOut
@@ -395,13 +396,15 @@ def weighed_by_names(session: Session, person_a_id: int, person_b_id: int) -> bo
 
 
 def _doubted() -> ColumnElement[bool]:
-    """A merge ("same") whose score, once fingerprints were weighed in, is below the review
-    threshold: the fingers say two men where a reviewer said one."""
-    return (
-        (m.ReviewItem.status == "same")
-        & (m.ReviewItem.score < REVIEW_THRESHOLD)
-        & m.ReviewItem.sources.contains("biometrics")
+    """A merge ("same") whose score, once fingerprints were weighed in, is below the cut its
+    pair was proposed at: the fingers say two men where a reviewer said one. That cut is the
+    review threshold, or ``SIDE_THRESHOLD`` for a record known only by a nom de guerre and
+    the man it was likeliest to be (its evidence a probability, ``side_posterior``)."""
+    by_side = m.ReviewItem.evidence.contains('"side_posterior"')
+    below = (m.ReviewItem.score < SIDE_THRESHOLD) | (
+        ~by_side & (m.ReviewItem.score < REVIEW_THRESHOLD)
     )
+    return (m.ReviewItem.status == "same") & below & m.ReviewItem.sources.contains("biometrics")
 
 
 def doubted_merges(session: Session, item_ids: Collection[int]) -> list[int]:
@@ -548,8 +551,8 @@ def _decision_out(row: m.Decision, names: dict[int, str]) -> DecisionOut:
 
 
 DOUBT_WARNING = (
-    "the fingerprints put this merge in doubt (score now {score:.3f}, below the review "
-    "threshold): if they are two men, split it"
+    "the fingerprints put this merge in doubt (score now {score:.3f}, below the cut it was "
+    "proposed at): if they are two men, split it"
 )
 
 

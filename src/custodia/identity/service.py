@@ -96,8 +96,8 @@ def pairs_in_question(
 
 def doubted_merges(session: Session, *, item_ids: Sequence[int]) -> list[int]:
     """Those of ``item_ids`` that are merges the fingerprints put in doubt (their score is
-    now below the review threshold): a reviewer should look again, and split them if the
-    records are two men."""
+    now below the cut the pair was proposed at): a reviewer should look again, and split
+    them if the records are two men."""
     return queue.doubted_merges(session, item_ids)
 
 
