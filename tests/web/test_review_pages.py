@@ -312,5 +312,6 @@ def test_a_nom_de_guerre_pair_shows_its_probability_against_its_own_cut(api: Api
     _sign_in(api, "analyst")
     page = _page(api, f"/web/identity/queue/{item['id']}").text
     assert "known only by a nom de guerre is this man, proposed from 0.5" in page
+    assert '<span class="score mid">' in page  # between the two cuts
     assert "review threshold 0.85" not in page
     assert re.search(r'class="card for">\s*<strong>intake</strong>', page)
