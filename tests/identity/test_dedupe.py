@@ -523,3 +523,27 @@ def test_nom_de_guerre_records_linked_by_their_kunya_do_not_teach_that_a_man_kee
     (line,) = [line for line in linked[5, 6] if line.startswith("kunya differs")]
     bits = float(line.split("(")[1].split()[0])
     assert -0.6 < bits < 0
+
+
+def test_blocking_meets_another_transliteration_and_a_name_without_its_family_name() -> None:
+    # Sherzod Kholmatov and Sherzot Holmatov differ in two letters transliterations swap
+    # (d/t, kh/h): no exact part is shared with the right year. "Ali Mohammed" is "Aly
+    # Mohamad Abdulla" with the family name left out: his second part is the other's father.
+    def uzbek(ident: int, name: str) -> Profile:
+        return _detainee(ident, name, dob="1977", nationality="TJ", town="Dushanbe")
+
+    def iraqi(ident: int, name: str) -> Profile:
+        return _iraqi(ident, name, dob="1964", town="Tal Afar")
+
+    profiles = among_registry(
+        [
+            uzbek(1, "Sherzod Kholmatov"),
+            uzbek(2, "Sherzot Holmatov"),
+            iraqi(3, "Ali Mohammed"),
+            iraqi(4, "Aly Mohamad Abdulla"),
+        ]
+    )
+    blocked = set(dedupe.candidate_pairs(profiles))
+    assert {(1, 2), (3, 4)} <= blocked
+    found = dedupe.predict_pairs(profiles, weigh=weigher(profiles), threshold=REVIEW_THRESHOLD)
+    assert (1, 2) in {(a, b) for a, b, _, _ in found}

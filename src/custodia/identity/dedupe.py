@@ -100,16 +100,22 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
         pob_year = f"{pob}|{year_lo}" if pob and year_lo else None
         nat_year = f"{nationality}|{year_lo}" if nationality and year_lo else None
         skeletons = " ".join(t.skeleton for t in tokens)
+        father = _father(primary.parsed, tokens) if primary else None
+        loose = [loose_fold(t.skeleton) for t in tokens]
         rows.append(
             {
                 "unique_id": p.ident,
                 "name": skeletons or None,
                 "name_loose": loose_fold(skeletons) or None,
                 "ism": tokens[0].skeleton if tokens else None,
-                "father": _father(primary.parsed, tokens) if primary else None,
+                "father": father,
                 "family": tokens[-1].skeleton if len(tokens) > 1 else None,
-                "ism2": tokens[0].skeleton[:2] if tokens else None,
-                "family2": tokens[-1].skeleton[:2] if len(tokens) > 1 else None,
+                # a bare two-part name's second part: a father or a family name (_father)
+                "second": tokens[1].skeleton if len(tokens) == 2 and father is None else None,
+                "ism_loose": loose[0] if loose else None,
+                "family_loose": loose[-1] if len(loose) > 1 else None,
+                "ism2_loose": loose[0][:2] if loose else None,
+                "family2_loose": loose[-1][:2] if len(loose) > 1 else None,
                 "kunya": kunya or None,
                 "dob": dob_exact,
                 "month": month,
@@ -157,9 +163,11 @@ def _keep_small_nationality_blocks(rows: list[dict[str, Any]]) -> None:
 
 # Each rule is an equality join; a rule's pairs grow with the square of its block size, so
 # the date rules carry nationality.
+# The given and family names are compared with the letters transliterations swap folded
+# together (names.loose_fold: Sherzod = Sherzot, Kholmatov = Holmatov, Mukhammad = Muhammad).
 BLOCKING_RULES = (
-    ("ism", "family2", "year_lo"),
-    ("ism2", "family", "year_lo"),
+    ("ism_loose", "family2_loose", "year_lo"),
+    ("ism2_loose", "family_loose", "year_lo"),
     ("ism", "father", "year_lo"),  # father: see _father
     ("father", "family", "year_lo"),
     ("dob", "nationality"),
@@ -187,6 +195,13 @@ WEAK_ONLY_RULES = (
     "l.weak_nat_year = r.nat_year",
     "l.nat_year = r.weak_nat_year",
 )
+# A clerk who wrote a man and his father and left out the family name ("Ali Mohammed" for
+# "Aly Mohamad Abdulla"): the second of a bare two-part name against the other's father,
+# both directions.
+SHORTENED_RULES = (
+    "l.ism = r.ism AND l.second = r.father AND l.year_lo = r.year_lo",
+    "l.ism = r.ism AND l.father = r.second AND l.year_lo = r.year_lo",
+)
 # Applied inside every rule, before a pair leaves DuckDB: the skeletons of the two primary
 # names must be alike (Jaro-Winkler), unless one record is known only by a nom de guerre
 # (its pairs go to the side pass). Scoring costs 100-200 µs a pair, the cut ~nothing. On
@@ -204,13 +219,14 @@ PAIR_FILTER = (
 # Columns the blocking rules read; the rest of a record's features stay in Python.
 _BLOCKING_COLUMNS = (
     "unique_id",
-    *sorted({c for rule in BLOCKING_RULES for c in rule} | {"weak_only"}),
+    *sorted({c for rule in BLOCKING_RULES for c in rule} | {"weak_only", "second"}),
     "pob_year",
     "weak_pob_year",
     "nat_year",
     "weak_nat_year",
     "name_loose",
 )
+_NUMERIC_COLUMNS = frozenset({"unique_id", "year_lo", "weak_only"})
 # A name score read as a probability is at most this: names that agree in full still
 # leave namesakes, and a kept attribute that differs must be able to outweigh them.
 NAME_CERTAINTY = 0.99
@@ -244,12 +260,20 @@ def candidate_batches(
     if len(rows) < 2:
         return
     frame = pd.DataFrame({c: [r[c] for r in rows] for c in _BLOCKING_COLUMNS})
+    # Typed as text: a key no record holds (no nom-de-guerre record: weak_nat_year) would be
+    # read as an integer column, and DuckDB would cast the other side of its join to it.
+    for column in _BLOCKING_COLUMNS:
+        if column not in _NUMERIC_COLUMNS:
+            frame[column] = frame[column].astype("string")
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[],
         blocking_rules_to_generate_predictions=[
             *(CustomRule(f"{_rule_sql(rule)} AND {PAIR_FILTER}") for rule in BLOCKING_RULES),
-            *(CustomRule(f"{rule} AND {PAIR_FILTER}") for rule in WEAK_ONLY_RULES),
+            *(
+                CustomRule(f"{rule} AND {PAIR_FILTER}")
+                for rule in (*WEAK_ONLY_RULES, *SHORTENED_RULES)
+            ),
         ],
     )
     with tempfile.TemporaryDirectory(prefix="custodia-dedupe-") as spill:  # DuckDB spills here
