@@ -45,7 +45,7 @@ from custodia.identity import index
 from custodia.identity import models as identity_models
 from custodia.identity import service as identity
 from custodia.identity.scoring import REVIEW_THRESHOLD
-from custodia.identity.side import SIDE_THRESHOLD
+from custodia.identity.side import SIDE_THRESHOLD, proposed_from
 from custodia.registry.models import Person, PersonCategory
 from custodia.scenario import service as scenario
 from harness import check, emit, log, machine_info
@@ -79,8 +79,7 @@ def _scored_items(engine: Any) -> list[tuple[int, int, float, float, float]]:
     for a, b, fused, evidence in rows:
         sources = [e for e in json.loads(evidence).values() if "bits" not in e]
         names = max((e["score"] for e in sources), default=0.0)
-        by_side = any("side_posterior" in e for e in sources)
-        out.append((a, b, names, fused, SIDE_THRESHOLD if by_side else REVIEW_THRESHOLD))
+        out.append((a, b, names, fused, min(map(proposed_from, sources), default=REVIEW_THRESHOLD)))
     return out
 
 

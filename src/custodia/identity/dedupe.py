@@ -59,7 +59,7 @@ from custodia.identity.scoring import (
     known_only_by_kunya,
     name_score_needed,
 )
-from custodia.identity.side import SIDE_THRESHOLD, SideModel
+from custodia.identity.side import POSTERIOR, SIDE_THRESHOLD, SideModel
 
 Progress = Callable[[int, int, str | None], None]
 
@@ -481,7 +481,7 @@ def _side_pass(
             evidence = {
                 **evidence,
                 "name_score": round(name_score, 4),
-                "side_posterior": round(probability, 4),
+                POSTERIOR: round(probability, 4),
                 "side_bits": bits,
                 "explanation": [*notes, *evidence["explanation"]],
             }

@@ -40,7 +40,7 @@ from custodia.identity.scoring import (
     Scored,
     known_only_by_kunya,
 )
-from custodia.identity.side import SIDE_THRESHOLD, SideModel
+from custodia.identity.side import POSTERIOR, SIDE_THRESHOLD, SideModel
 from custodia.registry import service as registry
 
 # The largest intake whose records are each checked against the registry as they arrive.
@@ -154,7 +154,7 @@ def nom_de_guerre_duplicates(
     for a, b, probability, notes, bits in model.link(pairs, competing):
         if probability >= threshold:
             other = b if a == profile.ident else a
-            evidence = {"side_posterior": round(probability, 4), "side_bits": bits}
+            evidence = {POSTERIOR: round(probability, 4), "side_bits": bits}
             out.append(Scored(other, probability, 0.0, "", "", tuple(notes), evidence))
     out.sort(key=lambda s: -s.score)
     return out[:limit]

@@ -31,7 +31,7 @@ from custodia.identity.schemas import (
     WatchlistBrief,
 )
 from custodia.identity.scoring import REVIEW_THRESHOLD
-from custodia.identity.side import SIDE_THRESHOLD
+from custodia.identity.side import POSTERIOR, SIDE_THRESHOLD
 from custodia.registry import lookup
 from custodia.registry import service as registry
 from custodia.registry.schemas import NameOut
@@ -399,8 +399,8 @@ def _doubted() -> ColumnElement[bool]:
     """A merge ("same") whose score, once fingerprints were weighed in, is below the cut its
     pair was proposed at: the fingers say two men where a reviewer said one. That cut is the
     review threshold, or ``SIDE_THRESHOLD`` for a record known only by a nom de guerre and
-    the man it was likeliest to be (its evidence a probability, ``side_posterior``)."""
-    by_side = m.ReviewItem.evidence.contains('"side_posterior"')
+    the man it was likeliest to be (its evidence a probability, ``side.POSTERIOR``)."""
+    by_side = m.ReviewItem.evidence.contains(f'"{POSTERIOR}"')
     below = (m.ReviewItem.score < SIDE_THRESHOLD) | (
         ~by_side & (m.ReviewItem.score < REVIEW_THRESHOLD)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from custodia.custody import service as custody
 from custodia.db import read_session
 from custodia.errors import Invalid
 from custodia.identity import dedupe as dedupe_engine
-from custodia.identity import index, intake, listings, progress, queue, screening
+from custodia.identity import index, intake, listings, progress, queue, screening, side
 from custodia.identity.names import ParsedName, parse_name, parse_query
 from custodia.identity.schemas import (
     Candidate,
@@ -92,6 +92,13 @@ def pairs_in_question(
     ``person_ids`` (every one for None), for other rooms that bring evidence, such as
     fingerprints enrolled later: a merge they contradict is put in doubt."""
     return queue.pairs_in_question(session, person_ids)
+
+
+def proposed_from(evidence: Mapping[str, Mapping[str, Any]]) -> float:
+    """The cut a review item was proposed at, from its evidence by source: its score is read
+    against it (the review threshold, or ``side.SIDE_THRESHOLD`` where a source is a side
+    link's probability)."""
+    return min((side.proposed_from(e) for e in evidence.values()), default=REVIEW_THRESHOLD)
 
 
 def doubted_merges(session: Session, *, item_ids: Sequence[int]) -> list[int]:
@@ -692,7 +699,7 @@ def dedupe(
             evidence=evidence,
         )
         proposed += item is not None
-        by_nom_de_guerre += item is not None and "side_posterior" in evidence
+        by_nom_de_guerre += item is not None and side.POSTERIOR in evidence
     groups = dedupe_engine.clusters([(a, b) for a, b, _, _ in pairs], ids)
     sizes: dict[int, int] = {}
     for root in groups.values():

@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from custodia.identity import origins
 from custodia.identity.components import clusters
-from custodia.identity.scoring import Profile
+from custodia.identity.scoring import REVIEW_THRESHOLD, Profile
 
 # Default m (chance two records of one man agree) and the weight of that default, in pairs.
 M_DEFAULT = {
@@ -85,6 +85,15 @@ WEAK_ONLY_PRIOR = 0.5  # a record known only by a nom de guerre: even odds it is
 # to be. The posterior is a probability, not a name score read on REVIEW_THRESHOLD's scale,
 # and its candidates share one mass (``SideModel.link``): at most one man can pass.
 SIDE_THRESHOLD = 0.5
+# The evidence key of a side link's probability: the mark of a pair proposed from
+# SIDE_THRESHOLD rather than from REVIEW_THRESHOLD.
+POSTERIOR = "side_posterior"
+
+
+def proposed_from(evidence: Mapping[str, Any]) -> float:
+    """The cut a source's evidence was proposed at: ``SIDE_THRESHOLD`` for a side link (a
+    probability), else the review threshold of name scores."""
+    return SIDE_THRESHOLD if POSTERIOR in evidence else REVIEW_THRESHOLD
 
 
 def _bits(x: float) -> float:

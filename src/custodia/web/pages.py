@@ -39,7 +39,11 @@ M = TypeVar("M", bound=BaseModel)
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(review_threshold=REVIEW_THRESHOLD, side_threshold=SIDE_THRESHOLD)
+templates.env.globals.update(
+    review_threshold=REVIEW_THRESHOLD,
+    side_threshold=SIDE_THRESHOLD,
+    proposed_from=identity.proposed_from,
+)
 STATIC = Path(__file__).parent / "static"
 COOKIE = "custodia_token"
 QUEUE = "/web/identity/queue"
