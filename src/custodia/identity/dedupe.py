@@ -51,7 +51,7 @@ from typing import Any
 
 from custodia.identity import heap
 from custodia.identity.components import clusters as clusters
-from custodia.identity.names import NameToken, ParsedName, loose_fold, parse_name
+from custodia.identity.names import NameToken, ParsedName, ch_as_kh, parse_name, seam_fold
 from custodia.identity.scoring import (
     Profile,
     Weigher,
@@ -101,12 +101,16 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
         nat_year = f"{nationality}|{year_lo}" if nationality and year_lo else None
         skeletons = " ".join(t.skeleton for t in tokens)
         father = _father(primary.parsed, tokens) if primary else None
-        loose = [loose_fold(t.skeleton) for t in tokens]
+        loose = [seam_fold(t.skeleton) for t in tokens]
         rows.append(
             {
                 "unique_id": p.ident,
                 "name": skeletons or None,
-                "name_loose": loose_fold(skeletons) or None,
+                "name_loose": seam_fold(skeletons) or None,
+                # the name with its ch read as a German kh, where it writes one (ch_as_kh)
+                "name_kh": _read_ch_as_kh(tokens),
+                # the parts run together: a particle written apart or not (De Vries, Devries)
+                "joined": "".join(loose) if len(loose) > 1 else None,
                 "ism": tokens[0].skeleton if tokens else None,
                 "father": father,
                 "family": tokens[-1].skeleton if len(tokens) > 1 else None,
@@ -138,6 +142,15 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
     return rows
 
 
+def _read_ch_as_kh(tokens: Sequence[NameToken]) -> str | None:
+    """The folded skeletons of a name's parts with a ch read as a kh (``names.ch_as_kh``:
+    Chalid Ebrahim = Khaled Ibraheem), for the name prefilter; None if none writes a ch."""
+    read = [ch_as_kh(t.spelling) if "ch" in t.spelling else None for t in tokens]
+    if not any(read):
+        return None
+    return seam_fold(" ".join(r or t.skeleton for r, t in zip(read, tokens, strict=True)))
+
+
 def _father(parsed: ParsedName, tokens: Sequence[NameToken]) -> str | None:
     """The father's name part: the second of three or more, or of two where the name says
     so ("Ahmed ibn Ahmed": a clerk wrote the man and his father and left out the part his
@@ -164,10 +177,12 @@ def _keep_small_nationality_blocks(rows: list[dict[str, Any]]) -> None:
 # Each rule is an equality join; a rule's pairs grow with the square of its block size, so
 # the date rules carry nationality.
 # The given and family names are compared with the letters transliterations swap folded
-# together (names.loose_fold: Sherzod = Sherzot, Kholmatov = Holmatov, Mukhammad = Muhammad).
+# together (names.seam_fold: Sherzod = Sherzot, Kholmatov = Holmatov, Mukhammad = Muhammad,
+# and the z some write for the ذ others write d or dh: al-Shazly = Chadli = الشاذلي).
 BLOCKING_RULES = (
     ("ism_loose", "family2_loose", "year_lo"),
     ("ism2_loose", "family_loose", "year_lo"),
+    ("joined", "year_lo"),
     ("ism", "father", "year_lo"),  # father: see _father
     ("father", "family", "year_lo"),
     ("dob", "nationality"),
@@ -211,9 +226,13 @@ SHORTENED_RULES = (
 # scenario).
 NAME_PREFILTER = 0.85
 # The skeletons are compared with the letters transliterations swap folded together
-# (names.loose_fold): "Gaber Saad al-Samarrai" against "Jaber Saad Mahmoud al-Samarrai".
+# (names.seam_fold): "Gaber Saad al-Samarrai" against "Jaber Saad Mahmoud al-Samarrai"; a
+# name that writes a ch, read as a German kh too (name_kh: "Chalid Ebrahim Omer el Duleimi"
+# against "Khaled bin Ibraheem Al Dulaimi"). name_kh is null on nearly every record.
 PAIR_FILTER = (
     f"(jaro_winkler_similarity(l.name_loose, r.name_loose) >= {NAME_PREFILTER}"
+    f" OR jaro_winkler_similarity(l.name_kh, r.name_loose) >= {NAME_PREFILTER}"
+    f" OR jaro_winkler_similarity(l.name_loose, r.name_kh) >= {NAME_PREFILTER}"
     " OR l.weak_only OR r.weak_only)"
 )
 # Columns the blocking rules read; the rest of a record's features stay in Python.
@@ -225,6 +244,7 @@ _BLOCKING_COLUMNS = (
     "nat_year",
     "weak_nat_year",
     "name_loose",
+    "name_kh",
 )
 _NUMERIC_COLUMNS = frozenset({"unique_id", "year_lo", "weak_only"})
 # A name score read as a probability is at most this: names that agree in full still

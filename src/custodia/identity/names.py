@@ -287,7 +287,10 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # it writes (Havva = Hawwa = حواء: doubled_v_as_w), a key too.
 # 28: a Latin Ilah keeps its h, as عبد الإله does since model 24 (Abdelilah, Abdulelah,
 # Abd al-Ilah: _ILAH), so Abd al-Ilah is no longer read as Abd Allah.
-NAME_MODEL = 28
+# 29: a Latin part's ch not after an s is also read as the kh German and Dutch write it
+# with (Chalid = Khalid = خالد, Mochtar = Mukhtar: ch_as_kh), a key too; the skeleton keeps
+# reading it as the French sh (Chadli = الشاذلي).
+NAME_MODEL = 29
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -414,6 +417,23 @@ def th_as_s(spelling: str) -> str | None:
     if "th" not in spelling:
         return None
     return skeleton(spelling.replace("th", "s"))
+
+
+# A ch that is no German sch (Schmidt, Scheich: a shin)
+_CH = re.compile(r"(?<!s)ch")
+
+
+@lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
+def ch_as_kh(spelling: str) -> str | None:
+    """The skeleton of a Latin spelling with its ch read as the kh German and Dutch spellings
+    write for خ (Chalid = Khalid, Chaled, Mochtar = Mukhtar, Abdelchalek); None without a
+    ch. The skeleton reads a ch as the French and English write ش (Chadli = Shadhili,
+    Cherif): the German reading is a candidate, which scoring weighs as another
+    transliteration where the other spelling writes the kh."""
+    if "ch" not in spelling:
+        return None
+    read = _CH.sub("kh", spelling)
+    return skeleton(read) if read != spelling else None
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
@@ -805,6 +825,8 @@ def _part_keys(part: str) -> tuple[str, ...]:
         keys.add(w)
     if g_letters:  # a Latin name
         keys |= _other_readings([NameToken(skel, spelling, role)], g_letters)
+        if kh := ch_as_kh(spelling):  # خالد and Khaled found by Chalid
+            keys.add(kh)
         if turkish:  # Halil is found by خليل
             keys.update(turkish_letter_readings(spelling))
     elif APART in spelling:  # زهير is found by Zuhair

@@ -31,6 +31,7 @@ from custodia.identity.names import (
     apart_skeleton,
     arabic_readings,
     cache_key,
+    ch_as_kh,
     doubled_v_as_w,
     letter_readings,
     loose_fold,
@@ -360,6 +361,8 @@ def _reading_held(t: NameToken, name: ParsedName, held: set[str]) -> bool:
         return apart is not None and apart in held
     if "vv" in t.spelling and doubled_v_as_w(t.spelling) in held:
         return True
+    if "ch" in t.spelling and ch_as_kh(t.spelling) in held:
+        return True  # Chalid, whose sld is no letter away from خالد
     reading = turkish_reading(t.spelling)
     if reading is not None and (reading in held or not held.isdisjoint(arabic_readings(reading))):
         return True
@@ -1165,6 +1168,10 @@ def _spelt_read(
         if cross_script:
             return CROSS_READING_SIMILARITY, f"the other script, {said}"
         return LOOSE_SIMILARITY, said
+    if ("ch" in x_spelling or "ch" in y_spelling) and _ch_said_kh(x, x_spelling, y, y_spelling):
+        if cross_script:
+            return CROSS_READING_SIMILARITY, f"the other script, {_CH_AS_KH}"
+        return LOOSE_SIMILARITY, _CH_AS_KH
     if ("vv" in x_spelling or "vv" in y_spelling) and _doubled_v_as_w(x, x_spelling, y, y_spelling):
         if cross_script:
             return CROSS_READING_SIMILARITY, f"the other script, {_DOUBLED_V}"
@@ -1173,6 +1180,17 @@ def _spelt_read(
 
 
 _DOUBLED_V = "a doubled v for a doubled w"
+_CH_AS_KH = "the German ch for a kh"
+
+
+def _ch_said_kh(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
+    """Is one part the other with its ch read as the kh of German and Dutch spellings
+    (``names.ch_as_kh``: Chalid = Khaled = خالد)? The other must write the kh (its skeleton's
+    x): Chadli is not Hadli."""
+    for our_spelling, theirs in ((x_spelling, y), (y_spelling, x)):
+        if "x" in theirs and "ch" in our_spelling and ch_as_kh(our_spelling) == theirs:
+            return True
+    return False
 
 
 def _doubled_v_as_w(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from custodia.identity import origins
@@ -310,7 +310,7 @@ class SideModel:
                 per[key] = max(per.get(key, 0.0), odds)
 
         for a, b, probability in named:
-            odds = probability / max(1.0 - probability, 1e-9)
+            odds = probability / max(1.0 - probability, 1e-9) * 2.0 ** self._named_lift(a, b)
             weigh(a, b, odds)
             weigh(b, a, odds)
         scored: list[tuple[int, int, list[str], float]] = []
@@ -330,6 +330,18 @@ class SideModel:
                 notes = [*notes, f"{total / odds - 1:.2f} times as much evidence for other men"]
             out.append((a, b, probability, notes, round(bits, 2)))
         return out
+
+    def _named_lift(self, a_id: int, b_id: int) -> float:
+        """The bits the side attributes add to a name link of a nom-de-guerre record: a man
+        its names point to competes with all his evidence, as a stranger of its town and
+        year does with his. Weighed by his names alone (odds of 6 to 1) he lost to a
+        stranger whose year, town and nationality agreed (2^9.5 over the prior), though the
+        same attributes agreed with him too. The fields read from the names are left out:
+        the name link already holds them."""
+        if not (self.rows[a_id]["weak_only"] or self.rows[b_id]["weak_only"]):
+            return 0.0
+        _, bits = self.bits(a_id, b_id, leave_out=NAME_BORNE)
+        return min(max(bits - self.weak_prior_bits, -60.0), 60.0)
 
     def crowd(self, a_id: int, b_id: int) -> tuple[float, list[str]]:
         """Bits against two records of one name and birth year that ``k`` records share: a
@@ -387,8 +399,11 @@ class SideModel:
             return w, f"same year but another {unit} of birth ({w:+.1f} bits)"
         return None
 
-    def bits(self, a_id: int, b_id: int) -> tuple[list[str], float]:
-        """(reasons, log2 odds that the records are one man) from the side attributes."""
+    def bits(
+        self, a_id: int, b_id: int, *, leave_out: Collection[str] = ()
+    ) -> tuple[list[str], float]:
+        """(reasons, log2 odds that the records are one man) from the side attributes, but
+        for the fields ``leave_out``."""
         a, b = self.rows[a_id], self.rows[b_id]
         if not (a["weak_only"] or b["weak_only"]):
             return ["both records carry a real name and the names disagree"], float("-inf")
@@ -418,7 +433,7 @@ class SideModel:
             ("nisba", "nisba", "nisba of the nom de guerre"),
             ("origin", "nisba", "nisba of origin and nationality"),
         ):
-            if field not in levels:
+            if field not in levels or field in leave_out:
                 continue
             if field == "kunya":
                 shared = sorted(self.kunyas[a_id] & self.kunyas[b_id]) or sorted(self.kunyas[a_id])
