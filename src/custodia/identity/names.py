@@ -287,10 +287,7 @@ _TURKIC_FAMILY = re.compile(r"[a-z]{2,}(?:[oe]va?|bek|bai|bay)")
 # it writes (Havva = Hawwa = حواء: doubled_v_as_w), a key too.
 # 28: a Latin Ilah keeps its h, as عبد الإله does since model 24 (Abdelilah, Abdulelah,
 # Abd al-Ilah: _ILAH), so Abd al-Ilah is no longer read as Abd Allah.
-# 29: a Latin part's ch not after an s is also read as the kh German and Dutch write it
-# with (Chalid = Khalid = خالد, Mochtar = Mukhtar: ch_as_kh), a key too; the skeleton keeps
-# reading it as the French sh (Chadli = الشاذلي).
-NAME_MODEL = 29
+NAME_MODEL = 28
 KEY_ROLES = frozenset({"name", "kunya"})  # the parts a name is indexed and related by
 # An Abd compound read from an initial A and the part after it (A. Rahman): a name part whose
 # Abd one letter stands for.
@@ -429,7 +426,10 @@ def ch_as_kh(spelling: str) -> str | None:
     write for خ (Chalid = Khalid, Chaled, Mochtar = Mukhtar, Abdelchalek); None without a
     ch. The skeleton reads a ch as the French and English write ش (Chadli = Shadhili,
     Cherif): the German reading is a candidate, which scoring weighs as another
-    transliteration where the other spelling writes the kh."""
+    transliteration where the other spelling writes the kh. Not an index key: a search
+    finds Chalid one letter from Khalid (keys.near_keys), and as a key the reading pulled
+    the French ch of the UN list's Lebachir and Chokri toward men written with a kh, past
+    the search's candidate cap, where their own were."""
     if "ch" not in spelling:
         return None
     read = _CH.sub("kh", spelling)
@@ -825,8 +825,6 @@ def _part_keys(part: str) -> tuple[str, ...]:
         keys.add(w)
     if g_letters:  # a Latin name
         keys |= _other_readings([NameToken(skel, spelling, role)], g_letters)
-        if kh := ch_as_kh(spelling):  # خالد and Khaled found by Chalid
-            keys.add(kh)
         if turkish:  # Halil is found by خليل
             keys.update(turkish_letter_readings(spelling))
     elif APART in spelling:  # زهير is found by Zuhair
