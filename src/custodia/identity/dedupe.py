@@ -145,7 +145,7 @@ def features(profiles: Sequence[Profile]) -> list[dict[str, Any]]:
 def _read_ch_as_kh(tokens: Sequence[NameToken]) -> str | None:
     """The folded skeletons of a name's parts with a ch read as a kh (``names.ch_as_kh``:
     Chalid Ebrahim = Khaled Ibraheem), for the name prefilter; None if none writes a ch."""
-    read = [ch_as_kh(t.spelling) if "ch" in t.spelling else None for t in tokens]
+    read = [ch_as_kh(t.spelling) for t in tokens]
     if not any(read):
         return None
     return seam_fold(" ".join(r or t.skeleton for r, t in zip(read, tokens, strict=True)))

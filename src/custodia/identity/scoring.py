@@ -359,10 +359,12 @@ def _reading_held(t: NameToken, name: ParsedName, held: set[str]) -> bool:
     if name.arabic:
         apart = apart_skeleton(t.spelling)
         return apart is not None and apart in held
-    if "vv" in t.spelling and doubled_v_as_w(t.spelling) in held:
+    # Havva, whose hv is no letter away from حواء; Chalid, whose sld is none from خالد
+    if any(
+        letters in t.spelling and reading(t.spelling) in held
+        for letters, reading, _, _ in _LETTERS_READ_AS
+    ):
         return True
-    if "ch" in t.spelling and ch_as_kh(t.spelling) in held:
-        return True  # Chalid, whose sld is no letter away from خالد
     reading = turkish_reading(t.spelling)
     if reading is not None and (reading in held or not held.isdisjoint(arabic_readings(reading))):
         return True
@@ -1168,44 +1170,50 @@ def _spelt_read(
         if cross_script:
             return CROSS_READING_SIMILARITY, f"the other script, {said}"
         return LOOSE_SIMILARITY, said
-    if ("ch" in x_spelling or "ch" in y_spelling) and _ch_said_kh(x, x_spelling, y, y_spelling):
+    if how := _letters_read_as(x, x_spelling, y, y_spelling):
         if cross_script:
-            return CROSS_READING_SIMILARITY, f"the other script, {_CH_AS_KH}"
-        return LOOSE_SIMILARITY, _CH_AS_KH
-    if ("vv" in x_spelling or "vv" in y_spelling) and _doubled_v_as_w(x, x_spelling, y, y_spelling):
-        if cross_script:
-            return CROSS_READING_SIMILARITY, f"the other script, {_DOUBLED_V}"
-        return LOOSE_SIMILARITY, _DOUBLED_V
+            return CROSS_READING_SIMILARITY, f"the other script, {how}"
+        return LOOSE_SIMILARITY, how
     return _near_spelling(x, x_spelling, y, y_spelling, cross_script), "a near spelling"
 
 
-_DOUBLED_V = "a doubled v for a doubled w"
-_CH_AS_KH = "the German ch for a kh"
+def _writes_kh(theirs: str, their_spelling: str) -> bool:
+    return "x" in theirs  # the skeleton's kh: Chadli is not Hadli
 
 
-def _ch_said_kh(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
-    """Is one part the other with its ch read as the kh of German and Dutch spellings
-    (``names.ch_as_kh``: Chalid = Khaled = خالد)? The other must write the kh (its skeleton's
-    x): Chadli is not Hadli."""
-    for our_spelling, theirs in ((x_spelling, y), (y_spelling, x)):
-        if "x" in theirs and "ch" in our_spelling and ch_as_kh(our_spelling) == theirs:
-            return True
-    return False
+def _writes_w(theirs: str, their_spelling: str) -> bool:
+    # a w, or a u (as Arabic script's romanized و), which the skeleton reads as a vowel:
+    # Savva is not Isa, nor Havva Haya
+    return "w" in their_spelling or "u" in their_spelling
 
 
-def _doubled_v_as_w(x: str, x_spelling: str, y: str, y_spelling: str) -> bool:
-    """Is one part the other with its doubled v read as a doubled w (``names.doubled_v_as_w``:
-    Havva = Hawwa = حواء)? The other must write the w, or a u (as Arabic script's romanized
-    and و), where the skeleton reads it as a vowel: Savva is not Isa, nor Havva Haya."""
-    for our_spelling, theirs, their_spelling in (
-        (x_spelling, y, y_spelling),
-        (y_spelling, x, x_spelling),
-    ):
-        if ("w" in their_spelling or "u" in their_spelling) and doubled_v_as_w(
-            our_spelling
-        ) == theirs:
-            return True
-    return False
+# Letters of a Latin part read as others the skeleton does not read them as, in words: (the
+# letters, the part's skeleton so read, does the other part write what they are read as)
+_LETTERS_READ_AS: tuple[
+    tuple[str, Callable[[str], str | None], Callable[[str, str], bool], str], ...
+] = (
+    # names.ch_as_kh: Chalid = Khaled = خالد
+    ("ch", ch_as_kh, _writes_kh, "the German ch for a kh"),
+    # names.doubled_v_as_w: Havva = Hawwa = حواء
+    ("vv", doubled_v_as_w, _writes_w, "a doubled v for a doubled w"),
+)
+
+
+def _letters_read_as(x: str, x_spelling: str, y: str, y_spelling: str) -> str:
+    """In words, how one part's letters read as ``_LETTERS_READ_AS`` reads them make it the
+    other, which writes what they are read as; "" if none does."""
+    for letters, reading, writes, how in _LETTERS_READ_AS:
+        for our_spelling, theirs, their_spelling in (
+            (x_spelling, y, y_spelling),
+            (y_spelling, x, x_spelling),
+        ):
+            if (
+                letters in our_spelling
+                and writes(theirs, their_spelling)
+                and reading(our_spelling) == theirs
+            ):
+                return how
+    return ""
 
 
 # The digraphs a Latin spelling writes ش with (Hashim, Hichem, Schams): their s is no s
