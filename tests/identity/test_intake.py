@@ -10,7 +10,7 @@ from custodia.db import read_session, unit_of_work
 from custodia.identity import index, intake
 from custodia.identity import service as identity
 from custodia.identity.names import parse_name
-from custodia.identity.scoring import Profile, side_evidence
+from custodia.identity.scoring import REVIEW_THRESHOLD, Profile, side_evidence
 from custodia.registry import service as registry
 from custodia.registry.models import NameKind
 from custodia.registry.schemas import NameIn, PersonIn, RegisteredPersonOut
@@ -310,3 +310,63 @@ def test_an_index_written_before_it_kept_mothers_parsed_still_weighs_them(
     assert {"mother's name agrees", "place of birth agrees"} <= set(
         side_evidence(older[new], older[held])[1]
     )
+
+
+def test_a_kunya_written_alike_does_not_outweigh_another_birthplace(engine: Engine) -> None:
+    # Two men hold the kunya Abu Qatada: one of al-Qaim, one of Tikrit, both born in 1980.
+    # A new record known only as "Abu Qatada Alansari" of al-Qaim is the first of them: the
+    # Tikriti's kunya is written like it, but a man keeps his birthplace when recorded again
+    def born(town: str) -> dict[str, object]:
+        return {"place_of_birth": town, "mother_name": f"Amina of {town}"}
+
+    qaim = person("Mustapha Musab Majed al-Taie", "Abu Qatada", dob="1980").model_copy(
+        update=born("al-Qaim")
+    )
+    tikrit = person("Hamed Ziauddin Essam", "Abu Qatada al-Ansari", dob="1980").model_copy(
+        update=born("Tikrit")
+    )
+    with unit_of_work(engine) as session:
+        *_, mustapha, hamed = registry.register_persons(
+            session, persons_in=[*_strangers(), qaim, tikrit]
+        )
+    with unit_of_work(engine) as session:
+        arrived = registry.register_person(
+            session,
+            person_in=_known_only_as(
+                "Abu Qatada Alansari", date_of_birth="1980", place_of_birth="al-Qaim"
+            ),
+        )
+    why = _queued_between(engine, arrived, mustapha)
+    assert any(line.startswith("kunya agrees") for line in why)
+    with read_session(engine) as session:
+        queued = identity.list_queue(session, person_id=arrived.id).items
+    assert hamed not in {i.person_b and i.person_b.person_id for i in queued}
+
+
+def test_a_spelling_of_a_man_born_elsewhere_loses_what_the_birthplace_weighs(
+    engine: Engine,
+) -> None:
+    held = person("Musa Ammar Muhammad al-Ani", dob="1967").model_copy(
+        update={"place_of_birth": "Ramadi"}
+    )
+    with unit_of_work(engine) as session:
+        *_, held_id = registry.register_persons(session, persons_in=[*_strangers(), held])
+    arrival = person("Mousa Ammaar Mohammed Alaani", dob="1967")
+    with unit_of_work(engine) as session:
+        same_town = registry.register_person(
+            session, person_in=arrival.model_copy(update={"place_of_birth": "Ramadi"})
+        )
+        other_town = registry.register_person(
+            session, person_in=arrival.model_copy(update={"place_of_birth": "Basra"})
+        )
+    assert len(same_town.review_items) == 1
+    with read_session(engine) as session:
+        profile = index.load_profiles(session, [other_town.id])[other_town.id]
+        found = intake.kept_attributes_weighed(
+            session, profile, index.search(session, profile, limit=5)
+        )
+    # as the batch job weighs it: a man keeps his birthplace when recorded again
+    assert other_town.review_items == []
+    (musa,) = (s for s in found if s.ident == held_id)
+    assert musa.score < REVIEW_THRESHOLD
+    assert musa.explanation[-1] == "place of birth differs (-4.3 bits)"

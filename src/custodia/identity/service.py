@@ -459,8 +459,10 @@ def _men_behind_the_nom_de_guerre(
     another record of the very man behind it)."""
     if not intake.known_only_by_a_nom_de_guerre(query):
         return []
+    # weighed as intake weighs them: a kunya written alike of a man born elsewhere is no rival
+    weighed = intake.kept_attributes_weighed(session, query, [s for s, _, _ in found])
     named = intake.real_name_rivals(
-        intake.likely_among([(s, root) for s, _, root in found]),
+        intake.likely_among([(w, root) for w, (_, _, root) in zip(weighed, found, strict=True)]),
         {s.ident: p for s, p, _ in found},
     )
     # the records its names found take no place in this list

@@ -215,9 +215,9 @@ class SideModel:
         of its birthplace and birth year (the block), the new record among them. A value's
         u is its share of the block (the chance a record of that place and year holds it:
         brothers of one town share more than strangers do), except for the fields of
-        ``registry_counts`` (the place, the year, the mother's name), counted over the whole
-        registry of ``registry_size`` records, as is the prior. m is the default (no pairs
-        linked by name to learn it from)."""
+        ``registry_counts`` (the place, the year, the mother's name, the kunya, the day or
+        month of birth), counted over the whole registry of ``registry_size`` records, as is
+        the prior. m is the default (no pairs linked by name to learn it from)."""
         model = cls(rows, (), profiles)
         for field, counts in registry_counts.items():
             model.freq[field] = Counter(counts)
