@@ -370,3 +370,32 @@ def test_a_spelling_of_a_man_born_elsewhere_loses_what_the_birthplace_weighs(
     (musa,) = (s for s in found if s.ident == held_id)
     assert musa.score < REVIEW_THRESHOLD
     assert musa.explanation[-1] == "place of birth differs (-4.3 bits)"
+
+
+def test_the_nisba_of_a_nom_de_guerre_is_as_rare_as_among_all_his_nationals(
+    engine: Engine,
+) -> None:
+    # Mosul and 1964 hold the man and one other: the share of his town and year holding
+    # "al-Anbari" (his and the new record's) said 1 in 2, and the nisba weighed nothing
+    mosul = {"place_of_birth": "Mosul"}
+    iraqis = [  # forty Iraqis of Basra, none an Anbari
+        person(f"{given} Kadhim al-Maliki", dob=str(1950 + i % 40)).model_copy(
+            update={"place_of_birth": "Basra"}
+        )
+        for i, given in enumerate(["Ali", "Hussein", "Abbas", "Jaafar"] * 10)
+    ]
+    neighbour = person("Yunus Talib al-Hamdani", dob="1964-05-02").model_copy(update=mosul)
+    held = person("Dhiya al-Din Zeyad al-Anbari", dob="1964").model_copy(update=mosul)
+    with unit_of_work(engine) as session:
+        *_, dhiya = registry.register_persons(
+            session, persons_in=[*_strangers(), *iraqis, neighbour, held]
+        )
+    alias = _known_only_as("Abu Abd al-Rahman al-Anbari", date_of_birth="1964", **mosul)
+    with unit_of_work(engine) as session:
+        arrived = registry.register_person(
+            session, person_in=alias.model_copy(update={"nationalities": ["IQ"]})
+        )
+    why = _queued_between(engine, arrived, dhiya)
+    (nisba,) = (line for line in why if line.startswith("nisba of the nom de guerre agrees"))
+    # 2 Anbaris among 43 Iraqis
+    assert nisba.startswith("nisba of the nom de guerre agrees, 1 record in 22 holds it")

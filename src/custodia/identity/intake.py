@@ -40,7 +40,7 @@ from custodia.identity.scoring import (
     Scored,
     known_only_by_kunya,
 )
-from custodia.identity.side import POSTERIOR, SIDE_THRESHOLD, SideModel
+from custodia.identity.side import POSTERIOR, SIDE_THRESHOLD, SideModel, nisba_of
 from custodia.registry import service as registry
 
 # The largest intake whose records are each checked against the registry as they arrive.
@@ -146,7 +146,11 @@ def nom_de_guerre_duplicates(
     rows = dedupe.features(members)
     size, registry_counts = _registry_counts(session, profile, row, rows)
     model = SideModel.within_block(
-        rows, members, registry_size=size, registry_counts={**counts, **registry_counts}
+        rows,
+        members,
+        registry_size=size,
+        registry_counts={**counts, **registry_counts},
+        nisba_counts=_nisba_counts(session, profile, row),
     )
     pairs = [(min(profile.ident, i), max(profile.ident, i)) for i in block]
     competing = [(min(profile.ident, s.ident), max(profile.ident, s.ident), s.score) for s in named]
@@ -217,6 +221,21 @@ def _registry_counts(
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         counts["dob_month"] = {row["month"]: _born_within(session, first, last)}
     return size, counts
+
+
+def _nisba_counts(
+    session: Session, profile: Profile, row: dict[str, Any]
+) -> dict[tuple[str | None, str], tuple[int, int]]:
+    """The records holding the nisba of a nom de guerre ("al-Anbari") in any role and
+    nationality (at least as many as hold it among his nationals), and the records of his
+    nationality: the share of his nationals holding it, as the batch job counts it. Empty
+    without a nisba or a nationality."""
+    nisba, nationality = nisba_of(profile), row["nationality"]
+    if nisba is None or not nationality:
+        return {}
+    _, held = index.key_counts(session, {nisba.skeleton})
+    nationals = registry.count_nationals(session, nationality=nationality)
+    return {(nationality, nisba.skeleton): (held[nisba.skeleton], nationals)}
 
 
 def _born_within(session: Session, first: dt.date, last: dt.date) -> int:

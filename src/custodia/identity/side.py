@@ -41,6 +41,7 @@ from typing import Any
 
 from custodia.identity import origins
 from custodia.identity.components import clusters
+from custodia.identity.names import NameToken
 from custodia.identity.scoring import REVIEW_THRESHOLD, Profile
 
 # Default m (chance two records of one man agree) and the weight of that default, in pairs.
@@ -94,6 +95,15 @@ def proposed_from(evidence: Mapping[str, Any]) -> float:
     """The cut a source's evidence was proposed at: ``SIDE_THRESHOLD`` for a side link (a
     probability), else the review threshold of name scores."""
     return SIDE_THRESHOLD if POSTERIOR in evidence else REVIEW_THRESHOLD
+
+
+def nisba_of(profile: Profile) -> NameToken | None:
+    """The nisba of a nom de guerre: the last name part of the record's first name ("Abu
+    Hamza al-Iraqi": al-Iraqi), None without one."""
+    if not profile.names:
+        return None
+    parts = [t for t in profile.names[0].parsed.tokens if t.role == "name"]
+    return parts[-1] if parts else None
 
 
 def _bits(x: float) -> float:
@@ -153,13 +163,14 @@ class SideModel:
             nat = self.rows[p.ident]["nationality"]
             for skel in {t.skeleton for t in tokens}:
                 nisba_freq[nat, skel] += 1
-            if self.rows[p.ident]["weak_only"]:
-                last = [t for t in p.names[0].parsed.tokens if t.role == "name"]
-                if last:
-                    self.nisba[p.ident] = last[-1].skeleton
-                    if origins.is_origin_spelling(last[-1].spelling, last[-1].skeleton):
-                        self.of_origin.add(p.ident)
+            if self.rows[p.ident]["weak_only"] and (last := nisba_of(p)) is not None:
+                self.nisba[p.ident] = last.skeleton
+                if origins.is_origin_spelling(last.spelling, last.skeleton):
+                    self.of_origin.add(p.ident)
         self.nisba_freq = nisba_freq
+        # (nationality, nisba) -> records holding the nisba, and records of that nationality,
+        # where counted over a registry larger than ``rows`` (within_block)
+        self.nisba_counted: dict[tuple[str | None, str], tuple[int, int]] = {}
         n = max(len(self.rows), 2)
         self.n = n
         self.freq: dict[str, Counter[Any]] = {
@@ -210,6 +221,7 @@ class SideModel:
         *,
         registry_size: int,
         registry_counts: dict[str, dict[Any, int]],
+        nisba_counts: Mapping[tuple[str | None, str], tuple[int, int]] | None = None,
     ) -> SideModel:
         """The model for one new record at intake against ``rows``: the registry's records
         of its birthplace and birth year (the block), the new record among them. A value's
@@ -217,8 +229,12 @@ class SideModel:
         brothers of one town share more than strangers do), except for the fields of
         ``registry_counts`` (the place, the year, the mother's name, the kunya, the day or
         month of birth), counted over the whole registry of ``registry_size`` records, as is
-        the prior. m is the default (no pairs linked by name to learn it from)."""
+        the prior; and for the nisbas of ``nisba_counts`` ((nationality, nisba) -> the
+        records holding it, those of the nationality), counted there too: a block's share of
+        the "al-Anbari" the man and the new record both hold, among few of their town and
+        year, said 1 in 2. m is the default (no pairs linked by name to learn it from)."""
         model = cls(rows, (), profiles)
+        model.nisba_counted = dict(nisba_counts or {})
         for field, counts in registry_counts.items():
             model.freq[field] = Counter(counts)
             model.present[field] = max(registry_size, 1)
@@ -273,6 +289,8 @@ class SideModel:
 
     def _nisba_u(self, nisba: str, other: int) -> float:
         nat = self.rows[other]["nationality"]
+        if counted := self.nisba_counted.get((nat, nisba)):
+            return _share(*counted)
         return _share(self.nisba_freq[nat, nisba], self.freq["nationality_all"][nat])
 
     def _origin_u(self, nisba: str) -> float:
