@@ -1045,6 +1045,19 @@ def test_a_search_for_a_kh_finds_the_german_ch() -> None:
     assert (ident, score >= scoring.MATCH_THRESHOLD) == (1, True)
 
 
+def test_a_search_in_the_german_ch_finds_the_kh_among_thousands_of_alis_and_khalids() -> None:
+    # Ali and Khalid are each too common to fetch by; Chalid, read as the French ch (a few
+    # hundred Chalids), fills the fetch, one letter from Khalid: Ali beside Khalid, read
+    # from the German ch, fetches the man
+    families = ["Hasan", "Jubouri", "Tai", "Ani", "Obaidi", "Dulaimi", "Janabi", "Shammari"]
+    crowd = [f"{given} {f} {g}" for given in ("Khalid", "Ali") for f in families for g in families]
+    chalids = [f"Chalid {f} {g}" for f in families for g in families]
+    index = _index_of("Ali Khaled", *(crowd * 48), *(chalids * 5))
+    assert len(index.postings["xld"]) > 3000 and len(index.postings["l"]) > 3000
+    ident, score = _first(index, "Ali ibn Chalid")
+    assert (ident, score >= scoring.MATCH_THRESHOLD) == (1, True)
+
+
 def test_a_comparison_of_names_with_nothing_in_common_says_so() -> None:
     # it had read "name '' (none): no part agrees", naming an empty name
     nothing = compare_names("Navid", "Nadia")

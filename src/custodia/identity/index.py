@@ -42,6 +42,7 @@ from custodia.identity.keys import (
     near_keys,
     plan_ranking,
     query_keys,
+    query_rank_keys,
 )
 from custodia.identity.names import NAME_MODEL, ParsedName, parse_name
 from custodia.identity.scoring import (
@@ -534,7 +535,7 @@ def _ranking_plan(stats: _Stats, query: Profile) -> RankingPlan:
     exact = as_stored(query_keys(query))
     keys = near_keys(exact, stats.df.keys(), stats.near)
     known = {k: stats.df[k] for k in keys if k in stats.df}
-    held = {k: stats.rank_df[k] for k in as_stored(query.rank_keys) if k in stats.rank_df}
+    held = {k: stats.rank_df[k] for k in as_stored(query_rank_keys(query)) if k in stats.rank_df}
     return plan_ranking(query, exact, known, held, max(stats.state[0], 1))
 
 

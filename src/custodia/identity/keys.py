@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from custodia.identity.names import ParsedName, parse_name, text_with_ch_as_kh
 from custodia.identity.scoring import (
     MIN_COVER,
     PART_ORDER_MARKS,
     Profile,
     Weigher,
     idf_weigher,
+    part_order_keys,
     parts_standing_together,
     plausible,
 )
@@ -30,11 +32,38 @@ COMMON_KEY_SHARE = 0.2  # a key held by more than this share of persons only cor
 
 def query_keys(profile: Profile) -> set[str]:
     """The profile's keys, and what a clerk's spacing hides: two adjacent parts written as one
-    (Hamid Reza = Hamid-Reza) and the name after Abd (Abdul Chaudhry, Chaudhry)."""
+    (Hamid Reza = Hamid-Reza) and the name after Abd (Abdul Chaudhry, Chaudhry); and the keys
+    of its names read with a German ch for a kh (``read_with_kh``)."""
     keys = set(profile.keys)
     for name in profile.names:
         keys |= name.parsed.link_keys
+    for read in read_with_kh(profile):
+        keys |= read.keys
     return keys
+
+
+def query_rank_keys(profile: Profile) -> set[str]:
+    """The profile's rank keys, and the keys of the parts standing together of its names
+    read with a German ch for a kh (``read_with_kh``)."""
+    read = read_with_kh(profile)
+    if not read:
+        return profile.rank_keys
+    return profile.rank_keys.union(*map(part_order_keys, read))
+
+
+def read_with_kh(profile: Profile) -> list[ParsedName]:
+    """The profile's Latin names with each ch not after an s read as the kh German and Dutch
+    clerks write with it (``names.ch_as_kh``: Chalid = Khalid), parsed: a query looks them
+    up as it looks up its own names. "Ali ibn Chalid" found "Ali Khaled" of his town and
+    year only one letter from Khalid, a key too common to fetch; read so, Ali beside Khalid
+    fetches him. Only a query's: stored, the French ch of "Lebachir" and "Chokri" pulled men
+    written with a kh past the search's candidate cap, ahead of their own. Scoring reads
+    the ch itself (scoring._LETTERS_READ_AS)."""
+    out: list[ParsedName] = []
+    for name in profile.names:
+        if not name.parsed.arabic and (text := text_with_ch_as_kh(name.parsed.text)):
+            out.append(parse_name(text))
+    return out
 
 
 def near_keys(
@@ -121,7 +150,7 @@ def ranking_keys(
     out.update(
         (k, n)
         for k, n in rank_df.items()
-        if k in query.rank_keys and n <= POSTINGS_BUDGET and k not in fetched
+        if k in query_rank_keys(query) and n <= POSTINGS_BUDGET and k not in fetched
     )
     return out
 
@@ -298,7 +327,10 @@ class MemoryIndex:
         keys = near_keys(own, self.postings.keys(), self._near)
         total = len(self.profiles)
         known = {k: len(self.postings[k]) for k in keys if k in self.postings}
-        held = {k: len(self.rank_postings[k]) for k in query.rank_keys & self.rank_postings.keys()}
+        held = {
+            k: len(self.rank_postings[k])
+            for k in query_rank_keys(query) & self.rank_postings.keys()
+        }
         plan = plan_ranking(query, own, known, held, total)
         found: dict[str, Collection[int]] = {k: self._postings(k, known)[k] for k in plan.fetch}
         if plan.ranking:

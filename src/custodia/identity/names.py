@@ -436,6 +436,16 @@ def ch_as_kh(spelling: str) -> str | None:
     return skeleton(read) if read != spelling else None
 
 
+def text_with_ch_as_kh(text: str) -> str | None:
+    """A Latin name with each ch not after an s written kh ("Ali ibn Chalid": "Ali ibn
+    Khalid"), as ``ch_as_kh`` reads one part; None where that changes nothing."""
+    read = _CH_ANY_CASE.sub(lambda m: "Kh" if m.group()[0] == "C" else "kh", text)
+    return read if read != text else None
+
+
+_CH_ANY_CASE = re.compile(r"(?<![sS])[cC][hH]")
+
+
 @lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
 def doubled_v_as_w(spelling: str) -> str | None:
     """The skeleton of a spelling that doubles a v, read as the doubled w (a و with shadda)
