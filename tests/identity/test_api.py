@@ -80,6 +80,28 @@ def test_a_nom_de_guerre_searched_with_a_birth_year_lists_the_men_it_may_stand_f
     assert no_year.json()["behind_the_nom_de_guerre"] == []
 
 
+def test_a_nom_de_guerre_already_recorded_alone_does_not_hide_the_man_behind_it(
+    api: Api,
+) -> None:
+    # the registry holds a record known only as "Abu Hamza al-Ustrali" (its name lists it)
+    # and Khaled, of his year and nationality: that record's kunya, year and nationality
+    # agree with the query's too, yet it may be another record of Khaled, not a rival to him
+    for i, given in enumerate(["Omar", "Yasin", "Bilal", "Talal", "Firas"] * 6):
+        api.register(f"{given} Hassan al-Ubaidi", date_of_birth=str(1960 + i))
+    khaled = api.register(
+        "Khaled bin Hussein Alkhateeb", nationalities=("AU",), date_of_birth="1971"
+    )
+    alone = api.register(
+        "-", names=[{"full_name": "Abu Hamza al-Ustrali", "kind": "nom_de_guerre"}],
+        nationalities=("AU",), date_of_birth="1971",
+    )  # fmt: skip
+    asked = {"name": "Abu Hamza al-Ustrali", "dob": "1971", "nationality": "AU"}
+    found = api.get("analyst", "/identity/search", params=asked).json()
+    assert [c["person_id"] for c in found["candidates"]][:1] == [alone]
+    behind = found["behind_the_nom_de_guerre"]
+    assert [c["person_id"] for c in behind] == [khaled]
+
+
 def test_queue_decisions_are_for_reviewers_and_recorded(api: Api) -> None:
     a = api.register("Khalid Hamza al-Jubouri")
     b = api.register("Khaled Hamzah Aljubouri")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -97,21 +97,13 @@ def duplicates_of(session: Session, profile: Profile) -> list[Scored]:
     seen = {s.ident for s in named}
     if not known_only_by_a_nom_de_guerre(profile):
         return named
-    rivals = real_name_rivals(named, index.load_profiles(session, list(seen)))
-    side = nom_de_guerre_duplicates(session, profile, rivals)
+    side = nom_de_guerre_duplicates(session, profile, named)
     return [*named, *(s for s in side if s.ident not in seen)]
 
 
 def known_only_by_a_nom_de_guerre(profile: Profile) -> bool:
     """Is the record known only by a kunya or nom de guerre, with a birth year to block on?"""
     return known_only_by_kunya(profile) and profile.dob is not None
-
-
-def real_name_rivals(named: Sequence[Scored], profiles: Mapping[int, Profile]) -> list[Scored]:
-    """Of what a nom de guerre's names matched, the records that compete with the men its
-    other attributes point to: those with a real name. A record known by that nom de guerre
-    alone does not compete (it may be another record of the very man behind it)."""
-    return [s for s in named if not known_only_by_kunya(profiles[s.ident])]
 
 
 def nom_de_guerre_duplicates(
@@ -126,22 +118,27 @@ def nom_de_guerre_duplicates(
     registry's records of his birthplace (or, without one, his nationality) and birth year
     that his other attributes (day or month of birth, nationality, mother's name, the nisba
     of the nom de guerre, ...) make likely to be him, weighed as the batch job weighs them
-    (side.py), the ``limit`` likeliest at or above ``threshold``; ``named`` (what his names
-    matched) compete with them. Empty for a record with a real name or without a birth
-    year."""
+    (side.py), the ``limit`` likeliest at or above ``threshold``. Of ``named`` (what his
+    names matched), the records with a real name compete with them; a record known by that
+    nom de guerre alone neither competes nor is weighed (it may be another record of the
+    very man behind it: the same kunya, town and year, counted over the registry, had taken
+    the man's share). Empty for a record with a real name or without a birth year."""
     if not known_only_by_a_nom_de_guerre(profile):
         return []
     (row,) = dedupe.features([profile])
     if row["year_hi"] - row["year_lo"] >= ATTRIBUTE_YEARS:
         return []
     ids, counts = _block(session, profile, row)
-    ids = [i for i in ids if i != profile.ident]
+    matched = index.load_profiles(session, [s.ident for s in named])
+    alike = {i for i, p in matched.items() if known_only_by_kunya(p)}
+    ids = [i for i in ids if i != profile.ident and i not in alike]
     if not ids:
         return []
     block = index.load_profiles(session, ids)
+    named = [s for s in named if s.ident not in alike]
     # what his names matched competes: those records join the model (their attributes only
     # shift the block's shares by one record each)
-    rivals = index.load_profiles(session, [s.ident for s in named if s.ident not in block])
+    rivals = {s.ident: matched[s.ident] for s in named if s.ident not in block}
     members = [profile, *block.values(), *rivals.values()]
     rows = dedupe.features(members)
     size, registry_counts = _registry_counts(session, profile, row, rows)

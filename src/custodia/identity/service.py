@@ -461,10 +461,7 @@ def _men_behind_the_nom_de_guerre(
         return []
     # weighed as intake weighs them: a kunya written alike of a man born elsewhere is no rival
     weighed = intake.kept_attributes_weighed(session, query, [s for s, _, _ in found])
-    named = intake.real_name_rivals(
-        intake.likely_among([(w, root) for w, (_, _, root) in zip(weighed, found, strict=True)]),
-        {s.ident: p for s, p, _ in found},
-    )
+    named = intake.likely_among([(w, root) for w, (_, _, root) in zip(weighed, found, strict=True)])
     # the records its names found take no place in this list
     side = intake.nom_de_guerre_duplicates(
         session, query, named, threshold=SIDE_FLOOR, limit=limit + len(found)
