@@ -5,9 +5,10 @@ Accuracy: each planted duplicate record (``scenario_duplicate``) is looked up as
 up a new record (``identity.intake.duplicates_of``: a registry search, namesakes sharing
 the evidence, at most three queued; for a record known only by a nom de guerre, also the
 records of its birthplace and birth year its other attributes match), itself left out; it is
-right when the record it duplicates is among those queued. Also the share of other records
-(2,000 drawn at random from those neither planted nor duplicated) for which intake would
-queue anything: the reviewer's extra work. Latency: the whole registration
+right when the record it duplicates is among those queued; each planted nom de guerre
+also with its man left out of the registry, where anything queued is a stranger. Also the
+share of other records (2,000 drawn at random from those neither planted nor duplicated)
+for which intake would queue anything: the reviewer's extra work. Latency: the whole registration
 (``registry.register_person`` in its own transaction: insert, index, watchlist screening,
 registry search, queue) of 200 planted duplicate records registered once more as new
 arrivals, one at a time. The heap is frozen first, as each server process freezes it at
@@ -30,9 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sqlalchemy.orm import Session
+
 from custodia.api.serving import freeze_heap
 from custodia.db import get_engine, read_session, unit_of_work
 from custodia.identity import index, intake
+from custodia.identity.scoring import Profile, Scored
 from custodia.registry import service as registry
 from custodia.registry.schemas import PersonIn
 from custodia.scenario import service as scenario
@@ -40,6 +44,14 @@ from harness import collector_pauses, emit, log, machine_info, percentiles
 
 OTHERS = 2000
 ARRIVALS = 200
+
+
+def _flags_without(session: Session, profile: Profile, man: int) -> list[Scored]:
+    """What intake queues for ``profile`` (``intake.duplicates_of``) were the registry not to
+    hold ``man``."""
+    named = [s for s in intake.likely_duplicates(session, profile) if s.ident != man]
+    side = intake.nom_de_guerre_duplicates(session, profile, named, leave_out={man})
+    return [*named, *(s for s in side if s.ident not in {n.ident for n in named})]
 
 
 def main() -> None:
@@ -73,6 +85,14 @@ def main() -> None:
             right_flags += hit
             found[kind] += hit
         log(f"{len(truth)} planted duplicates looked up")
+        # a nom de guerre whose man is not held: each planted one looked up with its man left
+        # out of the registry (of its name matches and of the records its attributes are
+        # weighed against); anything queued is a stranger
+        strangers_queued = sum(
+            bool(_flags_without(session, profiles[record], man))
+            for record, man, kind in truth
+            if kind == "alias"
+        )
         others_flagged = 0
         for pid in others:
             started = time.perf_counter()
@@ -103,6 +123,11 @@ def main() -> None:
             "recall_by_kind": {k: round(found[k] / n, 4) for k, n in kinds.items()},
             "flags_on_planted": flagged_pairs,
             "precision_on_planted": round(right_flags / max(flagged_pairs, 1), 4),
+            # context for the nom-de-guerre recall: how often one whose man is not held
+            # gets a stranger queued
+            "nom_de_guerre_man_not_held_stranger_queued": round(
+                strangers_queued / max(kinds["alias"], 1), 4
+            ),
             "others_looked_up": OTHERS,
             "others_flagged_share": round(others_flagged / OTHERS, 4),
             "lookup_ms": percentiles(lookup_ms),

@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -113,6 +113,7 @@ def nom_de_guerre_duplicates(
     *,
     threshold: float = SIDE_THRESHOLD,
     limit: int = CANDIDATES_PER_RECORD,
+    leave_out: Collection[int] = (),
 ) -> list[Scored]:
     """For a record known only by a kunya or nom de guerre ("Abu Hamza al-Almani"), the
     registry's records of his birthplace (or, without one, his nationality) and birth year
@@ -122,7 +123,9 @@ def nom_de_guerre_duplicates(
     names matched), the records with a real name compete with them; a record known by that
     nom de guerre alone neither competes nor is weighed (it may be another record of the
     very man behind it: the same kunya, town and year, counted over the registry, had taken
-    the man's share). Empty for a record with a real name or without a birth year."""
+    the man's share). ``leave_out``: records weighed as if the registry did not hold them
+    (what intake would say of a man not held: the benchmark's question). Empty for a
+    record with a real name or without a birth year."""
     if not known_only_by_a_nom_de_guerre(profile):
         return []
     (row,) = dedupe.features([profile])
@@ -131,7 +134,7 @@ def nom_de_guerre_duplicates(
     ids, counts = _block(session, profile, row)
     matched = index.load_profiles(session, [s.ident for s in named])
     alike = {i for i, p in matched.items() if known_only_by_kunya(p)}
-    ids = [i for i in ids if i != profile.ident and i not in alike]
+    ids = [i for i in ids if i != profile.ident and i not in alike and i not in leave_out]
     if not ids:
         return []
     block = index.load_profiles(session, ids)
