@@ -488,8 +488,7 @@ def _side_pass(
         other, other_why = _other_mother(a, b, mothers, by_names)
         against, why = against + crowded + other, why + crowd_why + other_why
         if against < 0:
-            odds = math.log2(min(score, NAME_CERTAINTY) / (1 - min(score, NAME_CERTAINTY)))
-            score = 1.0 / (1.0 + 2.0 ** -(odds + against))
+            score = name_score_updated(score, against)
             evidence = {**evidence, "explanation": [*evidence["explanation"], *why]}
         if score >= threshold:
             kept.append((a, b, score, evidence))
@@ -507,6 +506,14 @@ def _side_pass(
             }
             kept.append((a, b, probability, evidence))
     return kept
+
+
+def name_score_updated(score: float, bits: float) -> float:
+    """A name score read as a probability (at most ``NAME_CERTAINTY``) with ``bits`` added to
+    its log-odds: what a kept attribute that differs, or namesakes sharing the evidence,
+    leave of it."""
+    p = min(score, NAME_CERTAINTY)
+    return 1.0 / (1.0 + math.exp2(-(math.log2(p / (1 - p)) + bits)))
 
 
 def _other_mother(

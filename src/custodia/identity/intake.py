@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from custodia.identity import dedupe, index, queue, screening
-from custodia.identity.dedupe import NAME_CERTAINTY
 from custodia.identity.names import ParsedName
 from custodia.identity.scoring import (
     ATTRIBUTE_YEARS,
@@ -277,9 +276,11 @@ def kept_attributes_weighed(
             model.conflict(profile.ident, s.ident) if s.score >= REVIEW_THRESHOLD else (0.0, [])
         )
         if against < 0:
-            p = min(s.score, NAME_CERTAINTY)
-            odds = math.log2(p / (1 - p)) + against
-            s = replace(s, score=1.0 / (1.0 + 2.0**-odds), explanation=(*s.explanation, *why))
+            s = replace(
+                s,
+                score=dedupe.name_score_updated(s.score, against),
+                explanation=(*s.explanation, *why),
+            )
         out.append(s)
     return out
 
@@ -301,10 +302,11 @@ def _shared_among(s: Scored, n: int) -> Scored:
     """``s`` with its odds divided among ``n`` records that match as well (unchanged for 1)."""
     if n < 2:
         return s
-    p = min(s.score, NAME_CERTAINTY)
-    odds = p / (1 - p) / n
-    note = f"{n} registry records match this new record this well ({-math.log2(n):+.1f} bits)"
-    return replace(s, score=odds / (1 + odds), explanation=(*s.explanation, note))
+    bits = -math.log2(n)
+    note = f"{n} registry records match this new record this well ({bits:+.1f} bits)"
+    return replace(
+        s, score=dedupe.name_score_updated(s.score, bits), explanation=(*s.explanation, note)
+    )
 
 
 def _propose(session: Session, person_id: int, s: Scored, source: str = SOURCE) -> int | None:

@@ -147,10 +147,11 @@ def ranking_keys(
     birth years) held by at most ``POSTINGS_BUDGET`` records (a commoner one costs more to
     read than it tells), each with its frequency."""
     out = {k: known[k] for k in query_keys(query) & known.keys() if k not in fetched}
+    mine = query_rank_keys(query)
     out.update(
         (k, n)
         for k, n in rank_df.items()
-        if k in query_rank_keys(query) and n <= POSTINGS_BUDGET and k not in fetched
+        if k in mine and n <= POSTINGS_BUDGET and k not in fetched
     )
     return out
 
