@@ -8,7 +8,10 @@ Namesakes share the evidence as they do in the batch job (side.SideModel.crowd):
 recorded once, perhaps twice, so when ``n`` registry records match a new one at or above
 the review threshold, each pair's odds are divided by ``n``. One "Khalid Hamza al-Jubouri,
 1971" already held is queued at once; a new "Muhammad Ahmad, 1990" among twenty alike is
-not (nothing tells them apart; a search still lists them all).
+not (nothing tells them apart; a search still lists them all). Each name match is first
+updated, as the batch job updates its own, by the attributes a man keeps when recorded
+again (``kept_attributes_weighed``): a namesake of another town is no duplicate because
+the names are written alike.
 
 A record known only by a kunya or nom de guerre shares no name with the man's first record:
 it is weighed, as the batch job weighs it, against the records of its birthplace and birth
