@@ -134,16 +134,17 @@ def nom_de_guerre_duplicates(
     if row["year_hi"] - row["year_lo"] >= ATTRIBUTE_YEARS:
         return []
     ids, counts = _block(session, profile, row)
-    matched = index.load_profiles(session, [s.ident for s in named])
-    alike = {i for i, p in matched.items() if known_only_by_kunya(p)}
+    # the block and what his names matched, in one read
+    loaded = index.load_profiles(session, [*ids, *(s.ident for s in named)])
+    alike = {s.ident for s in named if known_only_by_kunya(loaded[s.ident])}
     ids = [i for i in ids if i != profile.ident and i not in alike and i not in leave_out]
     if not ids:
         return []
-    block = index.load_profiles(session, ids)
+    block = {i: loaded[i] for i in ids}
     named = [s for s in named if s.ident not in alike]
     # what his names matched competes: those records join the model (their attributes only
     # shift the block's shares by one record each)
-    rivals = {s.ident: matched[s.ident] for s in named if s.ident not in block}
+    rivals = {s.ident: loaded[s.ident] for s in named if s.ident not in block}
     members = [profile, *block.values(), *rivals.values()]
     rows = dedupe.features(members)
     size, registry_counts = _registry_counts(session, profile, row, rows)

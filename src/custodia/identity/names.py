@@ -416,8 +416,8 @@ def th_as_s(spelling: str) -> str | None:
     return skeleton(spelling.replace("th", "s"))
 
 
-# A ch that is no German sch (Schmidt, Scheich: a shin)
-_CH = re.compile(r"(?<!s)ch")
+# A ch that is no German sch (Schmidt, Scheich: a shin), in a spelling or in a name as typed
+_CH = re.compile(r"(?<!s)ch", re.IGNORECASE)
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
@@ -426,10 +426,10 @@ def ch_as_kh(spelling: str) -> str | None:
     write for خ (Chalid = Khalid, Chaled, Mochtar = Mukhtar, Abdelchalek); None without a
     ch. The skeleton reads a ch as the French and English write ش (Chadli = Shadhili,
     Cherif): the German reading is a candidate, which scoring weighs as another
-    transliteration where the other spelling writes the kh. Not an index key: a search
-    finds Chalid one letter from Khalid (keys.near_keys), and as a key the reading pulled
-    the French ch of the UN list's Lebachir and Chokri toward men written with a kh, past
-    the search's candidate cap, where their own were."""
+    transliteration where the other spelling writes the kh. Not a stored index key: as one
+    the reading pulled the French ch of the UN list's Lebachir and Chokri toward men
+    written with a kh, past the search's candidate cap, where their own were; a query
+    looks its names up so read (``text_with_ch_as_kh``, keys.read_with_kh)."""
     if "ch" not in spelling:
         return None
     read = _CH.sub("kh", spelling)
@@ -439,11 +439,8 @@ def ch_as_kh(spelling: str) -> str | None:
 def text_with_ch_as_kh(text: str) -> str | None:
     """A Latin name with each ch not after an s written kh ("Ali ibn Chalid": "Ali ibn
     Khalid"), as ``ch_as_kh`` reads one part; None where that changes nothing."""
-    read = _CH_ANY_CASE.sub(lambda m: "Kh" if m.group()[0] == "C" else "kh", text)
+    read = _CH.sub(lambda m: "Kh" if m.group()[0] == "C" else "kh", text)
     return read if read != text else None
-
-
-_CH_ANY_CASE = re.compile(r"(?<![sS])[cC][hH]")
 
 
 @lru_cache(maxsize=100_000)  # asked for each part of each name a registry loads
